@@ -1,0 +1,50 @@
+# The two commands of the README: `make demo` and `make test` (and `make test-postgres`).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages: fonts for Chinese pages and printouts, Chromium for the browser tests.
+APT_DEMO := fonts-noto-cjk
+APT_TEST := fonts-noto-cjk chromium
+APT_POSTGRES := postgresql
+# The demo and the tests run with DEBUG on (a SECRET_KEY is generated into var/).
+DEMO_ENV := DEBUG=1
+TEST_ENV := DEBUG=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+.PHONY: demo test test-postgres lint pytest system-demo system-test clean
+
+$(BIN)/.deps: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+system-demo:
+	@scripts/apt-ensure $(APT_DEMO)
+
+system-test:
+	@scripts/apt-ensure $(APT_TEST)
+
+demo: system-demo $(BIN)/.deps
+	$(DEMO_ENV) $(BIN)/shuniu migrate --noinput -v 0
+	$(DEMO_ENV) $(BIN)/shuniu demo-load
+	@echo "枢纽演示服务：http://127.0.0.1:8000/   （Ctrl-C 停止）"
+	$(DEMO_ENV) $(BIN)/shuniu runserver 127.0.0.1:8000
+
+lint: $(BIN)/.deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/mypy
+	$(TEST_ENV) $(BIN)/shuniu check --fail-level WARNING
+	$(TEST_ENV) $(BIN)/shuniu makemigrations --check --dry-run
+
+pytest: $(BIN)/.deps
+	$(TEST_ENV) $(BIN)/pytest
+
+test: system-test $(BIN)/.deps lint pytest
+
+test-postgres: system-test $(BIN)/.deps
+	@scripts/apt-ensure $(APT_POSTGRES)
+	$(TEST_ENV) scripts/with-postgres $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var/test_*.sqlite3* .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,37 @@
+"""Reads of the audit log, for the auditor."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from shuniu.audit.models import AuditEntry
+
+
+def entries_filtered(
+    *,
+    actor: str = "",
+    action: str = "",
+    object_type: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEntry]:
+    entries = AuditEntry.objects.order_by("-seq")
+    if actor:
+        entries = entries.filter(actor_name__icontains=actor)
+    if action:
+        entries = entries.filter(action__startswith=action)
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    tz = timezone.get_current_timezone()
+    if since:
+        entries = entries.filter(at__gte=dt.datetime.combine(since, dt.time.min, tz))
+    if until:
+        entries = entries.filter(at__lt=dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tz))
+    return entries
+
+
+def object_types() -> list[str]:
+    return list(AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct())

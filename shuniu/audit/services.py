@@ -1,0 +1,107 @@
+"""Writing to the audit log and verifying its chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from shuniu.audit.chain import GENESIS, canonical_at, entry_hash, mask_text, scrub
+from shuniu.audit.models import AuditEntry, AuditHead
+
+
+def _fields(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "at": canonical_at(entry.at),
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "data": entry.data,
+    }
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain, inside the caller's transaction.
+
+    Called from every service that writes; the entry commits or rolls back with the change it
+    describes. Secrets and full ID/phone numbers are scrubbed from `data` before they are stored.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record() must run inside the caller's transaction (transaction.atomic).")
+    head = AuditHead.objects.select_for_update().get(pk=1)
+    actor_pk = getattr(actor, "pk", None)
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        at=timezone.now(),
+        actor_id=actor_pk,
+        actor_name=str(actor)[:100] if actor_pk else "系统",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=mask_text(str(obj))[:200] if obj is not None else "",
+        data=scrub(data or {}),
+        prev_hash=head.hash,
+    )
+    entry.hash = entry_hash(prev_hash=entry.prev_hash, fields=_fields(entry))
+    entry.save(force_insert=True)
+    AuditHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+    def message(self) -> str:
+        if self.ok:
+            return f"审计链完整：共校验 {self.checked} 条记录。"
+        return f"审计链在第 {self.broken_seq} 条记录处断裂：{self.reason}"
+
+
+def verify() -> VerifyResult:
+    """Walk the chain in sequence order and name the first entry that does not hold."""
+    expected_prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    with transaction.atomic():
+        head = AuditHead.objects.get(pk=1)
+        for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+            if entry.seq != expected_seq:
+                return VerifyResult(
+                    False,
+                    checked,
+                    expected_seq,
+                    f"记录缺失或顺序被改动（应为第 {expected_seq} 条，实为第 {entry.seq} 条）。",
+                )
+            if entry.prev_hash != expected_prev:
+                return VerifyResult(
+                    False, checked, entry.seq, "前一条记录的哈希与本条所存不符（记录被删除、插入或调换）。"
+                )
+            if entry_hash(prev_hash=entry.prev_hash, fields=_fields(entry)) != entry.hash:
+                return VerifyResult(False, checked, entry.seq, "记录内容与其哈希不符（记录被篡改）。")
+            expected_prev = entry.hash
+            expected_seq += 1
+            checked += 1
+        if head.seq != checked or head.hash != expected_prev:
+            return VerifyResult(
+                False,
+                checked,
+                checked + 1 if head.seq > checked else head.seq,
+                "链尾与记录不符（最后的记录被删除或链头被改动）。",
+            )
+    return VerifyResult(True, checked)

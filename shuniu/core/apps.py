@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "shuniu.core"
+    label = "core"
+    verbose_name = "基础数据"

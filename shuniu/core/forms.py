@@ -1,0 +1,92 @@
+"""Forms of the core app; every message in Chinese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from shuniu.core.models import Role, UnitKind, User, role_combination_errors
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150, error_messages={"required": "请输入用户名。"})
+    password = forms.CharField(
+        label="密码", strip=False, widget=forms.PasswordInput, error_messages={"required": "请输入密码。"}
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label="原密码", strip=False, widget=forms.PasswordInput)
+    new_password = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput)
+    new_password2 = forms.CharField(label="再次输入新密码", strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        value = self.cleaned_data["old_password"]
+        if not self.user.check_password(value):
+            raise forms.ValidationError("原密码不正确。")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        new, again = data.get("new_password"), data.get("new_password2")
+        if new and again and new != again:
+            self.add_error("new_password2", "两次输入的新密码不一致。")
+        elif new:
+            try:
+                validate_password(new, self.user)
+            except forms.ValidationError as exc:
+                self.add_error("new_password", exc)
+            if data.get("old_password") == new:
+                self.add_error("new_password", "新密码不能与原密码相同。")
+        return data
+
+
+class RolesFormMixin(forms.Form):
+    """Adds the role checkboxes and the 三权分立 check to a user form."""
+
+    roles = forms.MultipleChoiceField(
+        label="角色", choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=True
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        unit = data.get("unit", getattr(getattr(self, "instance", None), "unit", None))
+        for error in role_combination_errors(data.get("roles", []), has_unit=unit is not None):
+            self.add_error("roles", error)
+        return data
+
+
+class UserAdminForm(RolesFormMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "unit", "clearance", "mobile", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["roles"].initial = sorted(self.instance.roles)
+
+
+class DirectoryFilterForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=[("", "全部")] + list(UnitKind.choices), required=False)
+    q = forms.CharField(label="查找", max_length=50, required=False)
+
+
+class DirectoryImportForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）", error_messages={"required": "请选择要导入的文件。"})
+
+    MAX_BYTES = 10 * 1024 * 1024
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("文件超过 10 MB。")
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("只接受 .xlsx 格式的 Excel 文件。")
+        return upload

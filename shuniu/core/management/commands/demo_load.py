@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from shuniu.core.demo import LOGIN_PER_ROLE, demo_load
+from shuniu.core.models import Role, User
+
+
+class Command(BaseCommand):
+    help = "载入示例县（可重复执行），并列出每个角色的登录账号。"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        demo_load()
+        names = dict(
+            User.objects.filter(username__in=[u for _, u in LOGIN_PER_ROLE]).values_list("username", "full_name")
+        )
+        self.stdout.write(self.style.SUCCESS(f"示例县已载入。各角色登录账号（密码均为 {settings.DEMO_PASSWORD}）："))
+        for role, username in LOGIN_PER_ROLE:
+            self.stdout.write(f"  {Role(role).label}：{username}（{names.get(username, '')}）")

@@ -1,0 +1,31 @@
+"""Log a user out after a spell of inactivity (30 minutes by default)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+SESSION_KEY = "shuniu_last_seen"
+# Writing the session on every request costs a write per page; a minute's slack is harmless.
+_TOUCH_EVERY_SECONDS = 60
+
+
+class IdleLogoutMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            last_seen = request.session.get(SESSION_KEY)
+            if last_seen is not None and now - float(last_seen) > settings.IDLE_LOGOUT_MINUTES * 60:
+                logout(request)
+                messages.info(request, f"您已超过 {settings.IDLE_LOGOUT_MINUTES} 分钟未操作，已自动退出，请重新登录。")
+            elif last_seen is None or now - float(last_seen) > _TOUCH_EVERY_SECONDS:
+                request.session[SESSION_KEY] = now
+        return self.get_response(request)

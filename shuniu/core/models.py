@@ -1,0 +1,222 @@
+"""Units and their directory, users with roles and clearance, leader profiles, calendar overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", "领导"
+    DIRECTOR = "director", "主任"
+    CLERK = "clerk", "文书"
+    SUPERVISOR = "supervisor", "督查"
+    PETITION_OFFICER = "petition_officer", "信访接待员"
+    LIAISON = "liaison", "联络员"
+    AUDITOR = "auditor", "审计员"
+    ADMIN = "admin", "系统管理员"
+
+
+BUSINESS_ROLES = frozenset(
+    {
+        Role.LEADER,
+        Role.DIRECTOR,
+        Role.CLERK,
+        Role.SUPERVISOR,
+        Role.PETITION_OFFICER,
+        Role.LIAISON,
+    }
+)
+# Roles that work inside the county office (as opposed to a liaison in a department or township).
+OFFICE_ROLES = frozenset(BUSINESS_ROLES - {Role.LIAISON})
+
+
+def role_combination_errors(roles: Iterable[str], *, has_unit: bool) -> list[str]:
+    """Why this set of roles may not be held by one user (三权分立), or [] when it may."""
+    chosen = set(roles)
+    errors: list[str] = []
+    unknown = chosen - set(Role.values)
+    if unknown:
+        errors.append(f"未知角色：{'、'.join(sorted(unknown))}。")
+    for exclusive in (Role.ADMIN, Role.AUDITOR):
+        if exclusive in chosen and len(chosen) > 1:
+            errors.append(f"{exclusive.label}不能兼任其他角色（三权分立：系统管理员、审计员与业务角色互斥）。")
+            break
+    if Role.LIAISON in chosen and not has_unit:
+        errors.append("联络员必须属于一个单位。")
+    return errors
+
+
+class Clearance(models.IntegerChoices):
+    """Secrecy clearance; a user may see documents up to and including this level."""
+
+    NONE = 0, "无"
+    SECRET = 1, "秘密"
+    CONFIDENTIAL = 2, "机密"
+    TOP_SECRET = 3, "绝密"
+
+
+class UnitKind(models.TextChoices):
+    SECTION = "section", "办公室内设科室"
+    DEPARTMENT = "department", "县直部门"
+    TOWNSHIP = "township", "乡镇"
+
+
+class Unit(models.Model):
+    """An office section (室/股), a county department (局/委/办) or a township (乡镇)."""
+
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=30, blank=True)
+    kind = models.CharField("类别", max_length=20, choices=UnitKind.choices)
+    phone = models.CharField("办公电话", max_length=40, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=100)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["kind", "sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    """One person in a unit's directory entry (通讯录)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="contacts", verbose_name="单位")
+    name = models.CharField("姓名", max_length=50)
+    title = models.CharField("职务", max_length=50, blank=True)
+    office_phone = models.CharField("办公电话", max_length=40, blank=True)
+    mobile = models.CharField("手机", max_length=20, blank=True)
+    sort_order = models.PositiveIntegerField("排序", default=100)
+
+    class Meta:
+        verbose_name = "联系人"
+        verbose_name_plural = "联系人"
+        ordering = ["unit", "sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="contact_unique_name_in_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.name}"
+
+
+class User(AbstractUser):
+    """A person who logs in: office staff, a county leader, a unit's liaison, the auditor or admin."""
+
+    full_name = models.CharField("姓名", max_length=50)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name="所属单位"
+    )
+    clearance = models.IntegerField("涉密等级", choices=Clearance.choices, default=Clearance.NONE)
+    mobile = models.CharField("手机", max_length=20, blank=True)
+    failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The user's roles, read once per request (prefetch `role_grants` to read none)."""
+        if not self.pk:
+            return frozenset()
+        return frozenset(grant.role for grant in self.role_grants.all())
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and bool(self.roles.intersection(roles))
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(role).label for role in Role.values if role in self.roles]
+
+    @property
+    def is_office_staff(self) -> bool:
+        return self.has_role(*OFFICE_ROLES)
+
+
+class RoleGrant(models.Model):
+    """One role held by one user; the allowed combinations are checked by `role_combination_errors`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants", verbose_name="用户")
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "角色"
+        verbose_name_plural = "角色"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="rolegrant_unique"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="rolegrant_known_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class LeaderProfile(models.Model):
+    """A county leader's protocol rank (排序), post, responsibilities (分管领域) and office."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="leader_profile", verbose_name="领导")
+    rank = models.PositiveIntegerField("排序", unique=True)
+    post = models.CharField("职务", max_length=100)
+    responsibilities = models.TextField("分管领域", blank=True)
+    office_location = models.CharField("办公室位置", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "领导信息"
+        verbose_name_plural = "领导信息"
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.user} {self.post}"
+
+
+class OverrideKind(models.TextChoices):
+    OFF = "off", "休息日（放假）"
+    WORK = "work", "工作日（补班）"
+
+
+class CalendarOverride(models.Model):
+    """A local change to the national working calendar: an extra day off or an extra working day."""
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=OverrideKind.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "工作日历调整"
+        verbose_name_plural = "工作日历调整"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y年%m月%d日} {self.get_kind_display()}"
+
+
+class CalendarYear(models.Model):
+    """A year whose whole holiday schedule the office has entered as overrides itself.
+
+    For such a year, days without an override follow the plain week (Monday–Friday work); for any
+    other year the national schedule of `chinesecalendar` is required. A year in neither raises a
+    clear error instead of a silent guess.
+    """
+
+    year = models.PositiveIntegerField("年份", unique=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "本地录入年度"
+        verbose_name_plural = "本地录入年度"
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年"

@@ -1,0 +1,38 @@
+"""The main navigation, by role. A module adds its entries here when it ships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from shuniu.core.models import Role, User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    icon: str
+    url_name: str
+    roles: frozenset[str]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+_ALL = frozenset(Role.values)
+_DIRECTORY = frozenset(Role.values) - {Role.AUDITOR}
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("工作台", "bi-speedometer2", "board:workbench", _ALL),
+    NavItem("通讯录", "bi-journal-text", "core:directory", _DIRECTORY),
+    NavItem("审计日志", "bi-shield-check", "audit:entries", frozenset({Role.AUDITOR})),
+    NavItem("系统管理", "bi-gear", "admin:index", frozenset({Role.ADMIN})),
+)
+
+
+def nav_for(user: User) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    return [item for item in NAV if user.has_role(*item.roles)]

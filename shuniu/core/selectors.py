@@ -1,0 +1,39 @@
+"""Reads of the core app, always narrowed to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from shuniu.core.models import Contact, LeaderProfile, Role, Unit, UnitKind, User
+
+# Everybody but the auditor and the system administrator works with the directory.
+_DIRECTORY_ROLES = tuple(set(Role.values) - {Role.LIAISON, Role.AUDITOR, Role.ADMIN})
+
+
+def units_visible_to(user: User) -> QuerySet[Unit]:
+    """Office staff and leaders see the whole directory; a liaison their own unit; the admin all."""
+    if user.has_role(*_DIRECTORY_ROLES, Role.ADMIN):
+        return Unit.objects.all()
+    if user.has_role(Role.LIAISON) and user.unit_id:
+        return Unit.objects.filter(pk=user.unit_id)
+    return Unit.objects.none()
+
+
+def directory_for(user: User, *, kind: str = "", query: str = "") -> QuerySet[Unit]:
+    """Active units with their contacts, for the directory page (two queries whatever the size)."""
+    units = units_visible_to(user).filter(is_active=True)
+    if kind in UnitKind.values:
+        units = units.filter(kind=kind)
+    if query:
+        units = units.filter(
+            Q(name__icontains=query)
+            | Q(short_name__icontains=query)
+            | Q(contacts__name__icontains=query)
+            | Q(contacts__title__icontains=query)
+        ).distinct()
+    return units.prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("sort_order", "name")))
+
+
+def leaders() -> QuerySet[LeaderProfile]:
+    """County leaders in protocol order."""
+    return LeaderProfile.objects.select_related("user").filter(user__is_active=True).order_by("rank")

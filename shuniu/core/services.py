@@ -1,0 +1,156 @@
+"""Writes of the core app: login bookkeeping, users and roles, units and contacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from shuniu import audit
+from shuniu.core.models import Clearance, LeaderProfile, Role, RoleGrant, Unit, User, role_combination_errors
+
+GENERIC_LOGIN_ERROR = "用户名或密码错误。"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    error: str = ""
+
+
+def login_attempt(*, request: HttpRequest | None, username: str, password: str) -> LoginResult:
+    """Check a login; count failures and lock the account after too many (5 → 30 minutes).
+
+    Returns rather than raises, so that the failure count commits even when the login fails.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        account = User.objects.select_for_update().filter(username=username).first()
+        if account is not None and account.locked_until and account.locked_until > now:
+            audit.record(actor=None, action="auth.login_refused_locked", obj=account)
+            until = timezone.localtime(account.locked_until)
+            return LoginResult(None, f"账号因连续登录失败已被锁定，请于 {until:%H:%M} 后再试，或联系系统管理员解锁。")
+        user = authenticate(request, username=username, password=password)
+        if user is None:
+            if account is None:
+                return LoginResult(None, GENERIC_LOGIN_ERROR)
+            failures = account.failed_logins + 1
+            if failures >= settings.LOGIN_MAX_FAILURES:
+                locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+                User.objects.filter(pk=account.pk).update(failed_logins=0, locked_until=locked_until)
+                audit.record(actor=None, action="auth.locked", obj=account, data={"failures": failures})
+                return LoginResult(
+                    None,
+                    f"连续 {failures} 次登录失败，账号已锁定 {settings.LOGIN_LOCK_MINUTES} 分钟。",
+                )
+            User.objects.filter(pk=account.pk).update(failed_logins=F("failed_logins") + 1)
+            audit.record(actor=None, action="auth.login_failed", obj=account, data={"failures": failures})
+            left = settings.LOGIN_MAX_FAILURES - failures
+            return LoginResult(None, f"{GENERIC_LOGIN_ERROR}再失败 {left} 次账号将被锁定。")
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+        audit.record(actor=user, action="auth.login", obj=user)
+        return LoginResult(user)  # type: ignore[arg-type]
+
+
+@transaction.atomic
+def user_unlock(*, user: User, actor: User) -> None:
+    """Clear a lock-out before it runs out (the admin's action)."""
+    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    audit.record(actor=actor, action="user.unlock", obj=user)
+
+
+def _check_roles(roles: Iterable[str], unit: Unit | None) -> set[str]:
+    chosen = set(roles)
+    errors = role_combination_errors(chosen, has_unit=unit is not None)
+    if errors:
+        raise ValidationError(errors)
+    return chosen
+
+
+@transaction.atomic
+def user_set_roles(*, user: User, roles: Iterable[str], actor: User | None) -> None:
+    """Replace the user's roles with `roles`, refusing combinations that break 三权分立."""
+    chosen = _check_roles(roles, user.unit)
+    current = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    if chosen == current:
+        return
+    RoleGrant.objects.filter(user=user).exclude(role__in=chosen).delete()
+    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=role) for role in sorted(chosen - current)])
+    # is_staff opens the admin site, which only the system administrator may use.
+    User.objects.filter(pk=user.pk).update(is_staff=Role.ADMIN in chosen)
+    user.is_staff = Role.ADMIN in chosen
+    user.__dict__.pop("roles", None)
+    audit.record(
+        actor=actor,
+        action="user.roles",
+        obj=user,
+        data={"before": sorted(current), "after": sorted(chosen)},
+    )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    full_name: str,
+    roles: Iterable[str],
+    actor: User | None,
+    unit: Unit | None = None,
+    clearance: int = Clearance.NONE,
+    mobile: str = "",
+    password: str | None = None,
+) -> User:
+    """Create a user with roles; without a password the account cannot log in until one is set."""
+    chosen = _check_roles(roles, unit)
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(f"用户名「{username}」已存在。")
+    user = User(username=username, full_name=full_name, unit=unit, clearance=clearance, mobile=mobile)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(password, user)
+        user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record(actor=actor, action="user.create", obj=user, data={"roles": sorted(chosen)})
+    user_set_roles(user=user, roles=chosen, actor=actor)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str, actor: User) -> None:
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=actor, action="user.password_set", obj=user)
+
+
+@transaction.atomic
+def leader_profile_set(
+    *, user: User, rank: int, post: str, responsibilities: str = "", office_location: str = "", actor: User | None
+) -> LeaderProfile:
+    if not user.has_role(Role.LEADER):
+        raise ValidationError("只有具有“领导”角色的用户才能设置领导信息。")
+    clash = LeaderProfile.objects.filter(rank=rank).exclude(user=user).first()
+    if clash is not None:
+        raise ValidationError(f"排序 {rank} 已由 {clash.user} 使用。")
+    profile, _ = LeaderProfile.objects.update_or_create(
+        user=user,
+        defaults={
+            "rank": rank,
+            "post": post,
+            "responsibilities": responsibilities,
+            "office_location": office_location,
+        },
+    )
+    audit.record(actor=actor, action="leader_profile.set", obj=profile, data={"rank": rank, "post": post})
+    return profile

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from shuniu.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("directory/", views.directory, name="directory"),
+    path("directory/export/", views.directory_download, name="directory_export"),
+    path("directory/import/", views.directory_upload, name="directory_import"),
+]

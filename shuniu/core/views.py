@@ -1,0 +1,113 @@
+"""Login, logout, password, and the directory (通讯录) with its Excel import and export."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shuniu.core import services
+from shuniu.core.access import current_user, role_required
+from shuniu.core.directory import ImportRejected, directory_export, directory_import
+from shuniu.core.forms import DirectoryFilterForm, DirectoryImportForm, LoginForm, PasswordChangeForm
+from shuniu.core.middleware import SESSION_KEY
+from shuniu.core.models import Role
+from shuniu.core.selectors import directory_for
+
+_DIRECTORY_ROLES = tuple(set(Role.values) - {Role.AUDITOR})
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("board:workbench")
+    form = LoginForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        result = services.login_attempt(
+            request=request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if result.user is not None:
+            login(request, result.user)
+            request.session[SESSION_KEY] = timezone.now().timestamp()
+            target = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                target = ""
+            return redirect(target or "board:workbench")
+        error = result.error
+    return render(request, "core/login.html", {"form": form, "error": error, "next": request.GET.get("next", "")})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, "您已安全退出。")
+    return redirect("core:login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_set_password(user=user, password=form.cleaned_data["new_password"], actor=user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "密码已修改。")
+        return redirect("board:workbench")
+    return render(request, "core/password_change.html", {"form": form})
+
+
+@role_required(*_DIRECTORY_ROLES)
+def directory(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = DirectoryFilterForm(request.GET or None)
+    kind = query = ""
+    if form.is_valid():
+        kind, query = form.cleaned_data["kind"], form.cleaned_data["q"]
+    units = directory_for(user, kind=kind, query=query)
+    template = "core/_directory_list.html" if request.headers.get("HX-Request") else "core/directory.html"
+    return render(
+        request,
+        template,
+        {"form": form, "units": units, "can_export": user.has_role(Role.ADMIN, Role.DIRECTOR, Role.CLERK)},
+    )
+
+
+@role_required(Role.ADMIN, Role.DIRECTOR, Role.CLERK)
+def directory_download(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        directory_export(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"通讯录_{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def directory_upload(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = DirectoryImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = directory_import(data=form.cleaned_data["file"].read(), actor=user)
+        except ImportRejected as exc:
+            errors = exc.errors
+        else:
+            counts = report.counts()
+            messages.success(
+                request,
+                f"导入成功：单位 {counts['units']} 个，联系人 {counts['contacts']} 人，用户 {counts['users']} 个。",
+            )
+            return redirect("core:directory")
+    return render(request, "core/directory_import.html", {"form": form, "errors": errors})

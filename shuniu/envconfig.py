@@ -1,0 +1,103 @@
+"""Small typed readers of environment variables that fail loudly on bad values.
+
+Settings must not guess: a misspelt boolean or a malformed URL stops the process with a message
+that names the variable, instead of running with a default nobody chose.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """An environment variable holds a value the settings cannot use."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value is None:
+        if default is None:
+            raise ConfigError(f"环境变量 {name} 未设置，且没有默认值。")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ConfigError(f"环境变量 {name}={value!r} 不是布尔值（应为 1/0、true/false、yes/no、on/off）。")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"环境变量 {name}={value!r} 不是整数。") from None
+    if minimum is not None and number < minimum:
+        raise ConfigError(f"环境变量 {name}={number} 小于允许的最小值 {minimum}。")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items:
+        raise ConfigError(f"环境变量 {name} 为空列表。")
+    return items
+
+
+def secret_key(*, var_dir: Path, demo_allowed: bool) -> str:
+    """SECRET_KEY from the environment; for the demo, one generated once into var/."""
+    value = os.environ.get("SECRET_KEY")
+    if value:
+        if len(value) < 32:
+            raise ConfigError("环境变量 SECRET_KEY 太短（至少 32 个字符）。")
+        return value
+    if not demo_allowed:
+        raise ConfigError("未设置 SECRET_KEY：生产环境必须通过环境变量提供。")
+    path = var_dir / "secret_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def office_hours(name: str, default: str) -> list[tuple[str, str]]:
+    """Parse '08:30-12:00,14:30-18:00' into sorted, disjoint (start, end) pairs."""
+    raw = os.environ.get(name, default)
+    spans: list[tuple[str, str]] = []
+    for part in raw.split(","):
+        try:
+            start, end = (piece.strip() for piece in part.split("-"))
+            sh, sm = (int(x) for x in start.split(":"))
+            eh, em = (int(x) for x in end.split(":"))
+        except ValueError:
+            raise ConfigError(f"环境变量 {name}={raw!r} 格式错误，应如 08:30-12:00,14:30-18:00。") from None
+        if not (0 <= sh < 24 and 0 <= eh <= 24 and 0 <= sm < 60 and 0 <= em < 60):
+            raise ConfigError(f"环境变量 {name} 中的时间 {part!r} 超出范围。")
+        if (sh, sm) >= (eh, em):
+            raise ConfigError(f"环境变量 {name} 中的时段 {part!r} 结束早于开始。")
+        spans.append((f"{sh:02d}:{sm:02d}", f"{eh:02d}:{em:02d}"))
+    spans.sort()
+    for (_, prev_end), (next_start, _) in zip(spans, spans[1:], strict=False):
+        if next_start < prev_end:
+            raise ConfigError(f"环境变量 {name} 中的时段互相重叠。")
+    return spans

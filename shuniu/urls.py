@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from shuniu.board.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("shuniu.core.urls")),
+    path("workbench/", include("shuniu.board.urls")),
+    path("audit/", include("shuniu.audit.urls")),
+    path("admin/", admin.site.urls),
+]
