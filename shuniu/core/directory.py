@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,7 +85,7 @@ def _cell(value: Any) -> str:
 def _read_sheets(data: bytes) -> tuple[dict[str, list[tuple[int, dict[str, str]]]], list[str]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, TypeError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
         raise ImportRejected([f"无法读取文件：不是有效的 Excel（.xlsx）文件（{type(exc).__name__}）。"]) from None
     rows_by_sheet: dict[str, list[tuple[int, dict[str, str]]]] = {}
     errors: list[str] = []

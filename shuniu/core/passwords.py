@@ -38,3 +38,17 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return f"密码须包含小写字母、大写字母、数字、特殊符号中的至少 {self.min_classes} 类。"
+
+
+class MinimumLengthValidator:
+    """At least `min_length` characters (Django's own message has no Chinese translation)."""
+
+    def __init__(self, min_length: int = 8) -> None:
+        self.min_length = min_length
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(f"密码太短：至少需要 {self.min_length} 个字符。", code="password_too_short")
+
+    def get_help_text(self) -> str:
+        return f"密码至少 {self.min_length} 个字符。"

@@ -1,0 +1,124 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shuniu import audit
+from shuniu.audit.chain import mask_text, scrub
+from shuniu.audit.models import AuditEntry
+from shuniu.audit.services import verify
+
+
+def write(n, actor=None):
+    with transaction.atomic():
+        for i in range(n):
+            audit.record(actor=actor, action="test.write", data={"i": i, "备注": "中文"})
+
+
+def sql(statement, params=()):
+    table = AuditEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(statement.format(table=table), params)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_must_run_inside_a_transaction():
+    with pytest.raises(RuntimeError, match="transaction"):
+        audit.record(actor=None, action="x")
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+class TestChain:
+    def test_an_untouched_chain_verifies(self, clerk):
+        write(5, clerk)
+        result = verify()
+        assert result.ok and result.checked == AuditEntry.objects.count()
+
+    def test_edit_through_raw_sql_names_the_entry(self):
+        write(6)
+        target = AuditEntry.objects.order_by("seq")[2]
+        sql("UPDATE {table} SET action = %s WHERE seq = %s", ["test.forged", target.seq])
+        result = verify()
+        assert not result.ok and result.broken_seq == target.seq
+        assert "篡改" in result.reason
+
+    def test_deletion_in_the_middle_names_the_gap(self):
+        write(6)
+        target = AuditEntry.objects.order_by("seq")[3].seq
+        sql("DELETE FROM {table} WHERE seq = %s", [target])
+        result = verify()
+        assert not result.ok and result.broken_seq == target
+
+    def test_deletion_of_the_last_entry_is_noticed(self):
+        write(4)
+        last = AuditEntry.objects.order_by("-seq")[0].seq
+        sql("DELETE FROM {table} WHERE seq = %s", [last])
+        result = verify()
+        assert not result.ok and result.broken_seq == last
+
+    def test_swapping_two_entries_is_noticed(self):
+        write(6)
+        a, b = AuditEntry.objects.order_by("seq")[1:3]
+        sql("UPDATE {table} SET seq = 999999 WHERE seq = %s", [a.seq])
+        sql("UPDATE {table} SET seq = %s WHERE seq = %s", [a.seq, b.seq])
+        sql("UPDATE {table} SET seq = %s WHERE seq = 999999", [b.seq])
+        result = verify()
+        assert not result.ok and result.broken_seq == a.seq
+
+    def test_audit_verify_command(self):
+        write(3)
+        call_command("audit_verify")
+        sql("UPDATE {table} SET data = %s WHERE seq = 2", ['{"i": 99}'])
+        with pytest.raises(CommandError, match="第 2 条"):
+            call_command("audit_verify")
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    size=st.integers(min_value=1, max_value=12),
+    pick=st.integers(min_value=0, max_value=11),
+    kind=st.sampled_from(["edit", "delete", "rehash"]),
+)
+def test_any_tampering_is_found_at_the_tampered_entry(size, pick, kind):
+    with transaction.atomic():
+        base = AuditEntry.objects.count()
+        write(size)
+        seq = base + 1 + pick % size
+        if kind == "edit":
+            sql("UPDATE {table} SET object_repr = %s WHERE seq = %s", ["伪造", seq])
+        elif kind == "delete":
+            sql("DELETE FROM {table} WHERE seq = %s", [seq])
+        else:  # forge the entry and recompute its own hash: the next link still breaks
+            sql("UPDATE {table} SET action = %s, hash = %s WHERE seq = %s", ["forged", "f" * 64, seq])
+        result = verify()
+        assert not result.ok
+        assert result.broken_seq == seq
+        transaction.set_rollback(True)
+
+
+class TestScrub:
+    def test_secret_keys_are_hidden(self):
+        cleaned = scrub({"password": "Secret#123", "nested": {"api_token": "abc"}, "name": "张三"})
+        assert cleaned == {"password": "[已隐去]", "nested": {"api_token": "[已隐去]"}, "name": "张三"}
+
+    def test_id_and_phone_numbers_are_masked(self):
+        text = "身份证110101199003071234，手机13812345678，旧证110101900307123"
+        masked = mask_text(text)
+        assert "110101********1234" in masked
+        assert "138****5678" in masked
+        assert "110101*****0123"[:6] in masked and "900307" not in masked
+        assert "1990030712" not in masked and "12345678" not in masked
+
+    @pytest.mark.django_db
+    def test_nothing_personal_reaches_a_stored_entry(self):
+        with transaction.atomic():
+            entry = audit.record(
+                actor=None, action="x", data={"phone": "13912345678", "id": "11010119900307123X", "pwd_password": "p"}
+            )
+        stored = AuditEntry.objects.get(pk=entry.pk).data
+        assert "13912345678" not in str(stored) and "11010119900307123X" not in str(stored)
+        assert stored["pwd_password"] == "[已隐去]"

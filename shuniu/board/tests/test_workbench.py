@@ -1,0 +1,57 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from shuniu.core.models import CalendarYear
+from shuniu.core.testing import client_for
+
+WORKBENCH = reverse("board:workbench")
+
+
+@pytest.mark.django_db
+class TestWorkbench:
+    def test_leader_sees_their_profile(self, leader):
+        response = client_for(leader).get(WORKBENCH)
+        assert "我的信息" in response.text and "第 1 位" in response.text
+        assert "系统状况" not in response.text
+
+    def test_clerk_sees_units_and_leaders(self, clerk, leader):
+        response = client_for(clerk).get(WORKBENCH)
+        assert "全县单位" in response.text and "领导1" in response.text
+        assert "我的信息" not in response.text
+
+    def test_liaison_sees_only_their_unit(self, liaison):
+        response = client_for(liaison).get(WORKBENCH)
+        assert "县财政局" in response.text and "全县单位" not in response.text
+
+    def test_auditor_sees_audit_figures(self, auditor):
+        response = client_for(auditor).get(WORKBENCH)
+        assert "审计记录" in response.text and "全县单位" not in response.text
+
+    def test_admin_is_warned_of_uncovered_years(self, sysadmin, monkeypatch):
+        monkeypatch.setattr("shuniu.board.selectors.timezone.localdate", lambda: dt.date(2040, 3, 2))
+        CalendarYear.objects.create(year=2040)
+        response = client_for(sysadmin).get(WORKBENCH)
+        assert "系统状况" in response.text
+        assert "2041年的节假日安排尚未收录" in response.text
+        assert "2040年的节假日安排尚未收录" not in response.text
+
+    @pytest.mark.parametrize(
+        ("persona", "present", "absent"),
+        [
+            ("clerk", "通讯录", "审计日志"),
+            ("auditor", "审计日志", "通讯录"),
+            ("sysadmin", "系统管理", "审计日志"),
+        ],
+    )
+    def test_navigation_follows_the_role(self, request, persona, present, absent):
+        response = client_for(request.getfixturevalue(persona)).get(WORKBENCH)
+        nav = response.text.split("</nav>")[0]
+        assert present in nav and absent not in nav
+
+    def test_workbench_query_count(self, clerk, leader, leader2, django_assert_max_num_queries):
+        client = client_for(clerk)
+        client.get(WORKBENCH)
+        with django_assert_max_num_queries(9):
+            client.get(WORKBENCH)

@@ -1,0 +1,139 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from shuniu.audit.models import AuditEntry
+from shuniu.core.middleware import SESSION_KEY
+from shuniu.core.models import User
+from shuniu.core.testing import PASSWORD
+
+LOGIN = reverse("core:login")
+
+
+def post_login(client, username, password):
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+def test_login_page_is_chinese(client, db):
+    response = client.get(LOGIN)
+    assert response.status_code == 200
+    assert "登录" in response.text and "用户名" in response.text
+
+
+def test_login_succeeds_and_lands_on_workbench(client, clerk):
+    response = post_login(client, "clerk", PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("board:workbench")
+    assert AuditEntry.objects.filter(action="auth.login", actor=clerk).exists()
+
+
+def test_wrong_password_gives_chinese_message_and_counts(client, clerk):
+    response = post_login(client, "clerk", "wrong")
+    assert response.status_code == 200
+    assert "用户名或密码错误" in response.text
+    assert "再失败 4 次" in response.text
+    clerk.refresh_from_db()
+    assert clerk.failed_logins == 1
+    assert "_auth_user_id" not in client.session
+
+
+def test_unknown_user_gets_the_same_message(client, db):
+    response = post_login(client, "nobody", "whatever")
+    assert "用户名或密码错误" in response.text
+
+
+def test_lockout_after_five_failures_refuses_even_the_right_password(client, clerk):
+    for _ in range(5):
+        post_login(client, "clerk", "wrong")
+    clerk.refresh_from_db()
+    assert clerk.locked_until is not None
+    assert clerk.locked_until - timezone.now() > dt.timedelta(minutes=29)
+    response = post_login(client, "clerk", PASSWORD)
+    assert "已被锁定" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_lock_runs_out_after_thirty_minutes(client, clerk):
+    User.objects.filter(pk=clerk.pk).update(locked_until=timezone.now() - dt.timedelta(seconds=1))
+    response = post_login(client, "clerk", PASSWORD)
+    assert response.status_code == 302
+    clerk.refresh_from_db()
+    assert clerk.locked_until is None and clerk.failed_logins == 0
+
+
+def test_success_resets_the_failure_count(client, clerk):
+    post_login(client, "clerk", "wrong")
+    post_login(client, "clerk", PASSWORD)
+    clerk.refresh_from_db()
+    assert clerk.failed_logins == 0
+
+
+def test_idle_session_is_logged_out(client, clerk):
+    post_login(client, "clerk", PASSWORD)
+    session = client.session
+    session[SESSION_KEY] = timezone.now().timestamp() - 31 * 60
+    session.save()
+    response = client.get(reverse("board:workbench"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    assert "_auth_user_id" not in client.session
+
+
+def test_active_session_stays(client, clerk):
+    post_login(client, "clerk", PASSWORD)
+    session = client.session
+    session[SESSION_KEY] = timezone.now().timestamp() - 29 * 60
+    session.save()
+    assert client.get(reverse("board:workbench")).status_code == 200
+
+
+def test_logout_requires_post(client, clerk):
+    client.force_login(clerk)
+    assert client.get(reverse("core:logout")).status_code == 405
+    response = client.post(reverse("core:logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_does_not_redirect_off_site(client, clerk):
+    response = client.post(LOGIN, {"username": "clerk", "password": PASSWORD, "next": "https://evil.example/"})
+    assert response["Location"] == reverse("board:workbench")
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    response = client.get(reverse("board:workbench"))
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [("Ab1!", "太短"), ("abcdefgh12", "至少 3 类"), ("Zq8#mLp2x", None)],
+)
+def test_password_change_applies_the_policy(client, clerk, new, message):
+    client.force_login(clerk)
+    response = client.post(
+        reverse("core:password_change"),
+        {"old_password": PASSWORD, "new_password": new, "new_password2": new},
+    )
+    clerk.refresh_from_db()
+    if message:
+        assert response.status_code == 200
+        assert message in response.text
+        assert clerk.check_password(PASSWORD)
+    else:
+        assert response.status_code == 302
+        assert clerk.check_password(new)
+        assert AuditEntry.objects.filter(action="user.password_set", object_id=str(clerk.pk)).exists()
+
+
+def test_password_change_needs_the_old_password(client, clerk):
+    client.force_login(clerk)
+    response = client.post(
+        reverse("core:password_change"),
+        {"old_password": "nope", "new_password": "Zq8#mLp2x", "new_password2": "Zq8#mLp2x"},
+    )
+    assert "原密码不正确" in response.text
+    clerk.refresh_from_db()
+    assert clerk.check_password(PASSWORD)

@@ -1,0 +1,137 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from shuniu.core import services
+from shuniu.core.admin import UserCreateForm
+from shuniu.core.forms import UserAdminForm
+from shuniu.core.models import Role, RoleGrant, User, role_combination_errors
+from shuniu.core.passwords import CharacterClassValidator
+from shuniu.core.testing import client_for, make_unit, make_user
+
+
+@pytest.mark.parametrize(
+    ("roles", "ok"),
+    [
+        ({Role.CLERK, Role.SUPERVISOR}, True),
+        ({Role.LEADER, Role.DIRECTOR}, True),
+        ({Role.ADMIN}, True),
+        ({Role.AUDITOR}, True),
+        ({Role.ADMIN, Role.CLERK}, False),
+        ({Role.AUDITOR, Role.LEADER}, False),
+        ({Role.ADMIN, Role.AUDITOR}, False),
+    ],
+)
+def test_role_combinations(roles, ok):
+    assert (role_combination_errors(roles, has_unit=True) == []) is ok
+
+
+def test_liaison_needs_a_unit():
+    assert role_combination_errors({Role.LIAISON}, has_unit=False)
+    assert not role_combination_errors({Role.LIAISON}, has_unit=True)
+
+
+def test_service_refuses_admin_plus_business_role_and_changes_nothing(clerk):
+    with pytest.raises(ValidationError, match="三权分立"):
+        services.user_set_roles(user=clerk, roles=[Role.CLERK, Role.ADMIN], actor=None)
+    assert set(RoleGrant.objects.filter(user=clerk).values_list("role", flat=True)) == {Role.CLERK}
+    clerk.refresh_from_db()
+    assert not clerk.is_staff
+
+
+def test_service_refuses_to_create_an_auditor_who_is_also_clerk(db):
+    with pytest.raises(ValidationError):
+        make_user("both", [Role.AUDITOR, Role.CLERK])
+    assert not User.objects.filter(username="both").exists()
+
+
+def test_admin_role_opens_the_admin_site_and_nothing_else(sysadmin):
+    assert sysadmin.is_staff and not sysadmin.is_superuser
+    client = client_for(sysadmin)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("audit:entries")).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["clerk", "auditor", "leader", "director"])
+def test_other_roles_are_kept_out_of_the_admin_site(request, persona):
+    user = request.getfixturevalue(persona)
+    response = client_for(user).get(reverse("admin:core_user_changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_user_form_refuses_admin_with_business_role(clerk):
+    form = UserAdminForm(
+        data={"username": "clerk", "full_name": "王文书", "roles": [Role.CLERK, Role.ADMIN], "clearance": 0},
+        instance=clerk,
+    )
+    assert not form.is_valid()
+    assert "三权分立" in str(form.errors["roles"])
+
+
+def test_create_form_refuses_liaison_without_unit(db):
+    form = UserCreateForm(
+        data={
+            "username": "lx",
+            "full_name": "无单位",
+            "roles": [Role.LIAISON],
+            "clearance": 0,
+            "password1": "Zq8#mLp2x",
+            "password2": "Zq8#mLp2x",
+        }
+    )
+    assert not form.is_valid()
+    assert "联络员必须属于一个单位" in str(form.errors)
+
+
+def test_admin_creates_a_user_with_roles_through_the_admin_site(sysadmin):
+    unit = make_unit("督查室")
+    client = client_for(sysadmin)
+    response = client.post(
+        reverse("admin:core_user_add"),
+        {
+            "username": "newclerk",
+            "full_name": "新文书",
+            "unit": unit.pk,
+            "mobile": "",
+            "password1": "Zq8#mLp2x",
+            "password2": "Zq8#mLp2x",
+            "roles": [Role.CLERK, Role.SUPERVISOR],
+            "clearance": 1,
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(username="newclerk")
+    assert user.roles == {Role.CLERK, Role.SUPERVISOR}
+
+
+def test_admin_site_post_with_exclusive_roles_creates_nothing(sysadmin):
+    response = client_for(sysadmin).post(
+        reverse("admin:core_user_add"),
+        {
+            "username": "bad",
+            "full_name": "坏组合",
+            "password1": "Zq8#mLp2x",
+            "password2": "Zq8#mLp2x",
+            "roles": [Role.ADMIN, Role.CLERK],
+            "clearance": 0,
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 200
+    assert "三权分立" in response.content.decode()
+    assert not User.objects.filter(username="bad").exists()
+
+
+@pytest.mark.parametrize(
+    ("password", "ok"),
+    [("abcdefgh", False), ("abcd1234", False), ("abcD1234", True), ("abc#1234", True), ("ABC#defg", True)],
+)
+def test_character_classes(password, ok):
+    validator = CharacterClassValidator(3)
+    if ok:
+        validator.validate(password)
+    else:
+        with pytest.raises(ValidationError, match="至少 3 类"):
+            validator.validate(password)
