@@ -138,6 +138,7 @@ OFFICE_HOURS = office_hours("SHUNIU_OFFICE_HOURS", "08:30-12:00,14:30-18:00")
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "shuniu" / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start without it
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -149,6 +150,10 @@ STORAGES = {
         )
     },
 }
+# With DEBUG (demo, tests) whitenoise serves straight from the apps' static folders; in production
+# from STATIC_ROOT, which `shuniu serve` fills with collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

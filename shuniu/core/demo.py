@@ -98,6 +98,14 @@ def _person(index: int) -> str:
     return _SURNAMES[index % len(_SURNAMES)] + _GIVEN[(index * 7) % len(_GIVEN)]
 
 
+def _address(name: str, kind: str, order: int) -> str:
+    if kind == UnitKind.SECTION:
+        return "县委大楼二楼"
+    if kind == UnitKind.TOWNSHIP:
+        return f"{name}人民政府"
+    return f"示例县{['人民路', '建设路', '滨河路', '文化路'][order % 4]}{order}号"
+
+
 def _units() -> dict[str, Unit]:
     plan = (
         [(name, UnitKind.SECTION) for name in SECTIONS]
@@ -112,7 +120,7 @@ def _units() -> dict[str, Unit]:
                 "short_name": name.removeprefix("县"),
                 "kind": kind,
                 "phone": f"0999-6{order:03d}{order * 37 % 1000:03d}",
-                "address": "示例县" + ("县委大楼" if kind == UnitKind.SECTION else name),
+                "address": _address(name, kind, order),
                 "sort_order": order,
             },
         )

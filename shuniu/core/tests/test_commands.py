@@ -62,9 +62,7 @@ def test_serve_starts_once_the_demo_passwords_are_gone(settings, monkeypatch):
     settings.DEBUG = False
     started = []
     monkeypatch.setattr("os.execv", lambda path, argv: started.append(argv))
-    monkeypatch.setattr(
-        "shuniu.core.management.commands.serve.call_command", lambda *a, **k: None
-    )  # collectstatic
+    monkeypatch.setattr("shuniu.core.management.commands.serve.call_command", lambda *a, **k: None)  # collectstatic
     call_command("serve", "--bind", "127.0.0.1:8123", stdout=io.StringIO())
     assert started and "gunicorn" in started[0] and "127.0.0.1:8123" in started[0]
 

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shuniu.core.models import CalendarOverride, CalendarYear, OverrideKind
-from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar, add_working_minutes, add_workdays, is_workday
+from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar, add_workdays, add_working_minutes, is_workday
 
 TZ = ZoneInfo("Asia/Shanghai")
 

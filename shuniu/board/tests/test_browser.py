@@ -1,0 +1,102 @@
+"""Journeys in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright; no download).
+
+Screenshots go to var/screenshots/: open them and look.
+"""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(settings.VAR_DIR) / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} 不存在：请运行 make test（它会安装 Debian 的 chromium）。")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def county(db):
+    call_command("demo_load", stdout=io.StringIO())
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}/workbench/")
+
+
+def test_clerk_logs_in_and_sees_the_workbench(browser, live_server, county):
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    log_in(page, live_server.url, "wangfang")
+    assert page.get_by_role("heading", name="王芳，您好").is_visible()
+    assert page.get_by_text("全县单位").is_visible()
+    assert page.get_by_role("link", name="通讯录", exact=True).is_visible()
+    # Styles and icons are served from our own static files.
+    assert page.evaluate("getComputedStyle(document.querySelector('.navbar')).display") == "flex"
+    page.screenshot(path=str(SHOTS / "workbench-clerk.png"), full_page=True)
+
+    page.get_by_role("link", name="通讯录", exact=True).click()
+    page.get_by_placeholder("单位、姓名或职务").fill("财政")
+    page.wait_for_function("document.querySelectorAll('#directory-list .card').length === 1")
+    assert page.locator("#directory-list").get_by_role("heading", name="县财政局").is_visible()
+    page.screenshot(path=str(SHOTS / "directory-clerk.png"), full_page=True)
+    page.close()
+
+
+def test_leader_reads_the_workbench_on_a_phone(browser, live_server, county):
+    page = browser.new_page(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, locale="zh-CN"
+    )
+    log_in(page, live_server.url, "zhangjianguo")
+    assert page.get_by_text("我的信息").is_visible()
+    assert page.get_by_text("县委书记").first.is_visible()
+    # No horizontal scrolling on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(SHOTS / "workbench-leader-phone.png"), full_page=True)
+    page.get_by_label("展开导航").click()
+    page.locator("#main-nav.show").wait_for()
+    assert page.get_by_role("link", name="通讯录", exact=True).is_visible()
+    page.screenshot(path=str(SHOTS / "nav-leader-phone.png"))
+    page.close()
+
+
+def test_lockout_message_in_the_browser(browser, live_server, county):
+    page = browser.new_page(locale="zh-CN")
+    page.goto(f"{live_server.url}/accounts/login/")
+    for _ in range(5):
+        page.get_by_label("用户名").fill("wangfang")
+        page.get_by_label("密码").fill("wrong-password")
+        page.get_by_role("button", name="登录").click()
+    assert page.get_by_text("账号已锁定 30 分钟").is_visible()
+    page.screenshot(path=str(SHOTS / "login-locked.png"))
+    page.close()
