@@ -14,7 +14,7 @@ from django.test import Client
 from shuniu.core import services
 from shuniu.core.models import Clearance, LeaderProfile, Role, Unit, UnitKind, User
 
-PASSWORD = "Test-pass-2026"
+PASSWORD = "Test-pass-2026"  # noqa: S105 - test personas only
 
 
 def make_unit(name: str = "县财政局", kind: str = UnitKind.DEPARTMENT) -> Unit:
