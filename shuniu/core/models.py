@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -161,6 +162,13 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        """Refuse a grant that, with the user's other roles, would break 三权分立."""
+        others = RoleGrant.objects.filter(user_id=self.user_id).exclude(pk=self.pk).values_list("role", flat=True)
+        errors = role_combination_errors({*others, self.role}, has_unit=self.user.unit_id is not None)
+        if errors:
+            raise ValidationError({"role": errors})
 
 
 class LeaderProfile(models.Model):

@@ -135,3 +135,10 @@ def test_character_classes(password, ok):
     else:
         with pytest.raises(ValidationError, match="至少 3 类"):
             validator.validate(password)
+
+
+def test_model_layer_refuses_a_conflicting_grant(clerk):
+    grant = RoleGrant(user=clerk, role=Role.AUDITOR)
+    with pytest.raises(ValidationError, match="三权分立"):
+        grant.full_clean()
+    RoleGrant(user=clerk, role=Role.SUPERVISOR).full_clean()
