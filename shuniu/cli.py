@@ -6,7 +6,7 @@ import os
 import sys
 
 # Shuniu's own commands are spelt with a hyphen on the command line (`shuniu demo-load`).
-ALIASES = {"demo-load": "demo_load", "audit-verify": "audit_verify"}
+ALIASES = {"demo-load": "demo_load", "audit-verify": "audit_verify", "worker": "run_huey"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -34,7 +34,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "shuniu.core",
     "shuniu.audit",
+    "shuniu.schedules",
     "shuniu.board",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -167,3 +169,20 @@ LOGGING = {
 # Demo accounts share one password, printed by `shuniu demo-load`; `shuniu serve` refuses to start
 # with DEBUG off while any of them still has it.
 DEMO_PASSWORD = "Shuniu@2026"  # noqa: S105 - published on purpose, refused in production
+
+NOTIFICATION_SENDERS = env_list("SHUNIU_NOTIFICATION_SENDERS", ["shuniu.core.notify.log_sender"])
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "shuniu@localhost")
+
+# Background work (reminders): huey on SQLite under var/ by default; Redis when HUEY_REDIS_URL is set.
+_HUEY_REDIS_URL = env_str("HUEY_REDIS_URL", "")
+HUEY = (
+    {"huey_class": "huey.RedisHuey", "name": "shuniu", "url": _HUEY_REDIS_URL, "immediate": False}
+    if _HUEY_REDIS_URL
+    else {
+        "huey_class": "huey.SqliteHuey",
+        "name": "shuniu",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": False,
+    }
+)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/", include("shuniu.core.urls")),
     path("workbench/", include("shuniu.board.urls")),
     path("audit/", include("shuniu.audit.urls")),
+    path("schedules/", include("shuniu.schedules.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from shuniu import audit
+from shuniu.core.excel import ImportRejected, cell_text, read_workbook
 from shuniu.core.models import (
     Clearance,
     Contact,
@@ -44,7 +42,6 @@ USER_COLUMNS = [
 SHEETS = {"单位": UNIT_COLUMNS, "联系人": CONTACT_COLUMNS, "用户": USER_COLUMNS}
 REQUIRED = {"单位": ["单位名称", "类别"], "联系人": ["单位名称", "姓名"], "用户": ["用户名", "姓名", "角色"]}
 
-MAX_ROWS = 20_000
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 _PHONE_RE = re.compile(r"^[\d\-()（） 转,，]{5,40}$")
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{2,150}$")
@@ -66,59 +63,10 @@ class ImportReport:
         return {"units": len(self.units), "contacts": len(self.contacts), "users": len(self.users)}
 
 
-class ImportRejected(ValidationError):
-    """The file has bad rows; nothing was imported."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _read_sheets(data: bytes) -> tuple[dict[str, list[tuple[int, dict[str, str]]]], list[str]]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
-        raise ImportRejected([f"无法读取文件：不是有效的 Excel（.xlsx）文件（{type(exc).__name__}）。"]) from None
-    rows_by_sheet: dict[str, list[tuple[int, dict[str, str]]]] = {}
-    errors: list[str] = []
-    try:
-        for title in book.sheetnames:
-            if title not in SHEETS:
-                errors.append(f"工作表「{title}」无法识别，应为：{'、'.join(SHEETS)}。")
-                continue
-            iterator = book[title].iter_rows(values_only=True)
-            header = [_cell(v) for v in next(iterator, ())]
-            missing = [col for col in REQUIRED[title] if col not in header]
-            if missing:
-                errors.append(f"工作表「{title}」第 1 行缺少列：{'、'.join(missing)}。")
-                continue
-            unknown = [col for col in header if col and col not in SHEETS[title]]
-            if unknown:
-                errors.append(f"工作表「{title}」第 1 行有无法识别的列：{'、'.join(unknown)}。")
-                continue
-            rows: list[tuple[int, dict[str, str]]] = []
-            for number, values in enumerate(iterator, start=2):
-                cells = {col: _cell(v) for col, v in zip(header, values, strict=False) if col}
-                if not any(cells.values()):
-                    continue
-                rows.append((number, cells))
-                if len(rows) > MAX_ROWS:
-                    errors.append(f"工作表「{title}」超过 {MAX_ROWS} 行，请分批导入。")
-                    break
-            rows_by_sheet[title] = rows
-    finally:
-        book.close()
-    if not rows_by_sheet and not errors:
-        errors.append("文件中没有「单位」「联系人」「用户」工作表。")
-    return rows_by_sheet, errors
+    raw, errors = read_workbook(data, SHEETS, REQUIRED)
+    texts = {title: [(n, {k: cell_text(v) for k, v in row.items()}) for n, row in rows] for title, rows in raw.items()}
+    return texts, errors
 
 
 def directory_check(data: bytes) -> ImportReport:

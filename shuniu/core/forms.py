@@ -10,14 +10,32 @@ from django.contrib.auth.password_validation import validate_password
 from shuniu.core.models import Role, UnitKind, User, role_combination_errors
 
 
-class LoginForm(forms.Form):
+class StyledForm(forms.Form):
+    """Adds Bootstrap's classes to every widget, so templates render fields with `{{ field }}`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class LoginForm(StyledForm):
     username = forms.CharField(label="用户名", max_length=150, error_messages={"required": "请输入用户名。"})
     password = forms.CharField(
         label="密码", strip=False, widget=forms.PasswordInput, error_messages={"required": "请输入密码。"}
     )
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(StyledForm):
     old_password = forms.CharField(label="原密码", strip=False, widget=forms.PasswordInput)
     new_password = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput)
     new_password2 = forms.CharField(label="再次输入新密码", strip=False, widget=forms.PasswordInput)
@@ -73,12 +91,12 @@ class UserAdminForm(RolesFormMixin, forms.ModelForm):
             self.fields["roles"].initial = sorted(self.instance.roles)
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(StyledForm):
     kind = forms.ChoiceField(label="类别", choices=[("", "全部")] + list(UnitKind.choices), required=False)
     q = forms.CharField(label="查找", max_length=50, required=False)
 
 
-class DirectoryImportForm(forms.Form):
+class ExcelUploadForm(StyledForm):
     file = forms.FileField(label="Excel 文件（.xlsx）", error_messages={"required": "请选择要导入的文件。"})
 
     MAX_BYTES = 10 * 1024 * 1024

@@ -228,3 +228,23 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年"
+
+
+class Notification(models.Model):
+    """A message to one user, shown in the app (and sent on by the configured senders)."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name="接收人")
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -23,9 +23,15 @@ class NavItem:
 
 _ALL = frozenset(Role.values)
 _DIRECTORY = frozenset(Role.values) - {Role.AUDITOR}
+_PLAN_READERS = frozenset({Role.CLERK, Role.DIRECTOR, Role.LEADER, Role.SUPERVISOR, Role.PETITION_OFFICER})
+_STAFF = frozenset({Role.CLERK, Role.DIRECTOR, Role.SUPERVISOR, Role.PETITION_OFFICER})
 
 NAV: tuple[NavItem, ...] = (
     NavItem("工作台", "bi-speedometer2", "board:workbench", _ALL),
+    NavItem("我的日程", "bi-calendar-event", "schedules:mine", frozenset({Role.LEADER})),
+    NavItem("周工作安排", "bi-calendar-week", "schedules:weekly_plan", _PLAN_READERS),
+    NavItem("重点工作", "bi-flag", "schedules:key_work_list", _PLAN_READERS),
+    NavItem("今日安排", "bi-clock", "schedules:day", _STAFF),
     NavItem("通讯录", "bi-journal-text", "core:directory", _DIRECTORY),
     NavItem("审计日志", "bi-shield-check", "audit:entries", frozenset({Role.AUDITOR})),
     NavItem("系统管理", "bi-gear", "admin:index", frozenset({Role.ADMIN})),

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shuniu.core import services
 from shuniu.core.access import current_user, role_required
 from shuniu.core.directory import ImportRejected, directory_export, directory_import
-from shuniu.core.forms import DirectoryFilterForm, DirectoryImportForm, LoginForm, PasswordChangeForm
+from shuniu.core.forms import DirectoryFilterForm, ExcelUploadForm, LoginForm, PasswordChangeForm
 from shuniu.core.middleware import SESSION_KEY
-from shuniu.core.models import Role
+from shuniu.core.models import Notification, Role
+from shuniu.core.notify import notifications_mark_read
 from shuniu.core.selectors import directory_for
 
 _DIRECTORY_ROLES = tuple(set(Role.values) - {Role.AUDITOR})
@@ -96,7 +97,7 @@ def directory_download(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def directory_upload(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    form = DirectoryImportForm(request.POST or None, request.FILES or None)
+    form = ExcelUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -111,3 +112,18 @@ def directory_upload(request: HttpRequest) -> HttpResponse:
             )
             return redirect("core:directory")
     return render(request, "core/directory_import.html", {"form": form, "errors": errors})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    items = Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")[:100]
+    return render(request, "core/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    pk = request.POST.get("pk")
+    notifications_mark_read(user=current_user(request), pk=int(pk) if pk and pk.isdigit() else None)
+    return redirect("core:notifications")

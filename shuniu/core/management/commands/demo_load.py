@@ -4,16 +4,20 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from shuniu.core.demo import LOGIN_PER_ROLE, demo_load
 from shuniu.core.models import Role, User
+from shuniu.schedules.demo import schedules_demo_load
 
 
 class Command(BaseCommand):
     help = "载入示例县（可重复执行），并列出每个角色的登录账号。"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        demo_load()
+        with transaction.atomic():
+            demo_load()
+            schedules_demo_load()
         names = dict(
             User.objects.filter(username__in=[u for _, u in LOGIN_PER_ROLE]).values_list("username", "full_name")
         )

@@ -1,0 +1,254 @@
+"""Reads of the schedules module: engagements, availability, the weekly plan, the day planner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any, TypedDict
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from shuniu.core.models import LeaderProfile, Role, User
+from shuniu.core.workcal import WorkingCalendar
+from shuniu.schedules.models import Engagement, FeedToken, KeyWork, WeeklyPlanVersion
+
+Span = tuple[dt.datetime, dt.datetime]
+HALVES = ("am", "pm")
+HALF_LABELS = {"am": "上午", "pm": "下午"}
+WEEKDAYS = "一二三四五六日"
+# Those who enter engagements see them all in full; everybody else sees a confidential one as busy.
+EDITOR_ROLES = (Role.CLERK, Role.DIRECTOR)
+PLAN_READER_ROLES = (Role.CLERK, Role.DIRECTOR, Role.LEADER, Role.SUPERVISOR, Role.PETITION_OFFICER)
+
+
+def leader_queryset() -> QuerySet[User]:
+    """Active leaders in protocol order (the rows of the weekly plan)."""
+    return (
+        User.objects.filter(is_active=True, role_grants__role=Role.LEADER, leader_profile__isnull=False)
+        .select_related("leader_profile")
+        .order_by("leader_profile__rank")
+    )
+
+
+def can_edit(user: User) -> bool:
+    return user.has_role(*EDITOR_ROLES)
+
+
+def sees_in_full(viewer: User, engagement: Engagement) -> bool:
+    return not engagement.confidential or engagement.leader_id == viewer.pk or can_edit(viewer)
+
+
+def engagements_between(
+    start: dt.datetime, end: dt.datetime, leaders: Iterable[int] | None = None
+) -> QuerySet[Engagement]:
+    """Engagements overlapping [start, end)."""
+    found = Engagement.objects.filter(start__lt=end, end__gt=start)
+    if leaders is not None:
+        found = found.filter(leader_id__in=list(leaders))
+    return found.order_by("start", "pk")
+
+
+def overlapping(
+    *, leader: User, start: dt.datetime, end: dt.datetime, exclude_pk: int | None = None
+) -> list[Engagement]:
+    found = engagements_between(start, end, [leader.pk])
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return list(found)
+
+
+def subtract(periods: Iterable[Span], busy: Sequence[Span]) -> list[Span]:
+    """`periods` minus the union of `busy`; both sorted or not, the result is sorted and disjoint."""
+    blocks = sorted(busy)
+    free: list[Span] = []
+    for start, end in sorted(periods):
+        cursor = start
+        for b_start, b_end in blocks:
+            if b_end <= cursor or b_start >= end:
+                continue
+            if b_start > cursor:
+                free.append((cursor, b_start))
+            cursor = max(cursor, b_end)
+            if cursor >= end:
+                break
+        if cursor < end:
+            free.append((cursor, end))
+    return free
+
+
+def availability(
+    leader: User, start: dt.datetime, end: dt.datetime, *, calendar: WorkingCalendar | None = None
+) -> list[Span]:
+    """When the leader can read documents between `start` and `end`: office hours minus engagements.
+
+    The documents module and the routing engine read availability from here only.
+    """
+    if end <= start:
+        return []
+    calendar = calendar or WorkingCalendar.load()
+    periods: list[Span] = []
+    for opening, closing in calendar.office_periods(start):
+        if opening >= end:
+            break
+        periods.append((opening, min(closing, end)))
+    busy = [(e.start, e.end) for e in engagements_between(start, end, [leader.pk])]
+    return subtract(periods, busy)
+
+
+def is_available(leader: User, moment: dt.datetime) -> bool:
+    return bool(availability(leader, moment, moment + dt.timedelta(minutes=1)))
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+class Cell(TypedDict):
+    am: list[str]
+    pm: list[str]
+
+
+def _label(engagement: Engagement, viewer: User | None, tz: Any) -> str:
+    hidden = engagement.confidential if viewer is None else not sees_in_full(viewer, engagement)
+    if hidden:
+        return "忙碌"
+    start, end = timezone.localtime(engagement.start, tz), timezone.localtime(engagement.end, tz)
+    place = f"（{engagement.place}）" if engagement.place else ""
+    if start.date() == end.date():
+        return f"{start:%H:%M} {engagement.title}{place}"
+    return f"{engagement.get_kind_display()}：{engagement.title}{place}（{start:%m月%d日}至{end:%m月%d日}）"
+
+
+def weekly_grid(week_start: dt.date, viewer: User | None) -> dict[str, Any]:
+    """Leaders × 7 days × morning/afternoon, as the viewer may see it (viewer None: the staff's view)."""
+    tz = timezone.get_current_timezone()
+    days = [week_start + dt.timedelta(days=i) for i in range(7)]
+    start = dt.datetime.combine(week_start, dt.time.min, tz)
+    end = start + dt.timedelta(days=7)
+    leaders = list(leader_queryset())
+    cells: dict[str, dict[str, Cell]] = {
+        str(leader.pk): {day.isoformat(): {"am": [], "pm": []} for day in days} for leader in leaders
+    }
+    for engagement in engagements_between(start, end, [leader.pk for leader in leaders]):
+        for day in days:
+            noon = dt.datetime.combine(day, dt.time(12, 0), tz)
+            day_start = dt.datetime.combine(day, dt.time.min, tz)
+            day_end = day_start + dt.timedelta(days=1)
+            for half, (h_start, h_end) in (("am", (day_start, noon)), ("pm", (noon, day_end))):
+                if engagement.start < h_end and engagement.end > h_start:
+                    cells[str(engagement.leader_id)][day.isoformat()][half].append(  # type: ignore[literal-required]
+                        _label(engagement, viewer, tz)
+                    )
+    return {
+        "week_start": week_start.isoformat(),
+        "days": [day.isoformat() for day in days],
+        "leaders": [
+            {"id": leader.pk, "name": leader.full_name, "post": leader.leader_profile.post} for leader in leaders
+        ],
+        "cells": cells,
+    }
+
+
+def latest_published(week_start: dt.date) -> WeeklyPlanVersion | None:
+    return WeeklyPlanVersion.objects.filter(week_start=week_start).order_by("-number").first()
+
+
+def grid_changes(current: dict[str, Any], published: dict[str, Any] | None) -> dict[str, list[str]]:
+    """Cells ("leader|day|half") whose content differs from the published version, with the old text."""
+    if published is None:
+        return {}
+    changes: dict[str, list[str]] = {}
+    old_cells = published.get("cells", {})
+    for leader_id, days in current["cells"].items():
+        for day, halves in days.items():
+            for half in HALVES:
+                old = old_cells.get(leader_id, {}).get(day, {}).get(half, [])
+                new_public = halves[half]
+                if old != new_public:
+                    changes[f"{leader_id}|{day}|{half}"] = old
+    return changes
+
+
+def grid_rows(grid: dict[str, Any], changes: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
+    """The grid as rows for templates, PDF and Excel: one row per leader, 14 half-day cells."""
+    changes = changes or {}
+    rows = []
+    for leader in grid["leaders"]:
+        cells = []
+        for day in grid["days"]:
+            for half in HALVES:
+                key = f"{leader['id']}|{day}|{half}"
+                cells.append(
+                    {
+                        "items": grid["cells"].get(str(leader["id"]), {}).get(day, {}).get(half, []),
+                        "changed": key in changes,
+                        "was": changes.get(key, []),
+                    }
+                )
+        rows.append({"leader": leader, "cells": cells})
+    return rows
+
+
+def day_headers(grid: dict[str, Any]) -> list[dict[str, str]]:
+    headers = []
+    for day_text in grid["days"]:
+        day = dt.date.fromisoformat(day_text)
+        headers.append(
+            {"date": f"{day.month}月{day.day}日", "weekday": "星期" + WEEKDAYS[day.weekday()], "iso": day_text}
+        )
+    return headers
+
+
+def key_work_for(user: User) -> QuerySet[KeyWork]:
+    """Key work the user owns or is the leader of; editors see all."""
+    items = KeyWork.objects.select_related("owner", "leader").prefetch_related("checklist")
+    if can_edit(user):
+        return items
+    return items.filter(Q(owner=user) | Q(leader=user))
+
+
+def day_planner(user: User, day: dt.date) -> list[dict[str, Any]]:
+    """The user's day hour by hour (07:00–21:00): their key work and, for a leader, engagements."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time(0, 0), tz)
+    end = start + dt.timedelta(days=1)
+    entries: list[tuple[dt.datetime, dt.datetime, str, str]] = []
+    for item in key_work_for(user).filter(start__lt=end, start__gte=start - dt.timedelta(days=1)):
+        item_end = item.end or item.start + dt.timedelta(hours=1)
+        if item_end > start:
+            entries.append(
+                (item.start, item_end, f"重点工作：{item.title}", reverse("schedules:key_work", kwargs={"pk": item.pk}))
+            )
+    if user.has_role(Role.LEADER):
+        for engagement in engagements_between(start, end, [user.pk]):
+            entries.append((engagement.start, engagement.end, str(engagement), ""))
+    hours = []
+    for hour in range(7, 21):
+        h_start = dt.datetime.combine(day, dt.time(hour, 0), tz)
+        h_end = h_start + dt.timedelta(hours=1)
+        items = [
+            {"label": label, "url": url, "time": f"{timezone.localtime(s):%H:%M}–{timezone.localtime(e):%H:%M}"}
+            for s, e, label, url in entries
+            if s < h_end and e > h_start
+        ]
+        hours.append({"hour": f"{hour:02d}:00", "items": items})
+    return hours
+
+
+def leader_profile_or_none(user: User) -> LeaderProfile | None:
+    return LeaderProfile.objects.filter(user=user).first()
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def feed_leader(token: str) -> User | None:
+    """The leader whose feed this token opens, or None (unknown or revoked token)."""
+    feed = (
+        FeedToken.objects.select_related("leader").filter(digest=token_digest(token), revoked_at__isnull=True).first()
+    )
+    return feed.leader if feed else None

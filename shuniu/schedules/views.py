@@ -1,0 +1,383 @@
+"""Pages of the schedules module: weekly plan, leader schedules, engagements, key work, day planner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shuniu.core.access import current_user, get_visible_or_404, role_required
+from shuniu.core.excel import ImportRejected
+from shuniu.core.models import OFFICE_ROLES, Role, User
+from shuniu.schedules import services
+from shuniu.schedules.feeds import leader_ics
+from shuniu.schedules.forms import EngagementForm, EngagementImportForm, KeyWorkForm
+from shuniu.schedules.importer import engagements_import
+from shuniu.schedules.models import CheckItem, Engagement, FeedToken
+from shuniu.schedules.printouts import weekly_plan_pdf, weekly_plan_xlsx
+from shuniu.schedules.selectors import (
+    EDITOR_ROLES,
+    HALF_LABELS,
+    HALVES,
+    PLAN_READER_ROLES,
+    can_edit,
+    day_headers,
+    day_planner,
+    engagements_between,
+    feed_leader,
+    grid_changes,
+    grid_rows,
+    key_work_for,
+    latest_published,
+    leader_queryset,
+    monday_of,
+    sees_in_full,
+    weekly_grid,
+)
+
+_STAFF_ROLES = tuple(OFFICE_ROLES - {Role.LEADER})
+
+
+def _week(request: HttpRequest) -> dt.date:
+    try:
+        return monday_of(dt.date.fromisoformat(request.GET.get("week", "")))
+    except ValueError:
+        return monday_of(timezone.localdate())
+
+
+def _plan_for(user: User, week: dt.date) -> tuple[dict | None, dict[str, list[str]], str]:
+    """The grid this user sees, the changes to mark, and a line saying which version it is."""
+    published = latest_published(week)
+    if can_edit(user):
+        grid = weekly_grid(week, viewer=user)
+        staff_view = weekly_grid(week, viewer=None)
+        changes = grid_changes(staff_view, published.grid if published else None)
+        if published is None:
+            return grid, {}, "草稿（尚未发布）"
+        state = f"第 {published.number} 版已于 {timezone.localtime(published.published_at):%m月%d日 %H:%M} 发布"
+        return grid, changes, state + (f"；其后有 {len(changes)} 处变更未发布" if changes else "；无未发布的变更")
+    if published is None:
+        return None, {}, "本周安排尚未发布"
+    return (
+        published.grid,
+        {},
+        f"第 {published.number} 版（{timezone.localtime(published.published_at):%m月%d日 %H:%M} 发布）",
+    )
+
+
+@role_required(*PLAN_READER_ROLES)
+def weekly_plan(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    week = _week(request)
+    grid, changes, state = _plan_for(user, week)
+    context = {
+        "week": week,
+        "previous": week - dt.timedelta(days=7),
+        "next": week + dt.timedelta(days=7),
+        "state": state,
+        "can_edit": can_edit(user),
+        "days": day_headers(grid) if grid else [],
+        "rows": grid_rows(grid, changes) if grid else [],
+        "halves": [HALF_LABELS[h] for h in HALVES],
+    }
+    return render(request, "schedules/weekly_plan.html", context)
+
+
+@role_required(*EDITOR_ROLES)
+@require_POST
+def weekly_plan_publish(request: HttpRequest) -> HttpResponse:
+    week = _week(request)
+    try:
+        version = services.weekly_plan_publish(week_start=week, actor=current_user(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"已发布第 {version.number} 版周工作安排。")
+    return redirect(f"{reverse('schedules:weekly_plan')}?week={week.isoformat()}")
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@role_required(*PLAN_READER_ROLES)
+def weekly_plan_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404("不支持的格式。")
+    user = current_user(request)
+    week = _week(request)
+    grid, _, state = _plan_for(user, week)
+    if grid is None:
+        raise Http404("本周安排尚未发布。")
+    name = f"周工作安排_{week:%Y%m%d}"
+    if fmt == "pdf":
+        return _download(weekly_plan_pdf(grid, subtitle=state), f"{name}.pdf", "application/pdf")
+    return _download(
+        weekly_plan_xlsx(grid, subtitle=state),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _leader_for(user: User, pk: int) -> User:
+    """A leader's schedule page: staff may open any leader's; a leader only their own."""
+    if not user.is_office_staff:
+        raise Http404("未找到，或您无权查看。")
+    leaders = leader_queryset()
+    if not user.has_role(*_STAFF_ROLES):
+        leaders = leaders.filter(pk=user.pk)
+    return get_visible_or_404(leaders, pk)
+
+
+@role_required(*PLAN_READER_ROLES)
+def leader_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    leader = _leader_for(user, pk)
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(today - dt.timedelta(days=7), dt.time.min, tz)
+    end = dt.datetime.combine(today + dt.timedelta(days=60), dt.time.min, tz)
+    items = [{"engagement": e, "full": sees_in_full(user, e)} for e in engagements_between(start, end, [leader.pk])]
+    feeds = (
+        FeedToken.objects.filter(leader=leader, revoked_at__isnull=True).order_by("-created_at")
+        if (leader.pk == user.pk or can_edit(user))
+        else None
+    )
+    return render(
+        request,
+        "schedules/leader_schedule.html",
+        {"leader": leader, "items": items, "can_edit": can_edit(user), "feeds": feeds, "now": timezone.now()},
+    )
+
+
+@role_required(Role.LEADER)
+def my_schedule(request: HttpRequest) -> HttpResponse:
+    return redirect("schedules:leader", pk=current_user(request).pk)
+
+
+def _engagement_form_view(request: HttpRequest, engagement: Engagement | None) -> HttpResponse:
+    user = current_user(request)
+    initial: dict[str, Any] = {"leader": request.GET.get("leader")}
+    if engagement is not None:
+        initial = {
+            "leader": engagement.leader_id,
+            "kind": engagement.kind,
+            "title": engagement.title,
+            "start": timezone.localtime(engagement.start),
+            "end": timezone.localtime(engagement.end),
+            "place": engagement.place,
+            "notes": engagement.notes,
+            "confidential": engagement.confidential,
+            "version": engagement.version,
+        }
+    form = EngagementForm(request.POST or None, initial=initial)
+    if engagement is not None:
+        form.fields["leader"].disabled = True
+    conflicts: list[Engagement] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "kind": data["kind"],
+            "title": data["title"],
+            "start": data["start"],
+            "end": data["end"],
+            "place": data["place"],
+            "notes": data["notes"],
+            "confidential": data["confidential"],
+            "confirm_overlap": data["confirm_overlap"],
+            "actor": user,
+        }
+        try:
+            if engagement is None:
+                saved = services.engagement_create(leader=data["leader"], **fields)
+            else:
+                saved = services.engagement_update(engagement=engagement, version=data["version"] or 0, **fields)
+        except services.OverlapNeedsConfirmation as exc:
+            conflicts = exc.conflicts
+            form.add_error("confirm_overlap", exc.messages[0])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已保存：{saved.leader.full_name} {saved}。")
+            return redirect("schedules:leader", pk=saved.leader_id)
+    return render(
+        request,
+        "schedules/engagement_form.html",
+        {"form": form, "engagement": engagement, "conflicts": conflicts},
+    )
+
+
+@role_required(*EDITOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def engagement_new(request: HttpRequest) -> HttpResponse:
+    return _engagement_form_view(request, None)
+
+
+@role_required(*EDITOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _engagement_form_view(request, get_visible_or_404(Engagement.objects.select_related("leader"), pk))
+
+
+@role_required(*EDITOR_ROLES)
+@require_POST
+def engagement_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = get_visible_or_404(Engagement.objects.all(), pk)
+    leader_id = engagement.leader_id
+    services.engagement_delete(engagement=engagement, actor=current_user(request))
+    messages.success(request, "日程已删除。")
+    return redirect("schedules:leader", pk=leader_id)
+
+
+@role_required(*EDITOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def engagement_import(request: HttpRequest) -> HttpResponse:
+    form = EngagementImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = engagements_import(
+                data=form.cleaned_data["file"].read(),
+                actor=current_user(request),
+                allow_overlap=form.cleaned_data["allow_overlap"],
+            )
+        except ImportRejected as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, f"已导入 {count} 条领导日程。")
+            return redirect("schedules:weekly_plan")
+    return render(request, "schedules/engagement_import.html", {"form": form, "errors": errors})
+
+
+@role_required(*OFFICE_ROLES)
+def key_work_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    now = timezone.now()
+    items = key_work_for(user).filter(done=False, start__gte=now - dt.timedelta(days=1)).order_by("start")[:200]
+    return render(
+        request,
+        "schedules/key_work_list.html",
+        {"items": items, "can_create": user.has_role(*_STAFF_ROLES)},
+    )
+
+
+@role_required(*_STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def key_work_new(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = KeyWorkForm(request.POST or None, initial={"owner": user.pk})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.key_work_create(
+                title=data["title"],
+                owner=data["owner"],
+                leader=data["leader"],
+                start=data["start"],
+                end=data["end"],
+                place=data["place"],
+                notes=data["notes"],
+                remind_minutes=data["remind_minutes"],
+                checklist=data["checklist_items"],
+                actor=user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "重点工作已登记，届时将提前提醒责任人和相关领导。")
+            return redirect("schedules:key_work", pk=item.pk)
+    return render(request, "schedules/key_work_form.html", {"form": form})
+
+
+@role_required(*OFFICE_ROLES)
+def key_work_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    item = get_visible_or_404(key_work_for(user), pk)
+    may_tick = item.owner_id == user.pk or can_edit(user)
+    return render(request, "schedules/key_work_detail.html", {"item": item, "may_tick": may_tick})
+
+
+@role_required(*OFFICE_ROLES)
+@require_POST
+def check_item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    check = get_visible_or_404(CheckItem.objects.select_related("key_work"), pk)
+    if check.key_work.owner_id != user.pk and not can_edit(user):
+        raise Http404("未找到，或您无权查看。")
+    check = services.check_item_toggle(item=check, actor=user)
+    if request.headers.get("HX-Request"):
+        return render(request, "schedules/_check_item.html", {"check": check, "may_tick": True})
+    return redirect("schedules:key_work", pk=check.key_work_id)
+
+
+@role_required(*OFFICE_ROLES)
+@require_POST
+def key_work_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    item = get_visible_or_404(key_work_for(user), pk)
+    if item.owner_id != user.pk and not can_edit(user):
+        raise Http404("未找到，或您无权查看。")
+    services.key_work_complete(item=item, actor=user)
+    messages.success(request, f"「{item.title}」已完成。")
+    return redirect("schedules:key_work_list")
+
+
+@role_required(*OFFICE_ROLES)
+def day_view(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return render(
+        request,
+        "schedules/day_planner.html",
+        {
+            "day": day,
+            "hours": day_planner(user, day),
+            "previous": day - dt.timedelta(days=1),
+            "next": day + dt.timedelta(days=1),
+        },
+    )
+
+
+@role_required(*PLAN_READER_ROLES)
+@require_POST
+def feed_token_new(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    leader = _leader_for(user, pk)
+    if leader.pk != user.pk and not can_edit(user):
+        raise Http404("未找到，或您无权查看。")
+    token = services.feed_token_create(leader=leader, actor=user)
+    url = request.build_absolute_uri(reverse("schedules:feed", kwargs={"token": token}))
+    return render(request, "schedules/feed_token.html", {"leader": leader, "url": url})
+
+
+@role_required(*PLAN_READER_ROLES)
+@require_POST
+def feed_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    feed = get_visible_or_404(FeedToken.objects.select_related("leader"), pk)
+    if feed.leader_id != user.pk and not can_edit(user):
+        raise Http404("未找到，或您无权查看。")
+    services.feed_token_revoke(feed=feed, actor=user)
+    messages.success(request, "订阅链接已吊销，使用它的日历将不再更新。")
+    return redirect("schedules:leader", pk=feed.leader_id)
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The iCalendar feed: no login (calendar apps cannot log in); the token is the credential."""
+    leader = feed_leader(token)
+    if leader is None:
+        raise Http404("订阅链接无效或已吊销。")
+    return HttpResponse(leader_ics(leader), content_type="text/calendar; charset=utf-8")
