@@ -2,9 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Debian packages: fonts for Chinese pages and printouts, Chromium for the browser tests.
-APT_DEMO := fonts-noto-cjk
-APT_TEST := fonts-noto-cjk chromium
+# Debian packages: CJK fonts and Pango for WeasyPrint's printouts; Chromium and pdftoppm for the tests.
+APT_DEMO := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+APT_TEST := $(APT_DEMO) chromium poppler-utils
 APT_POSTGRES := postgresql
 # The demo and the tests run with DEBUG on (a SECRET_KEY is generated into var/).
 DEMO_ENV := DEBUG=1

@@ -6,9 +6,15 @@ the role rules hold for them as for real users.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import io
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 
 from shuniu.core import services
@@ -92,3 +98,50 @@ def auditor(db: None) -> User:
 @pytest.fixture
 def sysadmin(db: None) -> User:
     return make_user("sysadmin", [Role.ADMIN], full_name="冯管理")
+
+
+# Browser tests: Debian's Chromium driven by Playwright (no browser download).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def screenshots_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} 不存在：请运行 make test（它会安装 Debian 的 chromium）。")
+    # Playwright's sync API runs an event loop in this thread; the ORM must still work here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def county(transactional_db: None) -> None:
+    """The demo county 示例县, as `make demo` loads it."""
+    call_command("demo_load", stdout=io.StringIO())
+
+
+def log_in(page: Any, base: str, username: str, password: str | None = None) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password or settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}/workbench/")

@@ -34,6 +34,7 @@ class EngagementForm(StyledForm):
     leader = LeaderChoiceField(
         label="领导",
         queryset=User.objects.none(),
+        empty_label="请选择领导",
         error_messages={"required": "请选择领导。", "invalid_choice": "领导不存在。"},
     )
     kind = forms.ChoiceField(
@@ -45,7 +46,8 @@ class EngagementForm(StyledForm):
     place = forms.CharField(label="地点", max_length=200, required=False)
     notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     confidential = forms.BooleanField(label="保密（他人只看到“忙碌”）", required=False)
-    confirm_overlap = forms.BooleanField(label="确认时间重叠", required=False)
+    # Shown (as a checkbox) only once the leader's overlapping engagements have been listed.
+    confirm_overlap = forms.BooleanField(label="确认时间重叠，仍然保存", required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -58,6 +60,9 @@ class EngagementForm(StyledForm):
         if start and end and end <= start:
             self.add_error("end", "结束时间必须晚于开始时间。")
         return data
+
+    def ask_overlap_confirmation(self) -> None:
+        self.fields["confirm_overlap"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
 
 
 REMIND_CHOICES = [
@@ -77,7 +82,7 @@ class KeyWorkForm(StyledForm):
     owner = forms.ModelChoiceField(
         label="责任人", queryset=User.objects.none(), error_messages={"required": "请选择责任人。"}
     )
-    leader = LeaderChoiceField(label="相关领导", queryset=User.objects.none(), required=False)
+    leader = LeaderChoiceField(label="相关领导", queryset=User.objects.none(), required=False, empty_label="（无）")
     start = LocalDateTimeField(label="时间")
     end = LocalDateTimeField(label="结束", required=False)
     place = forms.CharField(label="地点", max_length=200, required=False)

@@ -119,7 +119,7 @@ def _label(engagement: Engagement, viewer: User | None, tz: Any) -> str:
     place = f"（{engagement.place}）" if engagement.place else ""
     if start.date() == end.date():
         return f"{start:%H:%M} {engagement.title}{place}"
-    return f"{engagement.get_kind_display()}：{engagement.title}{place}（{start:%m月%d日}至{end:%m月%d日}）"
+    return f"{engagement.get_kind_display()}：{engagement.title}{place}（至{end.month}月{end.day}日）"
 
 
 def weekly_grid(week_start: dt.date, viewer: User | None) -> dict[str, Any]:

@@ -204,7 +204,7 @@ def _engagement_form_view(request: HttpRequest, engagement: Engagement | None) -
                 saved = services.engagement_update(engagement=engagement, version=data["version"] or 0, **fields)
         except services.OverlapNeedsConfirmation as exc:
             conflicts = exc.conflicts
-            form.add_error("confirm_overlap", exc.messages[0])
+            form.ask_overlap_confirmation()
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -3,56 +3,12 @@
 Screenshots go to var/screenshots/: open them and look.
 """
 
-import io
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(settings.VAR_DIR) / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from shuniu.core.testing import log_in, screenshots_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} 不存在：请运行 make test（它会安装 Debian 的 chromium）。")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def county(db):
-    call_command("demo_load", stdout=io.StringIO())
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/workbench/")
+SHOTS = screenshots_dir()
 
 
 def test_clerk_logs_in_and_sees_the_workbench(browser, live_server, county):

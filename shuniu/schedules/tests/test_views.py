@@ -1,0 +1,296 @@
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from icalendar import Calendar
+from openpyxl import Workbook, load_workbook
+
+from shuniu.core.testing import client_for
+from shuniu.schedules import services
+from shuniu.schedules.models import Engagement, FeedToken
+
+from .conftest import at
+
+WEEK = "2026-11-23"
+PLAN = reverse("schedules:weekly_plan")
+
+
+def post_engagement(client, who, **extra):
+    data = {
+        "leader": who.pk,
+        "kind": "trip",
+        "title": "赴省城汇报",
+        "start": "2026-11-24T08:00",
+        "end": "2026-11-26T18:00",
+        "place": "省城",
+    }
+    data.update(extra)
+    return client.post(reverse("schedules:engagement_new"), data)
+
+
+@pytest.mark.django_db
+class TestWeeklyPlanPages:
+    def test_clerk_sees_the_live_plan(self, clerk, leader, engage):
+        engage(leader, at(2026, 11, 24, 9), at(2026, 11, 24, 10), title="常委会")
+        response = client_for(clerk).get(PLAN, {"week": WEEK})
+        assert response.status_code == 200
+        assert "常委会" in response.text and "草稿" in response.text
+
+    def test_staff_see_only_the_published_version(self, clerk, leader, engage, request):
+        editor = request.getfixturevalue("director")
+        engage(leader, at(2026, 11, 24, 9), at(2026, 11, 24, 10), title="常委会")
+        leader_client = client_for(leader)
+        assert "尚未发布" in leader_client.get(PLAN, {"week": WEEK}).text
+        services.weekly_plan_publish(week_start=dt.date(2026, 11, 23), actor=clerk)
+        engage(leader, at(2026, 11, 25, 9), at(2026, 11, 25, 10), title="发布后新增")
+        text = leader_client.get(PLAN, {"week": WEEK}).text
+        assert "常委会" in text and "发布后新增" not in text
+        editor_text = client_for(editor).get(PLAN, {"week": WEEK}).text
+        assert "发布后新增" in editor_text and "已变更" in editor_text
+
+    def test_outsiders_get_403(self, outsider, auditor, sysadmin):
+        for user in (outsider, auditor, sysadmin):
+            assert client_for(user).get(PLAN).status_code == 403
+
+    def test_publish_is_post_only_and_for_editors(self, clerk, leader):
+        url = reverse("schedules:weekly_plan_publish") + f"?week={WEEK}"
+        assert client_for(clerk).get(url).status_code == 405
+        assert client_for(leader).post(url).status_code == 403
+        response = client_for(clerk).post(url, follow=True)
+        assert "已发布第 1 版" in response.text
+
+    def test_pdf_and_excel(self, clerk, leader, engage):
+        engage(leader, at(2026, 11, 24, 9), at(2026, 11, 24, 10), title="常委会")
+        client = client_for(clerk)
+        pdf = client.get(reverse("schedules:weekly_plan_export", args=["pdf"]), {"week": WEEK})
+        assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+        xlsx = client.get(reverse("schedules:weekly_plan_export", args=["xlsx"]), {"week": WEEK})
+        sheet = load_workbook(io.BytesIO(xlsx.content)).active
+        values = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
+        assert any("常委会" in str(v) for v in values)
+        assert client.get(reverse("schedules:weekly_plan_export", args=["doc"])).status_code == 404
+
+    def test_unpublished_plan_cannot_be_exported_by_staff(self, leader):
+        response = client_for(leader).get(reverse("schedules:weekly_plan_export", args=["pdf"]), {"week": WEEK})
+        assert response.status_code == 404
+
+    def test_plan_query_count_does_not_grow_with_engagements(
+        self, clerk, leader, leader2, engage, django_assert_max_num_queries
+    ):
+        for day in range(23, 28):
+            engage(leader, at(2026, 11, day, 9), at(2026, 11, day, 10))
+            engage(leader2, at(2026, 11, day, 15), at(2026, 11, day, 16))
+        client = client_for(clerk)
+        client.get(PLAN, {"week": WEEK})
+        with django_assert_max_num_queries(12):
+            client.get(PLAN, {"week": WEEK})
+
+
+@pytest.mark.django_db
+class TestEngagementPages:
+    def test_clerk_enters_a_trip(self, clerk, leader):
+        response = post_engagement(client_for(clerk), leader)
+        assert response.status_code == 302
+        engagement = Engagement.objects.get()
+        assert engagement.kind == "trip" and engagement.end - engagement.start == dt.timedelta(days=2, hours=10)
+
+    def test_overlap_is_listed_and_needs_the_checkbox(self, clerk, leader, engage):
+        engage(leader, at(2026, 11, 25, 9), at(2026, 11, 25, 10), title="常委会")
+        client = client_for(clerk)
+        response = post_engagement(client, leader)
+        assert response.status_code == 200
+        assert "时间重叠" in response.text and "常委会" in response.text
+        assert 'type="checkbox" name="confirm_overlap"' in response.text
+        assert Engagement.objects.count() == 1
+        assert post_engagement(client, leader, confirm_overlap="on").status_code == 302
+        assert Engagement.objects.count() == 2
+
+    @pytest.mark.parametrize(
+        ("extra", "message"),
+        [
+            ({"end": "2026-11-23T18:00"}, "结束时间必须晚于开始时间"),
+            ({"leader": 999999}, "领导不存在"),
+            ({"start": "明天"}, "时间格式不正确"),
+            ({"title": ""}, "请填写事项"),
+        ],
+    )
+    def test_bad_input_gets_a_message_and_saves_nothing(self, clerk, leader, extra, message):
+        response = post_engagement(client_for(clerk), leader, **extra)
+        assert response.status_code == 200 and message in response.text
+        assert not Engagement.objects.exists()
+
+    def test_a_non_leader_cannot_be_chosen(self, clerk, leader):
+        response = post_engagement(client_for(clerk), leader, leader=clerk.pk)
+        assert "领导不存在" in response.text
+
+    def test_only_editors_enter_engagements(self, leader, outsider):
+        assert post_engagement(client_for(leader), leader).status_code == 403
+        assert post_engagement(client_for(outsider), leader).status_code == 403
+        assert not Engagement.objects.exists()
+
+    def test_leader_sees_own_schedule_but_not_a_colleagues(self, leader, leader2, engage):
+        engage(leader2, at(2026, 11, 24, 9), at(2026, 11, 24, 10), title="机密会")
+        client = client_for(leader)
+        assert client.get(reverse("schedules:mine")).status_code == 302
+        assert client.get(reverse("schedules:leader", args=[leader.pk])).status_code == 200
+        assert client.get(reverse("schedules:leader", args=[leader2.pk])).status_code == 404
+
+    def test_delete_is_post_only(self, clerk, leader, engage):
+        engagement = engage(leader, at(2026, 11, 24, 9), at(2026, 11, 24, 10))
+        url = reverse("schedules:engagement_delete", args=[engagement.pk])
+        client = client_for(clerk)
+        assert client.get(url).status_code == 405
+        assert client.post(url).status_code == 302
+        assert not Engagement.objects.exists()
+
+
+def engagements_book(rows):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "领导日程"
+    sheet.append(["领导", "类型", "事项", "开始", "结束", "地点", "备注", "保密"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("rc.xlsx", buffer.getvalue())
+
+
+@pytest.mark.django_db
+class TestImport:
+    URL = reverse("schedules:engagement_import")
+
+    def test_good_file(self, clerk, leader):
+        upload = engagements_book(
+            [
+                [
+                    "领导1",
+                    "会议",
+                    "常委会",
+                    dt.datetime(2026, 11, 24, 9),
+                    dt.datetime(2026, 11, 24, 11),
+                    "三楼",
+                    "",
+                    "否",
+                ],
+                ["leader", "外出", "赴省城", "2026-11-25 08:00", "2026-11-27 18:00", "", "", "是"],
+            ]
+        )
+        response = client_for(clerk).post(self.URL, {"file": upload}, follow=True)
+        assert "已导入 2 条" in response.text
+        assert Engagement.objects.filter(confidential=True).count() == 1
+        assert Engagement.objects.get(title="常委会").start == at(2026, 11, 24, 9)
+
+    def test_bad_rows_are_reported_and_nothing_is_imported(self, clerk, leader):
+        upload = engagements_book(
+            [
+                ["领导1", "会议", "常委会", "2026-11-24 09:00", "2026-11-24 11:00", "", "", ""],
+                ["无此人", "开会", "", "昨天", "2026-11-24 11:00", "", "", "也许"],
+                ["领导1", "会议", "重叠会", "2026-11-24 10:00", "2026-11-24 12:00", "", "", ""],
+            ]
+        )
+        response = client_for(clerk).post(self.URL, {"file": upload})
+        text = response.text
+        assert "未导入任何日程" in text
+        assert "第 3 行" in text and "领导「无此人」不存在" in text and "类型「开会」无效" in text
+        assert "开始时间「昨天」" in text and "保密「也许」" in text
+        assert "第 4 行：与第 2 行时间重叠" in text
+        assert not Engagement.objects.exists()
+
+    def test_overlap_allowed_when_ticked(self, clerk, leader):
+        upload = engagements_book(
+            [
+                ["领导1", "会议", "甲", "2026-11-24 09:00", "2026-11-24 11:00", "", "", ""],
+                ["领导1", "会议", "乙", "2026-11-24 10:00", "2026-11-24 12:00", "", "", ""],
+            ]
+        )
+        client_for(clerk).post(self.URL, {"file": upload, "allow_overlap": "on"})
+        assert Engagement.objects.count() == 2
+
+    def test_import_is_for_editors(self, leader):
+        assert client_for(leader).get(self.URL).status_code == 403
+
+
+@pytest.mark.django_db
+class TestFeed:
+    def test_token_feed_and_revocation(self, clerk, leader, engage):
+        engage(leader, at(2026, 11, 24, 9), at(2026, 11, 24, 10), title="常委会")
+        engage(leader, at(2026, 11, 24, 15), at(2026, 11, 24, 16), title="机密会", confidential=True)
+        client = client_for(leader)
+        page = client.post(reverse("schedules:feed_token_new", args=[leader.pk]))
+        url = page.context["url"]
+        token = url.rsplit("/", 1)[1].removesuffix(".ics")
+        assert not FeedToken.objects.filter(digest=token).exists()  # only the digest is stored
+        anonymous = Client()
+        feed = anonymous.get(reverse("schedules:feed", args=[token]), {"now": "x"})
+        assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
+        events = [c for c in Calendar.from_ical(feed.content).walk("VEVENT")]
+        summaries = sorted(str(e["SUMMARY"]) for e in events)
+        assert summaries == ["会议：常委会", "忙碌"]
+        feed_token = FeedToken.objects.get()
+        assert client.post(reverse("schedules:feed_token_revoke", args=[feed_token.pk])).status_code == 302
+        assert anonymous.get(reverse("schedules:feed", args=[token])).status_code == 404
+
+    def test_a_wrong_token_is_404(self, client, db):
+        assert client.get(reverse("schedules:feed", args=["nope"])).status_code == 404
+
+    def test_another_leader_cannot_make_my_token(self, leader, leader2):
+        response = client_for(leader2).post(reverse("schedules:feed_token_new", args=[leader.pk]))
+        assert response.status_code == 404
+        assert not FeedToken.objects.exists()
+
+
+@pytest.mark.django_db
+class TestKeyWork:
+    def test_create_and_tick(self, clerk, leader):
+        client = client_for(clerk)
+        response = client.post(
+            reverse("schedules:key_work_new"),
+            {
+                "title": "经济工作会议",
+                "owner": clerk.pk,
+                "leader": leader.pk,
+                "start": "2026-12-01T09:00",
+                "remind_minutes": 1440,
+                "checklist": "讲话稿\n会场\n",
+            },
+        )
+        assert response.status_code == 302
+        detail = client.get(response["Location"])
+        assert "讲话稿" in detail.text
+        check = detail.context["item"].checklist.first()
+        partial = client.post(reverse("schedules:check_item_toggle", args=[check.pk]), headers={"HX-Request": "true"})
+        assert "<html" not in partial.text and "text-decoration-line-through" in partial.text
+
+    def test_others_cannot_tick_or_see(self, clerk, leader2, outsider):
+        item = services.key_work_create(
+            title="甲", owner=clerk, start=at(2026, 12, 1, 9), checklist=["一"], actor=clerk
+        )
+        check = item.checklist.get()
+        assert client_for(leader2).get(reverse("schedules:key_work", args=[item.pk])).status_code == 404
+        assert client_for(leader2).post(reverse("schedules:check_item_toggle", args=[check.pk])).status_code == 404
+        assert client_for(outsider).get(reverse("schedules:key_work", args=[item.pk])).status_code == 403
+
+    def test_bad_key_work_input(self, clerk):
+        response = client_for(clerk).post(
+            reverse("schedules:key_work_new"),
+            {
+                "title": "",
+                "owner": clerk.pk,
+                "start": "2026-12-01T09:00",
+                "end": "2026-12-01T08:00",
+                "remind_minutes": 60,
+            },
+        )
+        assert "请填写事项" in response.text and "结束时间必须晚于开始时间" in response.text
+
+    def test_day_planner_shows_the_hour(self, clerk):
+        services.key_work_create(title="迎检", owner=clerk, start=at(2026, 12, 1, 10), actor=clerk)
+        response = client_for(clerk).get(reverse("schedules:day"), {"date": "2026-12-01"})
+        hours = response.context["hours"]
+        ten = next(h for h in hours if h["hour"] == "10:00")
+        assert ten["items"] and "迎检" in ten["items"][0]["label"]
+        assert not next(h for h in hours if h["hour"] == "09:00")["items"]
