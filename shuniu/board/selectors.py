@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from shuniu.audit.models import AuditEntry
 from shuniu.core.models import LeaderProfile, Role, Unit, UnitKind, User
 from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar
+from shuniu.schedules.selectors import PLAN_READER_ROLES, engagements_between, key_work_for, sees_in_full
 
 _WEEKDAYS = "一二三四五六日"
 
@@ -44,9 +45,21 @@ def workbench_for(user: User) -> dict[str, Any]:
     today = timezone.localdate()
     context: dict[str, Any] = {"today": today_panel(calendar, today), "sections": []}
     sections: list[str] = context["sections"]
+    tz = timezone.get_current_timezone()
+    day_start = dt.datetime.combine(today, dt.time.min, tz)
+    day_end = day_start + dt.timedelta(days=1)
     if user.has_role(Role.LEADER):
         sections.append("leader")
         context["profile"] = LeaderProfile.objects.filter(user=user).first()
+        context["my_today"] = list(engagements_between(day_start, day_end, [user.pk]))
+    if user.has_role(*PLAN_READER_ROLES):
+        sections.append("key_work")
+        context["key_work"] = list(
+            key_work_for(user)
+            .filter(done=False, start__gte=day_start, start__lt=day_start + dt.timedelta(days=8))
+            .filter(Q(owner=user) | Q(leader=user))
+            .order_by("start")[:10]
+        )
     if user.has_role(Role.DIRECTOR, Role.CLERK, Role.SUPERVISOR, Role.PETITION_OFFICER):
         sections.append("office")
         counts = dict(
@@ -54,6 +67,10 @@ def workbench_for(user: User) -> dict[str, Any]:
         )
         context["unit_counts"] = [(label, counts.get(kind, 0)) for kind, label in UnitKind.choices]
         context["leaders"] = list(LeaderProfile.objects.select_related("user").order_by("rank"))
+        context["leaders_today"] = [
+            {"engagement": e, "full": sees_in_full(user, e)}
+            for e in engagements_between(day_start, day_end).select_related("leader")
+        ]
     if user.has_role(Role.LIAISON) and user.unit_id:
         sections.append("liaison")
         context["unit"] = Unit.objects.prefetch_related("contacts").get(pk=user.unit_id)

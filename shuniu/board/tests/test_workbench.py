@@ -2,9 +2,12 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from shuniu.core.models import CalendarYear
 from shuniu.core.testing import client_for
+from shuniu.schedules import services
+from shuniu.schedules.models import Engagement
 
 WORKBENCH = reverse("board:workbench")
 
@@ -51,7 +54,29 @@ class TestWorkbench:
         assert present in nav and absent not in nav
 
     def test_workbench_query_count(self, clerk, leader, leader2, django_assert_max_num_queries):
+        now = timezone.localtime()
+        for who in (leader, leader2, leader):
+            Engagement.objects.create(
+                leader=who, kind="meeting", title="会", start=now, end=now + dt.timedelta(minutes=1), created_by=clerk
+            )
         client = client_for(clerk)
         client.get(WORKBENCH)
-        with django_assert_max_num_queries(9):
-            client.get(WORKBENCH)
+        with django_assert_max_num_queries(11):
+            response = client.get(WORKBENCH)
+        assert response.text.count("<strong>领导") == 3
+
+    def test_leader_sees_today_and_key_work(self, leader, clerk):
+        now = timezone.localtime()
+        Engagement.objects.create(
+            leader=leader,
+            kind="meeting",
+            title="今日常委会",
+            start=now,
+            end=now + dt.timedelta(hours=1),
+            created_by=clerk,
+        )
+        services.key_work_create(
+            title="筹备经济会", owner=clerk, leader=leader, start=now + dt.timedelta(days=2), actor=clerk
+        )
+        text = client_for(leader).get(WORKBENCH).text
+        assert "今日常委会" in text and "筹备经济会" in text
