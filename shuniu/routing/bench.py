@@ -1,0 +1,89 @@
+"""`python -m shuniu.routing bench`: B0, B1 and the planner against the lower bound."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from shuniu.routing.bounds import document_alone, lower_bound
+from shuniu.routing.calendar import Windows
+from shuniu.routing.check import metrics, violations
+from shuniu.routing.generate import TYPICAL, Options, generate, hard
+from shuniu.routing.model import Scenario
+from shuniu.routing.simulate import simulate
+
+SCENARIOS: list[tuple[str, Options]] = [
+    ("typical seed 1", TYPICAL),
+    ("typical seed 2", Options(seed=2)),
+    ("typical seed 3", Options(seed=3)),
+    ("hard seed 1", hard(1)),
+    ("hard seed 2", hard(2)),
+]
+
+
+@dataclass(frozen=True)
+class Row:
+    scenario: str
+    policy: str
+    mean: float
+    p95: float
+    maximum: float
+    urgent: str
+    urgent_possible: str
+    on_time: float
+    ratio: float
+    seconds: float
+
+
+def urgent_possible(scenario: Scenario) -> set[str]:
+    """Urgent documents that could be done by their due time at all (alone, with the leaders free)."""
+    windows = {leader.id: Windows(leader.windows) for leader in scenario.leaders}
+    return {doc.id for doc in scenario.documents if doc.urgent and document_alone(doc, scenario, windows)[0] <= doc.due}
+
+
+def run(scenarios: list[tuple[str, Options]] | None = None, out: Callable[[str], None] = print) -> list[Row]:
+    rows: list[Row] = []
+    header = (
+        f"{'scenario':<15} {'docs':>5} {'policy':<8} {'mean h':>7} {'p95 h':>7} {'max h':>7} "
+        f"{'urgent on time':>15} {'of possible':>12} {'all on time':>11} {'× bound':>8} {'seconds':>8}"
+    )
+    out(header)
+    out("-" * len(header))
+    for name, options in scenarios or SCENARIOS:
+        scenario = generate(options)
+        began = time.perf_counter()
+        bound = lower_bound(scenario)
+        bound_seconds = time.perf_counter() - began
+        possible = urgent_possible(scenario)
+        for policy in ("B0", "B1", "planner"):
+            plan = simulate(scenario, policy)
+            problems = violations(scenario, plan)
+            if problems:
+                raise AssertionError(f"{policy} on {name}: {problems[0]}")
+            m = metrics(scenario, plan)
+            done = {p.id: p.done for p in plan.documents}
+            docs = {d.id: d for d in scenario.documents}
+            on_time_possible = sum(1 for d in possible if done[d] <= docs[d].due)
+            row = Row(
+                name,
+                policy,
+                m.mean_hours,
+                m.p95_hours,
+                m.max_hours,
+                f"{m.urgent_on_time}/{m.urgent}",
+                f"{on_time_possible}/{len(possible)}",
+                m.on_time_share,
+                m.mean_hours / bound if bound else 0.0,
+                plan.seconds,
+            )
+            rows.append(row)
+            out(
+                f"{name:<15} {m.documents:>5} {policy:<8} {row.mean:>7.2f} {row.p95:>7.2f} {row.maximum:>7.1f} "
+                f"{row.urgent:>15} {row.urgent_possible:>12} {row.on_time:>11.1%} {row.ratio:>8.3f} {row.seconds:>8.2f}"
+            )
+        out(
+            f"{name:<15} {len(scenario.documents):>5} {'bound':<8} {bound:>7.2f} {'':>7} {'':>7} {'':>15} {'':>12} "
+            f"{'':>11} {1:>8.3f} {bound_seconds:>8.2f}"
+        )
+    return rows

@@ -1,0 +1,69 @@
+"""A leader's free time: availability windows minus readings already placed."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+
+
+class FreeTime:
+    """Sorted, disjoint free intervals [start, end) in minutes, with earliest-fit and reservation.
+
+    A reading must lie inside one window; reservations only ever split intervals, so every free
+    interval stays inside a single window and "fits in an interval" means "fits in a window".
+    """
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, intervals: Iterable[tuple[int, int]] = ()) -> None:
+        pairs = [(s, e) for s, e in intervals if e > s]
+        self.starts = [s for s, _ in pairs]
+        self.ends = [e for _, e in pairs]
+
+    def copy(self) -> FreeTime:
+        clone = FreeTime()
+        clone.starts = self.starts.copy()
+        clone.ends = self.ends.copy()
+        return clone
+
+    def earliest(self, ready: int, duration: int) -> int | None:
+        """The earliest start ≥ ready of a `duration`-minute reading, or None if none is left."""
+        index = bisect_right(self.ends, ready)
+        starts, ends = self.starts, self.ends
+        for i in range(index, len(ends)):
+            begin = starts[i] if starts[i] > ready else ready
+            if begin + duration <= ends[i]:
+                return begin
+        return None
+
+    def free_at(self, moment: int) -> tuple[int, int] | None:
+        """The free interval containing `moment`, if any."""
+        index = bisect_right(self.starts, moment) - 1
+        if index >= 0 and self.ends[index] > moment:
+            return self.starts[index], self.ends[index]
+        return None
+
+    def next_start(self, moment: int) -> int | None:
+        """The first moment ≥ `moment` that is free."""
+        inside = self.free_at(moment)
+        if inside is not None:
+            return moment
+        index = bisect_right(self.starts, moment)
+        return self.starts[index] if index < len(self.starts) else None
+
+    def reserve(self, start: int, end: int) -> None:
+        """Take [start, end) out of the free time; it must lie inside one free interval."""
+        index = bisect_right(self.starts, start) - 1
+        if index < 0 or self.ends[index] < end:
+            raise ValueError("reservation outside free time")
+        s, e = self.starts[index], self.ends[index]
+        pieces = [(a, b) for a, b in ((s, start), (end, e)) if b > a]
+        self.starts[index : index + 1] = [a for a, _ in pieces]
+        self.ends[index : index + 1] = [b for _, b in pieces]
+
+    def drop_before(self, moment: int) -> None:
+        """Forget free time that ends before `moment` (it can never be used again)."""
+        index = bisect_right(self.ends, moment)
+        if index:
+            del self.starts[:index]
+            del self.ends[:index]
