@@ -29,11 +29,12 @@ class _State:
     preds: dict[str, tuple[str, ...]]
     fixed: list[list[Visit]]
     planned: list[list[Visit]] = field(default_factory=list)
+    alone: int = 0  # the earliest finish with the leaders' time as it was on arrival
 
     @property
-    def key(self) -> tuple[int, int, int, str]:
+    def key(self) -> tuple[int, int, int, int, str]:
         d = self.doc
-        return (URGENCY_ORDER[d.urgency], d.due, d.arrival, d.id)
+        return (URGENCY_ORDER[d.urgency], d.due if d.urgent else 0, self.alone, d.arrival, d.id)
 
     def fixed_readers(self) -> dict[str, Visit]:
         return {v.leader: v for copy in self.fixed for v in copy}
@@ -187,6 +188,9 @@ class OnlinePlanner:
                 batch.append(self._new_state(docs[i]))
                 i += 1
             self.advance(now)
+            for state in batch:
+                alone = plan_document(state, self.base, now, self.scenario.handoff, self.scenario.copy_minutes)
+                state.alone = max(v.end for copy in alone for v in copy)
             self.replan(now, batch)
         self.advance(math.inf)
         plans = []
