@@ -1,0 +1,141 @@
+"""The engine alone: feasibility, online behaviour, determinism, edge cases, the bound."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from shuniu.routing.bounds import lower_bound
+from shuniu.routing.check import metrics, violations
+from shuniu.routing.generate import Options, generate
+from shuniu.routing.model import RoutingError, Scenario
+from shuniu.routing.simulate import POLICIES, simulate
+
+from .scenarios import BASE, DAY, document, random_scenarios, scenario
+
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def test_the_package_imports_nothing_outside_the_standard_library():
+    allowed = set(sys.stdlib_module_names) | {"shuniu"}
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if "tests" in path.relative_to(PACKAGE).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                if top not in allowed or (top == "shuniu" and not name.startswith("shuniu.routing")):
+                    offenders.append(f"{path.name}: {name}")
+    assert offenders == []
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_a_generated_month_is_feasible_for_every_policy(policy):
+    month = generate(Options(seed=7, days=10, docs_per_day=20))
+    plan = simulate(month, policy)
+    assert violations(month, plan) == []
+
+
+def test_the_planner_beats_b1_and_b1_beats_b0_on_a_month():
+    month = generate(Options(seed=11, days=14))
+    means = {policy: metrics(month, simulate(month, policy)).mean_hours for policy in POLICIES}
+    bound = lower_bound(month)
+    assert bound <= means["planner"] < means["B1"] < means["B0"]
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_runs_are_identical(policy):
+    month = generate(Options(seed=3, days=7))
+    assert simulate(month, policy) == simulate(month, policy)
+
+
+def cut(month: Scenario, t: int) -> Scenario:
+    return Scenario(
+        month.start,
+        month.offset_minutes,
+        month.handoff,
+        month.copy_minutes,
+        month.leaders,
+        tuple(d for d in month.documents if d.arrival <= t),
+    )
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize("day", [2, 5])
+def test_online_visits_before_t_do_not_depend_on_later_arrivals(policy, day):
+    month = generate(Options(seed=5, days=10))
+    t = month.start + day * DAY + 11 * 60 + 7
+    full = simulate(month, policy)
+    part = simulate(cut(month, t), policy)
+
+    def early(plan):
+        return sorted(
+            (doc.id, k, v.leader, v.start, v.end)
+            for doc in plan.documents
+            for k, copy in enumerate(doc.copies)
+            for v in copy
+            if v.start < t
+        )
+
+    assert early(full) == early(part)
+    assert early(part)  # the cut leaves something to compare
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_scenarios())
+def test_every_policy_is_feasible_and_above_the_bound(month):
+    bound = lower_bound(month)
+    for policy in POLICIES:
+        plan = simulate(month, policy)
+        assert violations(month, plan) == [], policy
+        assert metrics(month, plan).mean_hours >= bound - 1e-9, policy
+
+
+class TestEdgeCases:
+    def plan(self, docs, count=4, policy="planner"):
+        month = scenario(docs, count)
+        plan = simulate(month, policy)
+        assert violations(month, plan) == []
+        return plan.documents[0]
+
+    @pytest.mark.parametrize("policy", POLICIES)
+    def test_one_reader(self, policy):
+        doc = self.plan([document("D1", BASE + 9 * 60, ["L02"])], policy=policy)
+        assert [[v.leader for v in c] for c in doc.copies] == [["L02"]]
+
+    @pytest.mark.parametrize("policy", POLICIES)
+    def test_a_chain_through_all_readers(self, policy):
+        readers = ["L04", "L02", "L03", "L01"]
+        chain = list(zip(readers, readers[1:], strict=False))
+        doc = self.plan([document("D1", BASE + 9 * 60, readers, before=chain, max_copies=4)], policy=policy)
+        visits = sorted((v for c in doc.copies for v in c), key=lambda v: v.start)
+        assert [v.leader for v in visits] == readers
+
+    @pytest.mark.parametrize("policy", POLICIES)
+    def test_one_copy_twelve_readers(self, policy):
+        readers = [f"L{i:02d}" for i in range(1, 13)]
+        doc = self.plan([document("D1", BASE + 9 * 60, readers, max_copies=1)], count=12, policy=policy)
+        assert len(doc.copies) == 1 and len(doc.copies[0]) == 12
+
+    def test_several_copies_go_out_in_parallel(self):
+        readers = ["L01", "L02", "L03"]
+        doc = self.plan([document("D1", BASE + 9 * 60, readers, max_copies=3)])
+        assert len(doc.copies) == 3
+        assert doc.done <= BASE + 9 * 60 + 10 + 10 + 10  # all three read at once
+
+    @pytest.mark.parametrize("policy", POLICIES)
+    def test_a_reader_with_no_window_left_is_a_clear_error(self, policy):
+        late = BASE + 9 * DAY + 17 * 60  # the last window of the horizon closes at 18:00
+        month = scenario([document("D9", late, ["L03"], minutes=90)])
+        with pytest.raises(RoutingError, match=r"document D9: leader L03 has no window left"):
+            simulate(month, policy)
