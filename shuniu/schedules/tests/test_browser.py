@@ -56,7 +56,7 @@ def test_trip_from_entry_to_the_leaders_phone(browser, live_server, county):
     )
     log_in(phone, live_server.url, "liminghua")
     phone.get_by_label("展开导航").click()
-    phone.get_by_role("link", name="我的日程").click()
+    phone.locator("#main-nav").get_by_role("link", name="我的日程").click()
     phone.get_by_text("赴省发改委汇报重点项目").wait_for()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.screenshot(path=str(SHOTS / "leader-schedule-phone.png"), full_page=True)
