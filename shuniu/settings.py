@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "shuniu.core",
     "shuniu.audit",
     "shuniu.schedules",
+    "shuniu.documents",
     "shuniu.board",
     "huey.contrib.djhuey",
 ]
@@ -186,3 +187,4 @@ HUEY = (
         "immediate": False,
     }
 )
+STUCK_COPY_HOURS = env_int("SHUNIU_STUCK_COPY_HOURS", 24, minimum=1)

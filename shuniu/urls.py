@@ -9,5 +9,6 @@ urlpatterns = [
     path("workbench/", include("shuniu.board.urls")),
     path("audit/", include("shuniu.audit.urls")),
     path("schedules/", include("shuniu.schedules.urls")),
+    path("documents/", include("shuniu.documents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,9 @@ _STAFF = frozenset({Role.CLERK, Role.DIRECTOR, Role.SUPERVISOR, Role.PETITION_OF
 
 NAV: tuple[NavItem, ...] = (
     NavItem("工作台", "bi-speedometer2", "board:workbench", _ALL),
+    NavItem("待阅文件", "bi-inbox", "documents:desk", frozenset({Role.LEADER})),
+    NavItem("收文", "bi-file-earmark-text", "documents:register", frozenset({Role.CLERK, Role.DIRECTOR})),
+    NavItem("送文清单", "bi-truck", "documents:deliveries", frozenset({Role.CLERK, Role.DIRECTOR})),
     NavItem("我的日程", "bi-calendar-event", "schedules:mine", frozenset({Role.LEADER})),
     NavItem("周工作安排", "bi-calendar-week", "schedules:weekly_plan", _PLAN_READERS),
     NavItem("重点工作", "bi-flag", "schedules:key_work_list", _PLAN_READERS),

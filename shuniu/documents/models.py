@@ -1,0 +1,282 @@
+"""Incoming documents, their proposal (拟办), copies, readings (传阅/批示) and delegations (委托)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from shuniu.core.models import Clearance, Unit
+
+
+class Urgency(models.TextChoices):
+    FLASH = "flash", "特急"
+    URGENT = "urgent", "加急"
+    NORMAL = "normal", "平件"
+
+
+URGENCY_RANK = {Urgency.FLASH: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2}
+
+
+class Kind(models.TextChoices):
+    READ = "read", "阅知件"
+    ACT = "act", "批办件"
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", "已登记"
+    RETURNED = "returned", "初审退回"
+    PROPOSED = "proposed", "拟办待审批"
+    CIRCULATING = "circulating", "传阅中"
+    READ = "read", "传阅完毕"
+    CLOSED = "closed", "已办结"
+    ARCHIVED = "archived", "已归档"
+
+
+# The state machine: one service per transition, each a compare-and-swap on the status.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.REGISTERED: {Status.RETURNED, Status.PROPOSED},
+    Status.RETURNED: {Status.REGISTERED},
+    Status.PROPOSED: {Status.REGISTERED, Status.CIRCULATING},
+    Status.CIRCULATING: {Status.READ},
+    Status.READ: {Status.CLOSED},
+    Status.CLOSED: {Status.ARCHIVED},
+    Status.ARCHIVED: set(),
+}
+READ_ONLY = {Status.CLOSED, Status.ARCHIVED}
+
+
+class RegistrationCounter(models.Model):
+    """The last registration number used in a year; locked by each registration (no gaps, no twins)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "收文编号"
+        verbose_name_plural = "收文编号"
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Document(models.Model):
+    """An incoming document (收文), registered once and followed until it is archived."""
+
+    reg_year = models.PositiveIntegerField("登记年度")
+    reg_seq = models.PositiveIntegerField("登记序号")
+    received_at = models.DateTimeField("收文时间")
+    source_org = models.CharField("来文单位", max_length=100)
+    source_number = models.CharField("发文字号", max_length=60, blank=True)
+    title = models.CharField("标题", max_length=300)
+    secrecy = models.IntegerField("密级", choices=Clearance.choices, default=Clearance.NONE)
+    secrecy_term = models.CharField("保密期限", max_length=30, blank=True)
+    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    kind = models.CharField("文件类型", max_length=10, choices=Kind.choices, default=Kind.READ)
+    copies_received = models.PositiveIntegerField("份数", default=1)
+    pages = models.PositiveIntegerField("页数", default=1)
+    deadline = models.DateTimeField("办理时限", null=True, blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    return_reason = models.CharField("退回理由", max_length=300, blank=True)
+    needs_supervision = models.BooleanField("待转督办", default=False)
+    result = models.TextField("办理结果", blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    retention = models.CharField("保管期限", max_length=20, blank=True)
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
+    read_at = models.DateTimeField("传阅完毕时间", null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "收文"
+        verbose_name_plural = "收文"
+        ordering = ["-reg_year", "-reg_seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["reg_year", "reg_seq"], name="document_unique_reg_number"),
+            models.CheckConstraint(
+                condition=~Q(urgency__in=[Urgency.FLASH, Urgency.URGENT]) | Q(deadline__isnull=False),
+                name="document_urgent_has_deadline",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-received_at"], name="document_status_idx"),
+            models.Index(fields=["source_org", "source_number"], name="document_source_idx"),
+            models.Index(fields=["-received_at"], name="document_received_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reg_number} {self.title}"
+
+    @property
+    def reg_number(self) -> str:
+        return f"收〔{self.reg_year}〕{self.reg_seq}号"
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.status in READ_ONLY
+
+    @property
+    def urgency_rank(self) -> int:
+        return URGENCY_RANK[Urgency(self.urgency)]
+
+
+class StatusChange(models.Model):
+    """History of a document's status: old → new, who, when, why."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="history")
+    old = models.CharField(max_length=20, choices=Status.choices)
+    new = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.old} → {self.new}"
+
+
+class Attachment(models.Model):
+    """A file of an unclassified document, stored content-addressed under var/ by its SHA-256."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=60)
+    name = models.CharField("文件名", max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Proposal(models.Model):
+    """The clerk's proposal (拟办): readers, order, handling units, deadline; approved by the director."""
+
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="proposal")
+    opinion = models.TextField("拟办意见", blank=True)
+    copies_allowed = models.PositiveIntegerField("传阅份数", default=1)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sent_back_reason = models.CharField("退回理由", max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"拟办：{self.document}"
+
+
+class Reading(models.Model):
+    """One leader's reading of one document: planned, on their desk, signed (已阅) with an instruction."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="readings")
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="readings")
+    position = models.PositiveIntegerField("顺序", default=0)
+    copy = models.ForeignKey("Copy", on_delete=models.SET_NULL, null=True, blank=True, related_name="readings")
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+    signed_at = models.DateTimeField("签阅时间", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    on_paper = models.BooleanField("纸质签阅", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    instruction = models.TextField("批示", blank=True)
+    requires_action = models.BooleanField("需办理", default=False)
+    pinned = models.BooleanField("置顶", default=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["document", "leader"], name="reading_once_per_leader")]
+        indexes = [models.Index(fields=["leader", "signed_at"], name="reading_desk_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} · {self.leader_id}"
+
+
+class OrderConstraint(models.Model):
+    """`first` must have signed before `then` may read (e.g. the secretary instructs first)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="order_constraints")
+    first = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    then = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~Q(first=F("then")), name="order_two_readers")]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} → {self.then_id}"
+
+
+class HandlingUnit(models.Model):
+    """A unit that must act on the document (承办); one of them may lead (主办)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="handling_units")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    lead = models.BooleanField("主办", default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "unit"], name="handling_unit_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit}{'（主办）' if self.lead else ''}"
+
+
+class CopyState(models.TextChoices):
+    IN_OFFICE = "in_office", "在办公室"
+    TO_DELIVER = "to_deliver", "待送"
+    ON_DESK = "on_desk", "在领导处"
+    TO_COLLECT = "to_collect", "待收回"
+    RETURNED = "returned", "已收回"
+
+
+class Copy(models.Model):
+    """A paper copy in circulation; at every moment it has exactly one place."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="copies")
+    number = models.PositiveIntegerField("份号")
+    state = models.CharField(max_length=20, choices=CopyState.choices, default=CopyState.IN_OFFICE)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    destination = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    since = models.DateTimeField("此处起始时间")
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="copy_unique_number")]
+        indexes = [models.Index(fields=["state", "since"], name="copy_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.document.reg_number} 第{self.number}份"
+
+
+class Delegation(models.Model):
+    """A leader away lets someone else keep their desk (委托) for a span of time."""
+
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_given")
+    acting = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_taken")
+    start = models.DateTimeField("开始")
+    end = models.DateTimeField("结束")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="delegation_end_after_start"),
+            models.CheckConstraint(condition=~Q(leader=F("acting")), name="delegation_to_someone_else"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} → {self.acting}"

@@ -1,0 +1,208 @@
+"""Reads of the documents module, always narrowed to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from shuniu.core.models import Role, Unit, User
+from shuniu.documents.models import Copy, CopyState, Delegation, Document, Reading, Status, Urgency
+
+# Office roles that register, propose, approve and follow documents.
+DOCUMENT_STAFF = (Role.CLERK, Role.DIRECTOR)
+_URGENCY_RANK = Case(
+    When(document__urgency=Urgency.FLASH, then=Value(0)),
+    When(document__urgency=Urgency.URGENT, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def delegating_leaders(user: User, now: dt.datetime | None = None) -> list[int]:
+    """Leaders whose desk this user keeps right now (委托)."""
+    now = now or timezone.now()
+    return list(Delegation.objects.filter(acting=user, start__lte=now, end__gt=now).values_list("leader_id", flat=True))
+
+
+def documents_visible_to(user: User) -> QuerySet[Document]:
+    """Clerks and the director see every document up to their clearance; a leader those routed to
+    them (or to a leader whose desk they keep) up to their clearance; nobody else sees any."""
+    documents = Document.objects.filter(secrecy__lte=user.clearance)
+    if user.has_role(*DOCUMENT_STAFF):
+        return documents
+    if user.has_role(Role.LEADER):
+        leaders = [user.pk, *delegating_leaders(user)]
+        return documents.filter(readings__leader_id__in=leaders).distinct()
+    return Document.objects.none()
+
+
+def register(user: User, *, query: str = "", status: str = "", year: int | None = None) -> QuerySet[Document]:
+    """The registration book (收文登记簿), newest first."""
+    documents = documents_visible_to(user)
+    if query:
+        documents = documents.filter(
+            Q(title__icontains=query) | Q(source_org__icontains=query) | Q(source_number__icontains=query)
+        )
+    if status in Status.values:
+        documents = documents.filter(status=status)
+    if year:
+        documents = documents.filter(reg_year=year)
+    return documents.order_by("-reg_year", "-reg_seq")
+
+
+def desk(user: User) -> QuerySet[Reading]:
+    """The user's desk (待阅): copies lying with them or with a leader whose desk they keep.
+
+    Pinned first, then by urgency, then deadline (none last), then arrival.
+    """
+    leaders = [user.pk, *delegating_leaders(user)]
+    return (
+        Reading.objects.filter(
+            leader_id__in=leaders,
+            signed_at__isnull=True,
+            copy__state=CopyState.ON_DESK,
+            copy__holder_id=F("leader_id"),
+            document__secrecy__lte=user.clearance,
+        )
+        .select_related("document", "leader", "copy")
+        .annotate(urgency_rank=_URGENCY_RANK)
+        .order_by(
+            "-pinned", "urgency_rank", F("document__deadline").asc(nulls_last=True), "document__received_at", "pk"
+        )
+    )
+
+
+def readings_of(document: Document) -> list[Reading]:
+    return list(
+        document.readings.select_related("leader", "leader__leader_profile", "signed_by", "copy").order_by("position")
+    )
+
+
+def delivery_list() -> QuerySet[Copy]:
+    """What the clerk carries now: copies to deliver (from the office or a desk) and to collect."""
+    return (
+        Copy.objects.filter(state__in=[CopyState.TO_DELIVER, CopyState.TO_COLLECT])
+        .select_related("document", "holder__leader_profile", "destination__leader_profile")
+        .order_by("state", "destination__leader_profile__rank", "since")
+    )
+
+
+def stuck_copies(now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Copies on a desk whose leader is away now, or idle there past the threshold."""
+    from shuniu.schedules.selectors import is_available
+
+    now = now or timezone.now()
+    idle_limit = now - dt.timedelta(hours=settings.STUCK_COPY_HOURS)
+    flagged = []
+    for copy in Copy.objects.filter(state=CopyState.ON_DESK).select_related("document", "holder"):
+        if copy.holder is None:
+            continue
+        away = not is_available(copy.holder, now) and _away_all_day(copy.holder, now)
+        idle = copy.since < idle_limit
+        if away or idle:
+            flagged.append(
+                {"copy": copy, "away": away, "idle": idle, "hours": (now - copy.since).total_seconds() / 3600}
+            )
+    return flagged
+
+
+def _away_all_day(leader: User, now: dt.datetime) -> bool:
+    """No office time left for the leader today: out, on a trip, on leave."""
+    from shuniu.schedules.selectors import availability
+
+    end_of_day = timezone.localtime(now).replace(hour=23, minute=59)
+    return not availability(leader, now, end_of_day)
+
+
+def duplicates(source_org: str, source_number: str, *, exclude: int | None = None) -> list[Document]:
+    if not source_number.strip():
+        return []
+    found = Document.objects.filter(source_org=source_org.strip(), source_number=source_number.strip())
+    if exclude:
+        found = found.exclude(pk=exclude)
+    return list(found.order_by("-received_at")[:5])
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = re.sub(r"[\s\W]", "", text)
+    return {chars[i : i + 2] for i in range(len(chars) - 1)}
+
+
+def suggestions(document: Document, *, limit: int = 30) -> dict[str, list[tuple[Any, int]]]:
+    """Readers and handling units of similar past documents (same source, similar title), ranked."""
+    words = _bigrams(document.title)
+    past = (
+        Document.objects.exclude(pk=document.pk)
+        .filter(Q(source_org=document.source_org) | Q(title__icontains=document.title[:6]))
+        .exclude(status__in=[Status.REGISTERED, Status.RETURNED])
+        .order_by("-received_at")[:limit]
+    )
+    weights: dict[int, int] = {}
+    for doc in past:
+        score = (2 if doc.source_org == document.source_org else 0) + len(words & _bigrams(doc.title))
+        if score:
+            weights[doc.pk] = score
+    readers: Counter[int] = Counter()
+    units: Counter[int] = Counter()
+    for reading in Reading.objects.filter(document_id__in=weights).values("document_id", "leader_id"):
+        readers[reading["leader_id"]] += weights[reading["document_id"]]
+    from shuniu.documents.models import HandlingUnit
+
+    for row in HandlingUnit.objects.filter(document_id__in=weights).values("document_id", "unit_id"):
+        units[row["unit_id"]] += weights[row["document_id"]]
+    people = User.objects.in_bulk(list(readers))
+    places = Unit.objects.in_bulk(list(units))
+    return {
+        "readers": [(people[pk], score) for pk, score in readers.most_common(8) if pk in people],
+        "units": [(places[pk], score) for pk, score in units.most_common(6) if pk in places],
+    }
+
+
+def figures(now: dt.datetime | None = None) -> dict[str, Any]:
+    """Circulation time by urgency, on-time rate, backlog per leader, stuck copies."""
+    now = now or timezone.now()
+    rows = []
+    for urgency, label in Urgency.choices:
+        done = [
+            (received, read, deadline)
+            for received, read, deadline in Document.objects.filter(urgency=urgency, read_at__isnull=False).values_list(
+                "received_at", "read_at", "deadline"
+            )
+            if read is not None
+        ]
+        hours = [(read - received).total_seconds() / 3600 for received, read, _ in done]
+        with_deadline = [(read, deadline) for _, read, deadline in done if deadline is not None]
+        on_time = len([1 for read, deadline in with_deadline if read <= deadline])
+        rows.append(
+            {
+                "label": label,
+                "count": len(hours),
+                "mean": sum(hours) / len(hours) if hours else None,
+                "max": max(hours) if hours else None,
+                "on_time": f"{on_time}/{len(with_deadline)}" if with_deadline else "—",
+                "rate": on_time / len(with_deadline) if with_deadline else None,
+            }
+        )
+    backlog = Counter(
+        Reading.objects.filter(signed_at__isnull=True, copy__state=CopyState.ON_DESK).values_list(
+            "leader_id", flat=True
+        )
+    )
+    leaders = User.objects.in_bulk(list(backlog))
+    return {
+        "by_urgency": rows,
+        "backlog": sorted(((leaders[pk], n) for pk, n in backlog.items()), key=lambda item: -item[1]),
+        "stuck": stuck_copies(now),
+        "circulating": Document.objects.filter(status=Status.CIRCULATING).count(),
+    }
+
+
+def pending_supervision() -> QuerySet[Document]:
+    """Documents whose instructions ask for action, waiting for a supervision matter (§4's seam)."""
+    return Document.objects.filter(needs_supervision=True).order_by("received_at")

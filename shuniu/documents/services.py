@@ -1,0 +1,445 @@
+"""Writes of the documents module: registration, proposal, circulation, sign-off, closure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from shuniu import audit
+from shuniu.core.models import Clearance, Role, Unit, User
+from shuniu.documents import routing_adapter, storage
+from shuniu.documents.models import (
+    TRANSITIONS,
+    Attachment,
+    Copy,
+    CopyState,
+    Delegation,
+    Document,
+    HandlingUnit,
+    Kind,
+    OrderConstraint,
+    Proposal,
+    Reading,
+    RegistrationCounter,
+    Status,
+    StatusChange,
+    Urgency,
+)
+from shuniu.documents.selectors import delegating_leaders, duplicates
+
+
+class DuplicateNeedsConfirmation(ValidationError):
+    """A document with the same source organisation and source number is already registered."""
+
+    def __init__(self, matches: list[Document]) -> None:
+        self.matches = matches
+        listed = "；".join(
+            f"{m.reg_number}（{timezone.localtime(m.received_at):%Y年%m月%d日}）{m.title}" for m in matches
+        )
+        super().__init__(f"已登记过同一来文单位、同一发文字号的文件：{listed}。确认不是重复登记请勾选“确认不是重复”。")
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+def _transition(document: Document, new: str, *, actor: User, reason: str = "", **fields: object) -> None:
+    """Move the document to `new` if its status still is what was read (compare-and-swap)."""
+    old = document.status
+    if new not in TRANSITIONS[old]:
+        raise ValidationError(f"文件当前状态为“{document.get_status_display()}”，不能进行此操作。")
+    changed = Document.objects.filter(pk=document.pk, status=old).update(status=new, **fields)
+    if not changed:
+        raise ValidationError("文件状态已被他人改变，请刷新后再试。")
+    document.refresh_from_db()
+    StatusChange.objects.create(document=document, old=old, new=new, actor=actor, reason=reason)
+    audit.record(actor=actor, action=f"document.{new}", obj=document, data={"from": old, "reason": reason})
+
+
+def _next_number(year: int) -> int:
+    """The next registration number of the year, under a row lock (no gap, no duplicate)."""
+    RegistrationCounter.objects.bulk_create([RegistrationCounter(year=year, last=0)], ignore_conflicts=True)
+    counter = RegistrationCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+@transaction.atomic
+def document_register(
+    *,
+    actor: User,
+    received_at: dt.datetime,
+    source_org: str,
+    title: str,
+    source_number: str = "",
+    secrecy: int = Clearance.NONE,
+    secrecy_term: str = "",
+    urgency: str = Urgency.NORMAL,
+    kind: str = Kind.READ,
+    copies_received: int = 1,
+    pages: int = 1,
+    deadline: dt.datetime | None = None,
+    files: Sequence[Upload] = (),
+    confirm_duplicate: bool = False,
+) -> Document:
+    """Register an incoming document (签收 → 登记) with the next number of its year."""
+    if not title.strip() or not source_org.strip():
+        raise ValidationError("来文单位和标题不能为空。")
+    if timezone.is_naive(received_at):
+        raise ValidationError("收文时间必须带时区。")
+    if received_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError("收文时间不能晚于现在。")
+    if urgency in (Urgency.FLASH, Urgency.URGENT) and deadline is None:
+        raise ValidationError("特急、加急文件必须填写办理时限（《党政机关公文处理工作条例》第二十四条）。")
+    if deadline is not None and deadline <= received_at:
+        raise ValidationError("办理时限必须晚于收文时间。")
+    if secrecy >= Clearance.SECRET and files:
+        raise ValidationError("秘密及以上文件只登记目录信息，不得上传附件。")
+    if secrecy >= Clearance.SECRET and not secrecy_term.strip():
+        raise ValidationError("涉密文件须填写保密期限。")
+    if copies_received < 1 or pages < 1:
+        raise ValidationError("份数和页数至少为 1。")
+    checked = [(upload, *storage.check_upload(upload.name, upload.data)) for upload in files]
+    matches = duplicates(source_org, source_number)
+    if matches and not confirm_duplicate:
+        raise DuplicateNeedsConfirmation(matches)
+    received_at = received_at.replace(second=0, microsecond=0)
+    year = timezone.localtime(received_at).year
+    document = Document.objects.create(
+        reg_year=year,
+        reg_seq=_next_number(year),
+        received_at=received_at,
+        source_org=source_org.strip(),
+        source_number=source_number.strip(),
+        title=title.strip(),
+        secrecy=secrecy,
+        secrecy_term=secrecy_term.strip(),
+        urgency=urgency,
+        kind=kind,
+        copies_received=copies_received,
+        pages=pages,
+        deadline=deadline,
+        registered_by=actor,
+    )
+    for upload, digest, content_type in checked:
+        storage.store(digest, upload.data)
+        Attachment.objects.create(
+            document=document,
+            sha256=digest,
+            size=len(upload.data),
+            content_type=content_type,
+            name=upload.name[:200],
+            uploaded_by=actor,
+        )
+    audit.record(
+        actor=actor,
+        action="document.register",
+        obj=document,
+        data={"reg_number": document.reg_number, "attachments": len(checked), "duplicate_confirmed": bool(matches)},
+    )
+    return document
+
+
+@transaction.atomic
+def document_return(*, document: Document, reason: str, actor: User) -> None:
+    """初审退回: the document goes back to its sender, with the reason."""
+    if not reason.strip():
+        raise ValidationError("请填写退回理由。")
+    _transition(document, Status.RETURNED, actor=actor, reason=reason.strip(), return_reason=reason.strip())
+
+
+@transaction.atomic
+def document_reopen(*, document: Document, actor: User) -> None:
+    """A returned document comes back corrected: registered again under the same number."""
+    _transition(document, Status.REGISTERED, actor=actor, reason="重新报送")
+
+
+def _check_order(readers: list[User], order: list[tuple[User, User]]) -> None:
+    ids = {r.pk for r in readers}
+    successors: dict[int, set[int]] = {r.pk: set() for r in readers}
+    for first, then in order:
+        if first.pk not in ids or then.pk not in ids or first.pk == then.pk:
+            raise ValidationError("先后顺序只能在传阅领导之间设置。")
+        successors[first.pk].add(then.pk)
+    state: dict[int, int] = {}
+
+    def visit(node: int) -> None:
+        state[node] = 1
+        for nxt in successors[node]:
+            if state.get(nxt) == 1:
+                raise ValidationError("先后顺序出现循环，无法传阅。")
+            if nxt not in state:
+                visit(nxt)
+        state[node] = 2
+
+    for node in successors:
+        if node not in state:
+            visit(node)
+
+
+@transaction.atomic
+def proposal_submit(
+    *,
+    document: Document,
+    readers: Sequence[User],
+    actor: User,
+    order: Sequence[tuple[User, User]] = (),
+    units: Sequence[Unit] = (),
+    lead_unit: Unit | None = None,
+    deadline: dt.datetime | None = None,
+    opinion: str = "",
+    copies_allowed: int = 1,
+) -> Proposal:
+    """The clerk's proposal (拟办): who reads, in what order, who handles it, by when."""
+    readers = list(dict.fromkeys(readers))
+    if not readers:
+        raise ValidationError("请至少选择一位传阅领导。")
+    for reader in readers:
+        if not reader.has_role(Role.LEADER):
+            raise ValidationError(f"「{reader}」不是县领导，不能列入传阅范围。")
+        if reader.clearance < document.secrecy:
+            raise ValidationError(f"「{reader}」的涉密等级低于文件密级，不能传阅此文件。")
+    _check_order(readers, list(order))
+    if lead_unit is not None and lead_unit not in units:
+        raise ValidationError("主办单位必须是承办单位之一。")
+    deadline = deadline or document.deadline
+    if document.urgency_rank <= 1 and deadline is None:
+        raise ValidationError("特急、加急文件必须有办理时限。")
+    if copies_allowed < 1 or copies_allowed > max(1, document.copies_received) + 10:
+        raise ValidationError("传阅份数不合理。")
+    if document.secrecy >= Clearance.SECRET and copies_allowed > 1 and not actor.has_role(Role.DIRECTOR):
+        raise ValidationError("涉密文件原则上只传阅一份；多份须由主任批准。")
+    _transition(document, Status.PROPOSED, actor=actor, deadline=deadline)
+    document.readings.all().delete()
+    document.order_constraints.all().delete()
+    document.handling_units.all().delete()
+    Reading.objects.bulk_create([Reading(document=document, leader=r, position=i) for i, r in enumerate(readers)])
+    OrderConstraint.objects.bulk_create([OrderConstraint(document=document, first=a, then=b) for a, b in order])
+    HandlingUnit.objects.bulk_create(
+        [HandlingUnit(document=document, unit=u, lead=lead_unit is not None and u.pk == lead_unit.pk) for u in units]
+    )
+    proposal, _ = Proposal.objects.update_or_create(
+        document=document,
+        defaults={"opinion": opinion, "copies_allowed": copies_allowed, "proposed_by": actor, "sent_back_reason": ""},
+    )
+    audit.record(
+        actor=actor,
+        action="proposal.submit",
+        obj=document,
+        data={"readers": [r.pk for r in readers], "units": [u.pk for u in units], "copies": copies_allowed},
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_send_back(*, document: Document, reason: str, actor: User) -> None:
+    if not reason.strip():
+        raise ValidationError("请填写退回拟办的理由。")
+    _transition(document, Status.REGISTERED, actor=actor, reason=reason.strip())
+    Proposal.objects.filter(document=document).update(sent_back_reason=reason.strip())
+
+
+@transaction.atomic
+def proposal_approve(*, document: Document, actor: User, copies_allowed: int | None = None) -> list[Copy]:
+    """The director approves the proposal; copies are made and sent to their first readers."""
+    proposal = Proposal.objects.select_for_update().get(document=document)
+    if copies_allowed is not None:
+        if copies_allowed < 1:
+            raise ValidationError("传阅份数至少为 1。")
+        proposal.copies_allowed = copies_allowed
+    now = timezone.now()
+    proposal.approved_by, proposal.approved_at = actor, now
+    proposal.save(update_fields=["copies_allowed", "approved_by", "approved_at"])
+    _transition(document, Status.CIRCULATING, actor=actor)
+    count = routing_adapter.copies_to_make(document, proposal.copies_allowed, document.readings.count())
+    copies = [Copy.objects.create(document=document, number=n + 1, since=now) for n in range(count)]
+    for copy in copies:
+        _send_on(copy, now)
+    audit.record(actor=actor, action="proposal.approve", obj=document, data={"copies": count})
+    return copies
+
+
+def _send_on(copy: Copy, now: dt.datetime, *, skip: set[int] | None = None) -> None:
+    """The copy leaves a desk or the office: to its next reader, back to the office, or stays."""
+    document = copy.document
+    reading = routing_adapter.next_destination(document, now, skip=skip)
+    if reading is not None:
+        Reading.objects.filter(pk=reading.pk).update(copy=copy)
+        copy.state, copy.destination = CopyState.TO_DELIVER, reading.leader
+    elif copy.holder_id is not None:
+        copy.state, copy.destination = CopyState.TO_COLLECT, None
+    elif document.readings.filter(signed_at__isnull=True, copy__isnull=True).exists():
+        copy.state, copy.destination = CopyState.IN_OFFICE, None  # waits for a reader to become eligible
+    else:
+        copy.state, copy.destination = CopyState.RETURNED, None  # nobody left for this copy
+    copy.since = now
+    copy.save(update_fields=["state", "destination", "since"])
+
+
+@transaction.atomic
+def copy_deliver(*, copy: Copy, actor: User, at: dt.datetime | None = None) -> None:
+    """The clerk has put the copy on its destination's desk."""
+    at = at or timezone.now()
+    changed = Copy.objects.filter(pk=copy.pk, state=CopyState.TO_DELIVER).update(
+        state=CopyState.ON_DESK, holder=copy.destination, destination=None, since=at
+    )
+    if not changed:
+        raise ValidationError("该份文件不在待送状态，请刷新送文清单。")
+    Reading.objects.filter(copy=copy, leader=copy.destination, signed_at__isnull=True).update(delivered_at=at)
+    copy.refresh_from_db()
+    audit.record(actor=actor, action="copy.deliver", obj=copy, data={"to": copy.holder_id})
+
+
+@transaction.atomic
+def copy_collect(*, copy: Copy, actor: User) -> None:
+    """The clerk has brought the copy back to the office."""
+    changed = Copy.objects.filter(pk=copy.pk, state=CopyState.TO_COLLECT).update(
+        state=CopyState.RETURNED, holder=None, since=timezone.now()
+    )
+    if not changed:
+        raise ValidationError("该份文件不在待收回状态，请刷新送文清单。")
+    copy.refresh_from_db()
+    audit.record(actor=actor, action="copy.collect", obj=copy)
+    waiting = copy.document.readings.filter(signed_at__isnull=True).exists()
+    if waiting:  # readers are still blocked by the order: the copy waits in the office for them
+        Copy.objects.filter(pk=copy.pk).update(state=CopyState.IN_OFFICE)
+        copy.refresh_from_db()
+        _send_on(copy, timezone.now())
+
+
+@transaction.atomic
+def copy_take_back(*, copy: Copy, actor: User) -> None:
+    """Rule 3: the holder is away — take the copy on to the next reader; theirs waits for their return."""
+    if copy.state != CopyState.ON_DESK or copy.holder is None:
+        raise ValidationError("该份文件不在领导处。")
+    away = copy.holder
+    Reading.objects.filter(copy=copy, leader=away, signed_at__isnull=True).update(copy=None, delivered_at=None)
+    _send_on(copy, timezone.now(), skip={away.pk})
+    audit.record(actor=actor, action="copy.take_back", obj=copy, data={"from": away.pk})
+
+
+def may_sign_for(actor: User, leader: User, now: dt.datetime) -> bool:
+    return actor.pk == leader.pk or leader.pk in delegating_leaders(actor, now)
+
+
+@transaction.atomic
+def reading_sign(
+    *,
+    reading: Reading,
+    actor: User,
+    instruction: str = "",
+    requires_action: bool = False,
+    on_paper: bool = False,
+    signed_at: dt.datetime | None = None,
+) -> Reading:
+    """已阅: the leader (or the person keeping their desk) signs on screen, or the clerk records paper."""
+    now = timezone.now()
+    reading = Reading.objects.select_for_update().select_related("document", "copy", "leader").get(pk=reading.pk)
+    document = reading.document
+    if document.status != Status.CIRCULATING:
+        raise ValidationError("该文件不在传阅中。")
+    if reading.signed_at is not None:
+        raise ValidationError("该领导已签阅过此文件，不能重复签阅。")
+    copy = reading.copy
+    if copy is None or copy.state != CopyState.ON_DESK or copy.holder_id != reading.leader_id:
+        raise ValidationError("该份文件不在此领导处，不能签阅。")
+    if on_paper:
+        if not actor.has_role(Role.CLERK, Role.DIRECTOR):
+            raise ValidationError("只有文书或主任可以登记纸质签阅。")
+        signed_at = signed_at or now
+        if (
+            timezone.is_naive(signed_at)
+            or signed_at > now
+            or (reading.delivered_at and signed_at < reading.delivered_at)
+        ):
+            raise ValidationError("纸质签阅时间应在送达之后、现在之前。")
+    else:
+        if not may_sign_for(actor, reading.leader, now):
+            raise ValidationError("您不是该领导，也未受其委托，不能签阅。")
+        signed_at = now
+    if requires_action and not instruction.strip():
+        raise ValidationError("要求办理的批示须写明批示内容。")
+    reading.signed_at, reading.signed_by, reading.on_paper = signed_at, (None if on_paper else actor), on_paper
+    reading.recorded_by = actor if on_paper else None
+    reading.instruction, reading.requires_action = instruction.strip(), requires_action
+    reading.save(update_fields=["signed_at", "signed_by", "on_paper", "recorded_by", "instruction", "requires_action"])
+    audit.record(
+        actor=actor,
+        action="reading.sign",
+        obj=document,
+        data={
+            "leader": reading.leader_id,
+            "on_paper": on_paper,
+            "acting": actor.pk != reading.leader_id and not on_paper,
+        },
+    )
+    if requires_action and not document.needs_supervision:
+        Document.objects.filter(pk=document.pk).update(needs_supervision=True)
+    _send_on(copy, now)
+    for waiting in document.copies.filter(state=CopyState.IN_OFFICE):
+        _send_on(waiting, now)
+    if not document.readings.filter(signed_at__isnull=True).exists():
+        document.refresh_from_db()
+        _transition(document, Status.READ, actor=actor, read_at=signed_at)
+    return reading
+
+
+@transaction.atomic
+def reading_pin(*, reading: Reading, pinned: bool, actor: User) -> None:
+    Reading.objects.filter(pk=reading.pk).update(pinned=pinned)
+    audit.record(
+        actor=actor, action="reading.pin", obj=reading.document, data={"leader": reading.leader_id, "pinned": pinned}
+    )
+
+
+@transaction.atomic
+def delegation_create(*, leader: User, acting: User, start: dt.datetime, end: dt.datetime, actor: User) -> Delegation:
+    """A leader away lets `acting` keep their desk from `start` to `end` (both are recorded)."""
+    if not leader.has_role(Role.LEADER):
+        raise ValidationError(f"「{leader}」不是县领导。")
+    if acting.pk == leader.pk:
+        raise ValidationError("不能委托给本人。")
+    if not acting.is_office_staff:
+        raise ValidationError("只能委托给县领导或县委办工作人员。")
+    if end <= start:
+        raise ValidationError("结束时间必须晚于开始时间。")
+    if actor.pk != leader.pk and not actor.has_role(Role.CLERK, Role.DIRECTOR):
+        raise ValidationError("只有领导本人或县委办可以设置委托。")
+    delegation = Delegation.objects.create(leader=leader, acting=acting, start=start, end=end, created_by=actor)
+    audit.record(
+        actor=actor, action="delegation.create", obj=delegation, data={"leader": leader.pk, "acting": acting.pk}
+    )
+    return delegation
+
+
+@transaction.atomic
+def document_close(*, document: Document, result: str, actor: User) -> None:
+    """办结: record the result; the document becomes read-only."""
+    if not result.strip():
+        raise ValidationError("请填写办理结果。")
+    _transition(document, Status.CLOSED, actor=actor, result=result.strip(), closed_at=timezone.now())
+
+
+@transaction.atomic
+def document_archive(*, document: Document, retention: str, actor: User) -> None:
+    """归档: record the retention period."""
+    if retention not in ("永久", "30年", "10年"):
+        raise ValidationError("保管期限应为 永久、30年 或 10年。")
+    _transition(document, Status.ARCHIVED, actor=actor, retention=retention, archived_at=timezone.now())
+
+
+@transaction.atomic
+def document_supervision_opened(*, document: Document, actor: User, matter: str) -> None:
+    """The seam for the supervision module (§4): a matter now follows this document's instruction."""
+    if not document.needs_supervision:
+        raise ValidationError("该文件没有待转督办的批示。")
+    Document.objects.filter(pk=document.pk).update(needs_supervision=False)
+    audit.record(actor=actor, action="document.supervision_opened", obj=document, data={"matter": matter})

@@ -1,0 +1,50 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from shuniu.documents import services
+from shuniu.documents.models import Urgency
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+def always_in(monkeypatch):
+    """Every leader is in the office (the schedules module is tested on its own)."""
+    monkeypatch.setattr("shuniu.documents.routing_adapter.is_available", lambda leader, moment: True)
+
+
+@pytest.fixture
+def register(clerk):
+    def make(title="关于做好冬季安全生产工作的通知", *, urgency=Urgency.NORMAL, secrecy=0, files=(), **extra):
+        now = timezone.now()
+        deadline = extra.pop("deadline", now + dt.timedelta(days=1) if urgency != Urgency.NORMAL else None)
+        return services.document_register(
+            actor=clerk,
+            received_at=extra.pop("received_at", now - dt.timedelta(minutes=30)),
+            source_org=extra.pop("source_org", "市委办公室"),
+            source_number=extra.pop("source_number", ""),
+            title=title,
+            urgency=urgency,
+            secrecy=secrecy,
+            secrecy_term=extra.pop("secrecy_term", "10年" if secrecy else ""),
+            deadline=deadline,
+            files=files,
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def circulating(register, clerk, director, leader, leader2, always_in):
+    """An urgent document, proposed to two leaders (leader first), approved with two copies."""
+    document = register(urgency=Urgency.URGENT)
+    services.proposal_submit(
+        document=document, readers=[leader, leader2], order=[(leader, leader2)], copies_allowed=2, actor=clerk
+    )
+    services.proposal_approve(document=document, actor=director)
+    document.refresh_from_db()
+    return document

@@ -1,0 +1,247 @@
+import datetime as dt
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.utils import timezone
+
+from shuniu.audit.models import AuditEntry
+from shuniu.core.testing import make_leader
+from shuniu.documents import services, storage
+from shuniu.documents.models import Attachment, Copy, CopyState, Document, Reading, Status, Urgency
+from shuniu.documents.selectors import desk, documents_visible_to
+
+from .conftest import PDF, PNG
+
+
+@pytest.mark.django_db
+class TestRegistration:
+    def test_numbers_run_per_year_without_gaps(self, register):
+        first, second = register("甲"), register("乙")
+        year = timezone.localdate().year
+        assert (first.reg_number, second.reg_number) == (f"收〔{year}〕1号", f"收〔{year}〕2号")
+        last_year = register("丙", received_at=timezone.now().replace(year=year - 1))
+        assert last_year.reg_number == f"收〔{year - 1}〕1号"
+
+    def test_urgent_needs_a_deadline(self, register):
+        with pytest.raises(ValidationError, match="必须填写办理时限"):
+            register(urgency=Urgency.FLASH, deadline=None)
+        assert not Document.objects.exists()
+
+    def test_duplicate_source_number_asks_first(self, register):
+        original = register(source_number="市委办发〔2026〕12号")
+        with pytest.raises(services.DuplicateNeedsConfirmation) as caught:
+            register(source_number="市委办发〔2026〕12号")
+        assert caught.value.matches == [original]
+        assert Document.objects.count() == 1
+        register(source_number="市委办发〔2026〕12号", confirm_duplicate=True)
+        assert Document.objects.count() == 2
+
+    def test_attachments_are_recognised_by_content_and_stored_once(self, register, settings, tmp_path):
+        settings.VAR_DIR = tmp_path
+        doc = register(files=[services.Upload("正文.pdf", PDF), services.Upload("附图.jpg", PNG)])
+        types = sorted(Attachment.objects.filter(document=doc).values_list("content_type", flat=True))
+        assert types == ["application/pdf", "image/png"]  # the .jpg is a PNG, and is called one
+        again = register("另一件", files=[services.Upload("copy.pdf", PDF)])
+        digests = set(Attachment.objects.values_list("sha256", flat=True))
+        assert len(digests) == 2 and storage.read(again.attachments.get().sha256) == PDF
+
+    @pytest.mark.parametrize(
+        ("name", "data", "message"),
+        [
+            ("evil.pdf", b"MZ\x90\x00 not a pdf", "不是 PDF、OFD、PNG、JPEG"),
+            ("empty.pdf", b"", "空文件"),
+        ],
+    )
+    def test_bad_attachments_are_refused_and_nothing_is_registered(self, register, name, data, message, settings, tmp_path):
+        settings.VAR_DIR = tmp_path
+        with pytest.raises(ValidationError, match=message):
+            register(files=[services.Upload(name, data)])
+        assert not Document.objects.exists()
+
+    def test_too_large_is_refused(self, register, monkeypatch):
+        monkeypatch.setattr(storage, "MAX_BYTES", 10)
+        with pytest.raises(ValidationError, match="超过"):
+            register(files=[services.Upload("big.pdf", PDF)])
+
+    def test_classified_documents_hold_metadata_only(self, register):
+        with pytest.raises(ValidationError, match="不得上传附件"):
+            register(secrecy=1, files=[services.Upload("a.pdf", PDF)])
+        assert register(secrecy=1).attachments.count() == 0
+
+    def test_initial_check_returns_with_a_reason(self, register, clerk):
+        doc = register()
+        with pytest.raises(ValidationError, match="退回理由"):
+            services.document_return(document=doc, reason=" ", actor=clerk)
+        services.document_return(document=doc, reason="缺少附件", actor=clerk)
+        doc.refresh_from_db()
+        assert doc.status == Status.RETURNED and doc.return_reason == "缺少附件"
+        assert doc.history.get().new == Status.RETURNED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_get_distinct_consecutive_numbers(clerk):
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def worker(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(5):
+                services.document_register(
+                    actor=clerk, received_at=timezone.now(), source_org="市委", title=f"并发{n}-{i}"
+                )
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    numbers = sorted(Document.objects.values_list("reg_seq", flat=True))
+    assert numbers == list(range(1, 21))
+
+
+@pytest.mark.django_db
+class TestProposal:
+    def test_readers_must_be_leaders_cleared_for_the_document(self, register, clerk, leader, leader2):
+        doc = register(secrecy=2)  # 机密; leader2 is cleared only for 秘密
+        with pytest.raises(ValidationError, match="涉密等级低于文件密级"):
+            services.proposal_submit(document=doc, readers=[leader, leader2], actor=clerk)
+        with pytest.raises(ValidationError, match="不是县领导"):
+            services.proposal_submit(document=doc, readers=[clerk], actor=clerk)
+        doc.refresh_from_db()
+        assert doc.status == Status.REGISTERED and not doc.readings.exists()
+
+    def test_cyclic_order_is_refused(self, register, clerk, leader, leader2):
+        doc = register()
+        with pytest.raises(ValidationError, match="循环"):
+            services.proposal_submit(
+                document=doc, readers=[leader, leader2], order=[(leader, leader2), (leader2, leader)], actor=clerk
+            )
+
+    def test_classified_gets_one_copy_unless_the_director_approves_more(self, register, clerk, director, leader, leader2, always_in):
+        doc = register(secrecy=1, urgency=Urgency.URGENT)
+        with pytest.raises(ValidationError, match="只传阅一份"):
+            services.proposal_submit(document=doc, readers=[leader, leader2], copies_allowed=2, actor=clerk)
+        services.proposal_submit(document=doc, readers=[leader, leader2], copies_allowed=1, actor=clerk)
+        copies = services.proposal_approve(document=doc, actor=director, copies_allowed=2)
+        assert len(copies) == 2
+
+    def test_send_back_returns_to_registered(self, register, clerk, director, leader):
+        doc = register()
+        services.proposal_submit(document=doc, readers=[leader], actor=clerk)
+        services.proposal_send_back(document=doc, reason="范围太窄", actor=director)
+        doc.refresh_from_db()
+        assert doc.status == Status.REGISTERED and doc.proposal.sent_back_reason == "范围太窄"
+
+
+@pytest.mark.django_db
+class TestCirculation:
+    def test_urgent_goes_out_as_copies_and_order_holds(self, circulating, leader, leader2):
+        copies = list(circulating.copies.order_by("number"))
+        assert len(copies) == 2
+        # leader2 must wait for leader: one copy goes to leader, the other waits in the office.
+        assert [c.state for c in copies] == [CopyState.TO_DELIVER, CopyState.IN_OFFICE]
+        assert copies[0].destination == leader
+
+    def test_the_whole_journey(self, circulating, clerk, director, leader, leader2):
+        first = circulating.copies.get(state=CopyState.TO_DELIVER)
+        services.copy_deliver(copy=first, actor=clerk)
+        assert [r.document for r in desk(leader)] == [circulating]
+        reading = Reading.objects.get(document=circulating, leader=leader)
+        services.reading_sign(reading=reading, actor=leader, instruction="请县应急局牵头落实。", requires_action=True)
+        circulating.refresh_from_db()
+        assert circulating.needs_supervision
+        # The copy leaves leader's desk straight for leader2; the copy waiting in the office is done.
+        states = dict(circulating.copies.values_list("number", "state"))
+        assert states == {1: CopyState.TO_DELIVER, 2: CopyState.RETURNED}
+        second = circulating.copies.get(state=CopyState.TO_DELIVER)
+        assert second.destination == leader2
+        services.copy_deliver(copy=second, actor=clerk)
+        later = Reading.objects.get(document=circulating, leader=leader2)
+        services.reading_sign(reading=later, actor=clerk, on_paper=True, signed_at=timezone.now())
+        circulating.refresh_from_db()
+        assert circulating.status == Status.READ and circulating.read_at is not None
+        services.document_close(document=circulating, result="已落实", actor=director)
+        services.document_archive(document=circulating, retention="10年", actor=clerk)
+        circulating.refresh_from_db()
+        assert circulating.status == Status.ARCHIVED and circulating.is_read_only
+        actions = set(AuditEntry.objects.filter(object_id=str(circulating.pk)).values_list("action", flat=True))
+        assert {"document.register", "proposal.submit", "proposal.approve", "reading.sign", "document.closed"} <= actions
+
+    def test_sign_off_by_someone_who_does_not_hold_the_copy(self, circulating, leader, leader2):
+        reading = Reading.objects.get(document=circulating, leader=leader)
+        with pytest.raises(ValidationError, match="不在此领导处"):
+            services.reading_sign(reading=reading, actor=leader)  # not delivered yet
+        services.copy_deliver(copy=circulating.copies.get(state=CopyState.TO_DELIVER), actor=circulating.registered_by)
+        with pytest.raises(ValidationError, match="未受其委托"):
+            services.reading_sign(reading=reading, actor=leader2)
+        assert Reading.objects.get(pk=reading.pk).signed_at is None
+
+    def test_double_sign_off(self, circulating, leader, clerk):
+        services.copy_deliver(copy=circulating.copies.get(state=CopyState.TO_DELIVER), actor=clerk)
+        reading = Reading.objects.get(document=circulating, leader=leader)
+        services.reading_sign(reading=reading, actor=leader)
+        with pytest.raises(ValidationError, match="不能重复签阅"):
+            services.reading_sign(reading=reading, actor=leader)
+
+    def test_delegated_desk(self, circulating, leader, leader2, clerk):
+        services.copy_deliver(copy=circulating.copies.get(state=CopyState.TO_DELIVER), actor=clerk)
+        now = timezone.now()
+        services.delegation_create(leader=leader, acting=leader2, start=now - dt.timedelta(hours=1), end=now + dt.timedelta(days=1), actor=leader)
+        assert [r.leader for r in desk(leader2)] == [leader]
+        reading = Reading.objects.get(document=circulating, leader=leader)
+        services.reading_sign(reading=reading, actor=leader2, instruction="代阅")
+        reading.refresh_from_db()
+        assert reading.leader == leader and reading.signed_by == leader2
+
+    def test_away_leader_is_skipped_and_the_copy_returns_later(self, register, clerk, director, leader, leader2, monkeypatch):
+        third = make_leader("leader3", 3)
+        away = {leader2.pk}
+        monkeypatch.setattr("shuniu.documents.routing_adapter.is_available", lambda who, moment: who.pk not in away)
+        doc = register()
+        services.proposal_submit(document=doc, readers=[leader, leader2, third], actor=clerk)
+        services.proposal_approve(document=doc, actor=director)
+        copy = doc.copies.get()
+        assert copy.destination == leader  # lowest rank who is in
+        services.copy_deliver(copy=copy, actor=clerk)
+        services.reading_sign(reading=Reading.objects.get(document=doc, leader=leader), actor=leader)
+        copy.refresh_from_db()
+        assert copy.destination == third  # leader2 is away: skipped
+        services.copy_deliver(copy=copy, actor=clerk)
+        away.clear()
+        services.reading_sign(reading=Reading.objects.get(document=doc, leader=third), actor=third)
+        copy.refresh_from_db()
+        assert copy.destination == leader2  # back now: the copy returns to them
+
+    def test_take_back_from_an_absent_leader(self, register, clerk, director, leader, leader2, always_in):
+        doc = register()
+        services.proposal_submit(document=doc, readers=[leader, leader2], actor=clerk)
+        services.proposal_approve(document=doc, actor=director)
+        copy = doc.copies.get()
+        services.copy_deliver(copy=copy, actor=clerk)
+        services.copy_take_back(copy=copy, actor=clerk)
+        copy.refresh_from_db()
+        assert copy.state == CopyState.TO_DELIVER and copy.destination == leader2
+        assert Reading.objects.get(document=doc, leader=leader).copy_id is None
+
+
+@pytest.mark.django_db
+class TestVisibility:
+    def test_leaders_see_only_what_is_routed_to_them_up_to_clearance(self, circulating, register, leader, leader2, liaison, clerk):
+        other = register("与领导无关")
+        assert set(documents_visible_to(leader)) == {circulating}
+        assert set(documents_visible_to(clerk)) == {circulating, other}
+        assert not documents_visible_to(liaison).exists()
+        Document.objects.filter(pk=circulating.pk).update(secrecy=3)
+        assert not documents_visible_to(leader2).exists()
+
+    def test_copies_have_a_single_place(self, circulating):
+        for copy in Copy.objects.all():
+            assert (copy.state == CopyState.ON_DESK) == (copy.holder_id is not None and copy.state == CopyState.ON_DESK)

@@ -1,0 +1,433 @@
+"""Pages of the documents module: register, proposal, circulation, desk, delivery list, printouts."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shuniu.core.access import current_user, role_required
+from shuniu.core.models import Role
+from shuniu.documents import printouts, routing_adapter, selectors, services, storage
+from shuniu.documents.access import get_copy_for, get_document_for, get_reading_for
+from shuniu.documents.forms import (
+    ApproveForm,
+    ArchiveForm,
+    CloseForm,
+    DelegationForm,
+    PaperSignForm,
+    ProposalForm,
+    RegisterFilterForm,
+    RegisterForm,
+    ReturnForm,
+    SendBackForm,
+    SignForm,
+)
+from shuniu.documents.models import Status
+
+STAFF = (Role.CLERK, Role.DIRECTOR)
+READERS = (Role.CLERK, Role.DIRECTOR, Role.LEADER)
+PAGE_SIZE = 50
+
+
+def _download(content: bytes, filename: str, content_type: str, *, inline: bool = False) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _fail(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+@role_required(*READERS)
+def register_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = RegisterFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    documents = selectors.register(
+        user, query=filters.get("q") or "", status=filters.get("status") or "", year=filters.get("year")
+    )
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "documents/register.html",
+        {
+            "page": page,
+            "form": form,
+            "statuses": Status.choices,
+            "query": query.urlencode(),
+            "is_staff": user.has_role(*STAFF),
+        },
+    )
+
+
+@role_required(*STAFF)
+def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    user = current_user(request)
+    text = request.GET.get("year", "")
+    year = int(text) if text.isdigit() else timezone.localdate().year
+    documents = selectors.register(user, year=year).order_by("reg_seq")[:5000]
+    if fmt == "xlsx":
+        return _download(
+            printouts.register_xlsx(documents),
+            f"收文登记簿_{year}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    if fmt == "pdf":
+        return _download(
+            printouts.register_pdf(documents, f"{year}年收文登记簿"), f"收文登记簿_{year}.pdf", "application/pdf"
+        )
+    raise Http404("不支持的格式。")
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def document_new(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = RegisterForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"received_at": timezone.localtime().replace(second=0, microsecond=0)},
+    )
+    matches = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        uploads = [services.Upload(f.name, f.read()) for f in data["uploads"]]
+        try:
+            document = services.document_register(
+                actor=user,
+                received_at=data["received_at"],
+                source_org=data["source_org"],
+                source_number=data["source_number"],
+                title=data["title"],
+                secrecy=data["secrecy"],
+                secrecy_term=data["secrecy_term"],
+                urgency=data["urgency"],
+                kind=data["kind"],
+                copies_received=data["copies_received"],
+                pages=data["pages"],
+                deadline=data["deadline"],
+                files=uploads,
+                confirm_duplicate=data["confirm_duplicate"],
+            )
+        except services.DuplicateNeedsConfirmation as exc:
+            matches = exc.matches
+            form.ask_duplicate_confirmation()
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已登记：{document.reg_number}。")
+            return redirect("documents:detail", pk=document.pk)
+    return render(request, "documents/register_form.html", {"form": form, "matches": matches})
+
+
+@role_required(*READERS)
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    document = get_document_for(user, pk)
+    readings = selectors.readings_of(document)
+    is_staff = user.has_role(*STAFF)
+    context = {
+        "document": document,
+        "readings": readings,
+        "copies": list(document.copies.select_related("holder", "destination")) if is_staff else [],
+        "attachments": list(document.attachments.all()),
+        "history": list(document.history.select_related("actor")),
+        "proposal": getattr(document, "proposal", None),
+        "units": list(document.handling_units.select_related("unit")),
+        "order": list(document.order_constraints.select_related("first", "then")),
+        "is_staff": is_staff,
+        "is_director": user.has_role(Role.DIRECTOR),
+        "predicted": routing_adapter.predicted_completion(document, timezone.now())
+        if document.status == Status.CIRCULATING
+        else None,
+        "return_form": ReturnForm(),
+        "send_back_form": SendBackForm(),
+        "approve_form": ApproveForm(
+            initial={"copies_allowed": getattr(getattr(document, "proposal", None), "copies_allowed", 1)}
+        ),
+        "close_form": CloseForm(),
+        "archive_form": ArchiveForm(),
+        "paper_form": PaperSignForm(initial={"signed_at": timezone.localtime().replace(second=0, microsecond=0)}),
+    }
+    return render(request, "documents/detail.html", context)
+
+
+@role_required(*READERS)
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    document = get_document_for(current_user(request), pk)
+    attachment = document.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404("未找到附件。")
+    return _download(storage.read(attachment.sha256), attachment.name, attachment.content_type, inline=True)
+
+
+def _do(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Run one status-changing service from the detail page's forms."""
+    user = current_user(request)
+    document = get_document_for(user, pk)
+    forms = {
+        "return": ReturnForm,
+        "send_back": SendBackForm,
+        "close": CloseForm,
+        "archive": ArchiveForm,
+        "approve": ApproveForm,
+    }
+    form = forms[action](request.POST) if action in forms else None
+    if form is not None and not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("documents:detail", pk=pk)
+    data = form.cleaned_data if form is not None else {}
+    try:
+        if action == "return":
+            services.document_return(document=document, reason=data["reason"], actor=user)
+        elif action == "reopen":
+            services.document_reopen(document=document, actor=user)
+        elif action == "send_back":
+            services.proposal_send_back(document=document, reason=data["reason"], actor=user)
+        elif action == "approve":
+            services.proposal_approve(document=document, actor=user, copies_allowed=data["copies_allowed"])
+        elif action == "close":
+            services.document_close(document=document, result=data["result"], actor=user)
+        elif action == "archive":
+            services.document_archive(document=document, retention=data["retention"], actor=user)
+    except ValidationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, "已办理。")
+    return redirect("documents:detail", pk=pk)
+
+
+@role_required(*STAFF)
+@require_POST
+def document_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _do(request, pk, "return")
+
+
+@role_required(*STAFF)
+@require_POST
+def document_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _do(request, pk, "reopen")
+
+
+@role_required(Role.DIRECTOR)
+@require_POST
+def proposal_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    return _do(request, pk, "send_back")
+
+
+@role_required(Role.DIRECTOR)
+@require_POST
+def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _do(request, pk, "approve")
+
+
+@role_required(Role.DIRECTOR)
+@require_POST
+def document_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _do(request, pk, "close")
+
+
+@role_required(*STAFF)
+@require_POST
+def document_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    return _do(request, pk, "archive")
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    document = get_document_for(user, pk)
+    proposal = getattr(document, "proposal", None)
+    initial = {"deadline": timezone.localtime(document.deadline) if document.deadline else None, "copies_allowed": 1}
+    if proposal is not None:
+        initial.update({"opinion": proposal.opinion, "copies_allowed": proposal.copies_allowed})
+    form = ProposalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        readers = list(data["readers"])
+        first = data["first"]
+        order = [(first, r) for r in readers if first is not None and r != first]
+        try:
+            services.proposal_submit(
+                document=document,
+                readers=sorted(readers, key=lambda u: u.leader_profile.rank),
+                order=order,
+                units=list(data["units"]),
+                lead_unit=data["lead_unit"],
+                deadline=data["deadline"],
+                opinion=data["opinion"],
+                copies_allowed=data["copies_allowed"],
+                actor=user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "拟办已提交，待主任审批。")
+            return redirect("documents:detail", pk=pk)
+    return render(
+        request,
+        "documents/proposal_form.html",
+        {"document": document, "form": form, "suggestions": selectors.suggestions(document)},
+    )
+
+
+@role_required(*READERS)
+def desk(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    readings = list(selectors.desk(user))
+    return render(request, "documents/desk.html", {"readings": readings, "is_staff": user.has_role(*STAFF)})
+
+
+@role_required(*READERS)
+@require_http_methods(["GET", "POST"])
+def reading_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    reading = get_reading_for(user, pk)
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reading_sign(
+                reading=reading,
+                actor=user,
+                instruction=form.cleaned_data["instruction"],
+                requires_action=form.cleaned_data["requires_action"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已签阅：{reading.document.title}")
+            return redirect("documents:desk")
+    document = reading.document
+    return render(
+        request,
+        "documents/sign.html",
+        {
+            "reading": reading,
+            "document": document,
+            "form": form,
+            "earlier": [r for r in selectors.readings_of(document) if r.signed_at],
+            "attachments": list(document.attachments.all()),
+        },
+    )
+
+
+@role_required(*STAFF)
+@require_POST
+def reading_paper_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    reading = get_reading_for(user, pk)
+    form = PaperSignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("documents:detail", pk=reading.document_id)
+    try:
+        services.reading_sign(
+            reading=reading,
+            actor=user,
+            instruction=form.cleaned_data["instruction"],
+            requires_action=form.cleaned_data["requires_action"],
+            on_paper=True,
+            signed_at=form.cleaned_data["signed_at"],
+        )
+    except ValidationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, f"已登记 {reading.leader.full_name} 的纸质签阅。")
+    return redirect("documents:detail", pk=reading.document_id)
+
+
+@role_required(*STAFF)
+@require_POST
+def reading_pin(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    reading = get_reading_for(user, pk)
+    services.reading_pin(reading=reading, pinned=not reading.pinned, actor=user)
+    return redirect("documents:detail", pk=reading.document_id)
+
+
+@role_required(*STAFF)
+def deliveries(request: HttpRequest) -> HttpResponse:
+    copies = list(selectors.delivery_list())
+    if request.GET.get("format") == "pdf":
+        return _download(
+            printouts.deliveries_pdf(copies), f"送文清单_{timezone.localtime():%Y%m%d_%H%M}.pdf", "application/pdf"
+        )
+    return render(request, "documents/deliveries.html", {"copies": copies, "stuck": selectors.stuck_copies()})
+
+
+def _copy_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = current_user(request)
+    copy = get_copy_for(user, pk)
+    try:
+        if action == "deliver":
+            services.copy_deliver(copy=copy, actor=user)
+        elif action == "collect":
+            services.copy_collect(copy=copy, actor=user)
+        else:
+            services.copy_take_back(copy=copy, actor=user)
+    except ValidationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, f"{copy}：已登记。")
+    return redirect(request.POST.get("next") or "documents:deliveries")
+
+
+@role_required(*STAFF)
+@require_POST
+def copy_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    return _copy_action(request, pk, "deliver")
+
+
+@role_required(*STAFF)
+@require_POST
+def copy_collect(request: HttpRequest, pk: int) -> HttpResponse:
+    return _copy_action(request, pk, "collect")
+
+
+@role_required(*STAFF)
+@require_POST
+def copy_take_back(request: HttpRequest, pk: int) -> HttpResponse:
+    return _copy_action(request, pk, "take_back")
+
+
+@role_required(*STAFF)
+def slip(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_document_for(current_user(request), pk)
+    pdf = printouts.slip_pdf(document, selectors.readings_of(document))
+    return _download(pdf, f"传阅单_{document.reg_year}_{document.reg_seq}.pdf", "application/pdf", inline=True)
+
+
+@role_required(*STAFF)
+def figures(request: HttpRequest) -> HttpResponse:
+    return render(request, "documents/figures.html", selectors.figures())
+
+
+@role_required(*READERS)
+@require_http_methods(["GET", "POST"])
+def delegation_new(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = DelegationForm(request.POST or None, initial={"leader": user.pk if user.has_role(Role.LEADER) else None})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.delegation_create(
+                leader=data["leader"], acting=data["acting"], start=data["start"], end=data["end"], actor=user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已委托 {data['acting']} 代阅 {data['leader'].full_name} 的文件。")
+            return redirect("documents:desk")
+    return render(request, "documents/delegation_form.html", {"form": form})
