@@ -93,6 +93,24 @@ def delivery_list() -> QuerySet[Copy]:
     )
 
 
+def delivery_runs(now: dt.datetime | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The delivery list split into this run (the destination is in) and the next runs (not yet)."""
+    from shuniu.schedules.selectors import availability
+
+    now = now or timezone.now()
+    runs: dict[str, list[dict[str, Any]]] = {"now": [], "later": []}
+    for copy in delivery_list():
+        target = copy.destination
+        if copy.state == CopyState.TO_DELIVER and target is not None:
+            windows = availability(target, now, now + dt.timedelta(days=14))
+            start = windows[0][0] if windows else None
+            if start is None or start > now + dt.timedelta(minutes=30):
+                runs["later"].append({"copy": copy, "when": start})
+                continue
+        runs["now"].append({"copy": copy, "when": None})
+    return runs
+
+
 def stuck_copies(now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Copies on a desk whose leader is away now, or idle there past the threshold."""
     from shuniu.schedules.selectors import is_available

@@ -359,12 +359,13 @@ def reading_pin(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*STAFF)
 def deliveries(request: HttpRequest) -> HttpResponse:
-    copies = list(selectors.delivery_list())
+    runs = selectors.delivery_runs()
     if request.GET.get("format") == "pdf":
+        copies = [item["copy"] for item in runs["now"]]
         return _download(
             printouts.deliveries_pdf(copies), f"送文清单_{timezone.localtime():%Y%m%d_%H%M}.pdf", "application/pdf"
         )
-    return render(request, "documents/deliveries.html", {"copies": copies, "stuck": selectors.stuck_copies()})
+    return render(request, "documents/deliveries.html", {"runs": runs, "stuck": selectors.stuck_copies()})
 
 
 def _copy_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:

@@ -54,7 +54,9 @@ class TestRegistration:
             ("empty.pdf", b"", "空文件"),
         ],
     )
-    def test_bad_attachments_are_refused_and_nothing_is_registered(self, register, name, data, message, settings, tmp_path):
+    def test_bad_attachments_are_refused_and_nothing_is_registered(
+        self, register, name, data, message, settings, tmp_path
+    ):
         settings.VAR_DIR = tmp_path
         with pytest.raises(ValidationError, match=message):
             register(files=[services.Upload(name, data)])
@@ -125,7 +127,9 @@ class TestProposal:
                 document=doc, readers=[leader, leader2], order=[(leader, leader2), (leader2, leader)], actor=clerk
             )
 
-    def test_classified_gets_one_copy_unless_the_director_approves_more(self, register, clerk, director, leader, leader2, always_in):
+    def test_classified_gets_one_copy_unless_the_director_approves_more(
+        self, register, clerk, director, leader, leader2, always_in
+    ):
         doc = register(secrecy=1, urgency=Urgency.URGENT)
         with pytest.raises(ValidationError, match="只传阅一份"):
             services.proposal_submit(document=doc, readers=[leader, leader2], copies_allowed=2, actor=clerk)
@@ -173,7 +177,13 @@ class TestCirculation:
         circulating.refresh_from_db()
         assert circulating.status == Status.ARCHIVED and circulating.is_read_only
         actions = set(AuditEntry.objects.filter(object_id=str(circulating.pk)).values_list("action", flat=True))
-        assert {"document.register", "proposal.submit", "proposal.approve", "reading.sign", "document.closed"} <= actions
+        assert {
+            "document.register",
+            "proposal.submit",
+            "proposal.approve",
+            "reading.sign",
+            "document.closed",
+        } <= actions
 
     def test_sign_off_by_someone_who_does_not_hold_the_copy(self, circulating, leader, leader2):
         reading = Reading.objects.get(document=circulating, leader=leader)
@@ -194,14 +204,22 @@ class TestCirculation:
     def test_delegated_desk(self, circulating, leader, leader2, clerk):
         services.copy_deliver(copy=circulating.copies.get(state=CopyState.TO_DELIVER), actor=clerk)
         now = timezone.now()
-        services.delegation_create(leader=leader, acting=leader2, start=now - dt.timedelta(hours=1), end=now + dt.timedelta(days=1), actor=leader)
+        services.delegation_create(
+            leader=leader,
+            acting=leader2,
+            start=now - dt.timedelta(hours=1),
+            end=now + dt.timedelta(days=1),
+            actor=leader,
+        )
         assert [r.leader for r in desk(leader2)] == [leader]
         reading = Reading.objects.get(document=circulating, leader=leader)
         services.reading_sign(reading=reading, actor=leader2, instruction="代阅")
         reading.refresh_from_db()
         assert reading.leader == leader and reading.signed_by == leader2
 
-    def test_away_leader_is_skipped_and_the_copy_returns_later(self, register, clerk, director, leader, leader2, monkeypatch):
+    def test_away_leader_is_skipped_and_the_copy_returns_later(
+        self, register, clerk, director, leader, leader2, monkeypatch
+    ):
         third = make_leader("leader3", 3)
         away = {leader2.pk}
         monkeypatch.setattr("shuniu.documents.routing_adapter.is_available", lambda who, moment: who.pk not in away)
@@ -234,7 +252,9 @@ class TestCirculation:
 
 @pytest.mark.django_db
 class TestVisibility:
-    def test_leaders_see_only_what_is_routed_to_them_up_to_clearance(self, circulating, register, leader, leader2, liaison, clerk):
+    def test_leaders_see_only_what_is_routed_to_them_up_to_clearance(
+        self, circulating, register, leader, leader2, liaison, clerk
+    ):
         other = register("与领导无关")
         assert set(documents_visible_to(leader)) == {circulating}
         assert set(documents_visible_to(clerk)) == {circulating, other}

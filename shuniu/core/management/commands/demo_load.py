@@ -8,6 +8,7 @@ from django.db import transaction
 
 from shuniu.core.demo import LOGIN_PER_ROLE, demo_load
 from shuniu.core.models import Role, User
+from shuniu.documents.demo import documents_demo_load
 from shuniu.schedules.demo import schedules_demo_load
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo_load()
             schedules_demo_load()
+            documents_demo_load()
         names = dict(
             User.objects.filter(username__in=[u for _, u in LOGIN_PER_ROLE]).values_list("username", "full_name")
         )

@@ -1,0 +1,196 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from shuniu.core.testing import client_for
+from shuniu.documents import services
+from shuniu.documents.models import CopyState, Document, Reading, Status
+
+from .conftest import PDF
+
+
+def form(**extra):
+    data = {
+        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "source_org": "市委办公室",
+        "source_number": "市委办发〔2026〕7号",
+        "title": "关于做好年终岁末安全稳定工作的通知",
+        "urgency": "normal",
+        "kind": "read",
+        "secrecy": 0,
+        "copies_received": 2,
+        "pages": 4,
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.mark.django_db
+class TestRegistrationPages:
+    URL = reverse("documents:new")
+
+    def test_clerk_registers_with_an_attachment(self, clerk, settings, tmp_path):
+        settings.VAR_DIR = tmp_path
+        data = form(uploads=SimpleUploadedFile("正文.pdf", PDF, content_type="application/pdf"))
+        response = client_for(clerk).post(self.URL, data)
+        assert response.status_code == 302
+        document = Document.objects.get()
+        assert document.attachments.count() == 1
+        download = client_for(clerk).get(
+            reverse("documents:attachment", args=[document.pk, document.attachments.get().pk])
+        )
+        assert download.content == PDF
+
+    @pytest.mark.parametrize(
+        ("extra", "message"),
+        [
+            ({"title": ""}, "请填写标题"),
+            ({"urgency": "flash"}, "必须填写办理时限"),
+            ({"received_at": "昨天"}, "时间格式不正确"),
+            (
+                {"uploads": SimpleUploadedFile("a.pdf", b"GIF89a....", content_type="application/pdf")},
+                "不是 PDF、OFD、PNG、JPEG",
+            ),
+            ({"secrecy": 1, "uploads": SimpleUploadedFile("a.pdf", PDF)}, "不得上传附件"),
+        ],
+    )
+    def test_bad_input_gets_a_message_and_saves_nothing(self, clerk, extra, message, settings, tmp_path):
+        settings.VAR_DIR = tmp_path
+        response = client_for(clerk).post(self.URL, form(**extra))
+        assert response.status_code == 200 and message in response.text
+        assert not Document.objects.exists()
+
+    def test_duplicate_is_shown_and_needs_the_tick(self, clerk, register):
+        original = register(source_org="市委办公室", source_number="市委办发〔2026〕7号")
+        client = client_for(clerk)
+        response = client.post(self.URL, form())
+        assert original.reg_number in response.text and 'type="checkbox" name="confirm_duplicate"' in response.text
+        assert Document.objects.count() == 1
+        assert client.post(self.URL, form(confirm_duplicate="on")).status_code == 302
+        assert Document.objects.count() == 2
+
+    def test_only_staff_register(self, leader, outsider):
+        assert client_for(leader).post(self.URL, form()).status_code == 403
+        assert client_for(outsider).get(self.URL).status_code == 403
+        assert not Document.objects.exists()
+
+
+@pytest.mark.django_db
+class TestPermissions:
+    @pytest.mark.parametrize("name", ["documents:detail", "documents:slip"])
+    def test_outsider_and_uninvolved_leader_get_404_or_403(self, circulating, outsider, request, name):
+        other_leader = request.getfixturevalue("leader2")
+        url = reverse(name, args=[circulating.pk])
+        assert client_for(outsider).get(url).status_code == 403
+        Reading.objects.filter(document=circulating, leader=other_leader).delete()
+        status = client_for(other_leader).get(url).status_code
+        assert status in (403, 404)
+
+    def test_leader_sees_a_document_routed_to_them(self, circulating, leader):
+        assert client_for(leader).get(reverse("documents:detail", args=[circulating.pk])).status_code == 200
+
+    def test_a_leader_cannot_approve(self, register, clerk, leader):
+        doc = register()
+        services.proposal_submit(document=doc, readers=[leader], actor=clerk)
+        assert (
+            client_for(leader).post(reverse("documents:approve", args=[doc.pk]), {"copies_allowed": 1}).status_code
+            == 403
+        )
+        assert (
+            client_for(clerk).post(reverse("documents:approve", args=[doc.pk]), {"copies_allowed": 1}).status_code
+            == 403
+        )
+        doc.refresh_from_db()
+        assert doc.status == Status.PROPOSED
+
+    @pytest.mark.parametrize("name", ["documents:approve", "documents:close", "documents:return"])
+    def test_mutations_reject_get(self, director, circulating, name):
+        assert client_for(director).get(reverse(name, args=[circulating.pk])).status_code == 405
+
+
+@pytest.mark.django_db
+class TestCirculationPages:
+    def test_proposal_form_with_suggestions(self, clerk, register, leader, director, always_in):
+        past = register("关于做好冬季安全生产工作的通知（一）")
+        services.proposal_submit(document=past, readers=[leader], actor=clerk)
+        services.proposal_approve(document=past, actor=director)
+        doc = register("关于做好冬季安全生产工作的通知（二）")
+        response = client_for(clerk).get(reverse("documents:propose", args=[doc.pk]))
+        assert leader.full_name in response.text.split('id="suggested-readers"')[1][:400]
+
+    def test_leader_signs_from_the_desk(self, circulating, leader, clerk):
+        copy = circulating.copies.get(state=CopyState.TO_DELIVER)
+        client_for(clerk).post(reverse("documents:deliver", args=[copy.pk]))
+        client = client_for(leader)
+        desk = client.get(reverse("documents:desk"))
+        assert circulating.title in desk.text
+        reading = Reading.objects.get(document=circulating, leader=leader)
+        response = client.post(
+            reverse("documents:sign", args=[reading.pk]), {"instruction": "同意", "requires_action": ""}
+        )
+        assert response.status_code == 302
+        reading.refresh_from_db()
+        assert reading.signed_at is not None and reading.instruction == "同意"
+        again = client.post(reverse("documents:sign", args=[reading.pk]), {"instruction": "再签"})
+        assert "不能重复签阅" in again.text
+
+    def test_desk_query_count_does_not_grow(
+        self, register, clerk, director, leader, always_in, django_assert_max_num_queries
+    ):
+        for i in range(12):
+            doc = register(f"文件{i}")
+            services.proposal_submit(document=doc, readers=[leader], actor=clerk)
+            services.proposal_approve(document=doc, actor=director)
+            services.copy_deliver(copy=doc.copies.get(), actor=clerk)
+        client = client_for(leader)
+        client.get(reverse("documents:desk"))
+        with django_assert_max_num_queries(8):
+            response = client.get(reverse("documents:desk"))
+        assert response.text.count("list-group-item-action") == 12
+
+    def test_register_query_count_does_not_grow(self, register, clerk, django_assert_max_num_queries):
+        for i in range(30):
+            register(f"文件{i}")
+        client = client_for(clerk)
+        client.get(reverse("documents:register"))
+        with django_assert_max_num_queries(8):
+            response = client.get(reverse("documents:register"))
+        assert response.text.count("收〔") >= 30
+
+    def test_printouts(self, circulating, clerk):
+        client = client_for(clerk)
+        for url in (
+            reverse("documents:slip", args=[circulating.pk]),
+            reverse("documents:register_export", args=["pdf"]),
+            reverse("documents:deliveries") + "?format=pdf",
+        ):
+            response = client.get(url)
+            assert response.status_code == 200 and response.content.startswith(b"%PDF"), url
+        xlsx = client.get(reverse("documents:register_export", args=["xlsx"]))
+        assert xlsx.content[:2] == b"PK"
+
+    def test_figures_page(self, circulating, clerk, leader):
+        assert "传阅用时" in client_for(clerk).get(reverse("documents:figures")).text
+        assert client_for(leader).get(reverse("documents:figures")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_delivery_list_splits_this_run_from_the_next(register, clerk, director, leader, leader2, monkeypatch):
+    import datetime as dt
+
+    doc_in = register("送在的领导")
+    doc_out = register("送不在的领导")
+    services.proposal_submit(document=doc_in, readers=[leader], actor=clerk)
+    services.proposal_submit(document=doc_out, readers=[leader2], actor=clerk)
+    now = timezone.now()
+    back = now + dt.timedelta(days=2)
+    fake = {leader.pk: [(now, now + dt.timedelta(hours=2))], leader2.pk: [(back, back + dt.timedelta(hours=2))]}
+    monkeypatch.setattr("shuniu.schedules.selectors.availability", lambda who, start, end, **kw: fake[who.pk])
+    monkeypatch.setattr("shuniu.documents.routing_adapter.is_available", lambda who, moment: True)
+    services.proposal_approve(document=doc_in, actor=director)
+    services.proposal_approve(document=doc_out, actor=director)
+    response = client_for(clerk).get(reverse("documents:deliveries"))
+    runs = response.context["runs"]
+    assert [item["copy"].document for item in runs["now"]] == [doc_in]
+    assert [(item["copy"].document, item["when"]) for item in runs["later"]] == [(doc_out, back)]
