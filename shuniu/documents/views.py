@@ -172,6 +172,16 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
     return _download(storage.read(attachment.sha256), attachment.name, attachment.content_type, inline=True)
 
 
+DONE_MESSAGES = {
+    "return": "已初审退回。",
+    "reopen": "已恢复登记。",
+    "send_back": "已退回拟办。",
+    "approve": "已批准传阅，送文清单已更新。",
+    "close": "已办结。",
+    "archive": "已归档。",
+}
+
+
 def _do(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one status-changing service from the detail page's forms."""
     user = current_user(request)
@@ -204,7 +214,7 @@ def _do(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         _fail(request, exc)
     else:
-        messages.success(request, "已办理。")
+        messages.success(request, DONE_MESSAGES[action])
     return redirect("documents:detail", pk=pk)
 
 
