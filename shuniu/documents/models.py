@@ -84,6 +84,7 @@ class Document(models.Model):
     retention = models.CharField("保管期限", max_length=20, blank=True)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
     read_at = models.DateTimeField("传阅完毕时间", null=True, blank=True)
+    predicted_done = models.DateTimeField("预计传阅完毕", null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
     )
@@ -253,6 +254,7 @@ class Copy(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     since = models.DateTimeField("此处起始时间")
+    route = models.JSONField("计划路线", default=list, blank=True)
 
     class Meta:
         ordering = ["document", "number"]

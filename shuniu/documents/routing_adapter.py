@@ -1,40 +1,202 @@
-"""The one place where circulation asks "where does this copy go next?".
+"""The one place where circulation asks "where does this copy go next?" — answered by the planner.
 
-Today it answers with rule B1 of ROUTING.md (the essay's rules by hand): among the readers not yet
-visited whose predecessors have signed, the one who is in when the copy would arrive, lowest rank
-first; if nobody is in, the one who can start soonest; if nobody is eligible, the copy waits in the
-office. Switching to the routing engine's planner means changing this module only: convert the
-documents in circulation and the leaders' availability into `shuniu.routing` types here, and answer
-from the plan. Nothing else in the app knows how the next reader is chosen.
+This module converts the documents in circulation (signed readings, copies on desks or on their way)
+and the leaders' availability (the schedules module) into `shuniu.routing` types, asks the routing
+engine's planner for the best continuation from now, stores each copy's planned route and each
+document's predicted completion, and answers with the next reader of a copy. Nothing else in the app
+knows the engine's types. It replans whenever circulation asks (a document approved, a leader
+signing, a copy taken back) and every few minutes in the worker, which also picks up schedule changes.
+
+Should the engine fail (say, a reader with no office time left in the horizon), the answer falls back
+to rule B1 of ROUTING.md, the essay's rules by hand, so the office never stalls.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+
+from django.db.models import Prefetch
+from django.utils import timezone
 
 from shuniu.core.models import User
-from shuniu.documents.models import Document, Reading
-from shuniu.schedules.selectors import availability, is_available
+from shuniu.core.workcal import WorkingCalendar
+from shuniu.documents.models import Copy, CopyState, Document, Reading, Status, Urgency
+from shuniu.routing.live import LiveCopy, LiveDocument, LivePlan, plan_live
+from shuniu.routing.model import Document as RoutingDocument
+from shuniu.routing.model import Leader, RoutingError
+from shuniu.schedules.selectors import availability
 
+log = logging.getLogger("shuniu.routing")
 HANDOFF = dt.timedelta(minutes=10)
-LOOKAHEAD = dt.timedelta(days=30)
-URGENT_COPIES_ONLY = True  # B1: only 特急/加急 go out as several copies
+HORIZON = dt.timedelta(days=21)
+LATER = dt.timedelta(minutes=30)
+URGENCY_LABEL = {Urgency.FLASH: "特急", Urgency.URGENT: "加急", Urgency.NORMAL: "平件"}
+
+
+def read_minutes(document: Document) -> int:
+    """How long a leader needs for the document: a few minutes plus two a page, at most an hour."""
+    return max(5, min(60, 3 + 2 * document.pages))
 
 
 def copies_to_make(document: Document, copies_allowed: int, readers: int) -> int:
-    """How many copies circulate: B1 sends urgent documents as min(allowed, readers), others as one."""
-    if URGENT_COPIES_ONLY and document.urgency_rank > 1:
-        return 1
+    """The planner sends every document as all the copies allowed, up to one per reader."""
     return max(1, min(copies_allowed, readers))
 
 
+def _minute(moment: dt.datetime) -> int:
+    return int(moment.timestamp() // 60)
+
+
+def _moment(minute: int) -> dt.datetime:
+    return timezone.localtime(dt.datetime.fromtimestamp(minute * 60, tz=dt.UTC))
+
+
+def _windows(
+    leader: User, start: dt.datetime, end: dt.datetime, calendar: WorkingCalendar
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    return availability(leader, start, end, calendar=calendar)
+
+
+def _circulating() -> list[Document]:
+    return list(
+        Document.objects.filter(status=Status.CIRCULATING)
+        .prefetch_related(
+            Prefetch(
+                "readings", queryset=Reading.objects.select_related("leader__leader_profile").order_by("position")
+            ),
+            Prefetch("copies", queryset=Copy.objects.order_by("number")),
+            "order_constraints",
+        )
+        .order_by("pk")
+    )
+
+
+def _snapshot(
+    documents: list[Document], now: dt.datetime, free_copy: int | None
+) -> tuple[tuple[Leader, ...], list[LiveDocument]]:
+    calendar = WorkingCalendar.load()
+    people: dict[int, User] = {}
+    for document in documents:
+        for reading in document.readings.all():
+            people[reading.leader_id] = reading.leader
+    leaders = tuple(
+        Leader(
+            str(pk),
+            person.full_name,
+            getattr(getattr(person, "leader_profile", None), "rank", 10_000),
+            tuple((_minute(a), _minute(b)) for a, b in _windows(person, now, now + HORIZON, calendar)),
+        )
+        for pk, person in sorted(people.items())
+    )
+    lives = []
+    for document in documents:
+        readings = list(document.readings.all())
+        minutes = read_minutes(document)
+        due = document.deadline or document.received_at + dt.timedelta(days=5)
+        engine_doc = RoutingDocument(
+            str(document.pk),
+            _minute(document.received_at),
+            URGENCY_LABEL[Urgency(document.urgency)],
+            _minute(due),
+            tuple(str(r.leader_id) for r in readings),
+            tuple((str(r.leader_id), minutes) for r in readings),
+            tuple((str(o.first_id), str(o.then_id)) for o in document.order_constraints.all()),
+            max(1, len(document.copies.all())),
+        )
+        signed = tuple((str(r.leader_id), _minute(r.signed_at)) for r in readings if r.signed_at)
+        unsigned = {r.leader_id for r in readings if r.signed_at is None}
+        copies = []
+        for copy in document.copies.all():
+            if copy.pk != free_copy and copy.state == CopyState.ON_DESK and copy.holder_id in unsigned:
+                copies.append(LiveCopy(str(copy.holder_id), max(_minute(copy.since), _minute(now))))
+            elif copy.pk != free_copy and copy.state == CopyState.TO_DELIVER and copy.destination_id in unsigned:
+                copies.append(LiveCopy(str(copy.destination_id), max(_minute(copy.since + HANDOFF), _minute(now))))
+            else:
+                copies.append(LiveCopy())
+        if not copies:
+            copies.append(LiveCopy())
+        lives.append(LiveDocument(engine_doc, signed, tuple(copies)))
+    return leaders, lives
+
+
+def replan(now: dt.datetime | None = None, *, free_copy: int | None = None) -> LivePlan | None:
+    """Plan every document in circulation from now; store routes and predicted completions."""
+    now = now or timezone.now()
+    documents = _circulating()
+    if not documents:
+        return LivePlan({})
+    leaders, lives = _snapshot(documents, now, free_copy)
+    try:
+        plan = plan_live(leaders, lives, _minute(now), int(HANDOFF.total_seconds() // 60))
+    except RoutingError as exc:
+        log.warning("路线规划失败，按 B1 规则传阅：%s", exc)
+        return None
+    changed_copies = []
+    changed_documents = []
+    for document in documents:
+        routes = plan.routes.get(str(document.pk), ())
+        for copy, route in zip(document.copies.all(), routes, strict=False):
+            copy.route = [
+                {"leader": int(v.leader), "start": _moment(v.start).isoformat(), "end": _moment(v.end).isoformat()}
+                for v in route
+            ]
+            changed_copies.append(copy)
+        done = plan.done(str(document.pk))
+        document.predicted_done = _moment(done) if done is not None else None
+        changed_documents.append(document)
+    Copy.objects.bulk_update(changed_copies, ["route"])
+    Document.objects.bulk_update(changed_documents, ["predicted_done"])
+    return plan
+
+
+def _unassigned(document: Document) -> dict[int, Reading]:
+    return {
+        r.leader_id: r
+        for r in document.readings.select_related("leader__leader_profile")
+        if r.signed_at is None and r.copy_id is None
+    }
+
+
+def next_destination(copy: Copy, now: dt.datetime, *, skip: set[int] | None = None) -> Reading | None:
+    """The reading this copy (leaving a desk or the office at `now`) should go to, or None to wait."""
+    plan = replan(now, free_copy=copy.pk)
+    open_readings = _unassigned(copy.document)
+    if plan is None:
+        return _b1_next(copy.document, now, skip=skip)
+    numbers = list(copy.document.copies.order_by("number").values_list("pk", flat=True))
+    routes = plan.routes.get(str(copy.document_id), ())
+    index = numbers.index(copy.pk)
+    route = routes[index] if index < len(routes) else ()
+    eligible = {r.leader_id for r in eligible_readers(copy.document)}
+    for visit in route:
+        reading = open_readings.get(int(visit.leader))
+        if reading is None or (skip and reading.leader_id in skip):
+            continue
+        # A reader whose predecessors have not signed yet: the copy waits in the office for them.
+        return reading if reading.leader_id in eligible else None
+    return None
+
+
+def planned_start(copy: Copy) -> dt.datetime | None:
+    """When the copy's next planned reading starts (for the delivery list's runs)."""
+    if copy.route:
+        return dt.datetime.fromisoformat(copy.route[0]["start"])
+    return None
+
+
+def is_for_later(copy: Copy, now: dt.datetime) -> tuple[bool, dt.datetime | None]:
+    start = planned_start(copy)
+    return (start is not None and start > now + LATER), start
+
+
+# Rule B1 by hand: the fallback when the engine cannot plan.
 def _rank(leader: User) -> int:
     profile = getattr(leader, "leader_profile", None)
     return profile.rank if profile is not None else 10_000
 
 
 def eligible_readers(document: Document) -> list[Reading]:
-    """Readings nobody is carrying a copy to yet whose predecessors have all signed."""
     readings = list(document.readings.select_related("leader__leader_profile"))
     signed = {r.leader_id for r in readings if r.signed_at is not None}
     preds: dict[int, set[int]] = {}
@@ -45,31 +207,16 @@ def eligible_readers(document: Document) -> list[Reading]:
     ]
 
 
-def next_destination(document: Document, now: dt.datetime, *, skip: set[int] | None = None) -> Reading | None:
-    """The reading a copy leaving a desk (or the office) at `now` should go to, or None to wait."""
+def _b1_next(document: Document, now: dt.datetime, *, skip: set[int] | None = None) -> Reading | None:
     candidates = [r for r in eligible_readers(document) if not skip or r.leader_id not in skip]
     if not candidates:
         return None
     arrive = now + HANDOFF
-    present = [r for r in candidates if is_available(r.leader, arrive)]
-    if present:
-        return min(present, key=lambda r: (_rank(r.leader), r.leader_id))
+    calendar = WorkingCalendar.load()
 
     def soonest(reading: Reading) -> tuple[dt.datetime, int, int]:
-        windows = availability(reading.leader, arrive, arrive + LOOKAHEAD)
-        start = windows[0][0] if windows else arrive + LOOKAHEAD
-        return start, _rank(reading.leader), reading.leader_id
+        windows = _windows(reading.leader, arrive, arrive + HORIZON, calendar)
+        start = windows[0][0] if windows else arrive + HORIZON
+        return max(start, arrive), _rank(reading.leader), reading.leader_id
 
     return min(candidates, key=soonest)
-
-
-def predicted_completion(document: Document, now: dt.datetime) -> dt.datetime | None:
-    """When the last unsigned reader could sign, if each read at their next office time (a floor)."""
-    latest = None
-    for reading in document.readings.select_related("leader").filter(signed_at__isnull=True):
-        windows = availability(reading.leader, now + HANDOFF, now + LOOKAHEAD)
-        if not windows:
-            return None
-        start = windows[0][0]
-        latest = start if latest is None or start > latest else latest
-    return latest

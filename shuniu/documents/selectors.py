@@ -94,17 +94,15 @@ def delivery_list() -> QuerySet[Copy]:
 
 
 def delivery_runs(now: dt.datetime | None = None) -> dict[str, list[dict[str, Any]]]:
-    """The delivery list split into this run (the destination is in) and the next runs (not yet)."""
-    from shuniu.schedules.selectors import availability
+    """The delivery list, following the plan: this run, and the next runs (reading planned later)."""
+    from shuniu.documents.routing_adapter import is_for_later
 
     now = now or timezone.now()
     runs: dict[str, list[dict[str, Any]]] = {"now": [], "later": []}
     for copy in delivery_list():
-        target = copy.destination
-        if copy.state == CopyState.TO_DELIVER and target is not None:
-            windows = availability(target, now, now + dt.timedelta(days=14))
-            start = windows[0][0] if windows else None
-            if start is None or start > now + dt.timedelta(minutes=30):
+        if copy.state == CopyState.TO_DELIVER:
+            later, start = is_for_later(copy, now)
+            if later:
                 runs["later"].append({"copy": copy, "when": start})
                 continue
         runs["now"].append({"copy": copy, "when": None})
@@ -224,3 +222,19 @@ def figures(now: dt.datetime | None = None) -> dict[str, Any]:
 def pending_supervision() -> QuerySet[Document]:
     """Documents whose instructions ask for action, waiting for a supervision matter (§4's seam)."""
     return Document.objects.filter(needs_supervision=True).order_by("received_at")
+
+
+def copy_routes(document: Document) -> list[dict[str, Any]]:
+    """Each copy with its place now and its planned route (leaders' names, planned start times)."""
+    copies = list(document.copies.select_related("holder", "destination"))
+    people = User.objects.in_bulk({stop["leader"] for copy in copies for stop in copy.route})
+    return [
+        {
+            "copy": copy,
+            "route": [
+                {"leader": people.get(stop["leader"]), "start": dt.datetime.fromisoformat(stop["start"])}
+                for stop in copy.route
+            ],
+        }
+        for copy in copies
+    ]

@@ -270,7 +270,7 @@ def proposal_approve(*, document: Document, actor: User, copies_allowed: int | N
 def _send_on(copy: Copy, now: dt.datetime, *, skip: set[int] | None = None) -> None:
     """The copy leaves a desk or the office: to its next reader, back to the office, or stays."""
     document = copy.document
-    reading = routing_adapter.next_destination(document, now, skip=skip)
+    reading = routing_adapter.next_destination(copy, now, skip=skip)
     if reading is not None:
         Reading.objects.filter(pk=reading.pk).update(copy=copy)
         copy.state, copy.destination = CopyState.TO_DELIVER, reading.leader
@@ -282,6 +282,26 @@ def _send_on(copy: Copy, now: dt.datetime, *, skip: set[int] | None = None) -> N
         copy.state, copy.destination = CopyState.RETURNED, None  # nobody left for this copy
     copy.since = now
     copy.save(update_fields=["state", "destination", "since"])
+
+
+@transaction.atomic
+def circulation_refresh(*, now: dt.datetime | None = None) -> int:
+    """Replan circulation (schedules may have changed) and send out copies waiting in the office.
+
+    Run by the worker every few minutes; returns how many waiting copies went out.
+    """
+    now = now or timezone.now()
+    sent = 0
+    waiting = Copy.objects.filter(state=CopyState.IN_OFFICE, document__status=Status.CIRCULATING).select_related(
+        "document"
+    )
+    for copy in waiting:
+        _send_on(copy, now)
+        if copy.state == CopyState.TO_DELIVER:
+            sent += 1
+            audit.record(actor=None, action="copy.dispatch", obj=copy, data={"to": copy.destination_id})
+    routing_adapter.replan(now)
+    return sent
 
 
 @transaction.atomic
@@ -365,6 +385,13 @@ def reading_sign(
         if not may_sign_for(actor, reading.leader, now):
             raise ValidationError("您不是该领导，也未受其委托，不能签阅。")
         signed_at = now
+    waiting_for = [
+        o.first.full_name
+        for o in document.order_constraints.select_related("first").filter(then=reading.leader)
+        if not document.readings.filter(leader=o.first, signed_at__isnull=False).exists()
+    ]
+    if waiting_for:
+        raise ValidationError(f"须待{'、'.join(waiting_for)}先阅后再签阅。")
     if requires_action and not instruction.strip():
         raise ValidationError("要求办理的批示须写明批示内容。")
     reading.signed_at, reading.signed_by, reading.on_paper = signed_at, (None if on_paper else actor), on_paper

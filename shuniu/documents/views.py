@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user, role_required
 from shuniu.core.models import Role
-from shuniu.documents import printouts, routing_adapter, selectors, services, storage
+from shuniu.documents import printouts, selectors, services, storage
 from shuniu.documents.access import get_copy_for, get_document_for, get_reading_for
 from shuniu.documents.forms import (
     ApproveForm,
@@ -30,6 +30,7 @@ from shuniu.documents.forms import (
     SignForm,
 )
 from shuniu.documents.models import Status
+from shuniu.documents.selectors import copy_routes
 
 STAFF = (Role.CLERK, Role.DIRECTOR)
 READERS = (Role.CLERK, Role.DIRECTOR, Role.LEADER)
@@ -140,7 +141,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "document": document,
         "readings": readings,
-        "copies": list(document.copies.select_related("holder", "destination")) if is_staff else [],
+        "copies": copy_routes(document) if is_staff else [],
         "attachments": list(document.attachments.all()),
         "history": list(document.history.select_related("actor")),
         "proposal": getattr(document, "proposal", None),
@@ -148,9 +149,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "order": list(document.order_constraints.select_related("first", "then")),
         "is_staff": is_staff,
         "is_director": user.has_role(Role.DIRECTOR),
-        "predicted": routing_adapter.predicted_completion(document, timezone.now())
-        if document.status == Status.CIRCULATING
-        else None,
+        "predicted": document.predicted_done if document.status == Status.CIRCULATING else None,
         "return_form": ReturnForm(),
         "send_back_form": SendBackForm(),
         "approve_form": ApproveForm(

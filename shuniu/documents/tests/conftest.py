@@ -10,10 +10,22 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
+def set_windows(monkeypatch, away_until=None):
+    """Leaders' availability for the planner: always in, except those in `away_until` until then."""
+    away_until = away_until if away_until is not None else {}
+
+    def windows(leader, start, end, calendar):
+        back = away_until.get(leader.pk)
+        return [(max(start, back), end)] if back else [(start, end)]
+
+    monkeypatch.setattr("shuniu.documents.routing_adapter._windows", windows)
+    return away_until
+
+
 @pytest.fixture
 def always_in(monkeypatch):
     """Every leader is in the office (the schedules module is tested on its own)."""
-    monkeypatch.setattr("shuniu.documents.routing_adapter.is_available", lambda leader, moment: True)
+    set_windows(monkeypatch)
 
 
 @pytest.fixture

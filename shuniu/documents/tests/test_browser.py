@@ -59,7 +59,9 @@ def test_urgent_document_journey(browser, live_server, county):
         clerk.locator("tr", has_text=TITLE).get_by_role("button", name="已送达").first.click()
         flash(clerk, "已登记")
 
-    phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, locale="zh-CN")
+    phone = browser.new_page(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, locale="zh-CN"
+    )
     log_in(phone, base, "liminghua")
     phone.goto(f"{base}/documents/desk/")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -12,7 +12,7 @@ from shuniu.documents import services, storage
 from shuniu.documents.models import Attachment, Copy, CopyState, Document, Reading, Status, Urgency
 from shuniu.documents.selectors import desk, documents_visible_to
 
-from .conftest import PDF, PNG
+from .conftest import PDF, PNG, set_windows
 
 
 @pytest.mark.django_db
@@ -221,8 +221,7 @@ class TestCirculation:
         self, register, clerk, director, leader, leader2, monkeypatch
     ):
         third = make_leader("leader3", 3)
-        away = {leader2.pk}
-        monkeypatch.setattr("shuniu.documents.routing_adapter.is_available", lambda who, moment: who.pk not in away)
+        away = set_windows(monkeypatch, {leader2.pk: timezone.now() + dt.timedelta(days=2)})
         doc = register()
         services.proposal_submit(document=doc, readers=[leader, leader2, third], actor=clerk)
         services.proposal_approve(document=doc, actor=director)
@@ -265,3 +264,43 @@ class TestVisibility:
     def test_copies_have_a_single_place(self, circulating):
         for copy in Copy.objects.all():
             assert (copy.state == CopyState.ON_DESK) == (copy.holder_id is not None and copy.state == CopyState.ON_DESK)
+
+
+@pytest.mark.django_db
+class TestPlanner:
+    def test_route_and_prediction_are_stored_and_follow_schedule_changes(
+        self, register, clerk, director, leader, leader2, monkeypatch
+    ):
+        set_windows(monkeypatch)
+        doc = register()
+        services.proposal_submit(document=doc, readers=[leader, leader2], copies_allowed=1, actor=clerk)
+        services.proposal_approve(document=doc, actor=director)
+        doc.refresh_from_db()
+        copy = doc.copies.get()
+        assert [stop["leader"] for stop in copy.route] == [leader.pk, leader2.pk]
+        first = doc.predicted_done
+        assert first is not None
+        # leader2 announces a trip: the worker's refresh moves the prediction.
+        set_windows(monkeypatch, {leader2.pk: timezone.now() + dt.timedelta(days=3)})
+        from shuniu.documents.tasks import refresh_circulation
+
+        refresh_circulation.call_local()
+        doc.refresh_from_db()
+        assert doc.predicted_done > first + dt.timedelta(days=2)
+
+    def test_all_allowed_copies_go_out_in_parallel(self, register, clerk, director, leader, leader2, monkeypatch):
+        set_windows(monkeypatch)
+        doc = register()
+        services.proposal_submit(document=doc, readers=[leader, leader2], copies_allowed=2, actor=clerk)
+        services.proposal_approve(document=doc, actor=director)
+        destinations = sorted(doc.copies.values_list("destination_id", flat=True))
+        assert destinations == sorted([leader.pk, leader2.pk])
+
+    def test_a_copy_never_reaches_a_reader_before_their_predecessor_signed(self, circulating, leader2, clerk):
+        reading = Reading.objects.get(document=circulating, leader=leader2)
+        assert reading.copy_id is None
+        copy = circulating.copies.get(state=CopyState.IN_OFFICE)
+        Copy.objects.filter(pk=copy.pk).update(state=CopyState.ON_DESK, holder=leader2)
+        Reading.objects.filter(pk=reading.pk).update(copy=copy)
+        with pytest.raises(ValidationError, match="须待"):
+            services.reading_sign(reading=reading, actor=leader2)

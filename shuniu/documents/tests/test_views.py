@@ -7,7 +7,7 @@ from shuniu.core.testing import client_for
 from shuniu.documents import services
 from shuniu.documents.models import CopyState, Document, Reading, Status
 
-from .conftest import PDF
+from .conftest import PDF, set_windows
 
 
 def form(**extra):
@@ -183,11 +183,8 @@ def test_delivery_list_splits_this_run_from_the_next(register, clerk, director, 
     doc_out = register("送不在的领导")
     services.proposal_submit(document=doc_in, readers=[leader], actor=clerk)
     services.proposal_submit(document=doc_out, readers=[leader2], actor=clerk)
-    now = timezone.now()
-    back = now + dt.timedelta(days=2)
-    fake = {leader.pk: [(now, now + dt.timedelta(hours=2))], leader2.pk: [(back, back + dt.timedelta(hours=2))]}
-    monkeypatch.setattr("shuniu.schedules.selectors.availability", lambda who, start, end, **kw: fake[who.pk])
-    monkeypatch.setattr("shuniu.documents.routing_adapter.is_available", lambda who, moment: True)
+    back = (timezone.now() + dt.timedelta(days=2)).replace(second=0, microsecond=0)
+    set_windows(monkeypatch, {leader2.pk: back})
     services.proposal_approve(document=doc_in, actor=director)
     services.proposal_approve(document=doc_out, actor=director)
     response = client_for(clerk).get(reverse("documents:deliveries"))

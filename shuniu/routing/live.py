@@ -1,0 +1,92 @@
+"""Planning from the office's present state (the web app's use of the planner).
+
+`simulate` replays a scenario from its start; the office instead asks, at a moment `now`, for the
+best continuation: some readers have signed, some copies lie on desks or are on their way, the rest
+is free. `plan_live` plans every copy of every document in circulation from that state with the same
+planner (documents in priority order, each placed into the free time the ones before it left).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shuniu.routing.model import Document, Leader, RoutingError, Visit
+from shuniu.routing.planner import URGENCY_ORDER, _State, plan_document
+from shuniu.routing.timeline import FreeTime
+
+
+@dataclass(frozen=True)
+class LiveCopy:
+    """A copy now: `committed` is the reader it lies with or is being carried to (None if free)."""
+
+    committed: str | None = None
+    since: int = 0  # the earliest its committed reading can start (on the desk since, or carried until)
+
+
+@dataclass(frozen=True)
+class LiveDocument:
+    document: Document
+    signed: tuple[tuple[str, int], ...]  # (reader, minute signed)
+    copies: tuple[LiveCopy, ...]
+
+
+@dataclass(frozen=True)
+class LivePlan:
+    """Per document: the visits each copy will make from now on (committed ones first)."""
+
+    routes: dict[str, tuple[tuple[Visit, ...], ...]]
+
+    def done(self, doc_id: str) -> int | None:
+        visits = [v for route in self.routes.get(doc_id, ()) for v in route]
+        return max((v.end for v in visits), default=None)
+
+
+def plan_live(leaders: tuple[Leader, ...], documents: list[LiveDocument], now: int, handoff: int) -> LivePlan:
+    """Plan every unsigned reading of every document from `now` on."""
+    free = {leader.id: FreeTime(leader.windows) for leader in leaders}
+    for ft in free.values():
+        ft.drop_before(now)
+
+    def key(live: LiveDocument) -> tuple[int, int, int, str]:
+        d = live.document
+        return (URGENCY_ORDER[d.urgency], d.due if d.urgent else 0, d.arrival, d.id)
+
+    routes: dict[str, tuple[tuple[Visit, ...], ...]] = {}
+    for live in sorted(documents, key=key):
+        doc = live.document
+        minutes = doc.minutes
+        signed = dict(live.signed)
+        fixed: list[list[Visit]] = [[] for _ in live.copies]
+        # Signed readings only matter for order constraints (they are over): park them on the first
+        # copy, ending now, so that a free copy still needs a handoff to reach its next reader.
+        for done in sorted(signed, key=lambda r: signed[r]):
+            fixed[0].insert(0, Visit(done, now - minutes.get(done, 1), now))
+        committed: list[list[Visit]] = [[] for _ in live.copies]
+        for k, copy in enumerate(live.copies):
+            reader = copy.committed
+            if reader is None or reader in signed:
+                continue
+            if reader not in free:
+                raise RoutingError(f"document {doc.id}: unknown leader {reader}")
+            start = free[reader].earliest(max(now, copy.since), minutes[reader])
+            if start is None:
+                raise RoutingError(f"document {doc.id}: leader {reader} has no window left in the horizon")
+            visit = Visit(reader, start, start + minutes[reader])
+            free[reader].reserve(visit.start, visit.end)
+            committed[k].append(visit)
+            fixed[k].append(visit)
+        preds: dict[str, list[str]] = {r: [] for r in doc.readers}
+        for a, b in doc.before:
+            preds[b].append(a)
+        state = _State(
+            Document(doc.id, now, doc.urgency, doc.due, doc.readers, doc.read_minutes, doc.before, len(live.copies)),
+            len(live.copies),
+            {r: tuple(p) for r, p in preds.items()},
+            [list(visits) for visits in fixed],
+        )
+        planned = plan_document(state, free, now, handoff, 0)
+        for visits in planned:
+            for visit in visits:
+                free[visit.leader].reserve(visit.start, visit.end)
+        routes[doc.id] = tuple(tuple(committed[k] + planned[k]) for k in range(len(live.copies)))
+    return LivePlan(routes)
