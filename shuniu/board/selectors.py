@@ -11,6 +11,8 @@ from django.utils import timezone
 from shuniu.audit.models import AuditEntry
 from shuniu.core.models import LeaderProfile, Role, Unit, UnitKind, User
 from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar
+from shuniu.documents.models import Copy, CopyState, Document, Status
+from shuniu.documents.selectors import DOCUMENT_STAFF, desk, pending_supervision
 from shuniu.schedules.selectors import PLAN_READER_ROLES, engagements_between, key_work_for, sees_in_full
 
 _WEEKDAYS = "一二三四五六日"
@@ -52,6 +54,15 @@ def workbench_for(user: User) -> dict[str, Any]:
         sections.append("leader")
         context["profile"] = LeaderProfile.objects.filter(user=user).first()
         context["my_today"] = list(engagements_between(day_start, day_end, [user.pk]))
+        context["desk_count"] = desk(user).count()
+    if user.has_role(*DOCUMENT_STAFF):
+        sections.append("documents")
+        context["documents"] = {
+            "registered": Document.objects.filter(status__in=[Status.REGISTERED, Status.PROPOSED]).count(),
+            "circulating": Document.objects.filter(status=Status.CIRCULATING).count(),
+            "to_carry": Copy.objects.filter(state__in=[CopyState.TO_DELIVER, CopyState.TO_COLLECT]).count(),
+            "supervision": pending_supervision().count(),
+        }
     if user.has_role(*PLAN_READER_ROLES):
         sections.append("key_work")
         context["key_work"] = list(

@@ -61,7 +61,7 @@ class TestWorkbench:
             )
         client = client_for(clerk)
         client.get(WORKBENCH)
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(15):  # fixed: counts per card, none per item
             response = client.get(WORKBENCH)
         assert response.text.count("<strong>领导") == 3
 
@@ -80,3 +80,11 @@ class TestWorkbench:
         )
         text = client_for(leader).get(WORKBENCH).text
         assert "今日常委会" in text and "筹备经济会" in text
+
+    def test_clerk_sees_the_documents_card(self, clerk):
+        text = client_for(clerk).get(WORKBENCH).text
+        assert "传阅中" in text and "送文清单" in text
+
+    def test_leader_sees_the_desk_count(self, leader):
+        text = client_for(leader).get(WORKBENCH).text
+        assert "待阅文件" in text
