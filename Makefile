@@ -8,7 +8,8 @@ APT_TEST := $(APT_DEMO) chromium poppler-utils
 APT_POSTGRES := postgresql
 # The demo and the tests run with DEBUG on (a SECRET_KEY is generated into var/).
 DEMO_ENV := DEBUG=1
-TEST_ENV := DEBUG=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
+# Tests close database connections after each request, so threads leave none open at teardown.
+TEST_ENV := DEBUG=1 DJANGO_ALLOW_ASYNC_UNSAFE=true DB_CONN_MAX_AGE=0
 
 .PHONY: demo test test-postgres lint pytest system-demo system-test clean
 

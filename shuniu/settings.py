@@ -74,7 +74,9 @@ TEMPLATES = [
 
 def _database(url: str) -> dict[str, object]:
     try:
-        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        config: dict[str, object] = dict(
+            dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
+        )
     except (ValueError, KeyError) as exc:
         raise ConfigError(f"环境变量 DATABASE_URL 无法解析：{exc}") from None
     engine = str(config.get("ENGINE", ""))

@@ -362,7 +362,9 @@ def reading_sign(
 ) -> Reading:
     """已阅: the leader (or the person keeping their desk) signs on screen, or the clerk records paper."""
     now = timezone.now()
-    reading = Reading.objects.select_for_update(of=("self",)).select_related("document", "copy", "leader").get(pk=reading.pk)
+    reading = (
+        Reading.objects.select_for_update(of=("self",)).select_related("document", "copy", "leader").get(pk=reading.pk)
+    )
     document = reading.document
     if document.status != Status.CIRCULATING:
         raise ValidationError("该文件不在传阅中。")
