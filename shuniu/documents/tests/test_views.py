@@ -191,3 +191,47 @@ def test_delivery_list_splits_this_run_from_the_next(register, clerk, director, 
     runs = response.context["runs"]
     assert [item["copy"].document for item in runs["now"]] == [doc_in]
     assert [(item["copy"].document, item["when"]) for item in runs["later"]] == [(doc_out, back)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("documents:register", "get"),
+        ("documents:new", "get"),
+        ("documents:desk", "get"),
+        ("documents:deliveries", "get"),
+        ("documents:figures", "get"),
+        ("documents:delegate", "get"),
+        ("documents:detail", "get"),
+        ("documents:slip", "get"),
+        ("documents:propose", "get"),
+        ("documents:return", "post"),
+        ("documents:reopen", "post"),
+        ("documents:approve", "post"),
+        ("documents:send_back", "post"),
+        ("documents:close", "post"),
+        ("documents:archive", "post"),
+        ("documents:sign", "post"),
+        ("documents:paper_sign", "post"),
+        ("documents:pin", "post"),
+        ("documents:deliver", "post"),
+        ("documents:collect", "post"),
+        ("documents:take_back", "post"),
+    ],
+)
+def test_the_outsider_gets_nothing_from_any_document_page(circulating, outsider, name, method):
+    from django.urls import NoReverseMatch
+
+    copy = circulating.copies.first()
+    reading = circulating.readings.first()
+    for args in ([], [circulating.pk], [reading.pk], [copy.pk]):
+        try:
+            url = reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+        response = getattr(client_for(outsider), method)(url)
+        assert response.status_code in (403, 404), (name, response.status_code)
+        break
+    circulating.refresh_from_db()
+    assert circulating.status == Status.CIRCULATING
