@@ -30,11 +30,14 @@ class _State:
     fixed: list[list[Visit]]
     planned: list[list[Visit]] = field(default_factory=list)
     alone: int = 0  # the earliest finish with the leaders' time as it was on arrival
+    promoted: bool = False  # an urgent document that would miss its due time otherwise
 
     @property
     def key(self) -> tuple[int, int, int, int, str]:
         d = self.doc
-        return (URGENCY_ORDER[d.urgency], d.due if d.urgent else 0, self.alone, d.arrival, d.id)
+        if self.promoted:
+            return (0, d.due, self.alone, d.arrival, d.id)
+        return (1, 0, self.alone, d.arrival, d.id)
 
     def fixed_readers(self) -> dict[str, Visit]:
         return {v.leader: v for copy in self.fixed for v in copy}
@@ -163,20 +166,39 @@ class OnlinePlanner:
                 free.drop_before(int(now))
 
     def replan(self, now: int, newcomers: list[_State]) -> None:
-        """Plan the newcomers and every document of lower priority than the first of them."""
+        """Plan the newcomers and every document of lower priority than the first of them.
+
+        Documents go in order of the earliest finish they could reach alone (the ones that can be
+        done soonest first: least slack is wasted). An urgent document that would then miss its due
+        time, though it could make it, is promoted ahead of the others for good, and the plan redone.
+        """
         cut = min(state.key for state in newcomers)
         self.active.extend(newcomers)
-        self.active.sort(key=lambda s: s.key)
-        free = {lid: ft.copy() for lid, ft in self.base.items()}
-        for state in self.active:
-            if state.key < cut:
-                plan = state.planned
-            else:
-                plan = plan_document(state, free, now, self.scenario.handoff, self.scenario.copy_minutes)
-                state.planned = plan
-            for visits in plan:
-                for visit in visits:
-                    free[visit.leader].reserve(visit.start, visit.end)
+        while True:
+            self.active.sort(key=lambda s: s.key)
+            free = {lid: ft.copy() for lid, ft in self.base.items()}
+            for state in self.active:
+                if state.key < cut:
+                    plan = state.planned
+                else:
+                    plan = plan_document(state, free, now, self.scenario.handoff, self.scenario.copy_minutes)
+                    state.planned = plan
+                for visits in plan:
+                    for visit in visits:
+                        free[visit.leader].reserve(visit.start, visit.end)
+            late = [
+                s
+                for s in self.active
+                if s.doc.urgent
+                and not s.promoted
+                and s.alone <= s.doc.due
+                and max((v.end for copy in s.fixed + s.planned for v in copy), default=0) > s.doc.due
+            ]
+            if not late:
+                return
+            for state in late:
+                state.promoted = True
+            cut = min(state.key for state in late)
 
     def run(self) -> Plan:
         docs = list(self.scenario.documents)
