@@ -7,8 +7,9 @@ Two valid bounds, combined leader by leader:
     reader's windows); single-copy documents are solved exactly by a DP over subsets of readers;
     with fewer copies than readers, some copy visits at least ⌈n/c⌉ readers one after another, and
     the cheapest such chain (DP, windows included) bounds the document too.
-(b) leader load: each document is given to one reader (the most loaded, or the one it waits for
-    longest alone: both partitions are tried, the better bound kept); on each leader,
+(b) leader load: each document is given to one reader (the most loaded, the one it waits for
+    longest alone, or a hint; the best start is then improved by moving documents between their
+    readers while the bound rises — any partition is valid); on each leader,
     the preemptive shortest-remaining-time schedule inside the windows completes at least as many
     readings by any moment as any other schedule, and a document ends no earlier than its reading
     there.
@@ -143,33 +144,64 @@ def srpt_completions(jobs: list[tuple[int, int]], windows: Windows) -> list[int]
     return done
 
 
-def _partition_bound(
-    scenario: Scenario,
-    windows: dict[str, Windows],
-    alone: dict[str, tuple[int, dict[str, int]]],
-    choose: Callable[[Document], str],
-) -> int:
-    """Σ C bound for one partition of the documents among their readers."""
-    alone_by_leader: dict[str, list[int]] = defaultdict(list)
-    jobs: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for doc in scenario.documents:
-        finish, starts = alone[doc.id]
-        leader = choose(doc)
-        alone_by_leader[leader].append(finish)
-        jobs[leader].append((starts[leader], doc.minutes[leader]))
-    total = 0
-    for leader, finishes in alone_by_leader.items():
-        # Each document ends no earlier than alone (a) nor than its reading at this leader (b):
-        # Σ max(a_d, c_d) ≥ Σ a_d + Σ_k max(0, c_(k) − a_(k)), pairing both sorted (max(0, c − a)
-        # is Monge, and the k-th completion is at least SRPT's k-th).
-        finishes.sort()
-        completions = srpt_completions(jobs[leader], windows[leader])
-        total += sum(finishes) + sum(max(0, c - a) for c, a in zip(completions, finishes, strict=True))
-    return total
+class _Partition:
+    """Documents given to one reader each, with the bound of every leader's part kept up to date."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        windows: dict[str, Windows],
+        alone: dict[str, tuple[int, dict[str, int]]],
+        choose: Callable[[Document], str],
+    ) -> None:
+        self.windows, self.alone = windows, alone
+        self.docs = {doc.id: doc for doc in scenario.documents}
+        self.owner = {doc.id: choose(doc) for doc in scenario.documents}
+        self.parts: dict[str, set[str]] = defaultdict(set)
+        for doc_id, leader in self.owner.items():
+            self.parts[leader].add(doc_id)
+        self.values = {leader: self.part_bound(leader, ids) for leader, ids in self.parts.items()}
+
+    def part_bound(self, leader: str, ids: set[str]) -> int:
+        """Σ C bound of one leader's part.
+
+        Each document ends no earlier than alone (a) nor than its reading at this leader (b):
+        Σ max(a_d, c_d) ≥ Σ a_d + Σ_k max(0, c_(k) − a_(k)), pairing both sorted (max(0, c − a) is
+        Monge, and the k-th completion is at least SRPT's k-th).
+        """
+        if not ids:
+            return 0
+        finishes = sorted(self.alone[i][0] for i in ids)
+        jobs = [(self.alone[i][1][leader], self.docs[i].minutes[leader]) for i in ids]
+        completions = srpt_completions(jobs, self.windows[leader])
+        return sum(finishes) + sum(max(0, c - a) for c, a in zip(completions, finishes, strict=True))
+
+    @property
+    def total(self) -> int:
+        return sum(self.values.values())
+
+    def improve(self, sweeps: int = 2) -> None:
+        """Move documents to other readers while that raises the bound (any partition is valid)."""
+        for _ in range(sweeps):
+            for doc_id, doc in self.docs.items():
+                for reader in doc.readers:
+                    current = self.owner[doc_id]
+                    if reader == current:
+                        continue
+                    old_ids, new_ids = self.parts[current] - {doc_id}, self.parts[reader] | {doc_id}
+                    old_value, new_value = self.part_bound(current, old_ids), self.part_bound(reader, new_ids)
+                    if old_value + new_value > self.values[current] + self.values.get(reader, 0):
+                        self.parts[current], self.parts[reader] = old_ids, new_ids
+                        self.values[current], self.values[reader] = old_value, new_value
+                        self.owner[doc_id] = reader
 
 
-def lower_bound(scenario: Scenario) -> float:
-    """A lower bound of the mean circulation time, in hours (the better of two partitions)."""
+def lower_bound(scenario: Scenario, hints: tuple[dict[str, str], ...] = ()) -> float:
+    """A lower bound of the mean circulation time, in hours (the best of several partitions).
+
+    Any partition of the documents among their readers gives a valid bound, so `hints` may name,
+    per document, a reader to try (say, the one that finished it last in some plan).
+    """
     if not scenario.documents:
         return 0.0
     windows = {leader.id: Windows(leader.windows) for leader in scenario.leaders}
@@ -186,6 +218,15 @@ def lower_bound(scenario: Scenario) -> float:
         starts = alone[doc.id][1]
         return max(doc.readers, key=lambda r: (starts[r] + doc.minutes[r], load[r], r))
 
-    total = max(_partition_bound(scenario, windows, alone, rule) for rule in (most_loaded, latest_alone))
+    rules: list[Callable[[Document], str]] = [most_loaded, latest_alone]
+    for hint in hints:
+        rules.append(
+            lambda doc, hint=hint: (
+                hint.get(doc.id, most_loaded(doc)) if hint.get(doc.id) in doc.readers else most_loaded(doc)
+            )
+        )  # type: ignore[misc]
+    best = max((_Partition(scenario, windows, alone, rule) for rule in rules), key=lambda p: p.total)
+    best.improve()
+    total = best.total
     arrivals = sum(doc.arrival for doc in scenario.documents)
     return (total - arrivals) / len(scenario.documents) / 60
