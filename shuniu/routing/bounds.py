@@ -218,13 +218,14 @@ def lower_bound(scenario: Scenario, hints: tuple[dict[str, str], ...] = ()) -> f
         starts = alone[doc.id][1]
         return max(doc.readers, key=lambda r: (starts[r] + doc.minutes[r], load[r], r))
 
-    rules: list[Callable[[Document], str]] = [most_loaded, latest_alone]
-    for hint in hints:
-        rules.append(
-            lambda doc, hint=hint: (
-                hint.get(doc.id, most_loaded(doc)) if hint.get(doc.id) in doc.readers else most_loaded(doc)
-            )
-        )  # type: ignore[misc]
+    def follow(hint: dict[str, str]) -> Callable[[Document], str]:
+        def rule(doc: Document) -> str:
+            reader = hint.get(doc.id)
+            return reader if reader in doc.readers else most_loaded(doc)
+
+        return rule
+
+    rules: list[Callable[[Document], str]] = [most_loaded, latest_alone, *(follow(hint) for hint in hints)]
     best = max((_Partition(scenario, windows, alone, rule) for rule in rules), key=lambda p: p.total)
     best.improve()
     total = best.total
