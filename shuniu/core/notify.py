@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from shuniu import audit
 from shuniu.core.models import Notification, User
 
 log = logging.getLogger("shuniu.notify")
@@ -56,4 +57,7 @@ def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if pk is not None:
         unread = unread.filter(pk=pk)
-    return unread.update(read_at=timezone.now())
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        audit.record(actor=user, action="notification.read", obj=user, data={"count": changed})
+    return changed

@@ -116,10 +116,13 @@ def stuck_copies(now: dt.datetime | None = None) -> list[dict[str, Any]]:
     now = now or timezone.now()
     idle_limit = now - dt.timedelta(hours=settings.STUCK_COPY_HOURS)
     flagged = []
+    away_by_leader: dict[int, bool] = {}  # asked once per leader, however many copies they hold
     for copy in Copy.objects.filter(state=CopyState.ON_DESK).select_related("document", "holder"):
         if copy.holder is None:
             continue
-        away = not is_available(copy.holder, now) and _away_all_day(copy.holder, now)
+        if copy.holder_id not in away_by_leader:
+            away_by_leader[copy.holder_id] = not is_available(copy.holder, now) and _away_all_day(copy.holder, now)
+        away = away_by_leader[copy.holder_id]
         idle = copy.since < idle_limit
         if away or idle:
             flagged.append(
