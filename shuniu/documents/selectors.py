@@ -120,9 +120,10 @@ def stuck_copies(now: dt.datetime | None = None) -> list[dict[str, Any]]:
     for copy in Copy.objects.filter(state=CopyState.ON_DESK).select_related("document", "holder"):
         if copy.holder is None:
             continue
-        if copy.holder_id not in away_by_leader:
-            away_by_leader[copy.holder_id] = not is_available(copy.holder, now) and _away_all_day(copy.holder, now)
-        away = away_by_leader[copy.holder_id]
+        holder = copy.holder.pk
+        if holder not in away_by_leader:
+            away_by_leader[holder] = not is_available(copy.holder, now) and _away_all_day(copy.holder, now)
+        away = away_by_leader[holder]
         idle = copy.since < idle_limit
         if away or idle:
             flagged.append(
