@@ -72,13 +72,18 @@ class WorkingCalendar:
                     raise ValueError(f"自{day:%Y年%m月%d日}起连续{idle}天无工作日，请检查工作日历调整。")
         return day
 
-    def office_periods(self, start: dt.datetime) -> Iterator[tuple[dt.datetime, dt.datetime]]:
-        """Office-hour periods (aware, local time) from `start` on; the first may be cut by `start`."""
+    def office_periods(
+        self, start: dt.datetime, until: dt.datetime | None = None
+    ) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+        """Office-hour periods (aware, local time) from `start` on; the first may be cut by `start`.
+
+        With `until`, stops before asking about a day that begins at or after it.
+        """
         _require_aware(start)
         local = start.astimezone(self.tz)
         day = local.date()
         idle = 0
-        while True:
+        while until is None or dt.datetime.combine(day, dt.time.min, self.tz) < until:
             if self.is_workday(day):
                 idle = 0
                 for open_t, close_t in self.hours:

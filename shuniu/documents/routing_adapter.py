@@ -20,7 +20,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from shuniu.core.models import User
-from shuniu.core.workcal import WorkingCalendar
+from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar
 from shuniu.documents.models import Copy, CopyState, Document, Reading, Status, Urgency
 from shuniu.routing.live import LiveCopy, LiveDocument, LivePlan, plan_live
 from shuniu.routing.model import Document as RoutingDocument
@@ -55,7 +55,18 @@ def _moment(minute: int) -> dt.datetime:
 def _windows(
     leader: User, start: dt.datetime, end: dt.datetime, calendar: WorkingCalendar
 ) -> list[tuple[dt.datetime, dt.datetime]]:
-    return availability(leader, start, end, calendar=calendar)
+    """The leader's availability; near a year whose holidays nobody has entered yet, up to its start.
+
+    Circulation must not stop in late December because next year's schedule is not published: the
+    plan then simply does not look past 31 December (the admin's workbench asks for the new year).
+    """
+    try:
+        return availability(leader, start, end, calendar=calendar)
+    except CalendarNotCovered as exc:
+        year_start = timezone.make_aware(dt.datetime(exc.year, 1, 1))
+        if year_start <= start:
+            return []
+        return availability(leader, start, year_start, calendar=calendar)
 
 
 def _circulating() -> list[Document]:

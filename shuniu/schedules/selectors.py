@@ -90,7 +90,7 @@ def availability(
         return []
     calendar = calendar or WorkingCalendar.load()
     periods: list[Span] = []
-    for opening, closing in calendar.office_periods(start):
+    for opening, closing in calendar.office_periods(start, until=end):
         if opening >= end:
             break
         periods.append((opening, min(closing, end)))

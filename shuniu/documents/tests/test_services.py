@@ -304,3 +304,20 @@ class TestPlanner:
         Reading.objects.filter(pk=reading.pk).update(copy=copy)
         with pytest.raises(ValidationError, match="须待"):
             services.reading_sign(reading=reading, actor=leader2)
+
+
+@pytest.mark.django_db
+def test_planning_near_an_unentered_year_stops_at_its_start(leader):
+    from shuniu.core.models import CalendarYear
+    from shuniu.core.workcal import WorkingCalendar
+    from shuniu.documents.routing_adapter import _windows
+
+    CalendarYear.objects.create(year=2030)
+    tz = timezone.get_current_timezone()
+    start = dt.datetime(2030, 12, 30, 9, 0, tzinfo=tz)  # 2031 is covered by nobody
+    windows = _windows(leader, start, start + dt.timedelta(days=21), WorkingCalendar.load())
+    assert windows and windows[-1][1] <= dt.datetime(2031, 1, 1, tzinfo=tz)
+    assert (
+        _windows(leader, dt.datetime(2031, 1, 5, tzinfo=tz), dt.datetime(2031, 1, 9, tzinfo=tz), WorkingCalendar.load())
+        == []
+    )
