@@ -63,7 +63,7 @@ def _windows(
     try:
         return availability(leader, start, end, calendar=calendar)
     except CalendarNotCovered as exc:
-        year_start = timezone.make_aware(dt.datetime(exc.year, 1, 1))
+        year_start = dt.datetime(exc.year, 1, 1, tzinfo=timezone.get_current_timezone())
         if year_start <= start:
             return []
         return availability(leader, start, year_start, calendar=calendar)
