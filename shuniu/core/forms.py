@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.password_validation import validate_password
 
 from shuniu.core.models import Role, UnitKind, User, role_combination_errors
@@ -80,10 +81,12 @@ class RolesFormMixin(forms.Form):
         return data
 
 
-class UserAdminForm(RolesFormMixin, forms.ModelForm):
+class UserAdminForm(RolesFormMixin, UserChangeForm):  # type: ignore[type-arg]
+    """The admin's user form: the password shows only as a link to its own change page."""
+
     class Meta:
         model = User
-        fields = ["username", "full_name", "unit", "clearance", "mobile", "is_active"]
+        fields = ["username", "password", "full_name", "unit", "clearance", "mobile", "is_active"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

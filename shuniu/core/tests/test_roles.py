@@ -142,3 +142,41 @@ def test_model_layer_refuses_a_conflicting_grant(clerk):
     with pytest.raises(ValidationError, match="三权分立"):
         grant.full_clean()
     RoleGrant(user=clerk, role=Role.SUPERVISOR).full_clean()
+
+
+def test_admin_changes_roles_sets_a_password_and_unlocks(sysadmin, clerk):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shuniu.audit.models import AuditEntry
+
+    client = client_for(sysadmin)
+    response = client.post(
+        reverse("admin:core_user_change", args=[clerk.pk]),
+        {
+            "username": "clerk",
+            "full_name": "王文书",
+            "mobile": "",
+            "roles": [Role.CLERK, Role.SUPERVISOR],
+            "clearance": 1,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    clerk.refresh_from_db()
+    assert clerk.roles == {Role.CLERK, Role.SUPERVISOR} and clerk.clearance == 1
+    response = client.post(
+        f"/admin/core/user/{clerk.pk}/password/",
+        {"password1": "Neu#Pass2026", "password2": "Neu#Pass2026", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    clerk.refresh_from_db()
+    assert clerk.check_password("Neu#Pass2026")
+    User.objects.filter(pk=clerk.pk).update(locked_until=timezone.now() + dt.timedelta(minutes=20), failed_logins=0)
+    client.post(reverse("admin:core_user_changelist"), {"action": "unlock", "_selected_action": [clerk.pk]})
+    clerk.refresh_from_db()
+    assert clerk.locked_until is None
+    actions = set(AuditEntry.objects.filter(actor=sysadmin).values_list("action", flat=True))
+    assert {"admin.user.change", "user.roles", "user.unlock"} <= actions
+    assert not AuditEntry.objects.filter(data__icontains="Neu#Pass2026").exists()
