@@ -188,6 +188,10 @@ class LeaderProfile(models.Model):
     def __str__(self) -> str:
         return f"{self.rank}. {self.user} {self.post}"
 
+    def clean(self) -> None:
+        if self.user_id and not self.user.has_role(Role.LEADER):
+            raise ValidationError({"user": "只有具有“领导”角色的用户才能设置领导信息。"})
+
 
 class OverrideKind(models.TextChoices):
     OFF = "off", "休息日（放假）"

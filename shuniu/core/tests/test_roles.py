@@ -180,3 +180,68 @@ def test_admin_changes_roles_sets_a_password_and_unlocks(sysadmin, clerk):
     actions = set(AuditEntry.objects.filter(actor=sysadmin).values_list("action", flat=True))
     assert {"admin.user.change", "user.roles", "user.unlock"} <= actions
     assert not AuditEntry.objects.filter(data__icontains="Neu#Pass2026").exists()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "model_name"),
+    [
+        ("admin:core_calendaroverride_add", {"date": "2026-12-31", "kind": "off", "note": "县庆"}, "calendaroverride"),
+        ("admin:core_calendaryear_add", {"year": "2027", "note": "本地录入"}, "calendaryear"),
+        (
+            "admin:core_unit_add",
+            {
+                "name": "县数据局",
+                "short_name": "数据局",
+                "kind": "department",
+                "phone": "",
+                "address": "",
+                "sort_order": "50",
+                "is_active": "on",
+                "contacts-TOTAL_FORMS": "1",
+                "contacts-INITIAL_FORMS": "0",
+                "contacts-MIN_NUM_FORMS": "0",
+                "contacts-MAX_NUM_FORMS": "1000",
+                "contacts-0-name": "张数据",
+                "contacts-0-title": "局长",
+                "contacts-0-office_phone": "",
+                "contacts-0-mobile": "",
+                "contacts-0-sort_order": "1",
+            },
+            "unit",
+        ),
+    ],
+)
+def test_admin_add_pages_save_and_audit(sysadmin, url_name, data, model_name):
+    from shuniu.audit.models import AuditEntry
+
+    response = client_for(sysadmin).post(reverse(url_name), data)
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert AuditEntry.objects.filter(action=f"admin.{model_name}.add", actor=sysadmin).exists()
+
+
+def test_admin_sets_a_leader_profile(sysadmin, leader2):
+    from shuniu.core.models import LeaderProfile
+
+    LeaderProfile.objects.filter(user=leader2).delete()
+    response = client_for(sysadmin).post(
+        reverse("admin:core_leaderprofile_add"),
+        {
+            "user": leader2.pk,
+            "rank": 9,
+            "post": "县委常委、副县长",
+            "responsibilities": "城建",
+            "office_location": "302",
+        },
+    )
+    assert response.status_code == 302
+    assert LeaderProfile.objects.get(user=leader2).rank == 9
+
+
+def test_a_leader_profile_needs_the_leader_role(sysadmin, clerk):
+    from shuniu.core.models import LeaderProfile
+
+    response = client_for(sysadmin).post(
+        reverse("admin:core_leaderprofile_add"), {"user": clerk.pk, "rank": 30, "post": "县委常委"}
+    )
+    assert response.status_code == 200 and "只有具有“领导”角色的用户" in response.content.decode()
+    assert not LeaderProfile.objects.filter(user=clerk).exists()
