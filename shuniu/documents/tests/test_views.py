@@ -235,3 +235,34 @@ def test_the_outsider_gets_nothing_from_any_document_page(circulating, outsider,
         break
     circulating.refresh_from_db()
     assert circulating.status == Status.CIRCULATING
+
+
+@pytest.mark.django_db
+def test_leader_delegates_the_desk_through_the_form(circulating, leader, leader2, clerk):
+    import datetime as dt
+
+    now = timezone.localtime()
+    client = client_for(leader)
+    bad = client.post(
+        reverse("documents:delegate"),
+        {
+            "leader": leader.pk,
+            "acting": leader.pk,
+            "start": now.strftime("%Y-%m-%dT%H:%M"),
+            "end": now.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert "不能委托给本人" in bad.text or "结束时间必须晚于开始时间" in bad.text
+    response = client.post(
+        reverse("documents:delegate"),
+        {
+            "leader": leader.pk,
+            "acting": leader2.pk,
+            "start": (now - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
+            "end": (now + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 302
+    services.copy_deliver(copy=circulating.copies.get(state=CopyState.TO_DELIVER), actor=clerk)
+    desk = client_for(leader2).get(reverse("documents:desk"))
+    assert circulating.title in desk.text and "代 领导1 阅" in desk.text

@@ -294,3 +294,26 @@ class TestKeyWork:
         ten = next(h for h in hours if h["hour"] == "10:00")
         assert ten["items"] and "迎检" in ten["items"][0]["label"]
         assert not next(h for h in hours if h["hour"] == "09:00")["items"]
+
+
+@pytest.mark.django_db
+def test_edit_an_engagement_and_a_stale_form_is_refused(clerk, leader, engage):
+    engagement = engage(leader, at(2026, 11, 24, 9), at(2026, 11, 24, 10), title="常委会")
+    client = client_for(clerk)
+    url = reverse("schedules:engagement_edit", args=[engagement.pk])
+    page = client.get(url)
+    assert 'value="常委会"' in page.text and 'name="version" value="1"' in page.text
+    data = {
+        "kind": "meeting",
+        "title": "常委会（改期）",
+        "start": "2026-11-24T15:00",
+        "end": "2026-11-24T16:00",
+        "version": 1,
+    }
+    assert client.post(url, data).status_code == 302
+    engagement.refresh_from_db()
+    assert engagement.title == "常委会（改期）" and engagement.version == 2
+    stale = client.post(url, dict(data, title="第三次"))
+    assert "已被他人修改" in stale.text
+    engagement.refresh_from_db()
+    assert engagement.title == "常委会（改期）"
