@@ -30,6 +30,7 @@ from django.utils import timezone  # noqa: E402
 from shuniu.core.models import Clearance, LeaderProfile, Role, User  # noqa: E402
 from shuniu.core.services import user_create  # noqa: E402
 from shuniu.documents.models import Copy, CopyState, Document, Reading, RegistrationCounter, Status  # noqa: E402
+from shuniu.documents.routing_adapter import replan  # noqa: E402
 
 TOTAL = int(os.environ.get("BENCH_DOCUMENTS", "100000"))
 BATCH = 5000
@@ -152,6 +153,13 @@ def main() -> None:
     for name, client, url in rows:
         ms, queries, size = measure(client, url)
         print(f"{name:<34} {ms:>10.1f} {queries:>8} {size:>9,}")
+    times = []
+    for _ in range(5):
+        began = time.perf_counter()
+        replan()
+        times.append(time.perf_counter() - began)
+    circulating = Document.objects.filter(status=Status.CIRCULATING).count()
+    print(f"{f'replan ({circulating} in circulation)':<34} {statistics.median(times) * 1000:>10.1f}")
 
 
 if __name__ == "__main__":
