@@ -16,7 +16,6 @@ from shuniu.core.models import (
     CalendarYear,
     Clearance,
     Contact,
-    LeaderProfile,
     OverrideKind,
     Role,
     Unit,
@@ -176,15 +175,13 @@ def demo_load() -> None:
         user = _user(
             leader.username, leader.name, roles, units["综合室"] if Role.DIRECTOR in roles else None, leader.clearance
         )
-        LeaderProfile.objects.filter(rank=leader.rank).exclude(user=user).delete()
-        LeaderProfile.objects.update_or_create(
+        services.leader_profile_set(
             user=user,
-            defaults={
-                "rank": leader.rank,
-                "post": leader.post,
-                "responsibilities": leader.responsibilities,
-                "office_location": leader.office,
-            },
+            rank=leader.rank,
+            post=leader.post,
+            responsibilities=leader.responsibilities,
+            office_location=leader.office,
+            actor=None,
         )
     for username, name, roles, unit_name, clearance in STAFF:
         _user(username, name, list(roles), units[unit_name] if unit_name else None, clearance)

@@ -220,7 +220,7 @@ def directory_import(*, data: bytes, actor: User) -> ImportReport:
     report = directory_check(data)
     if report.errors:
         raise ImportRejected(report.errors)
-    from shuniu.core.services import user_set_roles
+    from shuniu.core.services import leader_profile_set, user_set_roles
 
     for values in report.units:
         Unit.objects.update_or_create(name=values["name"], defaults=values)
@@ -241,15 +241,13 @@ def directory_import(*, data: bytes, actor: User) -> ImportReport:
         user.save()
         user_set_roles(user=user, roles=values["roles"], actor=actor)
         if values["rank"] is not None:
-            LeaderProfile.objects.filter(rank=values["rank"]).exclude(user=user).delete()
-            LeaderProfile.objects.update_or_create(
+            leader_profile_set(
                 user=user,
-                defaults={
-                    "rank": values["rank"],
-                    "post": values["post"],
-                    "responsibilities": values["responsibilities"],
-                    "office_location": values["office_location"],
-                },
+                rank=values["rank"],
+                post=values["post"],
+                responsibilities=values["responsibilities"],
+                office_location=values["office_location"],
+                actor=actor,
             )
     audit.record(actor=actor, action="directory.import", data=report.counts())
     return report

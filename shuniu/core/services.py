@@ -140,17 +140,14 @@ def leader_profile_set(
 ) -> LeaderProfile:
     if not user.has_role(Role.LEADER):
         raise ValidationError("只有具有“领导”角色的用户才能设置领导信息。")
+    """Set a leader's rank (排序), post, responsibilities and office; unchanged values write nothing."""
     clash = LeaderProfile.objects.filter(rank=rank).exclude(user=user).first()
     if clash is not None:
         raise ValidationError(f"排序 {rank} 已由 {clash.user} 使用。")
-    profile, _ = LeaderProfile.objects.update_or_create(
-        user=user,
-        defaults={
-            "rank": rank,
-            "post": post,
-            "responsibilities": responsibilities,
-            "office_location": office_location,
-        },
-    )
+    values = {"rank": rank, "post": post, "responsibilities": responsibilities, "office_location": office_location}
+    profile = LeaderProfile.objects.filter(user=user).first()
+    if profile is not None and all(getattr(profile, key) == value for key, value in values.items()):
+        return profile
+    profile, _ = LeaderProfile.objects.update_or_create(user=user, defaults=values)
     audit.record(actor=actor, action="leader_profile.set", obj=profile, data={"rank": rank, "post": post})
     return profile

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -20,6 +18,7 @@ from shuniu.core.forms import DirectoryFilterForm, ExcelUploadForm, LoginForm, P
 from shuniu.core.middleware import SESSION_KEY
 from shuniu.core.models import Notification, Role
 from shuniu.core.notify import notifications_mark_read
+from shuniu.core.responses import XLSX, download
 from shuniu.core.selectors import directory_for
 
 _DIRECTORY_ROLES = tuple(set(Role.values) - {Role.AUDITOR})
@@ -84,13 +83,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN, Role.DIRECTOR, Role.CLERK)
 def directory_download(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        directory_export(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"通讯录_{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return download(directory_export(), f"通讯录_{timezone.localdate():%Y%m%d}.xlsx", XLSX)
 
 
 @role_required(Role.ADMIN)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user, role_required
 from shuniu.core.models import Role
+from shuniu.core.responses import XLSX, download
 from shuniu.documents import printouts, selectors, services, storage
 from shuniu.documents.access import get_copy_for, get_document_for, get_reading_for
 from shuniu.documents.forms import (
@@ -37,15 +38,12 @@ READERS = (Role.CLERK, Role.DIRECTOR, Role.LEADER)
 PAGE_SIZE = 50
 
 
-def _download(content: bytes, filename: str, content_type: str, *, inline: bool = False) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 def _fail(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
+
+
+def _form_errors(form: Any) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 @role_required(*READERS)
@@ -79,13 +77,13 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
     year = int(text) if text.isdigit() else timezone.localdate().year
     documents = selectors.register(user, year=year).order_by("reg_seq")[:5000]
     if fmt == "xlsx":
-        return _download(
+        return download(
             printouts.register_xlsx(documents),
             f"收文登记簿_{year}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            XLSX,
         )
     if fmt == "pdf":
-        return _download(
+        return download(
             printouts.register_pdf(documents, f"{year}年收文登记簿"), f"收文登记簿_{year}.pdf", "application/pdf"
         )
     raise Http404("不支持的格式。")
@@ -168,7 +166,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
     attachment = document.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404("未找到附件。")
-    return _download(storage.read(attachment.sha256), attachment.name, attachment.content_type, inline=True)
+    return download(storage.read(attachment.sha256), attachment.name, attachment.content_type, inline=True)
 
 
 DONE_MESSAGES = {
@@ -194,7 +192,7 @@ def _do(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     }
     form = forms[action](request.POST) if action in forms else None
     if form is not None and not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
         return redirect("documents:detail", pk=pk)
     data = form.cleaned_data if form is not None else {}
     try:
@@ -339,7 +337,7 @@ def reading_paper_sign(request: HttpRequest, pk: int) -> HttpResponse:
     reading = get_reading_for(user, pk)
     form = PaperSignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
         return redirect("documents:detail", pk=reading.document_id)
     try:
         services.reading_sign(
@@ -371,7 +369,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     runs = selectors.delivery_runs()
     if request.GET.get("format") == "pdf":
         copies = [item["copy"] for item in runs["now"]]
-        return _download(
+        return download(
             printouts.deliveries_pdf(copies), f"送文清单_{timezone.localtime():%Y%m%d_%H%M}.pdf", "application/pdf"
         )
     return render(request, "documents/deliveries.html", {"runs": runs, "stuck": selectors.stuck_copies()})
@@ -416,7 +414,7 @@ def copy_take_back(request: HttpRequest, pk: int) -> HttpResponse:
 def slip(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_document_for(current_user(request), pk)
     pdf = printouts.slip_pdf(document, selectors.readings_of(document))
-    return _download(pdf, f"传阅单_{document.reg_year}_{document.reg_seq}.pdf", "application/pdf", inline=True)
+    return download(pdf, f"传阅单_{document.reg_year}_{document.reg_seq}.pdf", "application/pdf", inline=True)
 
 
 @role_required(*STAFF)

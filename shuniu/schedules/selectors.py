@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from shuniu.core.models import LeaderProfile, Role, User
+from shuniu.core.models import Role, User
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.schedules.models import Engagement, FeedToken, KeyWork, WeeklyPlanVersion
 
@@ -238,10 +238,6 @@ def day_planner(user: User, day: dt.date) -> list[dict[str, Any]]:
     return hours
 
 
-def leader_profile_or_none(user: User) -> LeaderProfile | None:
-    return LeaderProfile.objects.filter(user=user).first()
-
-
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -252,3 +248,23 @@ def feed_leader(token: str) -> User | None:
         FeedToken.objects.select_related("leader").filter(digest=token_digest(token), revoked_at__isnull=True).first()
     )
     return feed.leader if feed else None
+
+
+def weekly_plan_for(user: User, week: dt.date) -> tuple[dict[str, Any] | None, dict[str, list[str]], str]:
+    """The grid this user sees, the changes to mark, and a line saying which version it is."""
+    published = latest_published(week)
+    if can_edit(user):
+        grid = weekly_grid(week, viewer=user)
+        staff_view = weekly_grid(week, viewer=None)
+        changes = grid_changes(staff_view, published.grid if published else None)
+        if published is None:
+            return grid, {}, "草稿（尚未发布）"
+        state = f"第 {published.number} 版已于 {timezone.localtime(published.published_at):%m月%d日 %H:%M} 发布"
+        return grid, changes, state + (f"；其后有 {len(changes)} 处变更未发布" if changes else "；无未发布的变更")
+    if published is None:
+        return None, {}, "本周安排尚未发布"
+    return (
+        published.grid,
+        {},
+        f"第 {published.number} 版（{timezone.localtime(published.published_at):%m月%d日 %H:%M} 发布）",
+    )

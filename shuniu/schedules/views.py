@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shuniu.core.access import current_user, get_visible_or_404, role_required
 from shuniu.core.excel import ImportRejected
 from shuniu.core.models import OFFICE_ROLES, Role, User
+from shuniu.core.responses import XLSX, download
 from shuniu.schedules import services
 from shuniu.schedules.feeds import leader_ics
 from shuniu.schedules.forms import EngagementForm, EngagementImportForm, KeyWorkForm
@@ -33,14 +33,12 @@ from shuniu.schedules.selectors import (
     day_planner,
     engagements_between,
     feed_leader,
-    grid_changes,
     grid_rows,
     key_work_for,
-    latest_published,
     leader_queryset,
     monday_of,
     sees_in_full,
-    weekly_grid,
+    weekly_plan_for,
 )
 
 _STAFF_ROLES = tuple(OFFICE_ROLES - {Role.LEADER})
@@ -53,31 +51,11 @@ def _week(request: HttpRequest) -> dt.date:
         return monday_of(timezone.localdate())
 
 
-def _plan_for(user: User, week: dt.date) -> tuple[dict | None, dict[str, list[str]], str]:
-    """The grid this user sees, the changes to mark, and a line saying which version it is."""
-    published = latest_published(week)
-    if can_edit(user):
-        grid = weekly_grid(week, viewer=user)
-        staff_view = weekly_grid(week, viewer=None)
-        changes = grid_changes(staff_view, published.grid if published else None)
-        if published is None:
-            return grid, {}, "草稿（尚未发布）"
-        state = f"第 {published.number} 版已于 {timezone.localtime(published.published_at):%m月%d日 %H:%M} 发布"
-        return grid, changes, state + (f"；其后有 {len(changes)} 处变更未发布" if changes else "；无未发布的变更")
-    if published is None:
-        return None, {}, "本周安排尚未发布"
-    return (
-        published.grid,
-        {},
-        f"第 {published.number} 版（{timezone.localtime(published.published_at):%m月%d日 %H:%M} 发布）",
-    )
-
-
 @role_required(*PLAN_READER_ROLES)
 def weekly_plan(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     week = _week(request)
-    grid, changes, state = _plan_for(user, week)
+    grid, changes, state = weekly_plan_for(user, week)
     context = {
         "week": week,
         "previous": week - dt.timedelta(days=7),
@@ -104,28 +82,22 @@ def weekly_plan_publish(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('schedules:weekly_plan')}?week={week.isoformat()}")
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 @role_required(*PLAN_READER_ROLES)
 def weekly_plan_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("pdf", "xlsx"):
         raise Http404("不支持的格式。")
     user = current_user(request)
     week = _week(request)
-    grid, _, state = _plan_for(user, week)
+    grid, _, state = weekly_plan_for(user, week)
     if grid is None:
         raise Http404("本周安排尚未发布。")
     name = f"周工作安排_{week:%Y%m%d}"
     if fmt == "pdf":
-        return _download(weekly_plan_pdf(grid, subtitle=state), f"{name}.pdf", "application/pdf")
-    return _download(
+        return download(weekly_plan_pdf(grid, subtitle=state), f"{name}.pdf", "application/pdf")
+    return download(
         weekly_plan_xlsx(grid, subtitle=state),
         f"{name}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
     )
 
 
