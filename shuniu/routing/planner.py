@@ -1,17 +1,31 @@
 """The planner: every copy of every document planned against the leaders' free time, online.
 
 The replay advances from one document arrival to the next. Readings whose start has passed are
-fixed; everything else may be replanned. Documents are planned one at a time in priority order
-(特急, 加急, 平件; then due time; then arrival), each placed into the free time the documents before it
-left. A document's remaining readers are assigned to its copies by earliest finish, with a one-step
-rollout (try each first move, complete greedily, keep the best) while the choice is small enough.
+fixed; everything else is planned again at each arrival, with only what is known by then.
 
-Reading times are known, so a plan carried out never surprises the planner: only an arrival is new
-information, and only documents of lower priority than the newcomer need planning again.
+Documents are placed one at a time, each into the free time the ones before it left; a document's
+remaining readers are assigned to its copies by earliest finish, with a one-step rollout (try each
+first move, complete greedily, keep the best) while the choice is small enough. What matters is the
+order in which documents are placed:
+
+1. urgent documents that would otherwise miss a due time they could make, by due time ("promoted");
+2. documents that were "boosted" (below);
+3. the rest by an estimate of their finish: the finish they could reach alone, plus the longest
+   delay that the queues at their readers will cause. Each leader's queue is estimated by the
+   modified-due-date rule (at time t read the document with the smallest max(due, t + minutes),
+   where due is when the document needs this reading to stay on its own schedule): shortest first
+   among the documents that are already late, earliest due among the rest.
+
+A document whose planned finish lies more than a day beyond what it could still reach if placed first
+(typically: its last reader leaves on a trip, or the holidays begin, just before its turn) is tried
+ahead of the others; the trial is kept when the sum of the planned finishes of all documents known
+drops. Reading times are known, so a plan carried out never surprises the planner: only an arrival is
+new information.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass, field
 
@@ -20,6 +34,19 @@ from shuniu.routing.timeline import FreeTime
 
 URGENCY_ORDER = {"特急": 0, "加急": 1, "平件": 2}
 ROLLOUT_LIMIT = 7  # remaining readers up to which the one-step rollout is used
+BOOST_REGRET = 24 * 60  # minutes a document's planned finish may lie beyond its best before a trial
+BOOST_TRIALS = 3  # trials at most per arrival
+NEVER = 1 << 62
+
+
+@dataclass(frozen=True)
+class _Memo:
+    """A plan_document call: its inputs, where it probed each reader's free time, what it saw there."""
+
+    inputs: tuple[object, ...]
+    probed: dict[str, tuple[int, int]]
+    seen: dict[str, tuple[tuple[int, int], ...]]
+    result: tuple[tuple[Visit, ...], ...]
 
 
 @dataclass(eq=False)
@@ -30,17 +57,25 @@ class _State:
     fixed: list[list[Visit]]
     planned: list[list[Visit]] = field(default_factory=list)
     alone: int = 0  # the earliest finish with the leaders' time as it was on arrival
+    alone_starts: dict[str, int] = field(default_factory=dict)  # each reading's start in that plan
     promoted: bool = False  # an urgent document that would miss its due time otherwise
+    boosted: bool = False  # a document placed ahead of the others because that lowered the sum
+    rejected_at: int = 0  # its planned finish when a boost was last tried and not kept
+    memo: _Memo | None = None  # the last plan_document call
 
-    @property
-    def key(self) -> tuple[int, int, int, int, str]:
+    def rank(self, delay: int) -> tuple[int, int, int, int, str]:
         d = self.doc
         if self.promoted:
             return (0, d.due, self.alone, d.arrival, d.id)
-        return (1, 0, self.alone, d.arrival, d.id)
+        if self.boosted:
+            return (1, 0, self.alone, d.arrival, d.id)
+        return (2, 0, self.alone + delay, d.arrival, d.id)
 
     def fixed_readers(self) -> dict[str, Visit]:
         return {v.leader: v for copy in self.fixed for v in copy}
+
+    def finish(self, planned: list[list[Visit]]) -> int:
+        return max((v.end for copy in (*self.fixed, *planned) for v in copy), default=0)
 
 
 def plan_document(
@@ -61,46 +96,85 @@ def plan_document(
         ready = visits[-1].end + handoff if visits else doc.arrival + k * copy_minutes + handoff
         copy_free.append(max(ready, now))
     remaining = [r for r in doc.readers if r not in done]
-    cache: dict[tuple[str, int], int | None] = {}
+    # The result depends only on these inputs and on the free time each reader had from `now` on
+    # where it was probed: the same free time there gives the same plan, even at a later `now`
+    # (the rollout is the expensive part, and most documents keep their plan from one arrival to
+    # the next).
+    inputs = (tuple(t if t > now else None for t in copy_free), tuple(sorted(ends.items())))
+    memo = state.memo
+    if (
+        memo is not None
+        and memo.inputs == inputs
+        and all(free[r].between(max(lo, now), hi) == memo.seen[r] for r, (lo, hi) in memo.probed.items())
+    ):
+        return [list(visits) for visits in memo.result]
+    preds = state.preds
+    cache: dict[tuple[str, int], int] = {}
+    probes: dict[str, list[int]] = {}
 
     def fit(reader: str, ready: int) -> int:
-        key = (reader, ready)
-        if key not in cache:
-            cache[key] = free[reader].earliest(ready, minutes[reader])
-        start = cache[key]
+        """The earliest start ≥ ready of this reader's reading (memoised; the probed span noted)."""
+        start = cache.get((reader, ready))
         if start is None:
-            raise RoutingError(
-                f"document {doc.id}: leader {reader} has no window left in the horizon "
-                f"for a {minutes[reader]}-minute reading"
-            )
+            found = free[reader].earliest(ready, minutes[reader])
+            if found is None:
+                raise RoutingError(
+                    f"document {doc.id}: leader {reader} has no window left in the horizon "
+                    f"for a {minutes[reader]}-minute reading"
+                )
+            start = cache[(reader, ready)] = found
+            end = found + minutes[reader]
+            span = probes.get(reader)
+            if span is None:
+                probes[reader] = [ready, end]
+            else:
+                if ready < span[0]:
+                    span[0] = ready
+                if end > span[1]:
+                    span[1] = end
         return start
 
-    def moves(left: list[str], cf: list[int], en: dict[str, int]) -> list[tuple[int, int, str, int, int]]:
+    def moves(left: list[str], cf: list[int], en: dict[str, int]) -> list[tuple[int, int, str, int]]:
+        """Every next visit (end, start, reader, copy), best first; one per distinct ready time."""
         options = []
         for reader in left:
-            if any(p not in en for p in state.preds[reader]):
-                continue
-            after = max((en[p] for p in state.preds[reader]), default=0)
+            after = 0
+            if preds[reader]:
+                if any(p not in en for p in preds[reader]):
+                    continue
+                after = max(en[p] for p in preds[reader])
             seen_ready: set[int] = set()
             for k, ready_k in enumerate(cf):
-                ready = max(ready_k, after)
+                ready = ready_k if ready_k > after else after
                 if ready in seen_ready:
                     continue
                 seen_ready.add(ready)
                 start = fit(reader, ready)
-                options.append((start + minutes[reader], start, reader, k, ready_k))
-        options.sort(key=lambda o: (o[0], o[1], o[2], o[3]))
+                options.append((start + minutes[reader], start, reader, k))
+        options.sort()
         return options
 
     def greedy(left: list[str], cf: list[int], en: dict[str, int]) -> tuple[int, int]:
+        """Complete the document by always taking the visit that ends first: (finish, sum of ends)."""
         left, cf, en = list(left), list(cf), dict(en)
         while left:
-            end, _, reader, k, _ = moves(left, cf, en)[0]
+            best = (NEVER, 0, "", 0)
+            for reader in left:
+                after = 0
+                if preds[reader]:
+                    if any(p not in en for p in preds[reader]):
+                        continue
+                    after = max(en[p] for p in preds[reader])
+                for k, ready_k in enumerate(cf):
+                    start = fit(reader, ready_k if ready_k > after else after)
+                    option = (start + minutes[reader], start, reader, k)
+                    if option < best:
+                        best = option
+            end, _, reader, k = best
             en[reader] = end
             cf[k] = end + handoff
             left.remove(reader)
-        finish = max(en.values(), default=0)
-        return finish, sum(en.values())
+        return max(en.values(), default=0), sum(en.values())
 
     plan: list[list[Visit]] = [[] for _ in range(state.copies)]
     while remaining:
@@ -111,7 +185,7 @@ def plan_document(
         if len(remaining) > 1 and len(remaining) <= ROLLOUT_LIMIT:
             best_score = (math.inf, math.inf)
             for option in options:
-                end, _, reader, k, _ = option
+                end, _, reader, k = option
                 cf = list(copy_free)
                 cf[k] = end + handoff
                 en = dict(ends)
@@ -119,12 +193,76 @@ def plan_document(
                 score = greedy([r for r in remaining if r != reader], cf, en)
                 if score < best_score:
                     best_score, best = score, option
-        end, start, reader, k, _ = best
+        end, start, reader, k = best
         plan[k].append(Visit(reader, start, end))
         ends[reader] = end
         copy_free[k] = end + handoff
         remaining.remove(reader)
+    probed = {r: (lo, hi) for r, (lo, hi) in probes.items()}
+    seen = {r: free[r].between(lo, hi) for r, (lo, hi) in probed.items()}
+    state.memo = _Memo(inputs, probed, seen, tuple(tuple(visits) for visits in plan))
     return plan
+
+
+def queue_delays(states: list[_State], free: dict[str, FreeTime], now: int) -> dict[int, int]:
+    """Per document (by id()), the longest delay the queues at its readers are estimated to cause.
+
+    Each leader's unread readings are sequenced by the modified-due-date rule from `now` in the
+    leader's free time; a reading's due is when the document needs it to finish no later than alone.
+    """
+    queues: dict[str, list[tuple[int, int, int, int, _State]]] = {}
+    for index, state in enumerate(states):
+        done = state.fixed_readers()
+        minutes = state.doc.minutes
+        for reader in state.doc.readers:
+            if reader in done:
+                continue
+            release = max(now, state.alone_starts.get(reader, now))
+            due = max(state.alone, release + minutes[reader])
+            queues.setdefault(reader, []).append((release, minutes[reader], due, index, state))
+    delay: dict[int, int] = {}
+    for leader, jobs in queues.items():
+        jobs.sort(key=lambda job: (job[0], job[3]))
+        # The rule picks the least (max(due, t + minutes), minutes, index). A reading already late
+        # (due ≤ t + minutes) ranks by minutes: heap `late`; the others rank by due: heap `by_due`,
+        # and move to `late` once t passes due − minutes (heap `slack`).
+        late: list[tuple[int, int, int]] = []
+        slack: list[tuple[int, int]] = []
+        by_due: list[tuple[int, int, int, int]] = []
+        waiting: set[int] = set()
+        t, i, pending = now, 0, 0
+        while i < len(jobs) or pending:
+            if not pending and t < jobs[i][0]:
+                t = jobs[i][0]
+            while i < len(jobs) and jobs[i][0] <= t:
+                _, length, due, index, _ = jobs[i]
+                if due <= t + length:
+                    heapq.heappush(late, (length, index, i))
+                else:
+                    heapq.heappush(slack, (due - length, i))
+                    heapq.heappush(by_due, (due, length, index, i))
+                    waiting.add(i)
+                pending += 1
+                i += 1
+            while slack and slack[0][0] <= t:
+                _, j = heapq.heappop(slack)
+                if j in waiting:
+                    waiting.discard(j)
+                    heapq.heappush(late, (jobs[j][1], jobs[j][3], j))
+            while by_due and by_due[0][3] not in waiting:
+                heapq.heappop(by_due)
+            if late and (not by_due or (t + late[0][0], late[0][0], late[0][1]) < by_due[0][:3]):
+                _, _, j = heapq.heappop(late)
+            else:
+                _, _, _, j = heapq.heappop(by_due)
+                waiting.discard(j)
+            pending -= 1
+            _, length, due, _, owner = jobs[j]
+            start = free[leader].earliest(t, length)
+            t = (t if start is None else start) + length
+            key = id(owner)
+            delay[key] = max(delay.get(key, 0), t - due)
+    return delay
 
 
 class OnlinePlanner:
@@ -140,6 +278,10 @@ class OnlinePlanner:
             preds[b].append(a)
         copies = min(doc.max_copies, len(doc.readers))
         return _State(doc, copies, {r: tuple(p) for r, p in preds.items()}, [[] for _ in range(copies)])
+
+    def _plan_first(self, state: _State, now: int) -> list[list[Visit]]:
+        """The document placed before every other one: the best it can still do."""
+        return plan_document(state, self.base, now, self.scenario.handoff, self.scenario.copy_minutes)
 
     def advance(self, now: float) -> None:
         """Fix every planned reading that has started before `now`."""
@@ -165,40 +307,66 @@ class OnlinePlanner:
             for free in self.base.values():
                 free.drop_before(int(now))
 
-    def replan(self, now: int, newcomers: list[_State]) -> None:
-        """Plan the newcomers and every document of lower priority than the first of them.
+    def _plan_all(self, now: int, boosted: set[int]) -> tuple[tuple[int, int], dict[int, list[list[Visit]]], set[int]]:
+        """Plan every active document in order; promote urgent ones that would miss a reachable due.
 
-        Documents go in order of the earliest finish they could reach alone (the ones that can be
-        done soonest first: least slack is wasted). An urgent document that would then miss its due
-        time, though it could make it, is promoted ahead of the others for good, and the plan redone.
+        Returns (urgent late, sum of finishes), the plans and the promoted documents (by id()).
         """
-        cut = min(state.key for state in newcomers)
-        self.active.extend(newcomers)
+        promoted = {id(s) for s in self.active if s.promoted}
         while True:
-            self.active.sort(key=lambda s: s.key)
-            free = {lid: ft.copy() for lid, ft in self.base.items()}
             for state in self.active:
-                if state.key < cut:
-                    plan = state.planned
-                else:
-                    plan = plan_document(state, free, now, self.scenario.handoff, self.scenario.copy_minutes)
-                    state.planned = plan
+                state.promoted, state.boosted = id(state) in promoted, id(state) in boosted
+            delay = queue_delays(self.active, self.base, now)
+            order = sorted(self.active, key=lambda s: s.rank(max(0, delay.get(id(s), 0))))
+            free = {lid: ft.copy() for lid, ft in self.base.items()}
+            plans: dict[int, list[list[Visit]]] = {}
+            for state in order:
+                plan = plan_document(state, free, now, self.scenario.handoff, self.scenario.copy_minutes)
+                plans[id(state)] = plan
                 for visits in plan:
                     for visit in visits:
                         free[visit.leader].reserve(visit.start, visit.end)
+            finish = {id(s): s.finish(plans[id(s)]) for s in self.active}
             late = [
                 s
                 for s in self.active
-                if s.doc.urgent
-                and not s.promoted
-                and s.alone <= s.doc.due
-                and max((v.end for copy in s.fixed + s.planned for v in copy), default=0) > s.doc.due
+                if s.doc.urgent and id(s) not in promoted and s.alone <= s.doc.due and finish[id(s)] > s.doc.due
             ]
             if not late:
-                return
-            for state in late:
-                state.promoted = True
-            cut = min(state.key for state in late)
+                break
+            promoted |= {id(s) for s in late}
+        urgent_late = sum(1 for s in self.active if s.doc.urgent and finish[id(s)] > s.doc.due)
+        return (urgent_late, sum(finish.values())), plans, promoted
+
+    def replan(self, now: int, newcomers: list[_State]) -> None:
+        """Plan every document not yet done again, then try boosting the ones that lose most."""
+        self.active.extend(newcomers)
+        boosted = {id(s) for s in self.active if s.boosted}
+        score, plans, promoted = self._plan_all(now, boosted)
+        by_id = {id(s): s for s in self.active}
+        regrets = []
+        for state in self.active:
+            key = id(state)
+            if key in promoted or key in boosted:
+                continue
+            planned = state.finish(plans[key])
+            if planned - state.alone <= BOOST_REGRET or planned <= state.rejected_at:
+                continue
+            regret = planned - state.finish(self._plan_first(state, now))
+            if regret > BOOST_REGRET:
+                regrets.append((-regret, state.doc.id, key))
+        regrets.sort()
+        for _, _, key in regrets[:BOOST_TRIALS]:
+            trial = self._plan_all(now, boosted | {key})
+            if trial[0] < score:
+                boosted.add(key)
+                score, plans, promoted = trial
+            else:
+                state = by_id[key]
+                state.rejected_at = state.finish(plans[key])
+        for state in self.active:
+            state.planned = plans[id(state)]
+            state.promoted, state.boosted = id(state) in promoted, id(state) in boosted
 
     def run(self) -> Plan:
         docs = list(self.scenario.documents)
@@ -211,8 +379,9 @@ class OnlinePlanner:
                 i += 1
             self.advance(now)
             for state in batch:
-                alone = plan_document(state, self.base, now, self.scenario.handoff, self.scenario.copy_minutes)
-                state.alone = max(v.end for copy in alone for v in copy)
+                alone = self._plan_first(state, now)
+                state.alone = state.finish(alone)
+                state.alone_starts = {v.leader: v.start for copy in alone for v in copy}
             self.replan(now, batch)
         self.advance(math.inf)
         plans = []

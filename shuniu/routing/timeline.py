@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 
@@ -35,6 +35,14 @@ class FreeTime:
             if begin + duration <= ends[i]:
                 return begin
         return None
+
+    def between(self, lo: int, hi: int) -> tuple[tuple[int, int], ...]:
+        """The free intervals meeting [lo, hi], clipped to it."""
+        first = bisect_right(self.ends, lo)
+        last = bisect_left(self.starts, hi)
+        return tuple(
+            (max(s, lo), min(e, hi)) for s, e in zip(self.starts[first:last], self.ends[first:last], strict=True)
+        )
 
     def free_at(self, moment: int) -> tuple[int, int] | None:
         """The free interval containing `moment`, if any."""
