@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from shuniu.routing.bounds import document_alone, lower_bound
 from shuniu.routing.calendar import Windows
 from shuniu.routing.check import metrics, violations
+from shuniu.routing.exact import Unknown, route_by
 from shuniu.routing.generate import TYPICAL, Options, generate, hard
 from shuniu.routing.model import Plan, Scenario
 from shuniu.routing.simulate import simulate
@@ -42,9 +43,32 @@ def last_readers(plan: Plan) -> dict[str, str]:
 
 
 def urgent_possible(scenario: Scenario) -> set[str]:
-    """Urgent documents that could be done by their due time at all (alone, with the leaders free)."""
+    """Urgent documents that could be done by their due time at all (alone, with the leaders free).
+
+    Decided by the exact search; where it runs out of budget, the relaxed bound (a) decides, which
+    may count a document as possible that is not (never the other way round).
+    """
     windows = {leader.id: Windows(leader.windows) for leader in scenario.leaders}
-    return {doc.id for doc in scenario.documents if doc.urgent and document_alone(doc, scenario, windows)[0] <= doc.due}
+    possible = set()
+    for doc in scenario.documents:
+        if not doc.urgent or document_alone(doc, scenario, windows)[0] > doc.due:
+            continue
+        minutes = doc.minutes
+
+        def fit(reader: str, ready: int, minutes: dict[str, int] = minutes) -> int | None:
+            return windows[reader].earliest_fit(ready, minutes[reader])
+
+        ready = [
+            doc.arrival + k * scenario.copy_minutes + scenario.handoff
+            for k in range(min(doc.max_copies, len(doc.readers)))
+        ]
+        try:
+            if route_by(doc, fit, ready, {}, scenario.handoff, doc.due) is None:
+                continue
+        except Unknown:
+            pass
+        possible.add(doc.id)
+    return possible
 
 
 def run(scenarios: list[tuple[str, Options]] | None = None, out: Callable[[str], None] = print) -> list[Row]:

@@ -29,6 +29,7 @@ import heapq
 import math
 from dataclasses import dataclass, field
 
+from shuniu.routing.exact import Unknown, route_by
 from shuniu.routing.model import Document, DocumentPlan, Plan, RoutingError, Scenario, Visit
 from shuniu.routing.timeline import FreeTime
 
@@ -58,6 +59,7 @@ class _State:
     planned: list[list[Visit]] = field(default_factory=list)
     alone: int = 0  # the earliest finish with the leaders' time as it was on arrival
     alone_starts: dict[str, int] = field(default_factory=dict)  # each reading's start in that plan
+    reachable: bool = False  # an urgent document that could make its due time, alone, on arrival
     promoted: bool = False  # an urgent document that would miss its due time otherwise
     boosted: bool = False  # a document placed ahead of the others because that lowered the sum
     rejected_at: int = 0  # its planned finish when a boost was last tried and not kept
@@ -70,6 +72,14 @@ class _State:
         if self.boosted:
             return (1, 0, self.alone, d.arrival, d.id)
         return (2, 0, self.alone + delay, d.arrival, d.id)
+
+    def copy_ready(self, now: int, handoff: int, copy_minutes: int) -> list[int]:
+        """When each copy can begin its next reading."""
+        ready = []
+        for k, visits in enumerate(self.fixed):
+            at = visits[-1].end + handoff if visits else self.doc.arrival + k * copy_minutes + handoff
+            ready.append(max(at, now))
+        return ready
 
     def fixed_readers(self) -> dict[str, Visit]:
         return {v.leader: v for copy in self.fixed for v in copy}
@@ -90,11 +100,7 @@ def plan_document(
     minutes = doc.minutes
     done = state.fixed_readers()
     ends: dict[str, int] = {r: v.end for r, v in done.items()}
-    copy_free = []
-    for k in range(state.copies):
-        visits = state.fixed[k]
-        ready = visits[-1].end + handoff if visits else doc.arrival + k * copy_minutes + handoff
-        copy_free.append(max(ready, now))
+    copy_free = state.copy_ready(now, handoff, copy_minutes)
     remaining = [r for r in doc.readers if r not in done]
     # The result depends only on these inputs and on the free time each reader had from `now` on
     # where it was probed: the same free time there gives the same plan, even at a later `now`
@@ -202,6 +208,22 @@ def plan_document(
     seen = {r: free[r].between(lo, hi) for r, (lo, hi) in probed.items()}
     state.memo = _Memo(inputs, probed, seen, tuple(tuple(visits) for visits in plan))
     return plan
+
+
+def on_time(
+    state: _State, free: dict[str, FreeTime], now: int, handoff: int, copy_minutes: int
+) -> list[list[Visit]] | None:
+    """New visits that finish the document by its due time in this free time, if any (exact search)."""
+    minutes = state.doc.minutes
+
+    def fit(reader: str, ready: int) -> int | None:
+        return free[reader].earliest(ready, minutes[reader])
+
+    ends = {r: v.end for r, v in state.fixed_readers().items()}
+    try:
+        return route_by(state.doc, fit, state.copy_ready(now, handoff, copy_minutes), ends, handoff, state.doc.due)
+    except Unknown:
+        return None
 
 
 def queue_delays(states: list[_State], free: dict[str, FreeTime], now: int) -> dict[int, int]:
@@ -312,6 +334,7 @@ class OnlinePlanner:
 
         Returns (urgent late, sum of finishes), the plans and the promoted documents (by id()).
         """
+        handoff, copy_minutes = self.scenario.handoff, self.scenario.copy_minutes
         promoted = {id(s) for s in self.active if s.promoted}
         while True:
             for state in self.active:
@@ -321,17 +344,15 @@ class OnlinePlanner:
             free = {lid: ft.copy() for lid, ft in self.base.items()}
             plans: dict[int, list[list[Visit]]] = {}
             for state in order:
-                plan = plan_document(state, free, now, self.scenario.handoff, self.scenario.copy_minutes)
+                plan = plan_document(state, free, now, handoff, copy_minutes)
+                if state.promoted and state.finish(plan) > state.doc.due:
+                    plan = on_time(state, free, now, handoff, copy_minutes) or plan
                 plans[id(state)] = plan
                 for visits in plan:
                     for visit in visits:
                         free[visit.leader].reserve(visit.start, visit.end)
             finish = {id(s): s.finish(plans[id(s)]) for s in self.active}
-            late = [
-                s
-                for s in self.active
-                if s.doc.urgent and id(s) not in promoted and s.alone <= s.doc.due and finish[id(s)] > s.doc.due
-            ]
+            late = [s for s in self.active if s.reachable and id(s) not in promoted and finish[id(s)] > s.doc.due]
             if not late:
                 break
             promoted |= {id(s) for s in late}
@@ -382,6 +403,10 @@ class OnlinePlanner:
                 alone = self._plan_first(state, now)
                 state.alone = state.finish(alone)
                 state.alone_starts = {v.leader: v.start for copy in alone for v in copy}
+                if state.doc.urgent:
+                    state.reachable = state.alone <= state.doc.due or (
+                        on_time(state, self.base, now, self.scenario.handoff, self.scenario.copy_minutes) is not None
+                    )
             self.replan(now, batch)
         self.advance(math.inf)
         plans = []
