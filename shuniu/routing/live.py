@@ -3,15 +3,16 @@
 `simulate` replays a scenario from its start; the office instead asks, at a moment `now`, for the
 best continuation: some readers have signed, some copies lie on desks or are on their way, the rest
 is free. `plan_live` plans every copy of every document in circulation from that state with the same
-planner (documents in priority order, each placed into the free time the ones before it left).
+planner and the same order of placement (urgent documents that need it first, then the estimate of
+each document's finish with the queues at its readers, with the same boosts).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shuniu.routing.model import Document, Leader, RoutingError, Visit
-from shuniu.routing.planner import URGENCY_ORDER, _State, plan_document
+from shuniu.routing.model import Document, Leader, RoutingError, Scenario, Visit
+from shuniu.routing.planner import OnlinePlanner, _State
 from shuniu.routing.timeline import FreeTime
 
 
@@ -42,17 +43,13 @@ class LivePlan:
 
 
 def plan_live(leaders: tuple[Leader, ...], documents: list[LiveDocument], now: int, handoff: int) -> LivePlan:
-    """Plan every unsigned reading of every document from `now` on."""
+    """Plan every unsigned reading of every document from `now` on, as the online planner would."""
     free = {leader.id: FreeTime(leader.windows) for leader in leaders}
     for ft in free.values():
         ft.drop_before(now)
-
-    def key(live: LiveDocument) -> tuple[int, int, int, str]:
-        d = live.document
-        return (URGENCY_ORDER[d.urgency], d.due if d.urgent else 0, d.arrival, d.id)
-
-    routes: dict[str, tuple[tuple[Visit, ...], ...]] = {}
-    for live in sorted(documents, key=key):
+    states: list[_State] = []
+    committed: dict[str, list[list[Visit]]] = {}
+    for live in sorted(documents, key=lambda live: live.document.id):
         doc = live.document
         minutes = doc.minutes
         signed = dict(live.signed)
@@ -61,7 +58,7 @@ def plan_live(leaders: tuple[Leader, ...], documents: list[LiveDocument], now: i
         # copy, ending now, so that a free copy still needs a handoff to reach its next reader.
         for done in sorted(signed, key=lambda r: signed[r]):
             fixed[0].insert(0, Visit(done, now - minutes.get(done, 1), now))
-        committed: list[list[Visit]] = [[] for _ in live.copies]
+        on_desk: list[list[Visit]] = [[] for _ in live.copies]
         for k, copy in enumerate(live.copies):
             reader = copy.committed
             if reader is None or reader in signed:
@@ -73,20 +70,30 @@ def plan_live(leaders: tuple[Leader, ...], documents: list[LiveDocument], now: i
                 raise RoutingError(f"document {doc.id}: leader {reader} has no window left in the horizon")
             visit = Visit(reader, start, start + minutes[reader])
             free[reader].reserve(visit.start, visit.end)
-            committed[k].append(visit)
+            on_desk[k].append(visit)
             fixed[k].append(visit)
+        committed[doc.id] = on_desk
         preds: dict[str, list[str]] = {r: [] for r in doc.readers}
         for a, b in doc.before:
             preds[b].append(a)
-        state = _State(
-            Document(doc.id, now, doc.urgency, doc.due, doc.readers, doc.read_minutes, doc.before, len(live.copies)),
-            len(live.copies),
-            {r: tuple(p) for r, p in preds.items()},
-            [list(visits) for visits in fixed],
+        states.append(
+            _State(
+                # The office plans from now: the arrival only decides when free copies can leave.
+                Document(
+                    doc.id, now, doc.urgency, doc.due, doc.readers, doc.read_minutes, doc.before, len(live.copies)
+                ),
+                len(live.copies),
+                {r: tuple(p) for r, p in preds.items()},
+                [list(visits) for visits in fixed],
+            )
         )
-        planned = plan_document(state, free, now, handoff, 0)
-        for visits in planned:
-            for visit in visits:
-                free[visit.leader].reserve(visit.start, visit.end)
-        routes[doc.id] = tuple(tuple(committed[k] + planned[k]) for k in range(len(live.copies)))
+    planner = OnlinePlanner(Scenario(now, 0, handoff, 0, leaders, ()))
+    planner.base = free
+    for state in states:
+        planner.prepare(state, now)
+    planner.replan(now, states)
+    routes: dict[str, tuple[tuple[Visit, ...], ...]] = {}
+    for state in states:
+        on_desk = committed[state.doc.id]
+        routes[state.doc.id] = tuple(tuple(on_desk[k] + state.planned[k]) for k in range(state.copies))
     return LivePlan(routes)

@@ -305,6 +305,17 @@ class OnlinePlanner:
         """The document placed before every other one: the best it can still do."""
         return plan_document(state, self.base, now, self.scenario.handoff, self.scenario.copy_minutes)
 
+    def prepare(self, state: _State, now: int) -> None:
+        """A newcomer: the finish it could reach alone, and whether an urgent one can make its due."""
+        alone = self._plan_first(state, now)
+        state.alone = state.finish(alone)
+        state.alone_starts = {v.leader: v.start for copy in alone for v in copy}
+        if state.doc.urgent:
+            handoff, copy_minutes = self.scenario.handoff, self.scenario.copy_minutes
+            state.reachable = (
+                state.alone <= state.doc.due or on_time(state, self.base, now, handoff, copy_minutes) is not None
+            )
+
     def advance(self, now: float) -> None:
         """Fix every planned reading that has started before `now`."""
         still: list[_State] = []
@@ -400,13 +411,7 @@ class OnlinePlanner:
                 i += 1
             self.advance(now)
             for state in batch:
-                alone = self._plan_first(state, now)
-                state.alone = state.finish(alone)
-                state.alone_starts = {v.leader: v.start for copy in alone for v in copy}
-                if state.doc.urgent:
-                    state.reachable = state.alone <= state.doc.due or (
-                        on_time(state, self.base, now, self.scenario.handoff, self.scenario.copy_minutes) is not None
-                    )
+                self.prepare(state, now)
             self.replan(now, batch)
         self.advance(math.inf)
         plans = []
