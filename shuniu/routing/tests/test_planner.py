@@ -126,6 +126,11 @@ class TestExactSearch:
         assert max(v.end for copy in plan for v in copy) == NOON + 30
         assert sorted(len(copy) for copy in plan) == [1, 2]
 
+    def test_nothing_left_to_read(self):
+        doc = Document("D1", NOON, "特急", NOON + 60, ("A",), (("A", 5),), (), 1)
+        assert route_by(doc, lambda reader, at: at, [NOON], {"A": NOON + 30}, 10, doc.due) == [[]]
+        assert route_by(doc, lambda reader, at: at, [NOON], {"A": NOON + 90}, 10, doc.due) is None
+
     def test_out_of_budget_is_unknown(self):
         readers = tuple(f"L{i:02d}" for i in range(1, 9))
         doc = Document("D1", NOON, "加急", NOON + 10, readers, tuple((r, 5) for r in readers), (), 1)
