@@ -41,8 +41,8 @@ def test_two_documents_share_a_leader_without_overlap_urgent_first():
     assert first.end <= second.start  # the urgent one reads first, no overlap
 
 
-def test_an_urgent_document_with_every_copy_on_a_desk():
-    doc = document("3", NINE, ["L01", "L02"], urgency="特急", due_hours=1, max_copies=2)
+def test_an_overdue_urgent_document_with_every_copy_on_a_desk():
+    doc = document("3", NINE - 120, ["L01", "L02"], urgency="特急", due_hours=1, max_copies=2)
     copies = (LiveCopy("L01", NINE), LiveCopy("L02", NINE))
     plan = plan_live(leaders(2), [LiveDocument(doc, (), copies)], NINE, 10)
     assert [[v.leader for v in route] for route in plan.routes["3"]] == [["L01"], ["L02"]]
