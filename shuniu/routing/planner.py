@@ -171,11 +171,16 @@ def plan_document(
                     if any(p not in en for p in preds[reader]):
                         continue
                     after = max(en[p] for p in preds[reader])
+                length = minutes[reader]
                 for k, ready_k in enumerate(cf):
-                    start = fit(reader, ready_k if ready_k > after else after)
-                    option = (start + minutes[reader], start, reader, k)
-                    if option < best:
-                        best = option
+                    ready = ready_k if ready_k > after else after
+                    start = cache.get((reader, ready))
+                    if start is None:
+                        start = fit(reader, ready)
+                    if start + length <= best[0]:
+                        option = (start + length, start, reader, k)
+                        if option < best:
+                            best = option
             end, _, reader, k = best
             en[reader] = end
             cf[k] = end + handoff
