@@ -8,7 +8,8 @@ remaining readers are assigned to its copies by earliest finish, with a one-step
 first move, complete greedily, keep the best) while the choice is small enough. What matters is the
 order in which documents are placed:
 
-1. urgent documents that would otherwise miss a due time they could make, by due time ("promoted");
+1. urgent documents that would otherwise miss a due time they could make, by due time ("promoted";
+   when the greedy placement still leaves one late, `exact.route_by` searches for an on-time route);
 2. documents that were "boosted" (below);
 3. the rest by an estimate of their finish: the finish they could reach alone, plus the longest
    delay that the queues at their readers will cause. Each leader's queue is estimated by the
@@ -20,7 +21,8 @@ A document whose planned finish lies more than a day beyond what it could still 
 (typically: its last reader leaves on a trip, or the holidays begin, just before its turn) is tried
 ahead of the others; the trial is kept when the sum of the planned finishes of all documents known
 drops. Reading times are known, so a plan carried out never surprises the planner: only an arrival is
-new information.
+new information. Each document remembers its recent placement and the free time it probed, so the
+many documents an arrival does not touch are not placed again from scratch.
 """
 
 from __future__ import annotations
