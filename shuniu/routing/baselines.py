@@ -33,7 +33,7 @@ class _Copy:
 class _Doc:
     doc: Document
     minutes: dict[str, int]
-    preds: dict[str, list[str]]
+    preds: dict[str, tuple[str, ...]]
     unassigned: set[str]
     finished: dict[str, int] = field(default_factory=dict)
     copies: list[_Copy] = field(default_factory=list)
@@ -115,10 +115,7 @@ class DeskSimulation:
         return self.result()
 
     def arrive(self, doc: Document, time: int) -> None:
-        preds: dict[str, list[str]] = {r: [] for r in doc.readers}
-        for a, b in doc.before:
-            preds[b].append(a)
-        state = _Doc(doc, doc.minutes, preds, set(doc.readers))
+        state = _Doc(doc, doc.minutes, doc.preds, set(doc.readers))
         self.docs.append(state)
         urgent_copies = min(doc.max_copies, len(doc.readers)) if doc.urgent else 1
         copies = 1 if self.policy == "B0" else urgent_copies

@@ -40,9 +40,7 @@ def _fit(windows: Windows, doc: Document, reader: str, ready: int, minutes: int)
 def parallel_bound(doc: Document, windows: dict[str, Windows], ready: int) -> tuple[int, dict[str, int]]:
     """Every reader on a copy of their own, as early as windows and order constraints allow."""
     minutes = doc.minutes
-    preds: dict[str, list[str]] = {r: [] for r in doc.readers}
-    for a, b in doc.before:
-        preds[b].append(a)
+    preds = doc.preds
     start: dict[str, int] = {}
     end: dict[str, int] = {}
     pending = list(doc.readers)

@@ -38,9 +38,7 @@ def route_by(
     already done. Raises Unknown when the budget is spent before any route is found.
     """
     minutes = doc.minutes
-    preds: dict[str, list[str]] = {r: [] for r in doc.readers}
-    for a, b in doc.before:
-        preds[b].append(a)
+    preds = doc.preds
     remaining = frozenset(r for r in doc.readers if r not in ends)
     if not remaining:
         return [[] for _ in copy_ready] if max(ends.values(), default=0) <= deadline else None
@@ -74,8 +72,6 @@ def route_by(
                 if start is not None and start + minutes[reader] <= limit:
                     options.append((start + minutes[reader], start, reader, k))
         for end, start, reader, k in sorted(options):
-            if end > limit:
-                continue
             later = list(ready)
             later[k] = end + handoff
             rest = search(left - {reader}, tuple(later), {**done, reader: end})

@@ -73,9 +73,6 @@ def plan_live(leaders: tuple[Leader, ...], documents: list[LiveDocument], now: i
             on_desk[k].append(visit)
             fixed[k].append(visit)
         committed[doc.id] = on_desk
-        preds: dict[str, list[str]] = {r: [] for r in doc.readers}
-        for a, b in doc.before:
-            preds[b].append(a)
         states.append(
             _State(
                 # The office plans from now: the arrival only decides when free copies can leave.
@@ -83,12 +80,11 @@ def plan_live(leaders: tuple[Leader, ...], documents: list[LiveDocument], now: i
                     doc.id, now, doc.urgency, doc.due, doc.readers, doc.read_minutes, doc.before, len(live.copies)
                 ),
                 len(live.copies),
-                {r: tuple(p) for r, p in preds.items()},
+                doc.preds,
                 [list(visits) for visits in fixed],
             )
         )
-    planner = OnlinePlanner(Scenario(now, 0, handoff, 0, leaders, ()))
-    planner.base = free
+    planner = OnlinePlanner(Scenario(now, 0, handoff, 0, leaders, ()), free)
     for state in states:
         planner.prepare(state, now)
     planner.replan(now, states)

@@ -36,6 +36,14 @@ class Document:
         return dict(self.read_minutes)
 
     @property
+    def preds(self) -> dict[str, tuple[str, ...]]:
+        """Each reader's readers that must finish first (from `before`)."""
+        preds: dict[str, list[str]] = {r: [] for r in self.readers}
+        for a, b in self.before:
+            preds[b].append(a)
+        return {r: tuple(p) for r, p in preds.items()}
+
+    @property
     def urgent(self) -> bool:
         return self.urgency in URGENT
 

@@ -35,7 +35,6 @@ from shuniu.routing.exact import Unknown, route_by
 from shuniu.routing.model import Document, DocumentPlan, Plan, RoutingError, Scenario, Visit
 from shuniu.routing.timeline import FreeTime
 
-URGENCY_ORDER = {"特急": 0, "加急": 1, "平件": 2}
 ROLLOUT_LIMIT = 7  # remaining readers up to which the one-step rollout is used
 BOOST_REGRET = 24 * 60  # minutes a document's planned finish may lie beyond its best before a trial
 BOOST_TRIALS = 3  # trials at most per arrival
@@ -295,18 +294,16 @@ def queue_delays(states: list[_State], free: dict[str, FreeTime], now: int) -> d
 
 
 class OnlinePlanner:
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, free: dict[str, FreeTime] | None = None) -> None:
+        """`free`: the leaders' free time to start from (default: their windows)."""
         self.scenario = scenario
-        self.base = {leader.id: FreeTime(leader.windows) for leader in scenario.leaders}
+        self.base = free if free is not None else {leader.id: FreeTime(leader.windows) for leader in scenario.leaders}
         self.active: list[_State] = []
         self.finished: list[_State] = []
 
     def _new_state(self, doc: Document) -> _State:
-        preds: dict[str, list[str]] = {r: [] for r in doc.readers}
-        for a, b in doc.before:
-            preds[b].append(a)
         copies = min(doc.max_copies, len(doc.readers))
-        return _State(doc, copies, {r: tuple(p) for r, p in preds.items()}, [[] for _ in range(copies)])
+        return _State(doc, copies, doc.preds, [[] for _ in range(copies)])
 
     def _plan_first(self, state: _State, now: int) -> list[list[Visit]]:
         """The document placed before every other one: the best it can still do."""
