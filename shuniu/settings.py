@@ -176,6 +176,8 @@ LOGGING = {
 DEMO_PASSWORD = "Shuniu@2026"  # noqa: S105 - published on purpose, refused in production
 
 NOTIFICATION_SENDERS = env_list("SHUNIU_NOTIFICATION_SENDERS", ["shuniu.core.notify.log_sender"])
+# What the worker asks every minute for reminders that are due (core/reminders.py); each module adds its own.
+REMINDER_SOURCES = ["shuniu.schedules.reminders.key_work_due"]
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "shuniu@localhost")
 

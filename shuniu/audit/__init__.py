@@ -1,14 +1,27 @@
-"""The audit log. Services call `audit.record(actor=, action=, obj=, data=)` inside their transaction."""
+"""The audit log. Services call `audit.record(actor=, action=, obj=, data=)` inside their transaction.
+
+A service runs under `@audit.atomic`: one transaction whose audit entries are written as its last step.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
     from shuniu.audit.models import AuditEntry
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def record(*, actor: Any, action: str, obj: Any = None, data: dict[str, Any] | None = None) -> AuditEntry:
     from shuniu.audit.services import record as _record
 
     return _record(actor=actor, action=action, obj=obj, data=data)
+
+
+def atomic(func: Callable[P, R]) -> Callable[P, R]:
+    from shuniu.audit.services import atomic as _atomic
+
+    return _atomic(func)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -26,6 +29,10 @@ def _fields(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
 def record(
     *,
     actor: Any,
@@ -37,14 +44,13 @@ def record(
 
     Called from every service that writes; the entry commits or rolls back with the change it
     describes. Secrets and full ID/phone numbers are scrubbed from `data` before they are stored.
+    Inside `atomic` (below) the entry is appended when the service's work is done, as the last
+    thing in its transaction, so the chain's head row is locked only for the moment of commit.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must run inside the caller's transaction (transaction.atomic).")
-    # The head row is made by a migration; get_or_create also survives a test database flush.
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
     actor_pk = getattr(actor, "pk", None)
     entry = AuditEntry(
-        seq=head.seq + 1,
         at=timezone.now(),
         actor_id=actor_pk,
         actor_name=str(actor)[:100] if actor_pk else "系统",
@@ -53,12 +59,60 @@ def record(
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=mask_text(str(obj))[:200] if obj is not None else "",
         data=scrub(data or {}),
-        prev_hash=head.hash,
     )
-    entry.hash = entry_hash(prev_hash=entry.prev_hash, fields=_fields(entry))
-    entry.save(force_insert=True)
-    AuditHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
+    pending: list[AuditEntry] | None = getattr(connection, "shuniu_audit_pending", None)
+    if pending is not None:
+        pending.append(entry)
+        return entry
+    _append([entry])
     return entry
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Chain `entries` onto the head, under the head row's lock."""
+    if not entries:
+        return
+    # The head row is made by a migration; get_or_create also survives a test database flush.
+    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
+    seq, prev = head.seq, head.hash
+    for entry in entries:
+        seq += 1
+        entry.seq, entry.prev_hash = seq, prev
+        entry.hash = entry_hash(prev_hash=prev, fields=_fields(entry))
+        prev = entry.hash
+    AuditEntry.objects.bulk_create(entries)
+    AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+
+
+@contextmanager
+def _deferred() -> Iterator[None]:
+    outermost = getattr(connection, "shuniu_audit_pending", None) is None
+    if outermost:
+        connection.shuniu_audit_pending = []  # type: ignore[attr-defined]
+    try:
+        yield
+        if outermost:
+            _append(connection.shuniu_audit_pending)  # type: ignore[attr-defined]
+    finally:
+        if outermost:
+            connection.shuniu_audit_pending = None  # type: ignore[attr-defined]
+
+
+def atomic(func: Callable[P, R]) -> Callable[P, R]:
+    """A service's transaction whose audit entries are written last, just before it commits.
+
+    Every service that changes state runs under this (instead of plain `transaction.atomic`): the
+    work (which may take a while, e.g. replanning circulation) runs first without holding the audit
+    chain's head row, which every other write in the office needs; the entries follow at the end.
+    Nested services share the outermost one's list.
+    """
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic(), _deferred():
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 @dataclass(frozen=True)

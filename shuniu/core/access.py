@@ -9,13 +9,13 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from shuniu.core.models import Unit, User
 from shuniu.core.selectors import units_visible_to
 
 M = TypeVar("M", bound=Model)
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def current_user(request: HttpRequest) -> User:
@@ -38,7 +38,7 @@ def role_required(*roles: str) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             require_role(request.user, *roles)
             return view(request, *args, **kwargs)
 

@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -252,3 +254,181 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# ---------------------------------------------------------------------------------------------
+# The mechanisms every module shares (workflow, numbering, inbox, attachments, reminders, clocks).
+# Each belongs to its own module in core (workflow.py, numbering.py, inbox.py, files.py,
+# reminders.py, deadlines.py); the models live here so that one migration history covers them.
+
+
+class StatusHistory(models.Model):
+    """One status change of any object with a workflow: old → new, by which action, who, when, why."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    action = models.CharField("操作", max_length=40)
+    old = models.CharField("原状态", max_length=30)
+    new = models.CharField("新状态", max_length=30)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="操作人"
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+    reason = models.CharField("理由", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "状态记录"
+        verbose_name_plural = "状态记录"
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="statushistory_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} {self.old} → {self.new}"
+
+
+class Counter(models.Model):
+    """The last number used in a series and year (收 2026 → 15); locked by whoever takes the next."""
+
+    series = models.CharField("系列", max_length=30)
+    year = models.PositiveIntegerField("年度")
+    last = models.PositiveIntegerField("已用至", default=0)
+
+    class Meta:
+        verbose_name = "编号"
+        verbose_name_plural = "编号"
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="counter_unique_series_year")]
+
+    def __str__(self) -> str:
+        return f"{self.series}〔{self.year}〕{self.last}"
+
+
+class InboxKind(models.TextChoices):
+    TODO = "todo", "待办"
+    TOREAD = "toread", "待阅"
+
+
+class InboxItem(models.Model):
+    """Work handed to one person (待办) or something for them to read (待阅); done items stay findable.
+
+    `key` names the step (e.g. ``documents.document:12:approve``): putting the same key again reopens
+    the item instead of adding a second one, and finishing a key closes it for everyone who had it.
+    """
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox_items", verbose_name="接收人")
+    kind = models.CharField("类别", max_length=10, choices=InboxKind.choices)
+    category = models.CharField("事项", max_length=20)
+    key = models.CharField("键", max_length=120)
+    title = models.CharField("标题", max_length=300)
+    note = models.CharField("说明", max_length=300, blank=True)
+    url = models.CharField("链接", max_length=300)
+    secrecy = models.IntegerField("密级", choices=Clearance.choices, default=Clearance.NONE)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    done_at = models.DateTimeField("办结时间", null=True, blank=True)
+    done_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="办理人"
+    )
+
+    class Meta:
+        verbose_name = "待办事项"
+        verbose_name_plural = "待办事项"
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="inbox_unique_key")]
+        indexes = [
+            models.Index(fields=["recipient", "kind"], condition=Q(done_at__isnull=True), name="inbox_open_idx"),
+            models.Index(fields=["recipient", "kind", "-done_at"], name="inbox_done_idx"),
+            models.Index(fields=["key"], name="inbox_key_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}：{self.title}"
+
+
+class Attachment(models.Model):
+    """A file held by any object, stored once under var/ by its SHA-256 (see core/files.py)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField("大小")
+    mime = models.CharField("类型", max_length=60)
+    name = models.CharField("文件名", max_length=200)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="上传人")
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_object_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SentReminder(models.Model):
+    """That one reminder (a key naming what and when) went to one person: the key is sent once, ever."""
+
+    key = models.CharField("键", max_length=160)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name="接收人")
+    sent_at = models.DateTimeField("发送时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "已发提醒"
+        verbose_name_plural = "已发提醒"
+        constraints = [models.UniqueConstraint(fields=["key", "recipient"], name="sentreminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.recipient_id}"
+
+
+class ClockUnit(models.TextChoices):
+    CALENDAR_DAYS = "calendar_days", "自然日"
+    WORKDAYS = "workdays", "工作日"
+    OFFICE_MINUTES = "office_minutes", "工作时间（分钟）"
+
+
+class Clock(models.Model):
+    """A deadline running for an object (答复期限, 办理时限): extended, paused and stopped with history."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    name = models.CharField("名称", max_length=40)
+    unit = models.CharField("计算方式", max_length=20, choices=ClockUnit.choices)
+    amount = models.PositiveIntegerField("期限")
+    warn_within = models.PositiveIntegerField("提前预警", default=3)
+    roll_holidays = models.BooleanField("末日遇节假日顺延", default=False)
+    started_at = models.DateTimeField("起算时间")
+    due_at = models.DateTimeField("到期时间")
+    paused_at = models.DateTimeField("暂停于", null=True, blank=True)
+    stopped_at = models.DateTimeField("停止于", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "期限"
+        verbose_name_plural = "期限"
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "name"], name="clock_unique_name"),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(stopped_at__isnull=True), name="clock_running_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}：{self.due_at:%Y-%m-%d}"
+
+
+class ClockEvent(models.Model):
+    """One change of a clock: started, extended, paused, resumed, stopped — with who and why."""
+
+    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("事件", max_length=10)
+    at = models.DateTimeField("时间", default=timezone.now)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason = models.CharField("理由", max_length=300, blank=True)
+    old_due = models.DateTimeField("原到期时间", null=True, blank=True)
+    new_due = models.DateTimeField("新到期时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id} {self.kind}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from shuniu.core.models import Role, User
+from shuniu.core.permissions import CAPABILITIES
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ _STAFF = frozenset({Role.CLERK, Role.DIRECTOR, Role.SUPERVISOR, Role.PETITION_OF
 
 NAV: tuple[NavItem, ...] = (
     NavItem("工作台", "bi-speedometer2", "board:workbench", _ALL),
+    NavItem("我的事项", "bi-inbox-fill", "core:inbox", frozenset(CAPABILITIES["inbox.view"])),
     NavItem("待阅文件", "bi-inbox", "documents:desk", frozenset({Role.LEADER})),
     NavItem("收文", "bi-file-earmark-text", "documents:register", frozenset({Role.CLERK, Role.DIRECTOR})),
     NavItem("送文清单", "bi-truck", "documents:deliveries", frozenset({Role.CLERK, Role.DIRECTOR})),

@@ -37,3 +37,8 @@ def directory_for(user: User, *, kind: str = "", query: str = "") -> QuerySet[Un
 def leaders() -> QuerySet[LeaderProfile]:
     """County leaders in protocol order."""
     return LeaderProfile.objects.select_related("user").filter(user__is_active=True).order_by("rank")
+
+
+def users_with_role(role: str) -> QuerySet[User]:
+    """Active users holding `role` (who gets a step's inbox item, e.g. every director for 待审批)."""
+    return User.objects.filter(is_active=True, role_grants__role=role).distinct()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,9 +16,11 @@ from shuniu.core import services
 from shuniu.core.access import current_user, role_required
 from shuniu.core.directory import ImportRejected, directory_export, directory_import
 from shuniu.core.forms import DirectoryFilterForm, ExcelUploadForm, LoginForm, PasswordChangeForm
+from shuniu.core.inbox import TABS, inbox_counts, inbox_list
 from shuniu.core.middleware import SESSION_KEY
 from shuniu.core.models import Notification, Role
 from shuniu.core.notify import notifications_mark_read
+from shuniu.core.permissions import capability_required
 from shuniu.core.responses import XLSX, download
 from shuniu.core.selectors import directory_for
 
@@ -105,6 +108,39 @@ def directory_upload(request: HttpRequest) -> HttpResponse:
             )
             return redirect("core:directory")
     return render(request, "core/directory_import.html", {"form": form, "errors": errors})
+
+
+EMPTY = {
+    "todo": "没有待办事项。交给您的工作（待审批、已退回、待转督办……）会出现在这里。",
+    "toread": "没有待阅事项。送到您桌上的文件会出现在这里。",
+    "done": "还没有已办事项。",
+    "read": "还没有已阅事项。",
+}
+
+
+@capability_required("inbox.view")
+def inbox(request: HttpRequest) -> HttpResponse:
+    """待办 / 待阅 / 已办 / 已阅, with search."""
+    user = current_user(request)
+    tab = request.GET.get("tab", "")
+    counts = inbox_counts(user)
+    if tab not in TABS:
+        tab = "toread" if counts.toread and not counts.todo else "todo"
+    query = request.GET.get("q", "").strip()[:50]
+    page = Paginator(inbox_list(user, tab=tab, query=query), 30).get_page(request.GET.get("page"))
+    open_counts = {"todo": counts.todo, "toread": counts.toread}
+    return render(
+        request,
+        "core/inbox.html",
+        {
+            "tab": tab,
+            "tab_label": TABS[tab][0],
+            "tabs": [(key, label, open_counts.get(key, 0)) for key, (label, _, _) in TABS.items()],
+            "page": page,
+            "query": query,
+            "empty_text": EMPTY[tab],
+        },
+    )
 
 
 @login_required

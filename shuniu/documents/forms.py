@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from shuniu.core.confirm import ConfirmField
 from shuniu.core.forms import StyledForm
 from shuniu.core.models import Clearance, Unit, User
 from shuniu.documents.models import Kind, Urgency
@@ -40,10 +41,7 @@ class RegisterForm(StyledForm):
     pages = forms.IntegerField(label="页数", min_value=1, max_value=9999, initial=1)
     deadline = LocalDateTimeField(label="办理时限", required=False)
     uploads = MultiFileField(label="附件（PDF、OFD、PNG、JPEG；涉密文件不得上传）", required=False)
-    confirm_duplicate = forms.BooleanField(label="确认不是重复登记", required=False, widget=forms.HiddenInput)
-
-    def ask_duplicate_confirmation(self) -> None:
-        self.fields["confirm_duplicate"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
+    confirm = ConfirmField("确认不是重复登记")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -99,6 +97,7 @@ class ProposalForm(StyledForm):
 
 class ApproveForm(StyledForm):
     copies_allowed = forms.IntegerField(label="批准传阅份数", min_value=1, max_value=20)
+    opinion = forms.CharField(label="审批意见", max_length=300, required=False)
 
 
 class SendBackForm(StyledForm):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 
-from shuniu.core.models import Clearance, Unit
+from shuniu.core.models import Attachment, Clearance, StatusHistory, Unit
+from shuniu.core.numbering import official_number
+
+SERIES = "收"  # 收〔2026〕15号
 
 
 class Urgency(models.TextChoices):
@@ -26,6 +30,7 @@ class Kind(models.TextChoices):
 class Status(models.TextChoices):
     REGISTERED = "registered", "已登记"
     RETURNED = "returned", "初审退回"
+    SENT_BACK = "sent_back", "退回拟办"
     PROPOSED = "proposed", "拟办待审批"
     CIRCULATING = "circulating", "传阅中"
     READ = "read", "传阅完毕"
@@ -33,31 +38,7 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "已归档"
 
 
-# The state machine: one service per transition, each a compare-and-swap on the status.
-TRANSITIONS: dict[str, set[str]] = {
-    Status.REGISTERED: {Status.RETURNED, Status.PROPOSED},
-    Status.RETURNED: {Status.REGISTERED},
-    Status.PROPOSED: {Status.REGISTERED, Status.CIRCULATING},
-    Status.CIRCULATING: {Status.READ},
-    Status.READ: {Status.CLOSED},
-    Status.CLOSED: {Status.ARCHIVED},
-    Status.ARCHIVED: set(),
-}
 READ_ONLY = {Status.CLOSED, Status.ARCHIVED}
-
-
-class RegistrationCounter(models.Model):
-    """The last registration number used in a year; locked by each registration (no gaps, no twins)."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "收文编号"
-        verbose_name_plural = "收文编号"
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
 
 
 class Document(models.Model):
@@ -89,6 +70,9 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    # The core's mechanisms, held by this document (status history, files).
+    history = GenericRelation(StatusHistory)
+    attachments = GenericRelation(Attachment)
 
     class Meta:
         verbose_name = "收文"
@@ -112,7 +96,7 @@ class Document(models.Model):
 
     @property
     def reg_number(self) -> str:
-        return f"收〔{self.reg_year}〕{self.reg_seq}号"
+        return official_number(SERIES, self.reg_year, self.reg_seq)
 
     @property
     def is_read_only(self) -> bool:
@@ -121,41 +105,6 @@ class Document(models.Model):
     @property
     def urgency_rank(self) -> int:
         return URGENCY_RANK[Urgency(self.urgency)]
-
-
-class StatusChange(models.Model):
-    """History of a document's status: old → new, who, when, why."""
-
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="history")
-    old = models.CharField(max_length=20, choices=Status.choices)
-    new = models.CharField(max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.document_id}: {self.old} → {self.new}"
-
-
-class Attachment(models.Model):
-    """A file of an unclassified document, stored content-addressed under var/ by its SHA-256."""
-
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=60)
-    name = models.CharField("文件名", max_length=200)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Proposal(models.Model):
@@ -171,6 +120,7 @@ class Proposal(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     sent_back_reason = models.CharField("退回理由", max_length=300, blank=True)
+    approval_opinion = models.CharField("审批意见", max_length=300, blank=True)
 
     def __str__(self) -> str:
         return f"拟办：{self.document}"

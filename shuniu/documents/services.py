@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from shuniu import audit
-from shuniu.core.models import Clearance, Role, Unit, User
-from shuniu.documents import routing_adapter, storage
+from shuniu.core.confirm import Match, NeedsConfirmation
+from shuniu.core.files import Upload, attach, check_upload
+from shuniu.core.inbox import inbox_done, inbox_put, inbox_withdraw, item_key
+from shuniu.core.models import Clearance, InboxKind, Role, Unit, User
+from shuniu.core.numbering import next_number
+from shuniu.core.selectors import users_with_role
+from shuniu.documents import routing_adapter
+from shuniu.documents.flow import DOCUMENT_FLOW
 from shuniu.documents.models import (
-    TRANSITIONS,
-    Attachment,
+    SERIES,
     Copy,
     CopyState,
     Delegation,
@@ -25,54 +29,28 @@ from shuniu.documents.models import (
     OrderConstraint,
     Proposal,
     Reading,
-    RegistrationCounter,
     Status,
-    StatusChange,
     Urgency,
 )
 from shuniu.documents.selectors import delegating_leaders, duplicates
 
-
-class DuplicateNeedsConfirmation(ValidationError):
-    """A document with the same source organisation and source number is already registered."""
-
-    def __init__(self, matches: list[Document]) -> None:
-        self.matches = matches
-        listed = "；".join(
-            f"{m.reg_number}（{timezone.localtime(m.received_at):%Y年%m月%d日}）{m.title}" for m in matches
-        )
-        super().__init__(f"已登记过同一来文单位、同一发文字号的文件：{listed}。确认不是重复登记请勾选“确认不是重复”。")
+__all__ = ["Upload"]
 
 
-@dataclass(frozen=True)
-class Upload:
-    name: str
-    data: bytes
+def _duplicate_question(matches: list[Document], viewer: User) -> NeedsConfirmation:
+    found = []
+    for m in matches:
+        day = f"{timezone.localtime(m.received_at):%Y年%m月%d日}"
+        title = m.title if m.secrecy <= viewer.clearance else "（密级高于您的权限，标题不显示）"
+        found.append(Match(m.reg_number, f"{day} {title}", reverse("documents:detail", args=[m.pk])))
+    return NeedsConfirmation("已登记过同一来文单位、同一发文字号的文件：", found, confirm_label="确认不是重复登记")
 
 
-def _transition(document: Document, new: str, *, actor: User, reason: str = "", **fields: object) -> None:
-    """Move the document to `new` if its status still is what was read (compare-and-swap)."""
-    old = document.status
-    if new not in TRANSITIONS[old]:
-        raise ValidationError(f"文件当前状态为“{document.get_status_display()}”，不能进行此操作。")
-    changed = Document.objects.filter(pk=document.pk, status=old).update(status=new, **fields)
-    if not changed:
-        raise ValidationError("文件状态已被他人改变，请刷新后再试。")
-    document.refresh_from_db()
-    StatusChange.objects.create(document=document, old=old, new=new, actor=actor, reason=reason)
-    audit.record(actor=actor, action=f"document.{new}", obj=document, data={"from": old, "reason": reason})
+def _url(document: Document) -> str:
+    return reverse("documents:detail", args=[document.pk])
 
 
-def _next_number(year: int) -> int:
-    """The next registration number of the year, under a row lock (no gap, no duplicate)."""
-    RegistrationCounter.objects.bulk_create([RegistrationCounter(year=year, last=0)], ignore_conflicts=True)
-    counter = RegistrationCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
-
-
-@transaction.atomic
+@audit.atomic
 def document_register(
     *,
     actor: User,
@@ -107,15 +85,16 @@ def document_register(
         raise ValidationError("涉密文件须填写保密期限。")
     if copies_received < 1 or pages < 1:
         raise ValidationError("份数和页数至少为 1。")
-    checked = [(upload, *storage.check_upload(upload.name, upload.data)) for upload in files]
+    for upload in files:
+        check_upload(upload)
     matches = duplicates(source_org, source_number)
     if matches and not confirm_duplicate:
-        raise DuplicateNeedsConfirmation(matches)
+        raise _duplicate_question(matches, actor)
     received_at = received_at.replace(second=0, microsecond=0)
     year = timezone.localtime(received_at).year
     document = Document.objects.create(
         reg_year=year,
-        reg_seq=_next_number(year),
+        reg_seq=next_number(SERIES, year),
         received_at=received_at,
         source_org=source_org.strip(),
         source_number=source_number.strip(),
@@ -129,37 +108,30 @@ def document_register(
         deadline=deadline,
         registered_by=actor,
     )
-    for upload, digest, content_type in checked:
-        storage.store(digest, upload.data)
-        Attachment.objects.create(
-            document=document,
-            sha256=digest,
-            size=len(upload.data),
-            content_type=content_type,
-            name=upload.name[:200],
-            uploaded_by=actor,
-        )
+    attached = attach(document, files, actor=actor)
     audit.record(
         actor=actor,
         action="document.register",
         obj=document,
-        data={"reg_number": document.reg_number, "attachments": len(checked), "duplicate_confirmed": bool(matches)},
+        data={"reg_number": document.reg_number, "attachments": len(attached), "duplicate_confirmed": bool(matches)},
     )
     return document
 
 
-@transaction.atomic
+@audit.atomic
 def document_return(*, document: Document, reason: str, actor: User) -> None:
     """初审退回: the document goes back to its sender, with the reason."""
-    if not reason.strip():
-        raise ValidationError("请填写退回理由。")
-    _transition(document, Status.RETURNED, actor=actor, reason=reason.strip(), return_reason=reason.strip())
+    DOCUMENT_FLOW.apply(document, "return", actor=actor, reason=reason, return_reason=reason.strip()[:300])
 
 
-@transaction.atomic
+@audit.atomic
 def document_reopen(*, document: Document, actor: User) -> None:
     """A returned document comes back corrected: registered again under the same number."""
-    _transition(document, Status.REGISTERED, actor=actor, reason="重新报送")
+    DOCUMENT_FLOW.apply(document, "reopen", actor=actor, reason="重新报送")
+
+
+def _directors_for(document: Document) -> list[User]:
+    return list(users_with_role(Role.DIRECTOR).filter(clearance__gte=document.secrecy))
 
 
 def _check_order(readers: list[User], order: list[tuple[User, User]]) -> None:
@@ -185,7 +157,7 @@ def _check_order(readers: list[User], order: list[tuple[User, User]]) -> None:
             visit(node)
 
 
-@transaction.atomic
+@audit.atomic
 def proposal_submit(
     *,
     document: Document,
@@ -217,7 +189,8 @@ def proposal_submit(
         raise ValidationError("传阅份数不合理。")
     if document.secrecy >= Clearance.SECRET and copies_allowed > 1 and not actor.has_role(Role.DIRECTOR):
         raise ValidationError("涉密文件原则上只传阅一份；多份须由主任批准。")
-    _transition(document, Status.PROPOSED, actor=actor, deadline=deadline)
+    action = "repropose" if document.status == Status.PROPOSED else "propose"
+    DOCUMENT_FLOW.apply(document, action, actor=actor, deadline=deadline)
     document.readings.all().delete()
     document.order_constraints.all().delete()
     document.handling_units.all().delete()
@@ -230,6 +203,17 @@ def proposal_submit(
         document=document,
         defaults={"opinion": opinion, "copies_allowed": copies_allowed, "proposed_by": actor, "sent_back_reason": ""},
     )
+    inbox_done(key=item_key(document, "resubmit"), by=actor)
+    inbox_put(
+        recipients=_directors_for(document),
+        key=item_key(document, "approve"),
+        kind=InboxKind.TODO,
+        category="待审批",
+        title=f"{document.reg_number} {document.title}",
+        note=f"{actor} 提交拟办" + (f"：{opinion[:100]}" if opinion else ""),
+        url=_url(document),
+        secrecy=document.secrecy,
+    )
     audit.record(
         actor=actor,
         action="proposal.submit",
@@ -239,17 +223,30 @@ def proposal_submit(
     return proposal
 
 
-@transaction.atomic
+@audit.atomic
 def proposal_send_back(*, document: Document, reason: str, actor: User) -> None:
-    if not reason.strip():
-        raise ValidationError("请填写退回拟办的理由。")
-    _transition(document, Status.REGISTERED, actor=actor, reason=reason.strip())
-    Proposal.objects.filter(document=document).update(sent_back_reason=reason.strip())
+    """退回拟办: the director sends the proposal back to the clerk, who sees it as 已退回 with the reason."""
+    DOCUMENT_FLOW.apply(document, "send_back", actor=actor, reason=reason)
+    Proposal.objects.filter(document=document).update(sent_back_reason=reason.strip()[:300])
+    inbox_done(key=item_key(document, "approve"), by=actor)
+    proposer = Proposal.objects.select_related("proposed_by").get(document=document).proposed_by
+    inbox_put(
+        recipients=[proposer],
+        key=item_key(document, "resubmit"),
+        kind=InboxKind.TODO,
+        category="已退回",
+        title=f"{document.reg_number} {document.title}",
+        note=f"{actor} 退回拟办：{reason.strip()[:200]}",
+        url=_url(document),
+        secrecy=document.secrecy,
+    )
 
 
-@transaction.atomic
-def proposal_approve(*, document: Document, actor: User, copies_allowed: int | None = None) -> list[Copy]:
-    """The director approves the proposal; copies are made and sent to their first readers."""
+@audit.atomic
+def proposal_approve(
+    *, document: Document, actor: User, copies_allowed: int | None = None, opinion: str = ""
+) -> list[Copy]:
+    """The director approves the proposal (with an optional 审批意见); copies go to their first readers."""
     proposal = Proposal.objects.select_for_update().get(document=document)
     if copies_allowed is not None:
         if copies_allowed < 1:
@@ -257,8 +254,10 @@ def proposal_approve(*, document: Document, actor: User, copies_allowed: int | N
         proposal.copies_allowed = copies_allowed
     now = timezone.now()
     proposal.approved_by, proposal.approved_at = actor, now
-    proposal.save(update_fields=["copies_allowed", "approved_by", "approved_at"])
-    _transition(document, Status.CIRCULATING, actor=actor)
+    proposal.approval_opinion = opinion.strip()[:300]
+    proposal.save(update_fields=["copies_allowed", "approved_by", "approved_at", "approval_opinion"])
+    DOCUMENT_FLOW.apply(document, "approve", actor=actor, reason=proposal.approval_opinion)
+    inbox_done(key=item_key(document, "approve"), by=actor)
     count = routing_adapter.copies_to_make(document, proposal.copies_allowed, document.readings.count())
     copies = [Copy.objects.create(document=document, number=n + 1, since=now) for n in range(count)]
     for copy in copies:
@@ -284,7 +283,7 @@ def _send_on(copy: Copy, now: dt.datetime, *, skip: set[int] | None = None) -> N
     copy.save(update_fields=["state", "destination", "since"])
 
 
-@transaction.atomic
+@audit.atomic
 def circulation_refresh(*, now: dt.datetime | None = None) -> int:
     """Replan circulation (schedules may have changed) and send out copies waiting in the office.
 
@@ -304,7 +303,7 @@ def circulation_refresh(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
-@transaction.atomic
+@audit.atomic
 def copy_deliver(*, copy: Copy, actor: User, at: dt.datetime | None = None) -> None:
     """The clerk has put the copy on its destination's desk."""
     at = at or timezone.now()
@@ -315,10 +314,23 @@ def copy_deliver(*, copy: Copy, actor: User, at: dt.datetime | None = None) -> N
         raise ValidationError("该份文件不在待送状态，请刷新送文清单。")
     Reading.objects.filter(copy=copy, leader=copy.destination, signed_at__isnull=True).update(delivered_at=at)
     copy.refresh_from_db()
+    document = copy.document
+    if copy.holder is not None:
+        inbox_put(
+            recipients=[copy.holder],
+            key=item_key(document, "read", copy.holder.pk),
+            kind=InboxKind.TOREAD,
+            category="新送达",
+            title=f"{document.title}",
+            note=f"{document.get_urgency_display()} · {document.reg_number}"
+            + (f" · 办理时限 {timezone.localtime(document.deadline):%m月%d日 %H:%M}" if document.deadline else ""),
+            url=reverse("documents:desk"),
+            secrecy=document.secrecy,
+        )
     audit.record(actor=actor, action="copy.deliver", obj=copy, data={"to": copy.holder_id})
 
 
-@transaction.atomic
+@audit.atomic
 def copy_collect(*, copy: Copy, actor: User) -> None:
     """The clerk has brought the copy back to the office."""
     changed = Copy.objects.filter(pk=copy.pk, state=CopyState.TO_COLLECT).update(
@@ -335,13 +347,15 @@ def copy_collect(*, copy: Copy, actor: User) -> None:
         _send_on(copy, timezone.now())
 
 
-@transaction.atomic
+@audit.atomic
 def copy_take_back(*, copy: Copy, actor: User) -> None:
     """Rule 3: the holder is away — take the copy on to the next reader; theirs waits for their return."""
+    copy = Copy.objects.select_for_update().select_related("document", "holder").get(pk=copy.pk)
     if copy.state != CopyState.ON_DESK or copy.holder is None:
-        raise ValidationError("该份文件不在领导处。")
+        raise ValidationError("该份文件已不在领导处（可能已被他人取回或已签阅），请刷新后再试。")
     away = copy.holder
     Reading.objects.filter(copy=copy, leader=away, signed_at__isnull=True).update(copy=None, delivered_at=None)
+    inbox_withdraw(key=item_key(copy.document, "read", away.pk))
     _send_on(copy, timezone.now(), skip={away.pk})
     audit.record(actor=actor, action="copy.take_back", obj=copy, data={"from": away.pk})
 
@@ -350,7 +364,7 @@ def may_sign_for(actor: User, leader: User, now: dt.datetime) -> bool:
     return actor.pk == leader.pk or leader.pk in delegating_leaders(actor, now)
 
 
-@transaction.atomic
+@audit.atomic
 def reading_sign(
     *,
     reading: Reading,
@@ -410,18 +424,29 @@ def reading_sign(
             "acting": actor.pk != reading.leader_id and not on_paper,
         },
     )
+    inbox_done(key=item_key(document, "read", reading.leader_id), by=actor)
     if requires_action and not document.needs_supervision:
         Document.objects.filter(pk=document.pk).update(needs_supervision=True)
+        inbox_put(
+            recipients=users_with_role(Role.SUPERVISOR).filter(clearance__gte=document.secrecy),
+            key=item_key(document, "supervise"),
+            kind=InboxKind.TODO,
+            category="待转督办",
+            title=f"{document.reg_number} {document.title}",
+            note=f"{reading.leader} 批示：{instruction.strip()[:150]}",
+            url=_url(document),
+            secrecy=document.secrecy,
+        )
     _send_on(copy, now)
     for waiting in document.copies.filter(state=CopyState.IN_OFFICE):
         _send_on(waiting, now)
     if not document.readings.filter(signed_at__isnull=True).exists():
         document.refresh_from_db()
-        _transition(document, Status.READ, actor=actor, read_at=signed_at)
+        DOCUMENT_FLOW.apply(document, "finish", actor=actor, read_at=signed_at)
     return reading
 
 
-@transaction.atomic
+@audit.atomic
 def reading_pin(*, reading: Reading, pinned: bool, actor: User) -> None:
     Reading.objects.filter(pk=reading.pk).update(pinned=pinned)
     audit.record(
@@ -429,7 +454,7 @@ def reading_pin(*, reading: Reading, pinned: bool, actor: User) -> None:
     )
 
 
-@transaction.atomic
+@audit.atomic
 def delegation_create(*, leader: User, acting: User, start: dt.datetime, end: dt.datetime, actor: User) -> Delegation:
     """A leader away lets `acting` keep their desk from `start` to `end` (both are recorded)."""
     if not leader.has_role(Role.LEADER):
@@ -449,26 +474,27 @@ def delegation_create(*, leader: User, acting: User, start: dt.datetime, end: dt
     return delegation
 
 
-@transaction.atomic
+@audit.atomic
 def document_close(*, document: Document, result: str, actor: User) -> None:
     """办结: record the result; the document becomes read-only."""
     if not result.strip():
         raise ValidationError("请填写办理结果。")
-    _transition(document, Status.CLOSED, actor=actor, result=result.strip(), closed_at=timezone.now())
+    DOCUMENT_FLOW.apply(document, "close", actor=actor, result=result.strip(), closed_at=timezone.now())
 
 
-@transaction.atomic
+@audit.atomic
 def document_archive(*, document: Document, retention: str, actor: User) -> None:
     """归档: record the retention period."""
     if retention not in ("永久", "30年", "10年"):
         raise ValidationError("保管期限应为 永久、30年 或 10年。")
-    _transition(document, Status.ARCHIVED, actor=actor, retention=retention, archived_at=timezone.now())
+    DOCUMENT_FLOW.apply(document, "archive", actor=actor, retention=retention, archived_at=timezone.now())
 
 
-@transaction.atomic
+@audit.atomic
 def document_supervision_opened(*, document: Document, actor: User, matter: str) -> None:
     """The seam for the supervision module (§4): a matter now follows this document's instruction."""
     if not document.needs_supervision:
         raise ValidationError("该文件没有待转督办的批示。")
     Document.objects.filter(pk=document.pk).update(needs_supervision=False)
+    inbox_done(key=item_key(document, "supervise"), by=actor)
     audit.record(actor=actor, action="document.supervision_opened", obj=document, data={"matter": matter})

@@ -7,16 +7,21 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user, role_required
+from shuniu.core.confirm import NeedsConfirmation, ask
+from shuniu.core.excel import xlsx_response
+from shuniu.core.files import Upload, file_response
 from shuniu.core.models import Role
-from shuniu.core.responses import XLSX, download
-from shuniu.documents import printouts, selectors, services, storage
+from shuniu.core.responses import download
+from shuniu.documents import printouts, selectors, services
 from shuniu.documents.access import get_copy_for, get_document_for, get_reading_for
+from shuniu.documents.flow import DOCUMENT_FLOW
 from shuniu.documents.forms import (
     ApproveForm,
     ArchiveForm,
@@ -34,6 +39,17 @@ from shuniu.documents.models import Status
 from shuniu.documents.selectors import copy_routes
 
 STAFF = (Role.CLERK, Role.DIRECTOR)
+# What the page says when the signed-in person has nothing to do with the document now.
+WAITING = {
+    Status.REGISTERED: "已登记，待文书拟办。",
+    Status.SENT_BACK: "拟办被退回，待文书修改。",
+    Status.RETURNED: "已初审退回，待来文单位重新报送。",
+    Status.PROPOSED: "拟办已提交，待主任审批。",
+    Status.CIRCULATING: "传阅中：送文见送文清单。",
+    Status.READ: "传阅完毕，待主任办结。",
+    Status.CLOSED: "已办结，待归档。",
+    Status.ARCHIVED: "已归档，只读。",
+}
 READERS = (Role.CLERK, Role.DIRECTOR, Role.LEADER)
 PAGE_SIZE = 50
 
@@ -71,18 +87,15 @@ def register_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF)
-def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def register_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     user = current_user(request)
     text = request.GET.get("year", "")
     year = int(text) if text.isdigit() else timezone.localdate().year
-    documents = selectors.register(user, year=year).order_by("reg_seq")[:5000]
+    documents = selectors.register(user, year=year).order_by("reg_seq")
     if fmt == "xlsx":
-        return download(
-            printouts.register_xlsx(documents),
-            f"收文登记簿_{year}.xlsx",
-            XLSX,
-        )
+        return xlsx_response([printouts.register_sheet(documents.iterator(chunk_size=2000))], f"收文登记簿_{year}.xlsx")
     if fmt == "pdf":
+        documents = documents[:5000]
         return download(
             printouts.register_pdf(documents, f"{year}年收文登记簿"), f"收文登记簿_{year}.pdf", "application/pdf"
         )
@@ -98,10 +111,10 @@ def document_new(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         initial={"received_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
-    matches = []
+    context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        uploads = [services.Upload(f.name, f.read()) for f in data["uploads"]]
+        uploads = [Upload(f.name, f.read()) for f in data["uploads"]]
         try:
             document = services.document_register(
                 actor=user,
@@ -117,17 +130,16 @@ def document_new(request: HttpRequest) -> HttpResponse:
                 pages=data["pages"],
                 deadline=data["deadline"],
                 files=uploads,
-                confirm_duplicate=data["confirm_duplicate"],
+                confirm_duplicate=data["confirm"],
             )
-        except services.DuplicateNeedsConfirmation as exc:
-            matches = exc.matches
-            form.ask_duplicate_confirmation()
+        except NeedsConfirmation as exc:
+            context.update(ask(form, exc))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已登记：{document.reg_number}。")
+            messages.success(request, f"已登记 {document.reg_number}《{document.title}》，下一步请拟办。")
             return redirect("documents:detail", pk=document.pk)
-    return render(request, "documents/register_form.html", {"form": form, "matches": matches})
+    return render(request, "documents/register_form.html", context)
 
 
 @role_required(*READERS)
@@ -141,7 +153,12 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "readings": readings,
         "copies": copy_routes(document) if is_staff else [],
         "attachments": list(document.attachments.all()),
-        "history": list(document.history.select_related("actor")),
+        "history": [
+            {"entry": h, "old": DOCUMENT_FLOW.status_label(h.old), "new": DOCUMENT_FLOW.status_label(h.new)}
+            for h in document.history.select_related("actor").order_by("at", "pk")
+        ],
+        "actions": [a.name for a in DOCUMENT_FLOW.actions_for(document, user)],
+        "waiting_for": WAITING.get(Status(document.status), ""),
         "proposal": getattr(document, "proposal", None),
         "units": list(document.handling_units.select_related("unit")),
         "order": list(document.order_constraints.select_related("first", "then")),
@@ -161,20 +178,20 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*READERS)
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     document = get_document_for(current_user(request), pk)
     attachment = document.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404("未找到附件。")
-    return download(storage.read(attachment.sha256), attachment.name, attachment.content_type, inline=True)
+    return file_response(attachment)
 
 
 DONE_MESSAGES = {
-    "return": "已初审退回。",
-    "reopen": "已恢复登记。",
-    "send_back": "已退回拟办。",
+    "return": "已初审退回，退回理由已记录。",
+    "reopen": "已恢复登记，可以重新拟办。",
+    "send_back": "已退回拟办，拟办人会在待办中看到退回理由。",
     "approve": "已批准传阅，送文清单已更新。",
-    "close": "已办结。",
+    "close": "已办结，文件转为只读。",
     "archive": "已归档。",
 }
 
@@ -203,7 +220,9 @@ def _do(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "send_back":
             services.proposal_send_back(document=document, reason=data["reason"], actor=user)
         elif action == "approve":
-            services.proposal_approve(document=document, actor=user, copies_allowed=data["copies_allowed"])
+            services.proposal_approve(
+                document=document, actor=user, copies_allowed=data["copies_allowed"], opinion=data["opinion"]
+            )
         elif action == "close":
             services.document_close(document=document, result=data["result"], actor=user)
         elif action == "archive":
@@ -257,9 +276,22 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     document = get_document_for(user, pk)
     proposal = getattr(document, "proposal", None)
-    initial = {"deadline": timezone.localtime(document.deadline) if document.deadline else None, "copies_allowed": 1}
+    initial: dict[str, Any] = {
+        "deadline": timezone.localtime(document.deadline) if document.deadline else None,
+        "copies_allowed": 1,
+    }
     if proposal is not None:
-        initial.update({"opinion": proposal.opinion, "copies_allowed": proposal.copies_allowed})
+        firsts = {o.first_id for o in document.order_constraints.all()}
+        initial.update(
+            {
+                "opinion": proposal.opinion,
+                "copies_allowed": proposal.copies_allowed,
+                "readers": [r.leader_id for r in document.readings.all()],
+                "units": [h.unit_id for h in document.handling_units.all()],
+                "lead_unit": next((h.unit_id for h in document.handling_units.all() if h.lead), None),
+                "first": next(iter(firsts)) if len(firsts) == 1 else None,
+            }
+        )
     form = ProposalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -378,18 +410,27 @@ def deliveries(request: HttpRequest) -> HttpResponse:
 def _copy_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = current_user(request)
     copy = get_copy_for(user, pk)
+    to, holder = copy.destination, copy.holder
     try:
         if action == "deliver":
             services.copy_deliver(copy=copy, actor=user)
+            done = f"已送达 {to.full_name if to else ''}：{copy}。"
         elif action == "collect":
             services.copy_collect(copy=copy, actor=user)
+            done = f"已收回：{copy}。"
         else:
             services.copy_take_back(copy=copy, actor=user)
+            copy.refresh_from_db()
+            nxt = f"，改送 {copy.destination.full_name}" if copy.destination else "，带回办公室"
+            done = f"已从 {holder.full_name if holder else ''} 处取回 {copy}{nxt}。"
     except ValidationError as exc:
         _fail(request, exc)
     else:
-        messages.success(request, f"{copy}：已登记。")
-    return redirect(request.POST.get("next") or "documents:deliveries")
+        messages.success(request, done)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    return redirect(target or "documents:deliveries")
 
 
 @role_required(*STAFF)

@@ -126,26 +126,6 @@ class CheckItem(models.Model):
         return self.text
 
 
-class Reminder(models.Model):
-    """One reminder of one key work item to one person; `sent_at` is set exactly once."""
-
-    key_work = models.ForeignKey(KeyWork, on_delete=models.CASCADE, related_name="reminders", verbose_name="重点工作")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="接收人"
-    )
-    due_at = models.DateTimeField("提醒时间", db_index=True)
-    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "提醒"
-        verbose_name_plural = "提醒"
-        constraints = [models.UniqueConstraint(fields=["key_work", "recipient"], name="reminder_once_per_recipient")]
-        indexes = [models.Index(fields=["sent_at", "due_at"], name="reminder_due_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.key_work} → {self.recipient}"
-
-
 class FeedToken(models.Model):
     """A private, revocable token for a leader's iCalendar feed; only its SHA-256 is stored."""
 

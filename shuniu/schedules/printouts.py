@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
-from django.template.loader import render_to_string
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-
+from shuniu.core.excel import Column, Sheet
+from shuniu.core.printing import render_pdf
 from shuniu.schedules.selectors import HALF_LABELS, HALVES, day_headers, grid_rows
 
 
@@ -20,10 +16,8 @@ def week_title(week_start: dt.date) -> str:
 
 
 def weekly_plan_pdf(grid: dict[str, Any], *, subtitle: str) -> bytes:
-    from weasyprint import HTML  # imported here: it loads Pango, which only printing needs
-
     week_start = dt.date.fromisoformat(grid["week_start"])
-    html = render_to_string(
+    return render_pdf(
         "schedules/weekly_plan_pdf.html",
         {
             "title": week_title(week_start),
@@ -33,48 +27,18 @@ def weekly_plan_pdf(grid: dict[str, Any], *, subtitle: str) -> bytes:
             "halves": [HALF_LABELS[h] for h in HALVES],
         },
     )
-    return HTML(string=html).write_pdf() or b""
 
 
-def weekly_plan_xlsx(grid: dict[str, Any], *, subtitle: str) -> bytes:
+def weekly_plan_sheet(grid: dict[str, Any], *, subtitle: str) -> Sheet:
+    """The weekly plan as one sheet: a leader a row, a column per half-day."""
     week_start = dt.date.fromisoformat(grid["week_start"])
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
-    sheet.title = "周工作安排"
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    sheet.append([week_title(week_start)])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=15)
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([subtitle])
-    header_days: list[str] = ["领导"]
-    header_halves: list[str] = [""]
-    for day in day_headers(grid):
-        header_days += [f"{day['date']} {day['weekday']}", ""]
-        header_halves += [HALF_LABELS[h] for h in HALVES]
-    sheet.append(header_days)
-    sheet.append(header_halves)
-    for col in range(2, 16, 2):
-        sheet.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + 1)
-    fill = PatternFill("solid", fgColor="EEEEEE")
-    for row in sheet.iter_rows(min_row=3, max_row=4):
-        for cell in row:
-            cell.font, cell.fill, cell.border = Font(bold=True), fill, border
-            cell.alignment = Alignment(horizontal="center", vertical="center")
-    for plan_row in grid_rows(grid):
-        leader = plan_row["leader"]
-        sheet.append([f"{leader['name']}\n{leader['post']}"] + ["\n".join(c["items"]) for c in plan_row["cells"]])
-        for cell in sheet[sheet.max_row]:
-            cell.alignment, cell.border = wrap, border
-    sheet.column_dimensions["A"].width = 16
-    for index in range(2, 16):
-        sheet.column_dimensions[get_column_letter(index)].width = 14
-    sheet.freeze_panes = "B5"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    columns = [Column("领导", 16, wrap=True)] + [
+        Column(f"{day['date']} {day['weekday']} {HALF_LABELS[half]}", 14, wrap=True)
+        for day in day_headers(grid)
+        for half in HALVES
+    ]
+    rows = (
+        [f"{row['leader']['name']}\n{row['leader']['post']}"] + ["\n".join(c["items"]) for c in row["cells"]]
+        for row in grid_rows(grid)
+    )
+    return Sheet("周工作安排", columns, rows, heading=f"{week_title(week_start)}　{subtitle}", landscape=True)

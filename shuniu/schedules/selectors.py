@@ -250,11 +250,17 @@ def feed_leader(token: str) -> User | None:
     return feed.leader if feed else None
 
 
-def weekly_plan_for(user: User, week: dt.date) -> tuple[dict[str, Any] | None, dict[str, list[str]], str]:
-    """The grid this user sees, the changes to mark, and a line saying which version it is."""
+def weekly_plan_for(
+    user: User, week: dt.date, *, distributed: bool = False
+) -> tuple[dict[str, Any] | None, dict[str, list[str]], str]:
+    """The grid this user sees, the changes to mark, and a line saying which version it is.
+
+    `distributed`: the grid as it goes out on paper and in Excel — confidential items as 忙碌 even
+    for the editors who see them in full on screen.
+    """
     published = latest_published(week)
     if can_edit(user):
-        grid = weekly_grid(week, viewer=user)
+        grid = weekly_grid(week, viewer=None if distributed else user)
         staff_view = weekly_grid(week, viewer=None)
         changes = grid_changes(staff_view, published.grid if published else None)
         if published is None:

@@ -9,19 +9,16 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
 from shuniu import audit
 from shuniu.core.models import Role, User
-from shuniu.core.notify import notify
 from shuniu.schedules.models import (
     CheckItem,
     Engagement,
     EngagementKind,
     FeedToken,
     KeyWork,
-    Reminder,
     WeeklyPlanVersion,
 )
 from shuniu.schedules.selectors import latest_published, overlapping, token_digest, weekly_grid
@@ -154,18 +151,6 @@ def weekly_plan_publish(*, week_start: dt.date, actor: User) -> WeeklyPlanVersio
     return version
 
 
-def _schedule_reminders(item: KeyWork) -> None:
-    due = item.start - dt.timedelta(minutes=item.remind_minutes)
-    recipients = {item.owner_id} | ({item.leader_id} if item.leader_id else set())
-    item.reminders.filter(sent_at__isnull=True).exclude(recipient_id__in=recipients).delete()
-    for recipient_id in recipients:
-        reminder, created = Reminder.objects.get_or_create(
-            key_work=item, recipient_id=recipient_id, defaults={"due_at": due}
-        )
-        if not created and reminder.sent_at is None and reminder.due_at != due:
-            Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(due_at=due)
-
-
 def _check_key_work(*, title: str, start: dt.datetime, end: dt.datetime | None, remind_minutes: int) -> None:
     if not title.strip():
         raise ValidationError("请填写事项。")
@@ -207,7 +192,6 @@ def key_work_create(
     CheckItem.objects.bulk_create(
         [CheckItem(key_work=item, text=text.strip(), position=i) for i, text in enumerate(checklist) if text.strip()]
     )
-    _schedule_reminders(item)
     audit.record(actor=actor, action="key_work.create", obj=item, data={"owner": owner.pk})
     return item
 
@@ -217,7 +201,6 @@ def key_work_reschedule(*, item: KeyWork, start: dt.datetime, end: dt.datetime |
     _check_key_work(title=item.title, start=start, end=end, remind_minutes=item.remind_minutes)
     item.start, item.end = start, end
     item.save(update_fields=["start", "end"])
-    _schedule_reminders(item)
     audit.record(actor=actor, action="key_work.reschedule", obj=item, data={"start": start.isoformat()})
     return item
 
@@ -238,38 +221,7 @@ def check_item_toggle(*, item: CheckItem, actor: User) -> CheckItem:
 def key_work_complete(*, item: KeyWork, actor: User) -> None:
     item.done = True
     item.save(update_fields=["done"])
-    item.reminders.filter(sent_at__isnull=True).delete()
     audit.record(actor=actor, action="key_work.complete", obj=item)
-
-
-def reminders_send_due(*, now: dt.datetime, limit: int = 500) -> int:
-    """Send every reminder that is due and not yet sent; each is sent exactly once.
-
-    Each reminder is claimed with a compare-and-swap on `sent_at` in the same transaction as its
-    notification, so a worker that restarts (or two workers at once) cannot send one twice.
-    """
-    sent = 0
-    due = list(
-        Reminder.objects.filter(sent_at__isnull=True, due_at__lte=now, key_work__done=False)
-        .select_related("key_work", "recipient")
-        .order_by("due_at", "pk")[:limit]
-    )
-    for reminder in due:
-        with transaction.atomic():
-            claimed = Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(sent_at=now)
-            if not claimed:
-                continue
-            item = reminder.key_work
-            when = timezone.localtime(item.start)
-            notify(
-                recipient=reminder.recipient,
-                title=f"提醒：{when:%m月%d日 %H:%M} {item.title}",
-                body=f"地点：{item.place or '—'}。请提前做好准备。",
-                url=reverse("schedules:key_work", kwargs={"pk": item.pk}),
-            )
-            audit.record(actor=None, action="reminder.send", obj=reminder, data={"key_work": item.pk})
-            sent += 1
-    return sent
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Background work of the schedules module, run by `shuniu worker` (huey's consumer)."""
+"""Background work run by `shuniu worker` (huey's consumer): every module's reminders."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from shuniu.schedules.services import reminders_send_due
+from shuniu.core.reminders import reminders_run
 
 
 @db_periodic_task(crontab(minute="*"))
 def send_due_reminders() -> int:
-    """Every minute: send the key-work reminders that have come due (each exactly once)."""
-    return reminders_send_due(now=timezone.now())
+    """Every minute: ask every reminder source what is due and send each reminder exactly once."""
+    return reminders_run(now=timezone.now())

@@ -7,22 +7,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user, get_visible_or_404, role_required
-from shuniu.core.excel import ImportRejected
+from shuniu.core.excel import ImportRejected, xlsx_response
 from shuniu.core.models import OFFICE_ROLES, Role, User
-from shuniu.core.responses import XLSX, download
+from shuniu.core.responses import download
 from shuniu.schedules import services
 from shuniu.schedules.feeds import leader_ics
 from shuniu.schedules.forms import EngagementForm, EngagementImportForm, KeyWorkForm
 from shuniu.schedules.importer import engagements_import
 from shuniu.schedules.models import CheckItem, Engagement, FeedToken
-from shuniu.schedules.printouts import weekly_plan_pdf, weekly_plan_xlsx
+from shuniu.schedules.printouts import weekly_plan_pdf, weekly_plan_sheet
 from shuniu.schedules.selectors import (
     EDITOR_ROLES,
     HALF_LABELS,
@@ -83,22 +83,18 @@ def weekly_plan_publish(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*PLAN_READER_ROLES)
-def weekly_plan_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def weekly_plan_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in ("pdf", "xlsx"):
         raise Http404("不支持的格式。")
     user = current_user(request)
     week = _week(request)
-    grid, _, state = weekly_plan_for(user, week)
+    grid, _, state = weekly_plan_for(user, week, distributed=True)
     if grid is None:
         raise Http404("本周安排尚未发布。")
     name = f"周工作安排_{week:%Y%m%d}"
     if fmt == "pdf":
         return download(weekly_plan_pdf(grid, subtitle=state), f"{name}.pdf", "application/pdf")
-    return download(
-        weekly_plan_xlsx(grid, subtitle=state),
-        f"{name}.xlsx",
-        XLSX,
-    )
+    return xlsx_response([weekly_plan_sheet(grid, subtitle=state)], f"{name}.xlsx")
 
 
 def _leader_for(user: User, pk: int) -> User:

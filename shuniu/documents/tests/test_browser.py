@@ -1,6 +1,7 @@
 """An urgent document from registration to closure, as the office lives it, in headless Chromium."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -45,9 +46,31 @@ def test_urgent_document_journey(browser, live_server, county):
     clerk.get_by_role("button", name="提交主任审批").click()
     flash(clerk, "拟办已提交")
 
+    # The director hears of it: a count in the menu, the item in 我的事项 (待办).
     director = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     log_in(director, base, "huangxiaodong")
+    assert director.locator(".navbar").get_by_text(re.compile(r"待办 \d+")).is_visible()
+    director.get_by_role("link", name="我的事项").click()
+    director.screenshot(path=str(SHOTS / "inbox-director.png"), full_page=True)
+    director.get_by_role("link", name=TITLE).click()
+    director.get_by_label("退回拟办的理由").fill("请增加分管应急的副县长")
+    director.get_by_role("button", name="退回拟办").click()
+    flash(director, "已退回拟办")
+
+    # The clerk sees 已退回 with the reason, and proposes again from a form that kept the readers.
+    clerk.goto(f"{base}/accounts/inbox/")
+    assert clerk.locator(".navbar").get_by_text(re.compile(r"待办 \d+")).is_visible()
+    assert clerk.get_by_text("请增加分管应急的副县长").is_visible()
+    clerk.screenshot(path=str(SHOTS / "inbox-clerk-sent-back.png"), full_page=True)
+    clerk.get_by_role("link", name=TITLE).click()
+    assert clerk.get_by_text("主任退回拟办：请增加分管应急的副县长").is_visible()
+    clerk.get_by_role("link", name="拟办", exact=True).click()
+    assert clerk.get_by_label("李明华（县委副书记、县长）").is_checked()
+    clerk.get_by_role("button", name="提交主任审批").click()
+    flash(clerk, "拟办已提交")
+
     director.goto(f"{base}/documents/{document.pk}/")
+    director.get_by_label("审批意见").fill("同意，请抓紧传阅。")
     director.get_by_role("button", name="批准传阅").click()
     flash(director, "已批准传阅")
     document.refresh_from_db()
@@ -57,12 +80,15 @@ def test_urgent_document_journey(browser, live_server, county):
     clerk.screenshot(path=str(SHOTS / "document-deliveries.png"), full_page=True)
     for _ in range(2):
         clerk.locator("tr", has_text=TITLE).get_by_role("button", name="已送达").first.click()
-        flash(clerk, "已登记")
+        flash(clerk, "已送达")
 
     phone = browser.new_page(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, locale="zh-CN"
     )
     log_in(phone, base, "liminghua")
+    phone.goto(f"{base}/accounts/inbox/?tab=toread")
+    assert phone.get_by_text("新送达").first.is_visible()
+    phone.screenshot(path=str(SHOTS / "inbox-leader-phone.png"), full_page=True)
     phone.goto(f"{base}/documents/desk/")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.screenshot(path=str(SHOTS / "document-desk-phone.png"), full_page=True)
@@ -83,6 +109,15 @@ def test_urgent_document_journey(browser, live_server, county):
 
     document.refresh_from_db()
     assert document.status == Status.READ and document.needs_supervision
+
+    # Supervision staff are told: 待转督办 in their inbox.
+    supervisor = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    log_in(supervisor, base, "zhaoqiang")
+    supervisor.goto(f"{base}/accounts/inbox/")
+    assert supervisor.get_by_text("待转督办").first.is_visible()
+    assert supervisor.get_by_text("请县应急管理局牵头").is_visible()
+    supervisor.screenshot(path=str(SHOTS / "inbox-supervisor.png"), full_page=True)
+    supervisor.close()
     assert Reading.objects.filter(document=document, signed_at__isnull=False).count() == 2
 
     director.goto(f"{base}/documents/{document.pk}/")

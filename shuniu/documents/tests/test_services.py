@@ -7,9 +7,12 @@ from django.db import connections
 from django.utils import timezone
 
 from shuniu.audit.models import AuditEntry
+from shuniu.core import files
+from shuniu.core.confirm import NeedsConfirmation
+from shuniu.core.models import Attachment
 from shuniu.core.testing import make_leader
-from shuniu.documents import services, storage
-from shuniu.documents.models import Attachment, Copy, CopyState, Document, Reading, Status, Urgency
+from shuniu.documents import services
+from shuniu.documents.models import Copy, CopyState, Document, Reading, Status, Urgency
 from shuniu.documents.selectors import desk, documents_visible_to
 
 from .conftest import PDF, PNG, set_windows
@@ -31,9 +34,10 @@ class TestRegistration:
 
     def test_duplicate_source_number_asks_first(self, register):
         original = register(source_number="市委办发〔2026〕12号")
-        with pytest.raises(services.DuplicateNeedsConfirmation) as caught:
+        with pytest.raises(NeedsConfirmation) as caught:
             register(source_number="市委办发〔2026〕12号")
-        assert caught.value.matches == [original]
+        assert [m.label for m in caught.value.matches] == [original.reg_number]
+        assert original.title in caught.value.matches[0].detail
         assert Document.objects.count() == 1
         register(source_number="市委办发〔2026〕12号", confirm_duplicate=True)
         assert Document.objects.count() == 2
@@ -41,11 +45,11 @@ class TestRegistration:
     def test_attachments_are_recognised_by_content_and_stored_once(self, register, settings, tmp_path):
         settings.VAR_DIR = tmp_path
         doc = register(files=[services.Upload("正文.pdf", PDF), services.Upload("附图.jpg", PNG)])
-        types = sorted(Attachment.objects.filter(document=doc).values_list("content_type", flat=True))
+        types = sorted(doc.attachments.values_list("mime", flat=True))
         assert types == ["application/pdf", "image/png"]  # the .jpg is a PNG, and is called one
         again = register("另一件", files=[services.Upload("copy.pdf", PDF)])
         digests = set(Attachment.objects.values_list("sha256", flat=True))
-        assert len(digests) == 2 and storage.read(again.attachments.get().sha256) == PDF
+        assert len(digests) == 2 and files.path_for(again.attachments.get().sha256).read_bytes() == PDF
 
     @pytest.mark.parametrize(
         ("name", "data", "message"),
@@ -63,7 +67,7 @@ class TestRegistration:
         assert not Document.objects.exists()
 
     def test_too_large_is_refused(self, register, monkeypatch):
-        monkeypatch.setattr(storage, "MAX_BYTES", 10)
+        monkeypatch.setattr(files, "MAX_BYTES", 10)
         with pytest.raises(ValidationError, match="超过"):
             register(files=[services.Upload("big.pdf", PDF)])
 
@@ -137,12 +141,15 @@ class TestProposal:
         copies = services.proposal_approve(document=doc, actor=director, copies_allowed=2)
         assert len(copies) == 2
 
-    def test_send_back_returns_to_registered(self, register, clerk, director, leader):
+    def test_send_back_shows_as_sent_back_and_can_be_proposed_again(self, register, clerk, director, leader):
         doc = register()
         services.proposal_submit(document=doc, readers=[leader], actor=clerk)
         services.proposal_send_back(document=doc, reason="范围太窄", actor=director)
         doc.refresh_from_db()
-        assert doc.status == Status.REGISTERED and doc.proposal.sent_back_reason == "范围太窄"
+        assert doc.status == Status.SENT_BACK and doc.proposal.sent_back_reason == "范围太窄"
+        services.proposal_submit(document=doc, readers=[leader], actor=clerk)
+        doc.refresh_from_db()
+        assert doc.status == Status.PROPOSED and doc.proposal.sent_back_reason == ""
 
 
 @pytest.mark.django_db
@@ -182,7 +189,9 @@ class TestCirculation:
             "proposal.submit",
             "proposal.approve",
             "reading.sign",
-            "document.closed",
+            "document.finish",
+            "document.close",
+            "document.archive",
         } <= actions
 
     def test_sign_off_by_someone_who_does_not_hold_the_copy(self, circulating, leader, leader2):

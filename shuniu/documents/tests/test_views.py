@@ -1,7 +1,11 @@
+import datetime as dt
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from shuniu.core.testing import client_for
 from shuniu.documents import services
@@ -40,7 +44,7 @@ class TestRegistrationPages:
         download = client_for(clerk).get(
             reverse("documents:attachment", args=[document.pk, document.attachments.get().pk])
         )
-        assert download.content == PDF
+        assert b"".join(download.streaming_content) == PDF
 
     @pytest.mark.parametrize(
         ("extra", "message"),
@@ -65,9 +69,9 @@ class TestRegistrationPages:
         original = register(source_org="市委办公室", source_number="市委办发〔2026〕7号")
         client = client_for(clerk)
         response = client.post(self.URL, form())
-        assert original.reg_number in response.text and 'type="checkbox" name="confirm_duplicate"' in response.text
+        assert original.reg_number in response.text and 'type="checkbox" name="confirm"' in response.text
         assert Document.objects.count() == 1
-        assert client.post(self.URL, form(confirm_duplicate="on")).status_code == 302
+        assert client.post(self.URL, form(confirm="on")).status_code == 302
         assert Document.objects.count() == 2
 
     def test_only_staff_register(self, leader, outsider):
@@ -168,7 +172,9 @@ class TestCirculationPages:
             response = client.get(url)
             assert response.status_code == 200 and response.content.startswith(b"%PDF"), url
         xlsx = client.get(reverse("documents:register_export", args=["xlsx"]))
-        assert xlsx.content[:2] == b"PK"
+        sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+        assert sheet["A2"].value == circulating.reg_number
+        assert isinstance(sheet["B2"].value, dt.datetime)  # a real date, not text
 
     def test_figures_page(self, circulating, clerk, leader):
         assert "传阅用时" in client_for(clerk).get(reverse("documents:figures")).text

@@ -2,11 +2,15 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from shuniu.audit.models import AuditEntry
-from shuniu.core.models import Notification
+from shuniu.core.models import Notification, SentReminder
+from shuniu.core.reminders import reminders_run
+from shuniu.core.workcal import WorkingCalendar
 from shuniu.schedules import services
-from shuniu.schedules.models import Engagement, Reminder, WeeklyPlanVersion
+from shuniu.schedules.models import Engagement, WeeklyPlanVersion
+from shuniu.schedules.reminders import key_work_due, reminder_key
 from shuniu.schedules.selectors import grid_changes, weekly_grid
 from shuniu.schedules.tasks import send_due_reminders
 
@@ -117,48 +121,53 @@ class TestReminders:
             actor=clerk,
         )
 
+    def send(self, now):
+        return reminders_run(now=now, sources=["shuniu.schedules.reminders.key_work_due"])
+
     def test_reminders_for_owner_and_leader(self, clerk, leader):
         item = self.make(clerk, leader)
         assert item.checklist.count() == 2
-        reminders = Reminder.objects.filter(key_work=item)
-        assert {r.recipient_id for r in reminders} == {clerk.pk, leader.pk}
-        assert {r.due_at for r in reminders} == {at(2026, 12, 1, 8)}
+        due = list(key_work_due(at(2026, 12, 1, 8), WorkingCalendar.load()))
+        assert {d.recipient.pk for d in due} == {clerk.pk, leader.pk}
+        assert list(key_work_due(at(2026, 12, 1, 7, 59), WorkingCalendar.load())) == []
 
     def test_nothing_is_sent_before_time(self, clerk, leader):
         self.make(clerk, leader)
-        assert services.reminders_send_due(now=at(2026, 12, 1, 7, 59)) == 0
+        assert self.send(at(2026, 12, 1, 7, 59)) == 0
         assert not Notification.objects.exists()
 
     def test_each_reminder_is_sent_exactly_once(self, clerk, leader):
         self.make(clerk, leader)
-        assert services.reminders_send_due(now=at(2026, 12, 1, 8)) == 2
+        assert self.send(at(2026, 12, 1, 8)) == 2
         # The worker restarts and runs again: nothing more goes out.
-        assert services.reminders_send_due(now=at(2026, 12, 1, 8, 1)) == 0
-        assert services.reminders_send_due(now=at(2026, 12, 2)) == 0
+        assert self.send(at(2026, 12, 1, 8, 1)) == 0
+        assert self.send(at(2026, 12, 2)) == 0
         titles = list(Notification.objects.values_list("recipient_id", "title"))
         assert sorted(r for r, _ in titles) == sorted([clerk.pk, leader.pk])
         assert all("经济工作会议" in t and "12月01日 09:00" in t for _, t in titles)
 
     def test_a_reminder_already_claimed_elsewhere_is_not_sent_again(self, clerk, leader):
-        self.make(clerk, leader)
+        item = self.make(clerk, leader)
         # Another worker claimed one of them between our read and our claim.
-        Reminder.objects.filter(recipient=clerk).update(sent_at=at(2026, 12, 1, 8))
-        assert services.reminders_send_due(now=at(2026, 12, 1, 8)) == 1
+        SentReminder.objects.create(key=reminder_key(item), recipient=clerk)
+        assert self.send(at(2026, 12, 1, 8)) == 1
         assert Notification.objects.get().recipient == leader
 
-    def test_rescheduling_moves_unsent_reminders(self, clerk, leader):
+    def test_rescheduling_reminds_for_the_new_time(self, clerk, leader):
         item = self.make(clerk, leader)
+        assert self.send(at(2026, 12, 1, 8, 30)) == 2
         services.key_work_reschedule(item=item, start=at(2026, 12, 3, 9), end=None, actor=clerk)
-        assert services.reminders_send_due(now=at(2026, 12, 1, 9)) == 0
-        assert services.reminders_send_due(now=at(2026, 12, 3, 8)) == 2
+        assert self.send(at(2026, 12, 1, 9)) == 0
+        assert self.send(at(2026, 12, 3, 8)) == 2
 
-    def test_completed_work_sends_no_reminder(self, clerk, leader):
+    def test_completed_or_started_work_sends_no_reminder(self, clerk, leader):
         item = self.make(clerk, leader)
+        assert self.send(at(2026, 12, 1, 9, 1)) == 0  # it has begun: too late to prepare
         services.key_work_complete(item=item, actor=clerk)
-        assert services.reminders_send_due(now=at(2026, 12, 1, 9)) == 0
+        assert self.send(at(2026, 12, 1, 8, 30)) == 0
 
     def test_the_periodic_task_sends_due_reminders(self, clerk, leader):
-        self.make(clerk, leader, start=at(2020, 1, 1, 9))  # long due
+        self.make(clerk, leader, start=timezone.now() + dt.timedelta(minutes=30))
         assert send_due_reminders.call_local() == 2
         assert send_due_reminders.call_local() == 0
 

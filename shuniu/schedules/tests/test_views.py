@@ -64,13 +64,18 @@ class TestWeeklyPlanPages:
 
     def test_pdf_and_excel(self, clerk, leader, engage):
         engage(leader, at(2026, 11, 24, 9), at(2026, 11, 24, 10), title="常委会")
+        engage(leader, at(2026, 11, 25, 15), at(2026, 11, 25, 16), title="个别谈话", confidential=True)
         client = client_for(clerk)
+        # The editor sees the confidential item in full on screen…
+        assert "个别谈话" in client.get(reverse("schedules:weekly_plan"), {"week": WEEK}).text
         pdf = client.get(reverse("schedules:weekly_plan_export", args=["pdf"]), {"week": WEEK})
         assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
         xlsx = client.get(reverse("schedules:weekly_plan_export", args=["xlsx"]), {"week": WEEK})
-        sheet = load_workbook(io.BytesIO(xlsx.content)).active
+        sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
         values = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
         assert any("常委会" in str(v) for v in values)
+        # …but what is distributed (Excel and PDF share the grid) shows it as 忙碌.
+        assert any("忙碌" in str(v) for v in values) and not any("个别谈话" in str(v) for v in values)
         assert client.get(reverse("schedules:weekly_plan_export", args=["doc"])).status_code == 404
 
     def test_unpublished_plan_cannot_be_exported_by_staff(self, leader):

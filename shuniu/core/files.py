@@ -1,0 +1,166 @@
+"""Attachments: one content-addressed file store and one attachment model any object can hold.
+
+Files are recognised by their bytes, never their names (PDF, OFD, PNG, JPEG), limited in size, and
+stored once under ``var/attachments/`` by their SHA-256. An OFD must be a zip holding ``OFD.xml``
+whose ``DocRoot`` names a document body that is itself in the archive and readable; what a zip
+expands to is limited in total and in ratio, so a small upload cannot become gigabytes on disk or
+in memory. Downloads are streamed from the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import defusedxml.ElementTree as SafeXML
+from defusedxml import DefusedXmlException
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.http import FileResponse, Http404
+
+from shuniu.core.models import Attachment, User
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_EXPANDED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100
+MAX_MEMBERS = 5_000
+MAX_XML_BYTES = 5 * 1024 * 1024
+ALLOWED = "PDF、OFD、PNG、JPEG"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as the user sent it: its name and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def _ofd_problem(data: bytes) -> str | None:
+    """Why these zip bytes are not a readable OFD document, or None when they are."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                return "压缩包内文件过多"
+            if sum(m.file_size for m in members) > MAX_EXPANDED_BYTES:
+                return "解压后体积过大"
+            for member in members:
+                if member.file_size > MAX_RATIO * max(member.compress_size, 1024):
+                    return "压缩比异常"
+            names = {m.filename for m in members}
+            if "OFD.xml" not in names:
+                return "缺少 OFD.xml"
+
+            def xml(name: str) -> object:
+                if archive.getinfo(name).file_size > MAX_XML_BYTES:
+                    raise ValueError(name)
+                return SafeXML.fromstring(archive.read(name))
+
+            root = xml("OFD.xml")
+            doc_roots = [el.text.strip().lstrip("/") for el in root.iter() if el.tag.endswith("DocRoot") and el.text]  # type: ignore[attr-defined]
+            if not doc_roots:
+                return "OFD.xml 未指明文档主体（DocRoot）"
+            for name in doc_roots:
+                if name not in names:
+                    return f"文档主体 {name} 不在文件中"
+                xml(name)
+    except (zipfile.BadZipFile, KeyError, ValueError, SafeXML.ParseError, DefusedXmlException, RuntimeError):
+        return "文件已损坏或无法读取"
+    return None
+
+
+def sniff(data: bytes) -> str | None:
+    """The content type of an allowed file, judged by its bytes (never by its name), or None."""
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"PK\x03\x04") and _ofd_problem(data) is None:
+        return "application/ofd"
+    return None
+
+
+def check_upload(upload: Upload) -> tuple[str, str]:
+    """(SHA-256, content type) of an acceptable file; ValidationError in Chinese otherwise."""
+    name, data = upload.name, upload.data
+    if len(data) > MAX_BYTES:
+        raise ValidationError(f"附件「{name}」超过 {MAX_BYTES // 1024 // 1024} MB。")
+    if not data:
+        raise ValidationError(f"附件「{name}」是空文件。")
+    if data.startswith(b"PK\x03\x04"):
+        problem = _ofd_problem(data)
+        if problem:
+            raise ValidationError(f"附件「{name}」不是可读的 OFD 文件：{problem}。")
+    content_type = sniff(data)
+    if content_type is None:
+        raise ValidationError(f"附件「{name}」不是 {ALLOWED} 文件（按文件内容判断，与扩展名无关）。")
+    return hashlib.sha256(data).hexdigest(), content_type
+
+
+def attachment_root() -> Path:
+    return Path(settings.VAR_DIR) / "attachments"
+
+
+def path_for(digest: str) -> Path:
+    return attachment_root() / digest[:2] / digest[2:4] / digest
+
+
+def store(digest: str, data: bytes) -> None:
+    """Write the bytes once; the same content uploaded twice is stored once."""
+    path = path_for(digest)
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+def attach(obj: Model, uploads: Sequence[Upload], *, actor: User) -> list[Attachment]:
+    """Check every upload first (all or none), then store them and attach them to `obj`.
+
+    Call inside the service's transaction; the caller's audit record counts them.
+    """
+    checked = [(upload, *check_upload(upload)) for upload in uploads]
+    content_type = ContentType.objects.get_for_model(obj)
+    made = []
+    for upload, digest, mime in checked:
+        store(digest, upload.data)
+        made.append(
+            Attachment.objects.create(
+                content_type=content_type,
+                object_id=obj.pk,
+                sha256=digest,
+                size=len(upload.data),
+                mime=mime,
+                name=upload.name[:200],
+                uploaded_by=actor,
+            )
+        )
+    return made
+
+
+def attachments_of(obj: Model) -> QuerySet[Attachment]:
+    """The files `obj` holds, in upload order."""
+    return Attachment.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+def file_response(attachment: Attachment, *, inline: bool = True) -> FileResponse:
+    """Stream the stored file under its Chinese name (the caller has checked access to its object)."""
+    path = path_for(attachment.sha256)
+    if not path.exists():
+        raise Http404("附件文件缺失，请联系系统管理员。")
+    response = FileResponse(path.open("rb"), content_type=attachment.mime)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(attachment.name)}"
+    return response

@@ -1,0 +1,154 @@
+"""The inbox (待办 / 待阅 / 已办 / 已阅): every step that hands work to someone puts it here.
+
+A module's service calls `inbox_put` when it hands work over (a proposal to approve, a copy
+delivered to a leader's desk) and `inbox_done` when the work is done — inside its own transaction,
+so both commit or roll back with the step. Putting an item also notifies the person (in the app,
+and through the configured senders after commit). The menu's counts are one query
+(`inbox_counts`); the lists start from what the user may see (their own items, and those of a
+leader whose desk they keep, up to their clearance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from shuniu.core.models import Clearance, InboxItem, InboxKind, Notification, User
+from shuniu.core.notify import notify
+
+
+def item_key(obj: Model, step: str, *parts: object) -> str:
+    """A stable key for one step on one object: ``documents.document:12:approve``."""
+    return ":".join([obj._meta.label_lower, str(obj.pk), step, *(str(p) for p in parts)])
+
+
+def inbox_put(
+    *,
+    recipients: Iterable[User],
+    key: str,
+    kind: str,
+    category: str,
+    title: str,
+    url: str,
+    note: str = "",
+    secrecy: int = Clearance.NONE,
+) -> int:
+    """Hand work (or reading) to each recipient: open their item for `key` and notify them.
+
+    An item already open for the key is left as it is (a retried step adds nothing and notifies
+    nobody twice); one that was done is opened again. Returns how many people were told.
+    """
+    now = timezone.now()
+    told = 0
+    for recipient in {r.pk: r for r in recipients if r.is_active}.values():
+        item, created = InboxItem.objects.get_or_create(
+            recipient=recipient,
+            key=key,
+            defaults={
+                "kind": kind,
+                "category": category,
+                "title": title[:300],
+                "note": note[:300],
+                "url": url,
+                "secrecy": secrecy,
+                "created_at": now,
+            },
+        )
+        if not created:
+            reopened = InboxItem.objects.filter(pk=item.pk, done_at__isnull=False).update(
+                done_at=None,
+                done_by=None,
+                created_at=now,
+                category=category,
+                title=title[:300],
+                note=note[:300],
+                url=url,
+                secrecy=secrecy,
+            )
+            if not reopened:
+                continue
+        notify(recipient=recipient, title=f"{category}：{title}", body=note, url=url)
+        told += 1
+    return told
+
+
+def inbox_done(*, key: str, by: User | None, recipients: Iterable[User] | None = None) -> int:
+    """Close the open items of `key` (for everyone, or only `recipients`); they stay as 已办/已阅."""
+    items = InboxItem.objects.filter(key=key, done_at__isnull=True)
+    if recipients is not None:
+        items = items.filter(recipient__in=[r.pk for r in recipients])
+    return items.update(done_at=timezone.now(), done_by=by)
+
+
+def inbox_withdraw(*, key: str) -> int:
+    """Take back open items of `key` that will not be done (a copy taken off an absent leader's desk)."""
+    deleted, _ = InboxItem.objects.filter(key=key, done_at__isnull=True).delete()
+    return deleted
+
+
+def inbox_done_prefix(*, prefix: str, by: User | None) -> int:
+    """Close every open item whose key starts with `prefix` (an object's items when it is withdrawn)."""
+    return InboxItem.objects.filter(key__startswith=prefix, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=by
+    )
+
+
+# Reads ------------------------------------------------------------------------------------------
+
+TABS = {
+    "todo": ("待办", InboxKind.TODO, False),
+    "toread": ("待阅", InboxKind.TOREAD, False),
+    "done": ("已办", InboxKind.TODO, True),
+    "read": ("已阅", InboxKind.TOREAD, True),
+}
+
+
+def inbox_visible_to(user: User) -> QuerySet[InboxItem]:
+    """Items the user may see: their own, up to their clearance (a lowered clearance hides the titles)."""
+    return InboxItem.objects.filter(recipient=user, secrecy__lte=user.clearance)
+
+
+def inbox_list(user: User, *, tab: str, query: str = "") -> QuerySet[InboxItem]:
+    """One tab of the inbox, newest first; `query` searches titles, categories and notes."""
+    _, kind, done = TABS.get(tab, TABS["todo"])
+    items = inbox_visible_to(user).filter(kind=kind, done_at__isnull=not done)
+    if query:
+        items = items.filter(Q(title__icontains=query) | Q(category__icontains=query) | Q(note__icontains=query))
+    order = "-done_at" if done else "-created_at"
+    return items.select_related("recipient", "done_by").order_by(order, "-pk")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What the menu shows on every page."""
+
+    todo: int = 0
+    toread: int = 0
+    unread: int = 0
+
+
+def inbox_counts(user: User) -> Counts:
+    """Open 待办 and 待阅 of the user and their unread notifications, in one query."""
+
+    def count(rows: QuerySet[InboxItem] | QuerySet[Notification]) -> Subquery:
+        return Subquery(
+            rows.order_by().values("recipient").annotate(n=Count("pk")).values("n"), output_field=IntegerField()
+        )
+
+    open_items = InboxItem.objects.filter(recipient=OuterRef("pk"), done_at__isnull=True, secrecy__lte=user.clearance)
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            todo=count(open_items.filter(kind=InboxKind.TODO)),
+            toread=count(open_items.filter(kind=InboxKind.TOREAD)),
+            unread=count(Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)),
+        )
+        .values("todo", "toread", "unread")
+        .first()
+    )
+    if row is None:
+        return Counts()
+    return Counts(**{name: value or 0 for name, value in row.items()})
