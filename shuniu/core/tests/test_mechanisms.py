@@ -1,0 +1,338 @@
+"""The core mechanisms every module shares, each on its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from shuniu import audit
+from shuniu.audit.models import AuditEntry
+from shuniu.audit.services import verify
+from shuniu.core import excel, files
+from shuniu.core.deadlines import Rule, clock_extend, clock_pause, clock_resume, clock_start, clock_state, light
+from shuniu.core.inbox import inbox_counts, inbox_done, inbox_list, inbox_put, inbox_withdraw
+from shuniu.core.models import Clearance, ClockUnit, Counter, InboxItem, InboxKind, Notification, Unit
+from shuniu.core.numbering import next_number, official_number
+from shuniu.core.reminders import Due, remind_once, reminders_run
+from shuniu.core.workcal import WorkingCalendar
+from shuniu.documents import services as document_services
+from shuniu.documents.flow import DOCUMENT_FLOW
+from shuniu.documents.models import Document, Status
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=TZ)
+
+
+# A working calendar without the database: 2030 entered locally (plain weeks), 1 May 2030 off.
+CAL = WorkingCalendar(
+    overrides={dt.date(2030, 5, 1): False, dt.date(2030, 5, 11): True},
+    local_years=frozenset({2030}),
+    hours=((dt.time(8, 30), dt.time(12)), (dt.time(14, 30), dt.time(18))),
+    tz=TZ,
+)
+
+
+# Workflow ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def document(clerk):
+    return document_services.document_register(
+        actor=clerk, received_at=timezone.now() - dt.timedelta(hours=1), source_org="市委办公室", title="关于x的通知"
+    )
+
+
+@pytest.mark.django_db
+class TestWorkflow:
+    def test_actions_come_from_the_table_and_the_user(self, document, clerk, director, leader):
+        assert [a.name for a in DOCUMENT_FLOW.actions_for(document, clerk)] == ["propose", "return"]
+        assert [a.name for a in DOCUMENT_FLOW.actions_for(document, leader)] == []
+        document.status = Status.PROPOSED
+        assert [a.name for a in DOCUMENT_FLOW.actions_for(document, director)] == ["repropose", "approve", "send_back"]
+        assert "approve" not in [a.name for a in DOCUMENT_FLOW.actions_for(document, clerk)]
+
+    def test_apply_writes_history_and_audit(self, document, clerk):
+        DOCUMENT_FLOW.apply(document, "return", actor=clerk, reason="缺页")
+        assert document.status == Status.RETURNED
+        history = DOCUMENT_FLOW.history(document)
+        assert [(h.old, h.new, h.actor, h.reason) for h in history] == [("registered", "returned", clerk, "缺页")]
+        assert AuditEntry.objects.filter(action="document.return", object_id=str(document.pk)).exists()
+
+    def test_two_people_at_once_one_wins(self, document, clerk):
+        stale = Document.objects.get(pk=document.pk)
+        DOCUMENT_FLOW.apply(document, "return", actor=clerk, reason="缺页")
+        with pytest.raises(ValidationError, match="已被他人改变"):
+            DOCUMENT_FLOW.apply(stale, "return", actor=clerk, reason="又退")
+        assert len(DOCUMENT_FLOW.history(document)) == 1
+
+    def test_refused_moves_change_nothing(self, document, clerk, leader):
+        with pytest.raises(ValidationError, match="不能批准传阅"):
+            DOCUMENT_FLOW.apply(document, "approve", actor=clerk)
+        with pytest.raises(ValidationError, match="您不能"):
+            DOCUMENT_FLOW.apply(document, "return", actor=leader, reason="x")
+        with pytest.raises(ValidationError, match="理由"):
+            DOCUMENT_FLOW.apply(document, "return", actor=clerk, reason="  ")
+        document.refresh_from_db()
+        assert document.status == Status.REGISTERED and not DOCUMENT_FLOW.history(document)
+
+
+# Numbering --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestNumbering:
+    def test_consecutive_per_series_and_year(self):
+        with transaction.atomic():
+            assert [next_number("督", 2026) for _ in range(3)] == [1, 2, 3]
+            assert next_number("信", 2026) == 1
+            assert next_number("督", 2027) == 1
+        assert official_number("督", 2026, 8) == "督〔2026〕8号"
+
+    def test_a_rolled_back_number_is_given_again(self):
+        with transaction.atomic():
+            next_number("信", 2026)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            assert next_number("信", 2026) == 2
+            raise RuntimeError("the registration failed")
+        with transaction.atomic():
+            assert next_number("信", 2026) == 2
+        assert Counter.objects.get(series="信", year=2026).last == 2
+
+
+# Inbox ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestInbox:
+    def put(self, people, key="x:1:approve", secrecy=Clearance.NONE):
+        with transaction.atomic():
+            return inbox_put(
+                recipients=people,
+                key=key,
+                kind=InboxKind.TODO,
+                category="待审批",
+                title="关于x的通知",
+                url="/x/",
+                secrecy=secrecy,
+            )
+
+    def test_put_notifies_once_and_a_retry_adds_nothing(self, director, clerk):
+        assert self.put([director, clerk]) == 2
+        assert self.put([director]) == 0
+        assert InboxItem.objects.filter(recipient=director).count() == 1
+        assert Notification.objects.filter(recipient=director, title="待审批：关于x的通知").count() == 1
+
+    def test_done_moves_to_the_done_tab_for_everyone_and_can_reopen(self, director, clerk):
+        self.put([director, clerk])
+        assert inbox_done(key="x:1:approve", by=director) == 2
+        assert not inbox_list(clerk, tab="todo").exists()
+        done = inbox_list(clerk, tab="done").get()
+        assert done.done_by == director
+        assert self.put([clerk]) == 1  # sent back again: open again, told again
+        assert inbox_list(clerk, tab="todo").count() == 1
+
+    def test_withdrawn_items_vanish(self, leader):
+        self.put([leader], key="doc:1:read:7")
+        inbox_withdraw(key="doc:1:read:7")
+        assert not InboxItem.objects.exists()
+
+    def test_search(self, clerk):
+        self.put([clerk])
+        assert inbox_list(clerk, tab="todo", query="x的").count() == 1
+        assert inbox_list(clerk, tab="todo", query="预算").count() == 0
+
+    def test_counts_are_one_query_and_respect_clearance(self, clerk, django_assert_num_queries):
+        self.put([clerk], key="a")
+        self.put([clerk], key="b", secrecy=Clearance.SECRET)  # above the clerk's clearance
+        with django_assert_num_queries(1):
+            counts = inbox_counts(clerk)
+        assert (counts.todo, counts.toread, counts.unread) == (1, 0, 2)
+        assert inbox_list(clerk, tab="todo").count() == 1
+
+
+# Attachments ------------------------------------------------------------------------------------
+
+
+def ofd(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+OFD_XML = b'<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>'
+BODY = b'<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Pages/></ofd:Document>'
+
+
+class TestFiles:
+    def test_a_real_ofd_is_accepted(self):
+        assert files.check_upload(files.Upload("a.ofd", ofd({"OFD.xml": OFD_XML, "Doc_0/Document.xml": BODY})))[1] == (
+            "application/ofd"
+        )
+
+    @pytest.mark.parametrize(
+        ("members", "reason"),
+        [
+            ({"readme.txt": b"hi"}, "缺少 OFD.xml"),
+            ({"OFD.xml": b"<OFD/>"}, "DocRoot"),
+            ({"OFD.xml": OFD_XML}, "不在文件中"),
+            ({"OFD.xml": OFD_XML, "Doc_0/Document.xml": b"<not xml"}, "损坏"),
+            ({"OFD.xml": OFD_XML, "Doc_0/Document.xml": BODY, "pad.bin": b"\0" * (4 * 1024 * 1024)}, "压缩比"),
+        ],
+    )
+    def test_what_is_not_a_readable_ofd_is_refused(self, members, reason):
+        with pytest.raises(ValidationError, match=reason):
+            files.check_upload(files.Upload("x.ofd", ofd(members)))
+
+    def test_an_entity_bomb_is_refused(self):
+        bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><OFD>&b;</OFD>'
+        with pytest.raises(ValidationError, match="损坏"):
+            files.check_upload(files.Upload("x.ofd", ofd({"OFD.xml": bomb})))
+
+
+# Excel ------------------------------------------------------------------------------------------
+
+
+class TestExcel:
+    def test_formulas_stay_text_and_dates_stay_dates(self):
+        when = at(2026, 11, 27, 9, 30)
+        data = excel.xlsx_bytes(
+            [excel.Sheet("表", [excel.Column("A"), excel.Column("B"), excel.Column("C")], [["=1+1", "-2", when]])]
+        )
+        sheet = load_workbook(io.BytesIO(data)).active
+        assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
+        assert sheet["B2"].value == "-2" and sheet["B2"].data_type == "s"
+        assert sheet["C2"].value == dt.datetime(2026, 11, 27, 9, 30)  # local time, a real date
+        assert sheet.freeze_panes == "A2"
+
+    def test_the_reader_refuses_what_expands_too_far(self, monkeypatch):
+        data = excel.xlsx_bytes([excel.Sheet("表", [excel.Column("名称")], [["x" * 5000]])])
+        monkeypatch.setattr(excel, "MAX_EXPANDED_BYTES", 1000)
+        with pytest.raises(excel.ImportRejected, match="解压后超过"):
+            excel.read_workbook(data, {"表": ["名称"]}, {"表": ["名称"]})
+
+    def test_error_messages_do_not_echo_huge_cells(self):
+        data = excel.xlsx_bytes([excel.Sheet("表", [excel.Column("名称"), excel.Column("x" * 500)], [])])
+        _, errors = excel.read_workbook(data, {"表": ["名称"]}, {"表": ["名称"]})
+        assert errors and all(len(e) < 200 for e in errors)
+
+
+# Deadlines and clocks ---------------------------------------------------------------------------
+
+
+class TestRules:
+    def test_working_days_skip_weekends_and_holidays(self):
+        # Monday 29 April 2030 + 3 working days: 30 Apr, (1 May off), 2 May, 3 May.
+        assert Rule(ClockUnit.WORKDAYS, 3).due(at(2030, 4, 29, 10), CAL) == at(2030, 5, 3, 23, 59, 59)
+
+    def test_calendar_days_roll_past_a_day_off_when_the_rule_says_so(self):
+        start = at(2030, 4, 26, 10)  # Friday; +15 days = Saturday 11 May, a make-up working day here
+        assert Rule(ClockUnit.CALENDAR_DAYS, 15).due(start, CAL).date() == dt.date(2030, 5, 11)
+        start = at(2030, 4, 27, 10)  # +15 = Sunday 12 May: rolls to Monday 13 May
+        assert Rule(ClockUnit.CALENDAR_DAYS, 15, roll_holidays=True).due(start, CAL).date() == dt.date(2030, 5, 13)
+        assert Rule(ClockUnit.CALENDAR_DAYS, 15).due(start, CAL).date() == dt.date(2030, 5, 12)
+
+    def test_office_minutes_count_only_office_hours(self):
+        assert Rule(ClockUnit.OFFICE_MINUTES, 60).due(at(2030, 4, 29, 11, 30), CAL) == at(2030, 4, 29, 15)
+
+    def test_lights(self):
+        due = at(2030, 5, 10, 23, 59, 59)  # Friday
+        assert light(ClockUnit.WORKDAYS, 3, due, at(2030, 5, 2, 9), CAL) == "green"  # 5 working days left
+        assert light(ClockUnit.WORKDAYS, 3, due, at(2030, 5, 7, 9), CAL) == "yellow"
+        assert light(ClockUnit.WORKDAYS, 3, due, at(2030, 5, 11, 9), CAL) == "red"
+
+
+@pytest.mark.django_db
+class TestClocks:
+    def test_extend_pause_resume_keep_the_history(self, clerk):
+        unit = Unit.objects.create(name="县信访局", kind="department")
+        with transaction.atomic():
+            clock = clock_start(
+                obj=unit,
+                name="告知期限",
+                rule=Rule(ClockUnit.WORKDAYS, 5),
+                start=at(2030, 4, 29, 9),
+                actor=clerk,
+                calendar=CAL,
+            )
+        assert clock.due_at == at(2030, 5, 7, 23, 59, 59)
+        with transaction.atomic():
+            clock = clock_pause(clock=clock, reason="补充地址", actor=clerk, at=at(2030, 5, 2, 9))
+        assert clock_state(clock, at(2030, 5, 3, 9), CAL)["label"] == "暂停计时"
+        with transaction.atomic():
+            clock = clock_resume(clock=clock, actor=clerk, calendar=CAL, at=at(2030, 5, 6, 9))
+        assert clock.due_at == at(2030, 5, 9, 23, 59, 59)  # paused over 2 working days (3 and 6 May)
+        with pytest.raises(ValidationError, match="理由"), transaction.atomic():
+            clock_extend(clock=clock, amount=2, reason="", actor=clerk, calendar=CAL)
+        with transaction.atomic():
+            clock = clock_extend(clock=clock, amount=2, reason="案情复杂", actor=clerk, calendar=CAL)
+        assert clock.due_at == at(2030, 5, 11, 23, 59, 59)  # Saturday 11 May is a make-up working day
+        kinds = [(e.kind, e.reason) for e in clock.events.all()]
+        assert kinds == [("start", ""), ("pause", "补充地址"), ("resume", ""), ("extend", "案情复杂")]
+        assert clock_state(clock, at(2030, 5, 14, 9), CAL)["light"] == "red"
+
+
+# Reminders --------------------------------------------------------------------------------------
+
+
+def broken_source(now, calendar):
+    raise RuntimeError("a module's bug")
+
+
+@pytest.mark.django_db
+class TestReminders:
+    def test_a_key_goes_to_a_person_once(self, clerk, leader):
+        due = Due(key="matter:8:overdue:2026-11-27", recipient=clerk, title="督办事项已超期")
+        assert remind_once(due, now=timezone.now())
+        assert not remind_once(due, now=timezone.now())
+        assert remind_once(Due(key=due.key, recipient=leader, title=due.title), now=timezone.now())
+        assert Notification.objects.filter(title="督办事项已超期").count() == 2
+
+    def test_a_failing_source_does_not_silence_the_others(self, clerk, settings):
+        settings.REMINDER_SOURCES = ["shuniu.core.tests.test_mechanisms.broken_source"]
+        assert reminders_run(now=timezone.now()) == 0
+
+
+# The audit record comes last --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_audit_entries_are_written_when_the_service_is_done(clerk):
+    seen_inside = []
+
+    @audit.atomic
+    def service() -> None:
+        audit.record(actor=clerk, action="test.first")
+        audit.record(actor=clerk, action="test.second")
+        seen_inside.append(AuditEntry.objects.filter(action__startswith="test.").count())
+
+    service()
+    assert seen_inside == [0]  # nothing locked the chain's head while the work ran
+    assert list(
+        AuditEntry.objects.filter(action__startswith="test.").order_by("seq").values_list("action", flat=True)
+    ) == [
+        "test.first",
+        "test.second",
+    ]
+
+    @audit.atomic
+    def failing() -> None:
+        audit.record(actor=clerk, action="test.failed")
+        raise ValidationError("不行")
+
+    with pytest.raises(ValidationError):
+        failing()
+    assert not AuditEntry.objects.filter(action="test.failed").exists()
+    assert verify().ok
