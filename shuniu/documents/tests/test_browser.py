@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from shuniu.core.testing import log_in, screenshots_dir
+from shuniu.core.testing import assert_accessible, log_in, screenshots_dir
 from shuniu.documents.models import Document, Reading, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,6 +16,7 @@ TITLE = "关于做好寒潮天气防范应对工作的紧急通知"
 def flash(page, text):
     """Wait for the message the page shows after an action."""
     page.get_by_role("alert").filter(has_text=text).first.wait_for()
+    assert_accessible(page, text)
 
 
 def test_urgent_document_journey(browser, live_server, county):
@@ -32,6 +33,7 @@ def test_urgent_document_journey(browser, live_server, county):
     clerk.get_by_label("文件类型").select_option(label="批办件")
     clerk.get_by_label("办理时限").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
     clerk.screenshot(path=str(SHOTS / "document-register.png"), full_page=True)
+    assert_accessible(clerk, "收文登记")
     clerk.get_by_role("button", name="登记").click()
     flash(clerk, "已登记")
     document = Document.objects.get(title=TITLE)
@@ -42,12 +44,14 @@ def test_urgent_document_journey(browser, live_server, county):
     clerk.get_by_label("传阅份数").fill("2")
     clerk.get_by_label("拟办意见").fill("建议呈李县长、王副书记阅示。")
     clerk.screenshot(path=str(SHOTS / "document-proposal.png"), full_page=True)
+    assert_accessible(clerk, "拟办")
     clerk.get_by_role("button", name="提交主任审批").click()
     flash(clerk, "拟办已提交")
 
     director = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     log_in(director, base, "huangxiaodong")
     director.goto(f"{base}/documents/{document.pk}/")
+    assert_accessible(director, "主任审批")
     director.get_by_role("button", name="批准传阅").click()
     flash(director, "已批准传阅")
     document.refresh_from_db()
@@ -55,6 +59,7 @@ def test_urgent_document_journey(browser, live_server, county):
 
     clerk.goto(f"{base}/documents/deliveries/")
     clerk.screenshot(path=str(SHOTS / "document-deliveries.png"), full_page=True)
+    assert_accessible(clerk, "送文清单")
     for _ in range(2):
         clerk.locator("tr", has_text=TITLE).get_by_role("button", name="已送达").first.click()
         flash(clerk, "已登记")
@@ -66,18 +71,22 @@ def test_urgent_document_journey(browser, live_server, county):
     phone.goto(f"{base}/documents/desk/")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.screenshot(path=str(SHOTS / "document-desk-phone.png"), full_page=True)
+    assert_accessible(phone, "待阅文件（手机）")
     phone.get_by_text(TITLE).click()
     phone.get_by_label("批示（可空）").fill("请县应急管理局牵头，立即部署，今晚报告落实情况。")
     phone.get_by_label("批示要求办理（转督办）").check()
     phone.screenshot(path=str(SHOTS / "document-sign-phone.png"), full_page=True)
+    assert_accessible(phone, "签阅（手机）")
     phone.get_by_role("button", name="已阅").click()
     flash(phone, "已签阅")
 
     desk = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     log_in(desk, base, "wangzhiqiang")
     desk.goto(f"{base}/documents/desk/")
+    assert_accessible(desk, "待阅文件")
     desk.get_by_text(TITLE).click()
     assert desk.get_by_text("请县应急管理局牵头").is_visible()  # later readers see earlier instructions
+    assert_accessible(desk, "签阅（已有批示）")
     desk.get_by_role("button", name="已阅").click()
     flash(desk, "已签阅")
 
@@ -86,6 +95,7 @@ def test_urgent_document_journey(browser, live_server, county):
     assert Reading.objects.filter(document=document, signed_at__isnull=False).count() == 2
 
     director.goto(f"{base}/documents/{document.pk}/")
+    assert_accessible(director, "待办结的文件")
     director.get_by_label("办理结果").fill("已按批示部署，县应急管理局当晚报告落实情况。")
     director.get_by_role("button", name="办结").click()
     flash(director, "已办结")
