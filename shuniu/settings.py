@@ -25,6 +25,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", []) if env_str("CSRF_TRUSTED_ORIGINS", "") else []
 
 INSTALLED_APPS = [
+    "shuniu.core",  # before the admin, so its templates/admin/base_site.html (legible colours) is the one used
     "shuniu.core.admin_site.ShuniuAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -32,7 +33,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "shuniu.core",
     "shuniu.audit",
     "shuniu.schedules",
     "shuniu.documents",

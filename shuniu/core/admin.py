@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.db.models import Model, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from shuniu import audit
@@ -67,8 +68,18 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return super().log_deletions(request, queryset)
 
 
+class LabelledInlineFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """A tabular inline's cells carry no <label>: each input, 删除 included, is named after its column."""
+
+    def add_fields(self, form: Any, index: Any) -> None:
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            field.widget.attrs.setdefault("aria-label", str(field.label or name))
+
+
 class ContactInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Contact
+    formset = LabelledInlineFormSet
     extra = 1
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -139,6 +139,60 @@ def county(transactional_db: None) -> None:
     call_command("demo_load", stdout=io.StringIO())
 
 
+# Accessibility: axe-core (vendored by the axe-playwright-python package; nothing fetched at run
+# time) checks each page a browser test visits against WCAG 2.0, 2.1 and 2.2, levels A and AA.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+_axe_runs = 0
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """The WCAG A/AA violations axe-core finds on the page as it is now."""
+    global _axe_runs
+    from axe_playwright_python.sync_playwright import Axe
+
+    _axe_runs += 1
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+    violations: list[dict[str, Any]] = results.response["violations"]
+    return violations
+
+
+def format_violations(name: str, url: str, violations: list[dict[str, Any]], *, per_rule: int = 8) -> str:
+    """One readable block per rule: id, impact, what it asks, and the elements that break it."""
+    count = sum(len(violation["nodes"]) for violation in violations)
+    lines = [f"{name} ({url}): {count} element(s) break {len(violations)} axe rule(s)"]
+    for violation in violations:
+        lines.append(f"  [{violation['impact']}] {violation['id']}: {violation['help']} ({len(violation['nodes'])})")
+        for node in violation["nodes"][:per_rule]:
+            target = " ".join(str(part) for part in node["target"])
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"    - {target}: {summary[:300]}")
+        if len(violation["nodes"]) > per_rule:
+            lines.append(f"    … and {len(violation['nodes']) - per_rule} more")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Any, name: str = "") -> None:
+    """Fail with a readable list of the WCAG 2 A/AA violations axe-core finds on `page`.
+
+    Call it after every navigation or change of state a browser test makes, on desktop and phone.
+    """
+    violations = axe_violations(page)
+    if violations:
+        pytest.fail(format_violations(name or page.url, page.url, violations), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _browser_tests_check_accessibility(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A browser test that never runs `assert_accessible` fails: every page it visits must be checked."""
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    before, failed = _axe_runs, request.session.testsfailed
+    yield
+    if _axe_runs == before and request.session.testsfailed == failed:
+        pytest.fail("浏览器测试必须对所访问的每个页面调用 assert_accessible(page, name)。", pytrace=False)
+
+
 def log_in(page: Any, base: str, username: str, password: str | None = None) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("用户名").fill(username)

@@ -5,7 +5,7 @@ Screenshots go to var/screenshots/: open them and look.
 
 import pytest
 
-from shuniu.core.testing import log_in, screenshots_dir
+from shuniu.core.testing import assert_accessible, log_in, screenshots_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = screenshots_dir()
@@ -20,12 +20,14 @@ def test_clerk_logs_in_and_sees_the_workbench(browser, live_server, county):
     # Styles and icons are served from our own static files.
     assert page.evaluate("getComputedStyle(document.querySelector('.navbar')).display") == "flex"
     page.screenshot(path=str(SHOTS / "workbench-clerk.png"), full_page=True)
+    assert_accessible(page, "文书的工作台")
 
     page.get_by_role("link", name="通讯录", exact=True).click()
     page.get_by_placeholder("单位、姓名或职务").fill("财政")
     page.wait_for_function("document.querySelectorAll('#directory-list .card').length === 1")
     assert page.locator("#directory-list").get_by_role("heading", name="县财政局").is_visible()
     page.screenshot(path=str(SHOTS / "directory-clerk.png"), full_page=True)
+    assert_accessible(page, "通讯录（检索“财政”）")
     page.close()
 
 
@@ -39,20 +41,24 @@ def test_leader_reads_the_workbench_on_a_phone(browser, live_server, county):
     # No horizontal scrolling on a phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(SHOTS / "workbench-leader-phone.png"), full_page=True)
+    assert_accessible(page, "领导的工作台（手机）")
     page.get_by_label("展开导航").click()
     page.locator("#main-nav.show").wait_for()
     assert page.get_by_role("link", name="通讯录", exact=True).is_visible()
     page.screenshot(path=str(SHOTS / "nav-leader-phone.png"))
+    assert_accessible(page, "展开的导航（手机）")
     page.close()
 
 
 def test_lockout_message_in_the_browser(browser, live_server, county):
     page = browser.new_page(locale="zh-CN")
     page.goto(f"{live_server.url}/accounts/login/")
+    assert_accessible(page, "登录")
     for _ in range(5):
         page.get_by_label("用户名").fill("wangfang")
         page.get_by_label("密码").fill("wrong-password")
         page.get_by_role("button", name="登录").click()
     assert page.get_by_text("账号已锁定 30 分钟").is_visible()
     page.screenshot(path=str(SHOTS / "login-locked.png"))
+    assert_accessible(page, "登录（账号已锁定）")
     page.close()

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from shuniu.core.testing import log_in, screenshots_dir
+from shuniu.core.testing import assert_accessible, log_in, screenshots_dir
 from shuniu.documents.models import Document, Reading, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,6 +17,7 @@ TITLE = "关于做好寒潮天气防范应对工作的紧急通知"
 def flash(page, text):
     """Wait for the message the page shows after an action."""
     page.get_by_role("alert").filter(has_text=text).first.wait_for()
+    assert_accessible(page, text)
 
 
 def test_urgent_document_journey(browser, live_server, county):
@@ -33,6 +34,7 @@ def test_urgent_document_journey(browser, live_server, county):
     clerk.get_by_label("文件类型").select_option(label="批办件")
     clerk.get_by_label("办理时限").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
     clerk.screenshot(path=str(SHOTS / "document-register.png"), full_page=True)
+    assert_accessible(clerk, "收文登记")
     clerk.get_by_role("button", name="登记").click()
     flash(clerk, "已登记")
     document = Document.objects.get(title=TITLE)
@@ -43,6 +45,7 @@ def test_urgent_document_journey(browser, live_server, county):
     clerk.get_by_label("传阅份数").fill("2")
     clerk.get_by_label("拟办意见").fill("建议呈李县长、王副书记阅示。")
     clerk.screenshot(path=str(SHOTS / "document-proposal.png"), full_page=True)
+    assert_accessible(clerk, "拟办")
     clerk.get_by_role("button", name="提交主任审批").click()
     flash(clerk, "拟办已提交")
 
@@ -52,6 +55,7 @@ def test_urgent_document_journey(browser, live_server, county):
     assert director.locator(".navbar").get_by_text(re.compile(r"待办 \d+")).is_visible()
     director.get_by_role("link", name="我的事项").click()
     director.screenshot(path=str(SHOTS / "inbox-director.png"), full_page=True)
+    assert_accessible(director, "主任的待办")
     director.get_by_role("link", name=TITLE).click()
     director.get_by_label("退回拟办的理由").fill("请增加分管应急的副县长")
     director.get_by_role("button", name="退回拟办").click()
@@ -62,6 +66,7 @@ def test_urgent_document_journey(browser, live_server, county):
     assert clerk.locator(".navbar").get_by_text(re.compile(r"待办 \d+")).is_visible()
     assert clerk.get_by_text("请增加分管应急的副县长").is_visible()
     clerk.screenshot(path=str(SHOTS / "inbox-clerk-sent-back.png"), full_page=True)
+    assert_accessible(clerk, "文书的待办（已退回）")
     clerk.get_by_role("link", name=TITLE).click()
     assert clerk.get_by_text("主任退回拟办：请增加分管应急的副县长").is_visible()
     clerk.get_by_role("link", name="拟办", exact=True).click()
@@ -70,6 +75,7 @@ def test_urgent_document_journey(browser, live_server, county):
     flash(clerk, "拟办已提交")
 
     director.goto(f"{base}/documents/{document.pk}/")
+    assert_accessible(director, "主任审批")
     director.get_by_label("审批意见").fill("同意，请抓紧传阅。")
     director.get_by_role("button", name="批准传阅").click()
     flash(director, "已批准传阅")
@@ -78,6 +84,7 @@ def test_urgent_document_journey(browser, live_server, county):
 
     clerk.goto(f"{base}/documents/deliveries/")
     clerk.screenshot(path=str(SHOTS / "document-deliveries.png"), full_page=True)
+    assert_accessible(clerk, "送文清单")
     for _ in range(2):
         clerk.locator("tr", has_text=TITLE).get_by_role("button", name="已送达").first.click()
         flash(clerk, "已送达")
@@ -89,21 +96,26 @@ def test_urgent_document_journey(browser, live_server, county):
     phone.goto(f"{base}/accounts/inbox/?tab=toread")
     assert phone.get_by_text("新送达").first.is_visible()
     phone.screenshot(path=str(SHOTS / "inbox-leader-phone.png"), full_page=True)
+    assert_accessible(phone, "领导的待阅（手机）")
     phone.goto(f"{base}/documents/desk/")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.screenshot(path=str(SHOTS / "document-desk-phone.png"), full_page=True)
+    assert_accessible(phone, "待阅文件（手机）")
     phone.get_by_text(TITLE).click()
     phone.get_by_label("批示（可空）").fill("请县应急管理局牵头，立即部署，今晚报告落实情况。")
     phone.get_by_label("批示要求办理（转督办）").check()
     phone.screenshot(path=str(SHOTS / "document-sign-phone.png"), full_page=True)
+    assert_accessible(phone, "签阅（手机）")
     phone.get_by_role("button", name="已阅").click()
     flash(phone, "已签阅")
 
     desk = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     log_in(desk, base, "wangzhiqiang")
     desk.goto(f"{base}/documents/desk/")
+    assert_accessible(desk, "待阅文件")
     desk.get_by_text(TITLE).click()
     assert desk.get_by_text("请县应急管理局牵头").is_visible()  # later readers see earlier instructions
+    assert_accessible(desk, "签阅（已有批示）")
     desk.get_by_role("button", name="已阅").click()
     flash(desk, "已签阅")
 
@@ -117,10 +129,12 @@ def test_urgent_document_journey(browser, live_server, county):
     assert supervisor.get_by_text("待转督办").first.is_visible()
     assert supervisor.get_by_text("请县应急管理局牵头").is_visible()
     supervisor.screenshot(path=str(SHOTS / "inbox-supervisor.png"), full_page=True)
+    assert_accessible(supervisor, "督查的待转督办")
     supervisor.close()
     assert Reading.objects.filter(document=document, signed_at__isnull=False).count() == 2
 
     director.goto(f"{base}/documents/{document.pk}/")
+    assert_accessible(director, "待办结的文件")
     director.get_by_label("办理结果").fill("已按批示部署，县应急管理局当晚报告落实情况。")
     director.get_by_role("button", name="办结").click()
     flash(director, "已办结")

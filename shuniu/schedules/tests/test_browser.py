@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from django.utils import timezone
 
-from shuniu.core.testing import log_in, screenshots_dir
+from shuniu.core.testing import assert_accessible, log_in, screenshots_dir
 from shuniu.schedules.models import Engagement
 from shuniu.schedules.selectors import monday_of
 
@@ -28,8 +28,10 @@ def test_trip_from_entry_to_the_leaders_phone(browser, live_server, county):
     clerk.get_by_label("结束").fill(f"{thursday.isoformat()}T18:00")
     clerk.get_by_label("地点").fill("省城")
     clerk.screenshot(path=str(SHOTS / "engagement-form-clerk.png"), full_page=True)
+    assert_accessible(clerk, "录入日程")
     clerk.get_by_role("button", name="保存").click()
     clerk.get_by_text("已保存").wait_for()
+    assert_accessible(clerk, "日程已保存")
     trip = Engagement.objects.get(title="赴省发改委汇报重点项目")
     assert trip.end - trip.start == dt.timedelta(days=2, hours=10)
 
@@ -37,8 +39,10 @@ def test_trip_from_entry_to_the_leaders_phone(browser, live_server, county):
     row = clerk.locator("tr", has_text="李明华")
     assert row.locator("td", has_text="赴省发改委汇报重点项目").count() == 6  # three days × two halves
     clerk.screenshot(path=str(SHOTS / "weekly-plan-clerk.png"), full_page=True)
+    assert_accessible(clerk, "周工作安排")
     clerk.get_by_role("button", name="发布").click()
     clerk.get_by_text("已发布第 1 版").wait_for()
+    assert_accessible(clerk, "周工作安排（已发布）")
 
     with clerk.expect_download() as download_info:
         clerk.get_by_role("link", name="打印（PDF）").click()
@@ -55,13 +59,18 @@ def test_trip_from_entry_to_the_leaders_phone(browser, live_server, county):
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, locale="zh-CN"
     )
     log_in(phone, live_server.url, "liminghua")
+    assert_accessible(phone, "领导的工作台（手机）")
     phone.get_by_label("展开导航").click()
+    phone.locator("#main-nav.show").wait_for()
+    assert_accessible(phone, "展开的导航（手机）")
     phone.locator("#main-nav").get_by_role("link", name="我的日程").click()
     phone.get_by_text("赴省发改委汇报重点项目").wait_for()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.screenshot(path=str(SHOTS / "leader-schedule-phone.png"), full_page=True)
+    assert_accessible(phone, "我的日程（手机）")
     phone.goto(f"{live_server.url}/schedules/?week={next_monday.isoformat()}")
     assert phone.get_by_text("赴省发改委汇报重点项目").first.is_visible()
     phone.screenshot(path=str(SHOTS / "weekly-plan-phone.png"), full_page=True)
+    assert_accessible(phone, "周工作安排（手机）")
     clerk.close()
     phone.close()
