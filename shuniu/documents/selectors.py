@@ -32,13 +32,16 @@ def delegating_leaders(user: User, now: dt.datetime | None = None) -> list[int]:
 
 def documents_visible_to(user: User) -> QuerySet[Document]:
     """Clerks and the director see every document up to their clearance; a leader those routed to
-    them (or to a leader whose desk they keep) up to their clearance; nobody else sees any."""
+    them (or to a leader whose desk they keep); supervision staff those with an instruction asking
+    for action; always up to their clearance; nobody else sees any."""
     documents = Document.objects.filter(secrecy__lte=user.clearance)
     if user.has_role(*DOCUMENT_STAFF):
         return documents
     if user.has_role(Role.LEADER):
         leaders = [user.pk, *delegating_leaders(user)]
         return documents.filter(readings__leader_id__in=leaders).distinct()
+    if user.has_role(Role.SUPERVISOR):  # the documents whose instructions ask for action (待转督办)
+        return documents.filter(readings__requires_action=True).distinct()
     return Document.objects.none()
 
 

@@ -142,7 +142,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/register_form.html", context)
 
 
-@role_required(*READERS)
+@role_required(*READERS, Role.SUPERVISOR)
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     document = get_document_for(user, pk)
@@ -177,7 +177,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "documents/detail.html", context)
 
 
-@role_required(*READERS)
+@role_required(*READERS, Role.SUPERVISOR)
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     document = get_document_for(current_user(request), pk)
     attachment = document.attachments.filter(pk=attachment_pk).first()
