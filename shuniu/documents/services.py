@@ -350,7 +350,7 @@ def copy_collect(*, copy: Copy, actor: User) -> None:
 @audit.atomic
 def copy_take_back(*, copy: Copy, actor: User) -> None:
     """Rule 3: the holder is away — take the copy on to the next reader; theirs waits for their return."""
-    copy = Copy.objects.select_for_update().select_related("document", "holder").get(pk=copy.pk)
+    copy = Copy.objects.select_for_update(of=("self",)).select_related("document", "holder").get(pk=copy.pk)
     if copy.state != CopyState.ON_DESK or copy.holder is None:
         raise ValidationError("该份文件已不在领导处（可能已被他人取回或已签阅），请刷新后再试。")
     away = copy.holder
