@@ -27,7 +27,6 @@ from shuniu.core.models import Clock, ClockEvent, ClockUnit, User
 from shuniu.core.workcal import WorkingCalendar
 
 Light = Literal["green", "yellow", "red"]
-LIGHT_LABELS: dict[str, str] = {"green": "正常", "yellow": "临期", "red": "超期"}
 _END_OF_DAY = dt.time(23, 59, 59)
 
 

@@ -89,13 +89,6 @@ def inbox_withdraw(*, key: str) -> int:
     return deleted
 
 
-def inbox_done_prefix(*, prefix: str, by: User | None) -> int:
-    """Close every open item whose key starts with `prefix` (an object's items when it is withdrawn)."""
-    return InboxItem.objects.filter(key__startswith=prefix, done_at__isnull=True).update(
-        done_at=timezone.now(), done_by=by
-    )
-
-
 # Reads ------------------------------------------------------------------------------------------
 
 TABS = {

@@ -6,8 +6,6 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def download(content: bytes, filename: str, content_type: str, *, inline: bool = False) -> HttpResponse:
     """A file to save (or, inline, to open in the browser) under a Chinese file name."""

@@ -15,13 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shuniu.core import services
 from shuniu.core.access import current_user, role_required
 from shuniu.core.directory import ImportRejected, directory_export, directory_import
+from shuniu.core.excel import XLSX
 from shuniu.core.forms import DirectoryFilterForm, ExcelUploadForm, LoginForm, PasswordChangeForm
 from shuniu.core.inbox import TABS, inbox_counts, inbox_list
 from shuniu.core.middleware import SESSION_KEY
 from shuniu.core.models import Notification, Role
 from shuniu.core.notify import notifications_mark_read
 from shuniu.core.permissions import capability_required
-from shuniu.core.responses import XLSX, download
+from shuniu.core.responses import download
 from shuniu.core.selectors import directory_for
 
 _DIRECTORY_ROLES = tuple(set(Role.values) - {Role.AUDITOR})

@@ -83,9 +83,6 @@ class Workflow(Generic[M]):
         """The actions `user` may take on `obj` now, in the table's order (the page's buttons)."""
         return [action for name, action in self.actions.items() if self.allows(obj, name, user)]
 
-    def targets(self, old: str) -> set[str]:
-        return {a.target for a in self.actions.values() if old in a.source}
-
     def apply(
         self,
         obj: M,

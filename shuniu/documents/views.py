@@ -163,7 +163,6 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "units": list(document.handling_units.select_related("unit")),
         "order": list(document.order_constraints.select_related("first", "then")),
         "is_staff": is_staff,
-        "is_director": user.has_role(Role.DIRECTOR),
         "predicted": document.predicted_done if document.status == Status.CIRCULATING else None,
         "return_form": ReturnForm(),
         "send_back_form": SendBackForm(),
