@@ -27,9 +27,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from shuniu.core.models import Clearance, LeaderProfile, Role, User  # noqa: E402
+from shuniu.core.models import Clearance, Counter, LeaderProfile, Role, User  # noqa: E402
 from shuniu.core.services import user_create  # noqa: E402
-from shuniu.documents.models import Copy, CopyState, Document, Reading, RegistrationCounter, Status  # noqa: E402
+from shuniu.documents.models import Copy, CopyState, Document, Reading, Status  # noqa: E402
 from shuniu.documents.routing_adapter import replan  # noqa: E402
 
 TOTAL = int(os.environ.get("BENCH_DOCUMENTS", "100000"))
@@ -111,7 +111,7 @@ def seed(clerk: User, leaders: list[User]) -> None:
                     )
             Reading.objects.bulk_create(readings)
         print(f"  seeded {min(offset + BATCH, TOTAL):>7} documents ({time.perf_counter() - began:.0f} s)", flush=True)
-    RegistrationCounter.objects.all().delete()
+    Counter.objects.filter(series="收").delete()
     # A desk with work on it: the newest documents lie unsigned on the first leader's desk.
     recent = list(Document.objects.filter(status=Status.CIRCULATING).order_by("-reg_seq")[:ON_DESK])
     for d in recent:

@@ -59,6 +59,16 @@ def client_for(user: User) -> Client:
     return client
 
 
+@pytest.fixture(autouse=True)
+def _huey_immediate() -> Iterator[None]:
+    """Background tasks run at once, in memory: nothing is queued into var/ by a test."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
 @pytest.fixture
 def clerk(db: None) -> User:
     return make_user("clerk", [Role.CLERK], full_name="王文书", unit=make_unit("秘书室", UnitKind.SECTION))

@@ -4,8 +4,10 @@ This module converts the documents in circulation (signed readings, copies on de
 and the leaders' availability (the schedules module) into `shuniu.routing` types, asks the routing
 engine's planner for the best continuation from now, stores each copy's planned route and each
 document's predicted completion, and answers with the next reader of a copy. Nothing else in the app
-knows the engine's types. It replans whenever circulation asks (a document approved, a leader
-signing, a copy taken back) and every few minutes in the worker, which also picks up schedule changes.
+knows the engine's types. A copy leaving a desk follows its stored route; the worker replans after
+every change that moved a copy (outside the write's transaction, so no write waits for planning) and
+every few minutes, which also picks up schedule changes. A write plans itself (once) only when the
+stored routes cannot answer: a newly approved document, a route run out while readers wait.
 
 Should the engine fail (say, a reader with no office time left in the horizon), the answer falls back
 to rule B1 of ROUTING.md, the essay's rules by hand, so the office never stalls.
@@ -15,7 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -132,7 +137,13 @@ def _snapshot(
 
 
 def replan(now: dt.datetime | None = None, *, free_copy: int | None = None) -> LivePlan | None:
-    """Plan every document in circulation from now; store routes and predicted completions."""
+    """Plan every document in circulation from now; store routes and predicted completions.
+
+    Called by the worker after every change (`replan_after_commit`) and every few minutes, outside
+    any write transaction: reading the office's state and planning take no lock; only the short
+    bulk update at the end writes. A service calls it (through `Planning`) only when a copy's stored
+    route cannot answer.
+    """
     now = now or timezone.now()
     documents = _circulating()
     if not documents:
@@ -156,9 +167,46 @@ def replan(now: dt.datetime | None = None, *, free_copy: int | None = None) -> L
         done = plan.done(str(document.pk))
         document.predicted_done = _moment(done) if done is not None else None
         changed_documents.append(document)
-    Copy.objects.bulk_update(changed_copies, ["route"])
-    Document.objects.bulk_update(changed_documents, ["predicted_done"])
+    with transaction.atomic():
+        Copy.objects.bulk_update(changed_copies, ["route"])
+        Document.objects.bulk_update(changed_documents, ["predicted_done"])
     return plan
+
+
+def _queue_replan() -> None:
+    from shuniu.documents.tasks import replan_circulation
+
+    replan_circulation(time.time())
+
+
+class Planning:
+    """What one service call knows of the plan: the stored routes, and at most one fresh plan.
+
+    A copy leaving a desk goes on along its stored route; only when that route cannot answer (a new
+    copy, a route run out while readers wait for a copy still in the office) does the call plan — once, whatever number
+    of copies it moves.
+    """
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self.planned = False
+        self._plan: LivePlan | None = None
+        self._queued = False
+
+    def replan_after_commit(self) -> None:
+        """Bring the stored plan up to date once the call's transaction has committed (in the worker).
+
+        Called for every copy the service moves; queued once per call.
+        """
+        if not self._queued:
+            transaction.on_commit(_queue_replan)
+            self._queued = True
+
+    def plan(self, free_copy: int) -> LivePlan | None:
+        if not self.planned:
+            self._plan = replan(self.now, free_copy=free_copy)
+            self.planned = True
+        return self._plan
 
 
 def _unassigned(document: Document) -> dict[int, Reading]:
@@ -169,24 +217,43 @@ def _unassigned(document: Document) -> dict[int, Reading]:
     }
 
 
-def next_destination(copy: Copy, now: dt.datetime, *, skip: set[int] | None = None) -> Reading | None:
-    """The reading this copy (leaving a desk or the office at `now`) should go to, or None to wait."""
-    plan = replan(now, free_copy=copy.pk)
-    open_readings = _unassigned(copy.document)
+def _along(route: Iterable[int], open_readings: dict[int, Reading], eligible: set[int]) -> tuple[bool, Reading | None]:
+    """The first open reading on `route`: (True, it) if its reader may read now, (True, None) to wait
+    for their predecessors in the office, (False, None) if the route holds no open reading."""
+    for leader in route:
+        reading = open_readings.get(leader)
+        if reading is not None:
+            return True, (reading if leader in eligible else None)
+    return False, None
+
+
+def next_destination(
+    copy: Copy, now: dt.datetime, *, planning: Planning, skip: set[int] | None = None
+) -> Reading | None:
+    """The reading this copy (leaving a desk or the office at `now`) should go to, or None to wait.
+
+    Answered from the copy's stored route where it can be; otherwise from one fresh plan per call.
+    """
+    open_readings = {k: v for k, v in _unassigned(copy.document).items() if not skip or k not in skip}
+    if not open_readings:
+        return None
+    eligible = {r.leader_id for r in eligible_readers(copy.document)}
+    if not planning.planned:
+        found, reading = _along((visit["leader"] for visit in copy.route or ()), open_readings, eligible)
+        if found:
+            return reading
+        out = copy.document.copies.exclude(pk=copy.pk).filter(state__in=(CopyState.ON_DESK, CopyState.TO_DELIVER))
+        claimed = {visit["leader"] for other in out for visit in other.route or ()}
+        if set(open_readings) <= claimed:
+            return None  # every reader left is on the way of a copy already out of the office
+    plan = planning.plan(copy.pk)
     if plan is None:
         return _b1_next(copy.document, now, skip=skip)
     numbers = list(copy.document.copies.order_by("number").values_list("pk", flat=True))
     routes = plan.routes.get(str(copy.document_id), ())
     index = numbers.index(copy.pk)
     route = routes[index] if index < len(routes) else ()
-    eligible = {r.leader_id for r in eligible_readers(copy.document)}
-    for visit in route:
-        reading = open_readings.get(int(visit.leader))
-        if reading is None or (skip and reading.leader_id in skip):
-            continue
-        # A reader whose predecessors have not signed yet: the copy waits in the office for them.
-        return reading if reading.leader_id in eligible else None
-    return None
+    return _along((int(visit.leader) for visit in route), open_readings, eligible)[1]
 
 
 def planned_start(copy: Copy) -> dt.datetime | None:

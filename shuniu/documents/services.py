@@ -260,16 +260,21 @@ def proposal_approve(
     inbox_done(key=item_key(document, "approve"), by=actor)
     count = routing_adapter.copies_to_make(document, proposal.copies_allowed, document.readings.count())
     copies = [Copy.objects.create(document=document, number=n + 1, since=now) for n in range(count)]
+    planning = routing_adapter.Planning(now)
     for copy in copies:
-        _send_on(copy, now)
+        _send_on(copy, planning)
     audit.record(actor=actor, action="proposal.approve", obj=document, data={"copies": count})
     return copies
 
 
-def _send_on(copy: Copy, now: dt.datetime, *, skip: set[int] | None = None) -> None:
-    """The copy leaves a desk or the office: to its next reader, back to the office, or stays."""
+def _send_on(copy: Copy, planning: routing_adapter.Planning, *, skip: set[int] | None = None) -> None:
+    """The copy leaves a desk or the office: to its next reader, back to the office, or stays.
+
+    The stored plan is brought up to date after the caller's transaction commits.
+    """
     document = copy.document
-    reading = routing_adapter.next_destination(copy, now, skip=skip)
+    now = planning.now
+    reading = routing_adapter.next_destination(copy, now, planning=planning, skip=skip)
     if reading is not None:
         Reading.objects.filter(pk=reading.pk).update(copy=copy)
         copy.state, copy.destination = CopyState.TO_DELIVER, reading.leader
@@ -281,6 +286,7 @@ def _send_on(copy: Copy, now: dt.datetime, *, skip: set[int] | None = None) -> N
         copy.state, copy.destination = CopyState.RETURNED, None  # nobody left for this copy
     copy.since = now
     copy.save(update_fields=["state", "destination", "since"])
+    planning.replan_after_commit()
 
 
 @audit.atomic
@@ -294,12 +300,12 @@ def circulation_refresh(*, now: dt.datetime | None = None) -> int:
     waiting = Copy.objects.filter(state=CopyState.IN_OFFICE, document__status=Status.CIRCULATING).select_related(
         "document"
     )
+    planning = routing_adapter.Planning(now)
     for copy in waiting:
-        _send_on(copy, now)
+        _send_on(copy, planning)
         if copy.state == CopyState.TO_DELIVER:
             sent += 1
             audit.record(actor=None, action="copy.dispatch", obj=copy, data={"to": copy.destination_id})
-    routing_adapter.replan(now)
     return sent
 
 
@@ -344,7 +350,7 @@ def copy_collect(*, copy: Copy, actor: User) -> None:
     if waiting:  # readers are still blocked by the order: the copy waits in the office for them
         Copy.objects.filter(pk=copy.pk).update(state=CopyState.IN_OFFICE)
         copy.refresh_from_db()
-        _send_on(copy, timezone.now())
+        _send_on(copy, routing_adapter.Planning(timezone.now()))
 
 
 @audit.atomic
@@ -356,7 +362,7 @@ def copy_take_back(*, copy: Copy, actor: User) -> None:
     away = copy.holder
     Reading.objects.filter(copy=copy, leader=away, signed_at__isnull=True).update(copy=None, delivered_at=None)
     inbox_withdraw(key=item_key(copy.document, "read", away.pk))
-    _send_on(copy, timezone.now(), skip={away.pk})
+    _send_on(copy, routing_adapter.Planning(timezone.now()), skip={away.pk})
     audit.record(actor=actor, action="copy.take_back", obj=copy, data={"from": away.pk})
 
 
@@ -437,9 +443,10 @@ def reading_sign(
             url=_url(document),
             secrecy=document.secrecy,
         )
-    _send_on(copy, now)
+    planning = routing_adapter.Planning(now)
+    _send_on(copy, planning)
     for waiting in document.copies.filter(state=CopyState.IN_OFFICE):
-        _send_on(waiting, now)
+        _send_on(waiting, planning)
     if not document.readings.filter(signed_at__isnull=True).exists():
         document.refresh_from_db()
         DOCUMENT_FLOW.apply(document, "finish", actor=actor, read_at=signed_at)

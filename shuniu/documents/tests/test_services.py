@@ -11,7 +11,7 @@ from shuniu.core import files
 from shuniu.core.confirm import NeedsConfirmation
 from shuniu.core.models import Attachment
 from shuniu.core.testing import make_leader
-from shuniu.documents import services
+from shuniu.documents import routing_adapter, services
 from shuniu.documents.models import Copy, CopyState, Document, Reading, Status, Urgency
 from shuniu.documents.selectors import desk, documents_visible_to
 
@@ -304,6 +304,50 @@ class TestPlanner:
         services.proposal_approve(document=doc, actor=director)
         destinations = sorted(doc.copies.values_list("destination_id", flat=True))
         assert destinations == sorted([leader.pk, leader2.pk])
+
+    def test_a_sign_off_follows_the_stored_route_and_replans_after_commit(
+        self, register, clerk, director, leader, leader2, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        set_windows(monkeypatch)
+        doc = register()
+        services.proposal_submit(document=doc, readers=[leader, leader2], copies_allowed=1, actor=clerk)
+        services.proposal_approve(document=doc, actor=director)
+        copy = doc.copies.get()
+        services.copy_deliver(copy=copy, actor=clerk)
+        plans = []
+        real = routing_adapter.replan
+        monkeypatch.setattr(routing_adapter, "replan", lambda *a, **k: plans.append(k) or real(*a, **k))
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            services.reading_sign(reading=Reading.objects.get(document=doc, leader=leader), actor=leader)
+            assert plans == []  # the write itself did not plan: the stored route answered
+        copy.refresh_from_db()
+        assert (copy.state, copy.destination) == (CopyState.TO_DELIVER, leader2)
+        assert len(callbacks) == 1 and len(plans) == 1  # one replan, after the commit
+        assert [stop["leader"] for stop in copy.route] == [leader2.pk]
+
+    def test_one_plan_per_service_call_however_many_copies_move(
+        self, register, clerk, director, leader, leader2, monkeypatch
+    ):
+        set_windows(monkeypatch)
+        third = make_leader("leader3", 3)
+        doc = register()
+        services.proposal_submit(document=doc, readers=[leader, leader2, third], copies_allowed=3, actor=clerk)
+        plans = []
+        real = routing_adapter.replan
+        monkeypatch.setattr(routing_adapter, "replan", lambda *a, **k: plans.append(k) or real(*a, **k))
+        services.proposal_approve(document=doc, actor=director)
+        assert len(plans) == 1
+        assert sorted(doc.copies.values_list("destination_id", flat=True)) == sorted([leader.pk, leader2.pk, third.pk])
+
+    def test_a_copy_whose_route_ran_out_takes_a_reader_waiting_for_a_copy_in_the_office(
+        self, circulating, clerk, leader, leader2
+    ):
+        first = circulating.copies.get(state=CopyState.TO_DELIVER)
+        assert [stop["leader"] for stop in first.route] == [leader.pk]  # leader2's visit is on copy 2's route
+        services.copy_deliver(copy=first, actor=clerk)
+        services.reading_sign(reading=Reading.objects.get(document=circulating, leader=leader), actor=leader)
+        first.refresh_from_db()
+        assert (first.state, first.destination) == (CopyState.TO_DELIVER, leader2)
 
     def test_a_copy_never_reaches_a_reader_before_their_predecessor_signed(self, circulating, leader2, clerk):
         reading = Reading.objects.get(document=circulating, leader=leader2)
