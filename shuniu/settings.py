@@ -178,6 +178,13 @@ DEMO_PASSWORD = "Shuniu@2026"  # noqa: S105 - published on purpose, refused in p
 NOTIFICATION_SENDERS = env_list("SHUNIU_NOTIFICATION_SENDERS", ["shuniu.core.notify.log_sender"])
 # What the worker asks every minute for reminders that are due (core/reminders.py); each module adds its own.
 REMINDER_SOURCES = ["shuniu.schedules.reminders.key_work_due"]
+# Workbench panels: each app offers its cards (shuniu.core.panels).
+WORKBENCH_PANELS = [
+    "shuniu.core.panels.core_panels",
+    "shuniu.documents.panels.panels",
+    "shuniu.schedules.panels.panels",
+    "shuniu.audit.panels.panels",
+]
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "shuniu@localhost")
 

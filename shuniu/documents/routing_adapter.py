@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -298,3 +299,58 @@ def _b1_next(document: Document, now: dt.datetime, *, skip: set[int] | None = No
         return max(start, arrive), _rank(reading.leader), reading.leader_id
 
     return min(candidates, key=soonest)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """When a proposed document would finish circulating if approved now, one way of sending it."""
+
+    label: str
+    copies: int
+    done: dt.datetime | None
+
+    def late(self, deadline: dt.datetime | None) -> bool:
+        return deadline is not None and (self.done is None or self.done > deadline)
+
+
+def forecast(document: Document, copies: int, now: dt.datetime | None = None) -> list[Forecast]:
+    """Before approving: the plan's completion as proposed, and with what might help.
+
+    Plans the office's circulation with this document added as it is proposed (`copies` copies),
+    then with one more copy (up to one per reader), then without the reading order; the director
+    sees them side by side when the first is later than the document's 办理时限.
+    """
+    now = now or timezone.now()
+    proposed = (
+        Document.objects.filter(pk=document.pk)
+        .prefetch_related(
+            Prefetch(
+                "readings", queryset=Reading.objects.select_related("leader__leader_profile").order_by("position")
+            ),
+            Prefetch("copies", queryset=Copy.objects.none()),
+            "order_constraints",
+        )
+        .get()
+    )
+    readers = len(proposed.readings.all())
+    if not readers:
+        return []
+    leaders, lives = _snapshot([*_circulating(), proposed], now, None)
+    others, mine = lives[:-1], lives[-1].document
+    copies = max(1, min(copies, readers))
+    options = [("按当前拟办", copies, mine.before)]
+    if copies < readers:
+        options.append((f"增加到 {copies + 1} 份", copies + 1, mine.before))
+    if mine.before:
+        options.append(("不限定阅文先后", copies, ()))
+    results = []
+    for label, n, before in options:
+        engine_doc = replace(mine, max_copies=n, before=before)
+        live = LiveDocument(engine_doc, (), tuple(LiveCopy() for _ in range(n)))
+        try:
+            plan = plan_live(leaders, [*others, live], _minute(now), int(HANDOFF.total_seconds() // 60))
+        except RoutingError:
+            return []
+        done = plan.done(engine_doc.id)
+        results.append(Forecast(label, n, _moment(done) if done is not None else None))
+    return results

@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from shuniu.core.models import Role, Unit, User
@@ -87,22 +87,28 @@ def readings_of(document: Document) -> list[Reading]:
     )
 
 
-def delivery_list() -> QuerySet[Copy]:
-    """What the clerk carries now: copies to deliver (from the office or a desk) and to collect."""
+def delivery_list(viewer: User) -> QuerySet[Copy]:
+    """What the clerk carries now: copies to deliver (from the office or a desk) and to collect.
+
+    Only copies of documents up to the viewer's clearance: a classified copy is carried by someone
+    cleared for it.
+    """
     return (
-        Copy.objects.filter(state__in=[CopyState.TO_DELIVER, CopyState.TO_COLLECT])
+        Copy.objects.filter(
+            state__in=[CopyState.TO_DELIVER, CopyState.TO_COLLECT], document__secrecy__lte=viewer.clearance
+        )
         .select_related("document", "holder__leader_profile", "destination__leader_profile")
         .order_by("state", "destination__leader_profile__rank", "since")
     )
 
 
-def delivery_runs(now: dt.datetime | None = None) -> dict[str, list[dict[str, Any]]]:
+def delivery_runs(viewer: User, now: dt.datetime | None = None) -> dict[str, list[dict[str, Any]]]:
     """The delivery list, following the plan: this run, and the next runs (reading planned later)."""
     from shuniu.documents.routing_adapter import is_for_later
 
     now = now or timezone.now()
     runs: dict[str, list[dict[str, Any]]] = {"now": [], "later": []}
-    for copy in delivery_list():
+    for copy in delivery_list(viewer):
         if copy.state == CopyState.TO_DELIVER:
             later, start = is_for_later(copy, now)
             if later:
@@ -112,15 +118,16 @@ def delivery_runs(now: dt.datetime | None = None) -> dict[str, list[dict[str, An
     return runs
 
 
-def stuck_copies(now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """Copies on a desk whose leader is away now, or idle there past the threshold."""
+def stuck_copies(viewer: User, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Copies on a desk whose leader is away now, or idle there past the threshold (up to the viewer's clearance)."""
     from shuniu.schedules.selectors import is_available
 
     now = now or timezone.now()
     idle_limit = now - dt.timedelta(hours=settings.STUCK_COPY_HOURS)
     flagged = []
     away_by_leader: dict[int, bool] = {}  # asked once per leader, however many copies they hold
-    for copy in Copy.objects.filter(state=CopyState.ON_DESK).select_related("document", "holder"):
+    on_desks = Copy.objects.filter(state=CopyState.ON_DESK, document__secrecy__lte=viewer.clearance)
+    for copy in on_desks.select_related("document", "holder"):
         if copy.holder is None:
             continue
         holder = copy.holder.pk
@@ -187,14 +194,18 @@ def suggestions(document: Document, *, limit: int = 30) -> dict[str, list[tuple[
     }
 
 
-def figures(now: dt.datetime | None = None) -> dict[str, Any]:
-    """Circulation time by urgency, on-time rate, backlog per leader, stuck copies."""
+def figures(viewer: User, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Circulation time by urgency, on-time rate, backlog per leader, stuck copies.
+
+    Counted over the documents up to the viewer's clearance, like every other list.
+    """
     now = now or timezone.now()
+    visible = Document.objects.filter(secrecy__lte=viewer.clearance)
     rows = []
     for urgency, label in Urgency.choices:
         done = [
             (received, read, deadline)
-            for received, read, deadline in Document.objects.filter(urgency=urgency, read_at__isnull=False).values_list(
+            for received, read, deadline in visible.filter(urgency=urgency, read_at__isnull=False).values_list(
                 "received_at", "read_at", "deadline"
             )
             if read is not None
@@ -213,22 +224,22 @@ def figures(now: dt.datetime | None = None) -> dict[str, Any]:
             }
         )
     backlog = Counter(
-        Reading.objects.filter(signed_at__isnull=True, copy__state=CopyState.ON_DESK).values_list(
-            "leader_id", flat=True
-        )
+        Reading.objects.filter(
+            signed_at__isnull=True, copy__state=CopyState.ON_DESK, document__secrecy__lte=viewer.clearance
+        ).values_list("leader_id", flat=True)
     )
     leaders = User.objects.in_bulk(list(backlog))
     return {
         "by_urgency": rows,
         "backlog": sorted(((leaders[pk], n) for pk, n in backlog.items()), key=lambda item: -item[1]),
-        "stuck": stuck_copies(now),
-        "circulating": Document.objects.filter(status=Status.CIRCULATING).count(),
+        "stuck": stuck_copies(viewer, now),
+        "circulating": visible.filter(status=Status.CIRCULATING).count(),
     }
 
 
-def pending_supervision() -> QuerySet[Document]:
+def pending_supervision(viewer: User) -> QuerySet[Document]:
     """Documents whose instructions ask for action, waiting for a supervision matter (§4's seam)."""
-    return Document.objects.filter(needs_supervision=True).order_by("received_at")
+    return documents_visible_to(viewer).filter(needs_supervision=True).order_by("received_at")
 
 
 def copy_routes(document: Document) -> list[dict[str, Any]]:
@@ -245,3 +256,63 @@ def copy_routes(document: Document) -> list[dict[str, Any]]:
         }
         for copy in copies
     ]
+
+
+def approval_forecast(document: Document, copies: int) -> list[Any]:
+    """Before approving: the plan's predicted completion as proposed, and with what might help."""
+    from shuniu.documents.routing_adapter import forecast
+
+    return forecast(document, copies)
+
+
+def instructions_of(user: User, *, query: str = "") -> QuerySet[Reading]:
+    """我的批示: the leader's own signed readings that carry an instruction, newest first."""
+    readings = Reading.objects.filter(
+        leader=user, signed_at__isnull=False, document__secrecy__lte=user.clearance
+    ).exclude(instruction="")
+    if query:
+        readings = readings.filter(
+            Q(instruction__icontains=query)
+            | Q(document__title__icontains=query)
+            | Q(document__source_org__icontains=query)
+        )
+    return readings.select_related("document").order_by("-signed_at", "-pk")
+
+
+def awaiting_approval(user: User) -> QuerySet[Document]:
+    """待我审批: proposals waiting for the director, the most urgent and the earliest deadline first."""
+    return (
+        documents_visible_to(user)
+        .filter(status=Status.PROPOSED)
+        .annotate(
+            urgency_order=Case(
+                When(urgency=Urgency.FLASH, then=Value(0)),
+                When(urgency=Urgency.URGENT, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("urgency_order", F("deadline").asc(nulls_last=True), "received_at")
+    )
+
+
+def sent_back_to(user: User) -> list[Document]:
+    """已退回: proposals the director sent back to this clerk, waiting to be proposed again."""
+    return list(
+        documents_visible_to(user)
+        .filter(status=Status.SENT_BACK, proposal__proposed_by=user)
+        .select_related("proposal")
+        .order_by("received_at")[:10]
+    )
+
+
+def office_counts(user: User) -> dict[str, int]:
+    """The clerk's figures for the workbench, in one query over what the user may see."""
+    documents = documents_visible_to(user)
+    counts = documents.aggregate(
+        registered=Count("pk", filter=Q(status__in=[Status.REGISTERED, Status.PROPOSED, Status.SENT_BACK])),
+        circulating=Count("pk", filter=Q(status=Status.CIRCULATING)),
+        supervision=Count("pk", filter=Q(needs_supervision=True)),
+    )
+    counts["to_carry"] = delivery_list(user).count()
+    return counts

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.<str:fmt>", views.register_export, name="register_export"),
     path("new/", views.document_new, name="new"),
     path("desk/", views.desk, name="desk"),
+    path("instructions/", views.instructions, name="instructions"),
     path("deliveries/", views.deliveries, name="deliveries"),
     path("figures/", views.figures, name="figures"),
     path("delegate/", views.delegation_new, name="delegate"),

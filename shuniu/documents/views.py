@@ -18,6 +18,7 @@ from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.excel import xlsx_response
 from shuniu.core.files import Upload, file_response
 from shuniu.core.models import Role
+from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
 from shuniu.documents import printouts, selectors, services
 from shuniu.documents.access import get_copy_for, get_document_for, get_reading_for
@@ -36,7 +37,7 @@ from shuniu.documents.forms import (
     SignForm,
 )
 from shuniu.documents.models import Status
-from shuniu.documents.selectors import copy_routes
+from shuniu.documents.selectors import approval_forecast, copy_routes
 
 STAFF = (Role.CLERK, Role.DIRECTOR)
 # What the page says when the signed-in person has nothing to do with the document now.
@@ -148,7 +149,12 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_document_for(user, pk)
     readings = selectors.readings_of(document)
     is_staff = user.has_role(*STAFF)
+    actions = [a.name for a in DOCUMENT_FLOW.actions_for(document, user)]
+    proposal = getattr(document, "proposal", None)
+    forecasts = approval_forecast(document, proposal.copies_allowed) if "approve" in actions and proposal else []
     context = {
+        "forecasts": forecasts,
+        "forecast_late": bool(forecasts) and forecasts[0].late(document.deadline),
         "document": document,
         "readings": readings,
         "copies": copy_routes(document) if is_staff else [],
@@ -157,9 +163,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {"entry": h, "old": DOCUMENT_FLOW.status_label(h.old), "new": DOCUMENT_FLOW.status_label(h.new)}
             for h in document.history.select_related("actor").order_by("at", "pk")
         ],
-        "actions": [a.name for a in DOCUMENT_FLOW.actions_for(document, user)],
+        "actions": actions,
         "waiting_for": WAITING.get(Status(document.status), ""),
-        "proposal": getattr(document, "proposal", None),
+        "proposal": proposal,
         "units": list(document.handling_units.select_related("unit")),
         "order": list(document.order_constraints.select_related("first", "then")),
         "is_staff": is_staff,
@@ -328,6 +334,15 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/desk.html", {"readings": readings, "is_staff": user.has_role(*STAFF)})
 
 
+@capability_required("documents.desk")
+def instructions(request: HttpRequest) -> HttpResponse:
+    """我的批示: what the leader has instructed, searchable, with each document's progress."""
+    user = current_user(request)
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.instructions_of(user, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "documents/instructions.html", {"page": page, "query": query})
+
+
 @role_required(*READERS)
 @require_http_methods(["GET", "POST"])
 def reading_sign(request: HttpRequest, pk: int) -> HttpResponse:
@@ -397,13 +412,15 @@ def reading_pin(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*STAFF)
 def deliveries(request: HttpRequest) -> HttpResponse:
-    runs = selectors.delivery_runs()
+    runs = selectors.delivery_runs(current_user(request))
     if request.GET.get("format") == "pdf":
         copies = [item["copy"] for item in runs["now"]]
         return download(
             printouts.deliveries_pdf(copies), f"送文清单_{timezone.localtime():%Y%m%d_%H%M}.pdf", "application/pdf"
         )
-    return render(request, "documents/deliveries.html", {"runs": runs, "stuck": selectors.stuck_copies()})
+    return render(
+        request, "documents/deliveries.html", {"runs": runs, "stuck": selectors.stuck_copies(current_user(request))}
+    )
 
 
 def _copy_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -459,7 +476,7 @@ def slip(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*STAFF)
 def figures(request: HttpRequest) -> HttpResponse:
-    return render(request, "documents/figures.html", selectors.figures())
+    return render(request, "documents/figures.html", selectors.figures(current_user(request)))
 
 
 @role_required(*READERS)

@@ -272,3 +272,90 @@ def test_leader_delegates_the_desk_through_the_form(circulating, leader, leader2
     services.copy_deliver(copy=circulating.copies.get(state=CopyState.TO_DELIVER), actor=clerk)
     desk = client_for(leader2).get(reverse("documents:desk"))
     assert circulating.title in desk.text and "代 领导1 阅" in desk.text
+
+
+@pytest.mark.django_db
+class TestClearanceEverywhere:
+    """A copy of a classified document is invisible, in every list, to staff below its level."""
+
+    @pytest.fixture
+    def secret(self, register, clerk, director, leader, leader2, always_in):
+        document = register("绝密级测试文件标题", urgency="urgent", secrecy=1)
+        services.proposal_submit(document=document, readers=[leader2], actor=director)
+        services.proposal_approve(document=document, actor=director)
+        copy = document.copies.get()
+        services.copy_deliver(copy=copy, actor=director)
+        return document
+
+    def test_delivery_list_stuck_copies_and_figures_stop_at_clearance(self, secret, clerk, director, settings):
+        settings.STUCK_COPY_HOURS = 1
+        from shuniu.documents.models import Copy
+
+        Copy.objects.filter(document=secret).update(since=timezone.now() - dt.timedelta(hours=5))
+        for url in (reverse("documents:deliveries"), reverse("documents:figures")):
+            assert secret.reg_number in client_for(director).get(url).text, url  # a stuck copy
+            assert secret.reg_number not in client_for(clerk).get(url).text, url
+        assert "领导2" not in client_for(clerk).get(reverse("documents:figures")).text  # no backlog from it
+
+    def test_the_workbench_counts_only_what_the_viewer_may_see(self, secret, clerk, director):
+        from shuniu.documents.selectors import office_counts
+
+        assert office_counts(director)["circulating"] == 1
+        assert office_counts(clerk)["circulating"] == 0
+
+
+@pytest.mark.django_db
+class TestWorkbenchPanels:
+    def test_director_has_awaiting_approval_one_click_away(self, register, clerk, director, leader):
+        urgent = register("急件待批", urgency="urgent")
+        services.proposal_submit(document=urgent, readers=[leader], actor=clerk)
+        hidden = register("绝密待批", secrecy=3)
+        Document.objects.filter(pk=hidden.pk).update(status=Status.PROPOSED)
+        text = client_for(director).get(reverse("board:workbench")).text
+        assert "待我审批" in text and "急件待批" in text and reverse("documents:detail", args=[urgent.pk]) in text
+        assert "绝密待批" not in text
+        assert "待我审批" not in client_for(clerk).get(reverse("board:workbench")).text
+
+    def test_clerk_sees_what_was_sent_back_with_the_reason(self, register, clerk, director, leader):
+        document = register("退回的文件")
+        services.proposal_submit(document=document, readers=[leader], actor=clerk)
+        services.proposal_send_back(document=document, reason="请增加分管副县长", actor=director)
+        text = client_for(clerk).get(reverse("board:workbench")).text
+        assert "已退回，待修改拟办" in text and "请增加分管副县长" in text
+        assert reverse("documents:propose", args=[document.pk]) in text
+
+
+@pytest.mark.django_db
+class TestMyInstructions:
+    def test_a_leader_finds_their_own_instructions(self, circulating, clerk, leader, leader2):
+        first = circulating.copies.get(state=CopyState.TO_DELIVER)
+        services.copy_deliver(copy=first, actor=clerk)
+        reading = Reading.objects.get(document=circulating, leader=leader)
+        services.reading_sign(reading=reading, actor=leader, instruction="请应急局牵头落实", requires_action=True)
+        url = reverse("documents:instructions")
+        text = client_for(leader).get(url).text
+        assert "请应急局牵头落实" in text and "要求办理" in text
+        assert "请应急局牵头落实" not in client_for(leader).get(url, {"q": "财政"}).text
+        assert "请应急局牵头落实" in client_for(leader).get(url, {"q": "应急"}).text
+        assert "请应急局牵头落实" not in client_for(leader2).get(url).text
+        assert client_for(clerk).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+class TestApprovalForecast:
+    def test_the_director_is_warned_before_approving_a_late_plan(
+        self, register, clerk, director, leader, leader2, monkeypatch
+    ):
+        # Both leaders are away for two days; the deadline is tomorrow.
+        back = timezone.now() + dt.timedelta(days=2)
+        set_windows(monkeypatch, {leader.pk: back, leader2.pk: back})
+        document = register("急件", urgency="urgent", deadline=timezone.now() + dt.timedelta(days=1))
+        services.proposal_submit(document=document, readers=[leader, leader2], actor=clerk)
+        text = client_for(director).get(reverse("documents:detail", args=[document.pk])).text
+        assert "晚于办理时限" in text and "增加到 2 份" in text
+
+    def test_no_warning_when_the_plan_meets_the_deadline(self, register, clerk, director, leader, always_in):
+        document = register("急件", urgency="urgent", deadline=timezone.now() + dt.timedelta(days=2))
+        services.proposal_submit(document=document, readers=[leader], actor=clerk)
+        text = client_for(director).get(reverse("documents:detail", args=[document.pk])).text
+        assert "晚于办理时限" not in text and "传阅完毕（办理时限" in text

@@ -1,0 +1,31 @@
+"""The documents module's workbench cards: a leader's desk, the director's approvals, the clerk's run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from shuniu.core.models import User
+from shuniu.core.panels import Day, Panel
+from shuniu.core.permissions import can
+from shuniu.documents import selectors
+
+
+def panels(user: User, day: Day) -> Iterable[Panel]:
+    """Each card only for those who act on it; every count is what this user may see."""
+    if can(user, "documents.desk"):
+        yield Panel(
+            "documents/panels/desk.html",
+            {"desk_count": selectors.desk(user).count(), "instructions": selectors.instructions_of(user).count()},
+            10,
+        )
+    if can(user, "documents.approve"):
+        waiting = selectors.awaiting_approval(user)
+        yield Panel("documents/panels/approve.html", {"count": waiting.count(), "documents": list(waiting[:5])}, 5)
+    if can(user, "documents.register"):
+        yield Panel("documents/panels/office.html", selectors.office_counts(user), 30)
+        sent_back = selectors.sent_back_to(user)
+        if sent_back:
+            yield Panel("documents/panels/sent_back.html", {"documents": sent_back}, 6)
+    if can(user, "documents.supervise"):
+        pending = selectors.pending_supervision(user)
+        yield Panel("documents/panels/supervise.html", {"count": pending.count(), "documents": list(pending[:5])}, 8)

@@ -1,0 +1,37 @@
+"""The schedules module's workbench cards: a leader's day, the key work ahead, the leaders' day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from shuniu.core.models import User
+from shuniu.core.panels import Day, Panel
+from shuniu.core.permissions import can
+from shuniu.schedules.selectors import engagements_between, key_work_for, sees_in_full
+
+
+def panels(user: User, day: Day) -> Iterable[Panel]:
+    """Today's engagements for a leader; a week of key work for its people; the leaders' day for staff."""
+    if can(user, "schedules.mine"):
+        yield Panel(
+            "schedules/panels/my_day.html",
+            {"engagements": list(engagements_between(day.start, day.end, [user.pk]))},
+            15,
+        )
+    if can(user, "schedules.key_work"):
+        items = (
+            key_work_for(user)
+            .filter(done=False, start__gte=day.start, start__lt=day.start + dt.timedelta(days=8))
+            .filter(Q(owner=user) | Q(leader=user))
+            .order_by("start")[:10]
+        )
+        yield Panel("schedules/panels/key_work.html", {"items": list(items)}, 40)
+    if can(user, "schedules.day"):
+        rows = [
+            {"engagement": e, "full": sees_in_full(user, e)}
+            for e in engagements_between(day.start, day.end).select_related("leader")
+        ]
+        yield Panel("schedules/panels/leaders_day.html", {"rows": rows}, 70)
