@@ -29,6 +29,7 @@ from shuniu.core.models import StatusHistory, User
 from shuniu.core.permissions import can
 
 M = TypeVar("M", bound=Model)
+STAYS = ""  # an action's target that keeps the object's status
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Action(Generic[M]):
     `needs_reason` makes the reason required; `style` is the button's Bootstrap colour. An
     `automatic` action follows from another one (the last leader signs: circulation is complete):
     it is never offered as a button and the service that takes it has already checked the actor.
+    A `target` of ``STAYS`` keeps the status (a correction): still compared-and-swapped, recorded.
     """
 
     name: str
@@ -108,10 +110,9 @@ class Workflow(Generic[M]):
         reason = reason.strip()
         if action.needs_reason and not reason:
             raise ValidationError(f"请填写{action.label}理由。")
+        new = action.target or old
         manager = self.model._default_manager
-        changed = manager.filter(pk=obj.pk, **{self.status_field: old}).update(
-            **{self.status_field: action.target}, **fields
-        )
+        changed = manager.filter(pk=obj.pk, **{self.status_field: old}).update(**{self.status_field: new}, **fields)
         if not changed:
             raise ValidationError("状态已被他人改变，请刷新页面后再试。")
         obj.refresh_from_db()
@@ -120,7 +121,7 @@ class Workflow(Generic[M]):
             object_id=obj.pk,
             action=name,
             old=old,
-            new=action.target,
+            new=new,
             actor=actor,
             at=timezone.now(),
             reason=reason[:300],
@@ -129,7 +130,7 @@ class Workflow(Generic[M]):
             actor=actor,
             action=f"{self.model._meta.model_name}.{name}",
             obj=obj,
-            data={"from": old, "to": action.target, "reason": reason, **(data or {})},
+            data={"from": old, "to": new, "reason": reason, **(data or {})},
         )
         return str(old)
 

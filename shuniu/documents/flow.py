@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from shuniu.core.workflow import Action, Workflow
+from shuniu.core.workflow import STAYS, Action, Workflow
 from shuniu.documents.models import Document, Status
 
 S = Status
 DOCUMENT_FLOW: Workflow[Document] = Workflow(
     Document,
     [
+        Action(
+            "correct",
+            "更正登记",
+            frozenset({S.REGISTERED, S.PROPOSED, S.SENT_BACK}),
+            STAYS,
+            "documents.correct",
+            "outline-secondary",
+            True,
+        ),
         Action("propose", "拟办", frozenset({S.REGISTERED, S.SENT_BACK}), S.PROPOSED, "documents.propose"),
         Action("repropose", "修改拟办", frozenset({S.PROPOSED}), S.PROPOSED, "documents.propose", "outline-primary"),
         Action("approve", "批准传阅", frozenset({S.PROPOSED}), S.CIRCULATING, "documents.approve", "success"),

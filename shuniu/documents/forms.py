@@ -52,6 +52,19 @@ class RegisterForm(StyledForm):
         return data
 
 
+class CorrectForm(RegisterForm):
+    """更正登记: the registration's particulars, and why they change."""
+
+    reason = forms.CharField(
+        label="更正说明", max_length=200, error_messages={"required": "请填写更正说明（如：标题录入有误）。"}
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["uploads"]
+        del self.fields["confirm"]
+
+
 class ReturnForm(StyledForm):
     reason = forms.CharField(label="退回理由", max_length=300, error_messages={"required": "请填写退回理由。"})
 
@@ -129,9 +142,13 @@ class DelegationForm(StyledForm):
     start = LocalDateTimeField(label="开始")
     end = LocalDateTimeField(label="结束")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, for_leader: User | None = None, **kwargs: Any) -> None:
+        """`for_leader`: a leader delegates their own desk (no choice of leader); the office chooses."""
         super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = leader_queryset()  # type: ignore[attr-defined]
+        if for_leader is not None:
+            del self.fields["leader"]
+        else:
+            self.fields["leader"].queryset = leader_queryset()  # type: ignore[attr-defined]
         self.fields["acting"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(is_active=True, role_grants__role__in=["leader", "director", "clerk"])
             .distinct()

@@ -223,8 +223,14 @@ class Delegation(models.Model):
     start = models.DateTimeField("开始")
     end = models.DateTimeField("结束")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
+        verbose_name = "委托代阅"
+        verbose_name_plural = "委托代阅"
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="delegation_end_after_start"),
             models.CheckConstraint(condition=~Q(leader=F("acting")), name="delegation_to_someone_else"),

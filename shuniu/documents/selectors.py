@@ -27,7 +27,32 @@ _URGENCY_RANK = Case(
 def delegating_leaders(user: User, now: dt.datetime | None = None) -> list[int]:
     """Leaders whose desk this user keeps right now (委托)."""
     now = now or timezone.now()
-    return list(Delegation.objects.filter(acting=user, start__lte=now, end__gt=now).values_list("leader_id", flat=True))
+    return list(
+        Delegation.objects.filter(acting=user, start__lte=now, end__gt=now, revoked_at__isnull=True).values_list(
+            "leader_id", flat=True
+        )
+    )
+
+
+def delegations_for(user: User) -> QuerySet[Delegation]:
+    """The delegations a user may see and revoke: a leader's own; the office sees every leader's.
+
+    In force and ahead first, then the ended ones of the last 30 days.
+    """
+    since = timezone.now() - dt.timedelta(days=30)
+    delegations = Delegation.objects.filter(end__gte=since)
+    if not user.has_role(*DOCUMENT_STAFF):
+        delegations = delegations.filter(Q(leader=user) | Q(acting=user))
+    return delegations.select_related("leader", "acting", "revoked_by").order_by("-end", "-pk")
+
+
+def delegations_running(user: User, now: dt.datetime | None = None) -> dict[str, list[Delegation]]:
+    """For the desk's banner: whom the user's desk is delegated to now, and whose desk they keep."""
+    now = now or timezone.now()
+    running = Delegation.objects.filter(start__lte=now, end__gt=now, revoked_at__isnull=True).select_related(
+        "leader", "acting"
+    )
+    return {"given": list(running.filter(leader=user)), "taken": list(running.filter(acting=user))}
 
 
 def documents_visible_to(user: User) -> QuerySet[Document]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -50,6 +51,104 @@ def _url(document: Document) -> str:
     return reverse("documents:detail", args=[document.pk])
 
 
+def _check_particulars(
+    *,
+    received_at: dt.datetime,
+    source_org: str,
+    title: str,
+    urgency: str,
+    deadline: dt.datetime | None,
+    secrecy: int,
+    secrecy_term: str,
+    copies_received: int,
+    pages: int,
+    has_files: bool,
+) -> None:
+    """The rules of a registration, for registering and for correcting one."""
+    if not title.strip() or not source_org.strip():
+        raise ValidationError("来文单位和标题不能为空。")
+    if timezone.is_naive(received_at):
+        raise ValidationError("收文时间必须带时区。")
+    if received_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError("收文时间不能晚于现在。")
+    if urgency not in Urgency.values:
+        raise ValidationError("紧急程度无效。")
+    if urgency in (Urgency.FLASH, Urgency.URGENT) and deadline is None:
+        raise ValidationError("特急、加急文件必须填写办理时限（《党政机关公文处理工作条例》第二十四条）。")
+    if deadline is not None and deadline <= received_at:
+        raise ValidationError("办理时限必须晚于收文时间。")
+    if secrecy >= Clearance.SECRET and has_files:
+        raise ValidationError("秘密及以上文件只登记目录信息，不得上传附件。")
+    if secrecy >= Clearance.SECRET and not secrecy_term.strip():
+        raise ValidationError("涉密文件须填写保密期限。")
+    if copies_received < 1 or pages < 1:
+        raise ValidationError("份数和页数至少为 1。")
+
+
+CORRECTABLE = (
+    "received_at",
+    "source_org",
+    "source_number",
+    "title",
+    "urgency",
+    "kind",
+    "secrecy",
+    "secrecy_term",
+    "copies_received",
+    "pages",
+    "deadline",
+)
+
+
+@audit.atomic
+def document_correct(*, document: Document, actor: User, reason: str, **values: Any) -> list[str]:
+    """更正登记: correct a document's particulars before it circulates; every change is recorded.
+
+    `values` holds the fields of `CORRECTABLE` as the form has them. The registration number stays
+    (the year of receipt cannot change); the status history and the audit record say what changed,
+    from what to what, and why. Returns the names of the changed fields.
+    """
+    unknown = set(values) - set(CORRECTABLE)
+    if unknown:
+        raise ValueError(f"not correctable: {sorted(unknown)}")
+    merged = {name: values.get(name, getattr(document, name)) for name in CORRECTABLE}
+    merged["source_org"], merged["title"] = merged["source_org"].strip(), merged["title"].strip()
+    merged["source_number"], merged["secrecy_term"] = merged["source_number"].strip(), merged["secrecy_term"].strip()
+    if merged["received_at"] != document.received_at:
+        merged["received_at"] = merged["received_at"].replace(second=0, microsecond=0)
+    _check_particulars(
+        **{k: merged[k] for k in CORRECTABLE if k not in ("source_number", "kind")},
+        has_files=document.attachments.exists(),
+    )
+    if timezone.localtime(merged["received_at"]).year != document.reg_year:
+        raise ValidationError(f"收文年度不能更改（登记号 {document.reg_number} 属于 {document.reg_year} 年）。")
+    too_low = [
+        r.leader.full_name for r in document.readings.select_related("leader") if r.leader.clearance < merged["secrecy"]
+    ]
+    if too_low:
+        raise ValidationError(f"{'、'.join(too_low)} 的涉密等级低于新密级，请先修改拟办。")
+    changed = {name: value for name, value in merged.items() if value != getattr(document, name)}
+    if not changed:
+        raise ValidationError("没有修改任何内容。")
+    labels = [str(getattr(Document._meta.get_field(name), "verbose_name", name)) for name in changed]
+    DOCUMENT_FLOW.apply(
+        document,
+        "correct",
+        actor=actor,
+        reason=f"更正{'、'.join(labels)}：{reason.strip()}" if reason.strip() else "",
+        data={"changes": {name: [_plain(getattr(document, name)), _plain(value)] for name, value in changed.items()}},
+        **changed,
+    )
+    return list(changed)
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as the audit record stores it."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value
+
+
 @audit.atomic
 def document_register(
     *,
@@ -69,22 +168,18 @@ def document_register(
     confirm_duplicate: bool = False,
 ) -> Document:
     """Register an incoming document (签收 → 登记) with the next number of its year."""
-    if not title.strip() or not source_org.strip():
-        raise ValidationError("来文单位和标题不能为空。")
-    if timezone.is_naive(received_at):
-        raise ValidationError("收文时间必须带时区。")
-    if received_at > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationError("收文时间不能晚于现在。")
-    if urgency in (Urgency.FLASH, Urgency.URGENT) and deadline is None:
-        raise ValidationError("特急、加急文件必须填写办理时限（《党政机关公文处理工作条例》第二十四条）。")
-    if deadline is not None and deadline <= received_at:
-        raise ValidationError("办理时限必须晚于收文时间。")
-    if secrecy >= Clearance.SECRET and files:
-        raise ValidationError("秘密及以上文件只登记目录信息，不得上传附件。")
-    if secrecy >= Clearance.SECRET and not secrecy_term.strip():
-        raise ValidationError("涉密文件须填写保密期限。")
-    if copies_received < 1 or pages < 1:
-        raise ValidationError("份数和页数至少为 1。")
+    _check_particulars(
+        received_at=received_at,
+        source_org=source_org,
+        title=title,
+        urgency=urgency,
+        deadline=deadline,
+        secrecy=secrecy,
+        secrecy_term=secrecy_term,
+        copies_received=copies_received,
+        pages=pages,
+        has_files=bool(files),
+    )
     for upload in files:
         check_upload(upload)
     matches = duplicates(source_org, source_number)
@@ -463,22 +558,60 @@ def reading_pin(*, reading: Reading, pinned: bool, actor: User) -> None:
 
 @audit.atomic
 def delegation_create(*, leader: User, acting: User, start: dt.datetime, end: dt.datetime, actor: User) -> Delegation:
-    """A leader away lets `acting` keep their desk from `start` to `end` (both are recorded)."""
+    """A leader away lets `acting` keep their desk from `start` to `end` (both are recorded).
+
+    A leader delegates their own desk; the office (clerk, director) may do it for any leader. A
+    period cannot lie in the past (a start already past runs from now), nor overlap another of the
+    same leader's delegations still in force.
+    """
+    now = timezone.now()
     if not leader.has_role(Role.LEADER):
         raise ValidationError(f"「{leader}」不是县领导。")
+    if actor.pk != leader.pk and not actor.has_role(Role.CLERK, Role.DIRECTOR):
+        raise ValidationError("只能委托本人的文件；为其他领导设置委托请联系县委办。")
     if acting.pk == leader.pk:
         raise ValidationError("不能委托给本人。")
-    if not acting.is_office_staff:
+    if not acting.is_office_staff or not acting.is_active:
         raise ValidationError("只能委托给县领导或县委办工作人员。")
     if end <= start:
         raise ValidationError("结束时间必须晚于开始时间。")
-    if actor.pk != leader.pk and not actor.has_role(Role.CLERK, Role.DIRECTOR):
-        raise ValidationError("只有领导本人或县委办可以设置委托。")
+    if end <= now:
+        raise ValidationError("委托的结束时间已过，请重新选择。")
+    start = max(start, now.replace(second=0, microsecond=0))
+    User.objects.select_for_update().get(pk=leader.pk)  # one delegation at a time per leader
+    clash = (
+        Delegation.objects.filter(leader=leader, revoked_at__isnull=True, start__lt=end, end__gt=start)
+        .select_related("acting")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            f"{leader.full_name} 在 {timezone.localtime(clash.start):%m月%d日 %H:%M} 至 "
+            f"{timezone.localtime(clash.end):%m月%d日 %H:%M} 已委托 {clash.acting.full_name} 代阅，时间不能重叠；"
+            "请先撤销原委托。"
+        )
     delegation = Delegation.objects.create(leader=leader, acting=acting, start=start, end=end, created_by=actor)
     audit.record(
-        actor=actor, action="delegation.create", obj=delegation, data={"leader": leader.pk, "acting": acting.pk}
+        actor=actor,
+        action="delegation.create",
+        obj=delegation,
+        data={"leader": leader.pk, "acting": acting.pk, "start": start.isoformat(), "end": end.isoformat()},
     )
     return delegation
+
+
+@audit.atomic
+def delegation_revoke(*, delegation: Delegation, actor: User) -> None:
+    """撤销: the delegation stops now (or never starts); the leader or the office may revoke it."""
+    if actor.pk != delegation.leader_id and not actor.has_role(Role.CLERK, Role.DIRECTOR):
+        raise ValidationError("只有领导本人或县委办可以撤销委托。")
+    now = timezone.now()
+    changed = Delegation.objects.filter(pk=delegation.pk, revoked_at__isnull=True, end__gt=now).update(
+        revoked_at=now, revoked_by=actor
+    )
+    if not changed:
+        raise ValidationError("该委托已撤销或已到期。")
+    audit.record(actor=actor, action="delegation.revoke", obj=delegation, data={"leader": delegation.leader_id})
 
 
 @audit.atomic

@@ -27,6 +27,7 @@ from shuniu.documents.forms import (
     ApproveForm,
     ArchiveForm,
     CloseForm,
+    CorrectForm,
     DelegationForm,
     PaperSignForm,
     ProposalForm,
@@ -143,6 +144,37 @@ def document_new(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/register_form.html", context)
 
 
+@capability_required("documents.correct")
+@require_http_methods(["GET", "POST"])
+def document_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """更正登记 before circulation: the registration form, filled in, with a reason."""
+    user = current_user(request)
+    document = get_document_for(user, pk)
+    if not DOCUMENT_FLOW.allows(document, "correct", user):
+        messages.error(request, f"{document.get_status_display()}的文件不能更正登记信息。")
+        return redirect("documents:detail", pk=pk)
+    initial = {name: getattr(document, name) for name in services.CORRECTABLE}
+    for name in ("received_at", "deadline"):
+        initial[name] = timezone.localtime(initial[name]) if initial[name] else None
+    form = CorrectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = services.document_correct(
+                document=document,
+                actor=user,
+                reason=data["reason"],
+                **{name: data[name] for name in services.CORRECTABLE},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            labels = "、".join(str(form.fields[name].label) for name in changed)
+            messages.success(request, f"已更正 {document.reg_number} 的{labels}，更正记录见“状态记录”。")
+            return redirect("documents:detail", pk=pk)
+    return render(request, "documents/correct_form.html", {"form": form, "document": document})
+
+
 @role_required(*READERS, Role.SUPERVISOR)
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
@@ -160,7 +192,12 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "copies": copy_routes(document) if is_staff else [],
         "attachments": list(document.attachments.all()),
         "history": [
-            {"entry": h, "old": DOCUMENT_FLOW.status_label(h.old), "new": DOCUMENT_FLOW.status_label(h.new)}
+            {
+                "entry": h,
+                "old": DOCUMENT_FLOW.status_label(h.old),
+                "new": DOCUMENT_FLOW.status_label(h.new),
+                "label": action.label if (action := DOCUMENT_FLOW.actions.get(h.action)) else h.action,
+            }
             for h in document.history.select_related("actor").order_by("at", "pk")
         ],
         "actions": actions,
@@ -331,7 +368,12 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def desk(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     readings = list(selectors.desk(user))
-    return render(request, "documents/desk.html", {"readings": readings, "is_staff": user.has_role(*STAFF)})
+    context = {
+        "readings": readings,
+        "is_staff": user.has_role(*STAFF),
+        "delegations": selectors.delegations_running(user),
+    }
+    return render(request, "documents/desk.html", context)
 
 
 @capability_required("documents.desk")
@@ -482,17 +524,46 @@ def figures(request: HttpRequest) -> HttpResponse:
 @role_required(*READERS)
 @require_http_methods(["GET", "POST"])
 def delegation_new(request: HttpRequest) -> HttpResponse:
+    """委托代阅: a leader delegates their own desk (the office may choose the leader); the list with 撤销."""
     user = current_user(request)
-    form = DelegationForm(request.POST or None, initial={"leader": user.pk if user.has_role(Role.LEADER) else None})
+    own = user if user.has_role(Role.LEADER) and not user.has_role(*STAFF) else None
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = DelegationForm(request.POST or None, for_leader=own, initial={"start": now})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        leader = own or data["leader"]
         try:
             services.delegation_create(
-                leader=data["leader"], acting=data["acting"], start=data["start"], end=data["end"], actor=user
+                leader=leader, acting=data["acting"], start=data["start"], end=data["end"], actor=user
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已委托 {data['acting']} 代阅 {data['leader'].full_name} 的文件。")
-            return redirect("documents:desk")
-    return render(request, "documents/delegation_form.html", {"form": form})
+            messages.success(
+                request,
+                f"已委托 {data['acting'].full_name} 代阅 {leader.full_name} 的文件，至 {timezone.localtime(data['end']):%m月%d日 %H:%M}。",
+            )
+            return redirect("documents:delegate")
+    context = {
+        "form": form,
+        "delegations": list(selectors.delegations_for(user)),
+        "now": timezone.now(),
+        "is_office": user.has_role(*STAFF),
+    }
+    return render(request, "documents/delegation_form.html", context)
+
+
+@role_required(*READERS)
+@require_POST
+def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    delegation = selectors.delegations_for(user).filter(pk=pk).first()
+    if delegation is None:
+        raise Http404("未找到该委托。")
+    try:
+        services.delegation_revoke(delegation=delegation, actor=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"已撤销 {delegation.acting.full_name} 对 {delegation.leader.full_name} 文件的代阅。")
+    return redirect("documents:delegate")

@@ -56,11 +56,29 @@ def document(clerk):
 @pytest.mark.django_db
 class TestWorkflow:
     def test_actions_come_from_the_table_and_the_user(self, document, clerk, director, leader):
-        assert [a.name for a in DOCUMENT_FLOW.actions_for(document, clerk)] == ["propose", "return"]
+        assert [a.name for a in DOCUMENT_FLOW.actions_for(document, clerk)] == ["correct", "propose", "return"]
         assert [a.name for a in DOCUMENT_FLOW.actions_for(document, leader)] == []
         document.status = Status.PROPOSED
-        assert [a.name for a in DOCUMENT_FLOW.actions_for(document, director)] == ["repropose", "approve", "send_back"]
+        assert [a.name for a in DOCUMENT_FLOW.actions_for(document, director)] == [
+            "correct",
+            "repropose",
+            "approve",
+            "send_back",
+        ]
         assert "approve" not in [a.name for a in DOCUMENT_FLOW.actions_for(document, clerk)]
+
+    def test_an_action_that_stays_keeps_the_status_and_is_recorded(self, document, clerk):
+        with transaction.atomic():
+            DOCUMENT_FLOW.apply(document, "correct", actor=clerk, reason="标题有误", title="关于y的通知")
+        document.refresh_from_db()
+        assert (document.status, document.title) == (Status.REGISTERED, "关于y的通知")
+        row = DOCUMENT_FLOW.history(document)[-1]
+        assert (row.action, row.old, row.new, row.reason) == (
+            "correct",
+            Status.REGISTERED,
+            Status.REGISTERED,
+            "标题有误",
+        )
 
     def test_apply_writes_history_and_audit(self, document, clerk):
         DOCUMENT_FLOW.apply(document, "return", actor=clerk, reason="缺页")

@@ -12,8 +12,8 @@ from shuniu.core.confirm import NeedsConfirmation
 from shuniu.core.models import Attachment
 from shuniu.core.testing import make_leader
 from shuniu.documents import routing_adapter, services
-from shuniu.documents.models import Copy, CopyState, Document, Reading, Status, Urgency
-from shuniu.documents.selectors import desk, documents_visible_to
+from shuniu.documents.models import Copy, CopyState, Delegation, Document, Reading, Status, Urgency
+from shuniu.documents.selectors import delegating_leaders, desk, documents_visible_to
 
 from .conftest import PDF, PNG, set_windows
 
@@ -374,3 +374,65 @@ def test_planning_near_an_unentered_year_stops_at_its_start(leader):
         _windows(leader, dt.datetime(2031, 1, 5, tzinfo=tz), dt.datetime(2031, 1, 9, tzinfo=tz), WorkingCalendar.load())
         == []
     )
+
+
+@pytest.mark.django_db
+class TestDelegationRules:
+    def test_a_leader_delegates_only_their_own_desk(self, leader, leader2, clerk):
+        now = timezone.now()
+        with pytest.raises(ValidationError, match="只能委托本人的文件"):
+            services.delegation_create(
+                leader=leader2, acting=clerk, start=now, end=now + dt.timedelta(days=1), actor=leader
+            )
+        services.delegation_create(leader=leader2, acting=clerk, start=now, end=now + dt.timedelta(days=1), actor=clerk)
+
+    def test_no_period_in_the_past_and_a_past_start_runs_from_now(self, leader, clerk):
+        now = timezone.now()
+        with pytest.raises(ValidationError, match="结束时间已过"):
+            services.delegation_create(
+                leader=leader,
+                acting=clerk,
+                start=now - dt.timedelta(days=2),
+                end=now - dt.timedelta(days=1),
+                actor=leader,
+            )
+        made = services.delegation_create(
+            leader=leader, acting=clerk, start=now - dt.timedelta(days=2), end=now + dt.timedelta(days=1), actor=leader
+        )
+        assert made.start >= now.replace(second=0, microsecond=0)
+
+    def test_periods_of_one_leader_do_not_overlap_until_revoked(self, leader, leader2, clerk):
+        now = timezone.now()
+        first = services.delegation_create(
+            leader=leader, acting=clerk, start=now, end=now + dt.timedelta(days=2), actor=leader
+        )
+        with pytest.raises(ValidationError, match="时间不能重叠"):
+            services.delegation_create(
+                leader=leader,
+                acting=leader2,
+                start=now + dt.timedelta(days=1),
+                end=now + dt.timedelta(days=3),
+                actor=leader,
+            )
+        services.delegation_revoke(delegation=first, actor=leader)
+        assert leader.pk not in delegating_leaders(clerk)
+        with pytest.raises(ValidationError, match="已撤销或已到期"):
+            services.delegation_revoke(delegation=first, actor=leader)  # the second click
+        services.delegation_create(
+            leader=leader,
+            acting=leader2,
+            start=now + dt.timedelta(days=1),
+            end=now + dt.timedelta(days=3),
+            actor=leader,
+        )
+        assert Delegation.objects.filter(leader=leader).count() == 2
+
+    def test_only_the_leader_or_the_office_revokes(self, leader, leader2, clerk):
+        now = timezone.now()
+        made = services.delegation_create(
+            leader=leader, acting=clerk, start=now, end=now + dt.timedelta(days=1), actor=leader
+        )
+        with pytest.raises(ValidationError, match="只有领导本人或县委办"):
+            services.delegation_revoke(delegation=made, actor=leader2)
+        made.refresh_from_db()
+        assert made.revoked_at is None

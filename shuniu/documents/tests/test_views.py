@@ -2,11 +2,13 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from shuniu.audit.models import AuditEntry
 from shuniu.core.testing import client_for
 from shuniu.documents import services
 from shuniu.documents.models import CopyState, Document, Reading, Status
@@ -272,6 +274,11 @@ def test_leader_delegates_the_desk_through_the_form(circulating, leader, leader2
     services.copy_deliver(copy=circulating.copies.get(state=CopyState.TO_DELIVER), actor=clerk)
     desk = client_for(leader2).get(reverse("documents:desk"))
     assert circulating.title in desk.text and "代 领导1 阅" in desk.text
+    assert "您正受 <strong>领导1</strong> 委托代阅" in desk.text
+    own = client_for(leader).get(reverse("documents:desk")).text
+    assert "您的文件正由 <strong>领导2</strong> 代阅" in own and "撤销委托" in own
+    page = client_for(leader).get(reverse("documents:delegate")).text
+    assert "正在代阅" in page and 'name="leader"' not in page  # a leader delegates their own desk only
 
 
 @pytest.mark.django_db
@@ -359,3 +366,53 @@ class TestApprovalForecast:
         services.proposal_submit(document=document, readers=[leader], actor=clerk)
         text = client_for(director).get(reverse("documents:detail", args=[document.pk])).text
         assert "晚于办理时限" not in text and "传阅完毕（办理时限" in text
+
+
+@pytest.mark.django_db
+class TestCorrectionAndReproposal:
+    def test_a_registered_document_is_corrected_and_the_change_recorded(self, register, clerk):
+        document = register("关于做好冬季防火工作的通和")
+        url = reverse("documents:correct", args=[document.pk])
+        data = form(title="关于做好冬季防火工作的通知", reason="标题录入有误")
+        data["received_at"] = timezone.localtime(document.received_at).strftime("%Y-%m-%dT%H:%M")
+        data["source_number"] = ""
+        data["copies_received"], data["pages"] = 1, 1
+        no_reason = client_for(clerk).post(url, {**data, "reason": ""})
+        assert "请填写更正说明" in no_reason.text
+        document.refresh_from_db()
+        assert document.title.endswith("通和")  # nothing changed
+        response = client_for(clerk).post(url, data, follow=True)
+        document.refresh_from_db()
+        assert document.title == "关于做好冬季防火工作的通知" and document.status == Status.REGISTERED
+        assert "已更正" in response.text and "更正登记" in response.text and "标题录入有误" in response.text
+        entry = AuditEntry.objects.get(action="document.correct")
+        assert entry.data["changes"]["title"] == ["关于做好冬季防火工作的通和", "关于做好冬季防火工作的通知"]
+        again = client_for(clerk).post(url, data)
+        assert "没有修改任何内容" in again.text
+
+    def test_no_correction_once_circulating(self, circulating, clerk):
+        response = client_for(clerk).get(reverse("documents:correct", args=[circulating.pk]), follow=True)
+        assert "不能更正登记信息" in response.text
+        assert reverse("documents:correct", args=[circulating.pk]) not in response.text
+
+    def test_the_year_of_receipt_cannot_change(self, register, clerk):
+        document = register()
+        with pytest.raises(ValidationError, match="收文年度不能更改"):
+            services.document_correct(
+                document=document,
+                actor=clerk,
+                reason="时间有误",
+                received_at=document.received_at.replace(year=document.reg_year - 1),
+            )
+
+    def test_modifying_a_submitted_proposal_works(self, register, clerk, leader, leader2):
+        document = register()
+        services.proposal_submit(document=document, readers=[leader], actor=clerk)
+        url = reverse("documents:propose", args=[document.pk])
+        page = client_for(clerk).get(url)
+        assert page.status_code == 200
+        response = client_for(clerk).post(url, {"readers": [leader.pk, leader2.pk], "copies_allowed": 1})
+        assert response.status_code == 302, response.text
+        assert set(document.readings.values_list("leader_id", flat=True)) == {leader.pk, leader2.pk}
+        document.refresh_from_db()
+        assert document.status == Status.PROPOSED
