@@ -76,11 +76,21 @@ def _check_roles(roles: Iterable[str], unit: Unit | None) -> set[str]:
     return chosen
 
 
-@transaction.atomic
-def user_set_roles(*, user: User, roles: Iterable[str], actor: User | None) -> None:
-    """Replace the user's roles with `roles`, refusing combinations that break 三权分立."""
+@audit.atomic
+def user_set_roles(
+    *, user: User, roles: Iterable[str], actor: User | None, expected: Iterable[str] | None = None
+) -> None:
+    """Replace the user's roles with `roles`, refusing combinations that break 三权分立.
+
+    The user's row is locked, so two changes run one after the other; with `expected` (the roles
+    the form showed) a change made by someone else in between is refused instead of overwritten.
+    """
     chosen = _check_roles(roles, user.unit)
+    User.objects.select_for_update().get(pk=user.pk)
     current = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    if expected is not None and set(expected) != current:
+        now = "、".join(Role(r).label for r in sorted(current)) or "无"
+        raise ValidationError(f"{user} 的角色刚被他人修改为：{now}。请刷新后再改。")
     if chosen == current:
         return
     RoleGrant.objects.filter(user=user).exclude(role__in=chosen).delete()

@@ -209,3 +209,32 @@ def log_in(page: Any, base: str, username: str, password: str | None = None) -> 
     page.get_by_label("密码").fill(password or settings.DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{base}/workbench/")
+
+
+def at_once(*calls: Any) -> list[Any]:
+    """Run each callable in its own thread, released together; returns each result or the exception raised.
+
+    For tests of "two people act at once" (use with ``django_db(transaction=True)``).
+    """
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[Any] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            outcomes[index] = calls[index]()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

@@ -245,3 +245,20 @@ def test_a_leader_profile_needs_the_leader_role(sysadmin, clerk):
     )
     assert response.status_code == 200 and "只有具有“领导”角色的用户" in response.content.decode()
     assert not LeaderProfile.objects.filter(user=clerk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_changing_roles_at_once_get_one_success_and_one_message(db):
+    from shuniu.core.testing import at_once
+
+    user = make_user("zhang", [Role.CLERK])
+    outcomes = at_once(
+        lambda: services.user_set_roles(
+            user=user, roles=[Role.CLERK, Role.SUPERVISOR], expected=[Role.CLERK], actor=None
+        ),
+        lambda: services.user_set_roles(user=user, roles=[Role.DIRECTOR], expected=[Role.CLERK], actor=None),
+    )
+    failures = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert len(failures) == 1 and "刚被他人修改" in failures[0].messages[0]
+    roles = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    assert roles in ({Role.CLERK, Role.SUPERVISOR}, {Role.DIRECTOR})

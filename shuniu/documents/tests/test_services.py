@@ -436,3 +436,22 @@ class TestDelegationRules:
             services.delegation_revoke(delegation=made, actor=leader2)
         made.refresh_from_db()
         assert made.revoked_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_overlapping_delegations_at_once_one_is_refused(leader, leader2, clerk):
+    from shuniu.core.testing import at_once
+
+    now = timezone.now()
+    outcomes = at_once(
+        *(
+            (
+                lambda acting=acting: services.delegation_create(
+                    leader=leader, acting=acting, start=now, end=now + dt.timedelta(days=1), actor=leader
+                )
+            )
+            for acting in (leader2, clerk)
+        )
+    )
+    assert sum(isinstance(o, ValidationError) for o in outcomes) == 1
+    assert Delegation.objects.filter(leader=leader).count() == 1
