@@ -8,6 +8,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from shuniu.audit.models import AuditEntry
+from shuniu.audit.vocabulary import object_label
+
+EXPORT_LIMIT = 50_000  # rows in one Excel export (narrow the filters for more)
 
 
 def entries_filtered(
@@ -21,8 +24,10 @@ def entries_filtered(
     entries = AuditEntry.objects.order_by("-seq")
     if actor:
         entries = entries.filter(actor_name__icontains=actor)
-    if action:
-        entries = entries.filter(action__startswith=action)
+    if action:  # an operation chosen from the list, or a prefix such as "auth."
+        entries = (
+            entries.filter(action=action) if not action.endswith(".") else entries.filter(action__startswith=action)
+        )
     if object_type:
         entries = entries.filter(object_type=object_type)
     tz = timezone.get_current_timezone()
@@ -33,5 +38,7 @@ def entries_filtered(
     return entries
 
 
-def object_types() -> list[str]:
-    return list(AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct())
+def object_types() -> list[tuple[str, str]]:
+    """The kinds of object the log mentions, by their Chinese names."""
+    kinds = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
+    return sorted(((kind, object_label(kind)) for kind in kinds if kind), key=lambda item: item[1])

@@ -1,32 +1,66 @@
+"""The auditor's pages: the log in words (filters, Excel) and the chain's check."""
+
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils import timezone
 
 from shuniu.audit.forms import AuditFilterForm
-from shuniu.audit.selectors import entries_filtered, object_types
+from shuniu.audit.selectors import EXPORT_LIMIT, entries_filtered, object_types
 from shuniu.audit.services import verify
-from shuniu.core.access import role_required
-from shuniu.core.models import Role
+from shuniu.audit.vocabulary import OPERATION_GROUPS, describe, operation_choices
+from shuniu.core.excel import Column, Sheet, xlsx_response
+from shuniu.core.permissions import capability_required
 
 PAGE_SIZE = 50
 
 
-@role_required(Role.AUDITOR)
-def entries(request: HttpRequest) -> HttpResponse:
+@capability_required("audit.view")
+def entries(request: HttpRequest) -> HttpResponseBase:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(entries_filtered(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    found = entries_filtered(**filters)
+    if request.GET.get("format") == "xlsx" and form.is_valid():
+        rows = (
+            (r.entry.seq, r.entry.at, r.entry.actor_name, r.operation, r.object_kind, r.entry.object_repr, r.details)
+            for r in describe(found[:EXPORT_LIMIT])
+        )
+        sheet = Sheet(
+            "审计日志",
+            [
+                Column("序号", 8),
+                Column("时间", 18),
+                Column("操作人", 12),
+                Column("操作", 16),
+                Column("对象类型", 12),
+                Column("对象", 40, wrap=True),
+                Column("详情", 60, wrap=True),
+            ],
+            rows,
+            heading=f"审计日志（导出于 {timezone.localtime():%Y年%m月%d日 %H:%M}，最多 {EXPORT_LIMIT} 条）",
+        )
+        return xlsx_response([sheet], f"审计日志_{timezone.localtime():%Y%m%d_%H%M}.xlsx")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("format", None)
     return render(
         request,
         "audit/entries.html",
-        {"form": form, "page": page, "object_types": object_types(), "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": describe(page.object_list),
+            "object_types": object_types(),
+            "operations": operation_choices(),
+            "operation_groups": OPERATION_GROUPS,
+            "query": query.urlencode(),
+        },
     )
 
 
-@role_required(Role.AUDITOR)
+@capability_required("audit.view")
 def chain_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/verify.html", {"result": verify()})

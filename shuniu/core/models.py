@@ -428,6 +428,8 @@ class ClockEvent(models.Model):
     new_due = models.DateTimeField("新到期时间", null=True, blank=True)
 
     class Meta:
+        verbose_name = "期限记录"
+        verbose_name_plural = "期限记录"
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:

@@ -25,6 +25,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from shuniu import audit
+from shuniu.audit import vocabulary
 from shuniu.core.models import StatusHistory, User
 from shuniu.core.permissions import can
 
@@ -65,6 +66,12 @@ class Workflow(Generic[M]):
             if action.name in self.actions:
                 raise ValueError(f"duplicate action {action.name!r}")
             self.actions[action.name] = action
+        # The audit log names this table's operations and statuses in words (shuniu.audit.vocabulary).
+        status = model._meta.get_field(status_field)
+        vocabulary.register({f"{model._meta.model_name}.{a.name}": a.label for a in self.actions.values()})
+        vocabulary.register_statuses(
+            model._meta.label_lower, {str(k): str(v) for k, v in getattr(status, "choices", None) or []}
+        )
 
     def status_label(self, value: str) -> str:
         status = self.model._meta.get_field(self.status_field)

@@ -122,6 +122,10 @@ class Proposal(models.Model):
     sent_back_reason = models.CharField("退回理由", max_length=300, blank=True)
     approval_opinion = models.CharField("审批意见", max_length=300, blank=True)
 
+    class Meta:
+        verbose_name = "拟办"
+        verbose_name_plural = "拟办"
+
     def __str__(self) -> str:
         return f"拟办：{self.document}"
 
@@ -147,6 +151,8 @@ class Reading(models.Model):
     pinned = models.BooleanField("置顶", default=False)
 
     class Meta:
+        verbose_name = "签阅"
+        verbose_name_plural = "签阅"
         ordering = ["position", "pk"]
         constraints = [models.UniqueConstraint(fields=["document", "leader"], name="reading_once_per_leader")]
         indexes = [models.Index(fields=["leader", "signed_at"], name="reading_desk_idx")]
@@ -163,6 +169,8 @@ class OrderConstraint(models.Model):
     then = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = "阅文顺序"
+        verbose_name_plural = "阅文顺序"
         constraints = [models.CheckConstraint(condition=~Q(first=F("then")), name="order_two_readers")]
 
     def __str__(self) -> str:
@@ -177,6 +185,8 @@ class HandlingUnit(models.Model):
     lead = models.BooleanField("主办", default=False)
 
     class Meta:
+        verbose_name = "承办单位"
+        verbose_name_plural = "承办单位"
         constraints = [models.UniqueConstraint(fields=["document", "unit"], name="handling_unit_once")]
 
     def __str__(self) -> str:
@@ -207,6 +217,8 @@ class Copy(models.Model):
     route = models.JSONField("计划路线", default=list, blank=True)
 
     class Meta:
+        verbose_name = "传阅份"
+        verbose_name_plural = "传阅份"
         ordering = ["document", "number"]
         constraints = [models.UniqueConstraint(fields=["document", "number"], name="copy_unique_number")]
         indexes = [models.Index(fields=["state", "since"], name="copy_state_idx")]

@@ -1,6 +1,10 @@
+import datetime as dt
+import io
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from shuniu import audit
 from shuniu.core.testing import client_for
@@ -15,7 +19,7 @@ class TestAuditorPages:
         response = client.get(reverse("audit:entries"))
         assert response.status_code == 200 and "doc.test" in response.text
         filtered = client.get(reverse("audit:entries"), {"action": "user."})
-        assert "doc.test" not in filtered.text and "user.create" in filtered.text
+        assert "doc.test" not in filtered.text and "创建用户" in filtered.text
 
     def test_bad_filter_gets_a_chinese_message(self, auditor):
         response = client_for(auditor).get(reverse("audit:entries"), {"since": "2026-13-40"})
@@ -39,3 +43,45 @@ class TestAuditorPages:
         client.get(reverse("audit:entries"))
         with django_assert_max_num_queries(7):
             client.get(reverse("audit:entries"))
+
+
+@pytest.mark.django_db
+class TestTheLogInWords:
+    def test_operations_people_and_details_read_in_chinese(self, auditor, clerk, director, leader, leader2):
+        from shuniu.documents import services
+
+        now = timezone.now()
+        services.delegation_create(
+            leader=leader, acting=leader2, start=now, end=now + dt.timedelta(days=1), actor=leader
+        )
+        with transaction.atomic():
+            audit.record(
+                actor=director,
+                action="user.roles",
+                obj=clerk,
+                data={"before": ["clerk"], "after": ["clerk", "supervisor"]},
+            )
+        text = client_for(auditor).get(reverse("audit:entries")).text.split("<tbody>")[1]
+        assert "委托代阅" in text and "领导：领导1" in text
+        assert "修改角色" in text and "修改前：文书" in text and "修改后：文书、督查" in text
+        assert "delegation.create" not in text and "{&#x27;" not in text
+
+    def test_a_workflow_action_names_its_statuses(self, auditor, clerk):
+        from shuniu.documents import services
+
+        document = services.document_register(
+            actor=clerk, received_at=timezone.now(), source_org="市委办公室", title="关于x的通知"
+        )
+        services.document_return(document=document, reason="缺少附件", actor=clerk)
+        text = client_for(auditor).get(reverse("audit:entries"), {"action": "document.return"}).text.split("<tbody>")[1]
+        assert "初审退回" in text and "原状态：已登记" in text and "新状态：初审退回" in text and "理由：缺少附件" in text
+        assert "登记收文" not in text  # filtered to the one operation
+
+    def test_excel_export_follows_the_filters(self, auditor, clerk):
+        from openpyxl import load_workbook
+
+        response = client_for(auditor).get(reverse("audit:entries"), {"action": "user.", "format": "xlsx"})
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        operations = {row[3] for row in sheet.iter_rows(min_row=3, values_only=True)}
+        assert operations == {"创建用户", "修改角色"}

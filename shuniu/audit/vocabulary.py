@@ -1,0 +1,201 @@
+"""The audit log in words: operation names, object kinds, people's names and details in Chinese.
+
+Entries store machine names (``document.approve``, ``{"to": 7}``) so the chain never depends on
+wording. An auditor reads them through this module: every app names its operations with
+`register` (a workflow registers its own actions and status labels), and `describe` turns a page
+of entries into rows in Chinese, resolving the people and units it mentions in two queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+
+from shuniu.audit.models import AuditEntry
+
+OPERATIONS: dict[str, str] = {
+    "auth.login": "登录",
+    "auth.login_failed": "登录失败",
+    "auth.locked": "账号锁定",
+    "auth.login_refused_locked": "锁定期间尝试登录",
+    "user.create": "创建用户",
+    "user.roles": "修改角色",
+    "user.unlock": "解除锁定",
+    "user.password_set": "设置密码",
+    "leader_profile.set": "设置领导信息",
+    "directory.import": "导入通讯录",
+    "notification.read": "阅读通知",
+    "reminder.send": "发送提醒",
+    "demo.load": "载入演示数据",
+    "admin.add": "系统管理·新增",
+    "admin.change": "系统管理·修改",
+    "admin.delete": "系统管理·删除",
+    "clock.start": "开始计时",
+    "clock.extend": "延长期限",
+    "clock.pause": "暂停计时",
+    "clock.resume": "恢复计时",
+    "clock.stop": "停止计时",
+}
+# Prefix filters offered first in the operation list.
+OPERATION_GROUPS: list[tuple[str, str]] = [
+    ("auth.", "【登录与账号安全】全部"),
+    ("user.", "【用户与角色】全部"),
+    ("admin.", "【系统管理】全部"),
+]
+STATUS_LABELS: dict[str, dict[str, str]] = {}  # object type → status value → label
+
+# Keys of `data` an auditor should read as words; "person" and "unit" values are ids to resolve.
+KEYS: dict[str, tuple[str, str]] = {
+    "leader": ("领导", "person"),
+    "leaders": ("领导", "person"),
+    "acting": ("代阅人", "person"),
+    "owner": ("责任人", "person"),
+    "readers": ("传阅领导", "person"),
+    "units": ("承办单位", "unit"),
+    "to": ("送至", "person"),
+    "from": ("取自", "person"),
+    "reason": ("理由", "text"),
+    "copies": ("份数", "text"),
+    "reg_number": ("登记号", "text"),
+    "attachments": ("附件数", "text"),
+    "duplicate_confirmed": ("确认非重复登记", "bool"),
+    "on_paper": ("纸质签阅", "bool"),
+    "pinned": ("置顶", "bool"),
+    "done": ("完成", "bool"),
+    "start": ("开始", "text"),
+    "end": ("结束", "text"),
+    "week": ("周", "text"),
+    "version": ("版本", "text"),
+    "rows": ("行数", "text"),
+    "count": ("数量", "text"),
+    "rank": ("排序", "text"),
+    "post": ("职务", "text"),
+    "before": ("修改前", "roles"),
+    "after": ("修改后", "roles"),
+    "roles": ("角色", "roles"),
+    "failures": ("连续失败次数", "text"),
+    "message": ("说明", "text"),
+    "matter": ("督办事项", "text"),
+    "kind": ("类型", "text"),
+    "due": ("到期", "text"),
+    "name": ("名称", "text"),
+    "acting_for": ("代阅", "bool"),
+}
+_HIDDEN = {"key", "overlaps", "acting"}  # internal keys (``acting`` as a flag is shown by `acting_for`)
+
+
+def register(operations: Mapping[str, str]) -> None:
+    """An app names its operations (called from its AppConfig.ready or a workflow table)."""
+    OPERATIONS.update(operations)
+
+
+def register_statuses(object_type: str, labels: Mapping[str, str]) -> None:
+    STATUS_LABELS[object_type] = dict(labels)
+
+
+def operation_label(action: str) -> str:
+    """The operation's Chinese name; an admin change names its model; unknown names stay as they are."""
+    if action in OPERATIONS:
+        return OPERATIONS[action]
+    parts = action.split(".")
+    if parts[0] == "admin" and len(parts) == 3:
+        return f"{OPERATIONS.get('admin.' + parts[2], action)}（{_model_label_by_name(parts[1])}）"
+    return action
+
+
+def object_label(object_type: str) -> str:
+    """``documents.document`` → 收文."""
+    if not object_type:
+        return ""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+def _model_label_by_name(model_name: str) -> str:
+    for model in apps.get_models():
+        if model._meta.model_name == model_name:
+            return str(model._meta.verbose_name)
+    return model_name
+
+
+def operation_choices() -> list[tuple[str, str]]:
+    """For the filter: every named operation by its Chinese name, those of one kind of object together."""
+    return sorted(OPERATIONS.items())
+
+
+@dataclass(frozen=True)
+class Row:
+    """One entry as the auditor reads it."""
+
+    entry: AuditEntry
+    operation: str
+    object_kind: str
+    details: str
+
+
+def describe(entries: Iterable[AuditEntry]) -> list[Row]:
+    """Rows in words for a page (or an export) of entries: two queries for all the names in it."""
+    from shuniu.core.models import Role, Unit, User
+
+    entries = list(entries)
+    people: set[int] = set()
+    units: set[int] = set()
+    for entry in entries:
+        for key, value in (entry.data or {}).items():
+            kind = KEYS.get(key, ("", ""))[1]
+            ids = value if isinstance(value, list) else [value]
+            if kind == "person":
+                people.update(v for v in ids if isinstance(v, int))
+            elif kind == "unit":
+                units.update(v for v in ids if isinstance(v, int))
+    names = {pk: str(user) for pk, user in User.objects.in_bulk(list(people)).items()} if people else {}
+    unit_names = {pk: u.name for pk, u in Unit.objects.in_bulk(list(units)).items()} if units else {}
+    role_labels = dict(Role.choices)
+    statuses = STATUS_LABELS
+
+    def word(entry: AuditEntry, key: str, value: Any) -> str:
+        label, kind = KEYS.get(key, (key, "text"))
+        if key in ("from", "to") and isinstance(value, str):  # a workflow's statuses
+            labels = statuses.get(entry.object_type, {})
+            return f"{'原状态' if key == 'from' else '新状态'}：{labels.get(value, value)}"
+        if key == "changes" and isinstance(value, dict):
+            return "更正：" + "；".join(
+                f"{_field_label(entry.object_type, f)} 由“{a}”改为“{b}”" for f, (a, b) in value.items()
+            )
+        values = value if isinstance(value, list) else [value]
+        if kind == "person":
+            shown = "、".join(names.get(v, f"（已删除的用户 {v}）") if isinstance(v, int) else str(v) for v in values)
+        elif kind == "unit":
+            shown = "、".join(unit_names.get(v, str(v)) for v in values)
+        elif kind == "roles":
+            shown = "、".join(str(role_labels.get(v, v)) for v in values) or "无"
+        elif kind == "bool" or isinstance(value, bool):
+            shown = "是" if value else "否"
+        else:
+            shown = "、".join(str(v) for v in values)
+        return f"{label}：{shown}" if shown != "" else ""
+
+    rows = []
+    for entry in entries:
+        data = dict(entry.data or {})
+        if data.pop("acting", None) is True:
+            data["acting_for"] = True
+        parts = [word(entry, k, v) for k, v in data.items() if k not in _HIDDEN and v not in (None, "", [], {})]
+        rows.append(
+            Row(entry, operation_label(entry.action), object_label(entry.object_type), "；".join(p for p in parts if p))
+        )
+    return rows
+
+
+def _field_label(object_type: str, name: str) -> str:
+    try:
+        field = apps.get_model(object_type)._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):  # a model or field that is no more
+        return name
+    return str(getattr(field, "verbose_name", name))
