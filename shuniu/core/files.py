@@ -21,6 +21,7 @@ import defusedxml.ElementTree as SafeXML
 from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404
@@ -124,6 +125,50 @@ def store(digest: str, data: bytes) -> None:
     partial = path.with_suffix(".part")
     partial.write_bytes(data)
     partial.replace(path)
+
+
+KEEP_SALT = "shuniu.core.files.keep"
+KEEP_SECONDS = 24 * 3600
+
+
+def keep(uploads: Sequence[Upload]) -> str:
+    """A form came back with an error: store the files it carried and return a signed token for them.
+
+    The form carries the token in a hidden field, so the user does not choose the files again; a
+    file that fails the content checks raises its message and is not kept. Unattached blobs take
+    no more room than one copy of each file (the store is content-addressed).
+    """
+    items = []
+    for upload in uploads:
+        digest, _ = check_upload(upload)
+        store(digest, upload.data)
+        items.append([digest, upload.name[:200]])
+    return signing.dumps(items, salt=KEEP_SALT, compress=True) if items else ""
+
+
+def kept(token: str) -> list[Upload]:
+    """The files a token from `keep` stands for (a forged or day-old token is refused in Chinese)."""
+    if not token:
+        return []
+    try:
+        items = signing.loads(token, salt=KEEP_SALT, max_age=KEEP_SECONDS)
+    except signing.BadSignature:
+        raise ValidationError("先前选择的附件已失效，请重新选择附件。") from None
+    uploads = []
+    for digest, name in items:
+        path = path_for(str(digest))
+        if not path.exists():
+            raise ValidationError(f"先前选择的附件「{name}」已不在，请重新选择。")
+        uploads.append(Upload(str(name), path.read_bytes()))
+    return uploads
+
+
+def kept_names(token: str) -> list[str]:
+    """The names of the kept files, to show on the form (an invalid token shows none)."""
+    try:
+        return [str(name) for _, name in signing.loads(token, salt=KEEP_SALT, max_age=KEEP_SECONDS)] if token else []
+    except signing.BadSignature:
+        return []
 
 
 def attach(obj: Model, uploads: Sequence[Upload], *, actor: User) -> list[Attachment]:

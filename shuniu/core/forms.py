@@ -11,6 +11,16 @@ from django.contrib.auth.password_validation import validate_password
 from shuniu.core.models import Role, UnitKind, User, role_combination_errors
 
 
+class Picker(forms.CheckboxSelectMultiple):
+    """A searchable checkbox list for long choices (承办单位 among fifty units), grouped if the choices are.
+
+    Renders a filter box and a scrollable list (`static/shuniu/picker.js` narrows it as one types and
+    sums up what is chosen); without JavaScript it is a plain list of checkboxes.
+    """
+
+    template_name = "core/widgets/picker.html"
+
+
 class StyledForm(forms.Form):
     """Adds Bootstrap's classes to every widget, so templates render fields with `{{ field }}`."""
 

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 
 from shuniu.core.confirm import ConfirmField
-from shuniu.core.forms import StyledForm
-from shuniu.core.models import Clearance, Unit, User
+from shuniu.core.forms import Picker, StyledForm
+from shuniu.core.models import Clearance, Unit, UnitKind, User
 from shuniu.documents.models import Kind, Urgency
 from shuniu.schedules.forms import LeaderChoiceField, LocalDateTimeField
 from shuniu.schedules.selectors import leader_queryset
@@ -41,6 +41,7 @@ class RegisterForm(StyledForm):
     pages = forms.IntegerField(label="页数", min_value=1, max_value=9999, initial=1)
     deadline = LocalDateTimeField(label="办理时限", required=False)
     uploads = MultiFileField(label="附件（PDF、OFD、PNG、JPEG；涉密文件不得上传）", required=False)
+    kept = forms.CharField(required=False, widget=forms.HiddenInput)  # files chosen before a form error
     confirm = ConfirmField("确认不是重复登记")
 
     def clean(self) -> dict[str, Any]:
@@ -62,6 +63,7 @@ class CorrectForm(RegisterForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["uploads"]
+        del self.fields["kept"]
         del self.fields["confirm"]
 
 
@@ -79,7 +81,13 @@ class ProposalForm(StyledForm):
     first = LeaderChoiceField(
         label="须先阅并批示的领导（可空）", queryset=User.objects.none(), required=False, empty_label="（无）"
     )
-    units = forms.ModelMultipleChoiceField(label="承办单位", queryset=Unit.objects.none(), required=False)
+    units = forms.ModelMultipleChoiceField(
+        label="承办单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=Picker,
+        help_text="可输入名称筛选，可多选。",
+    )
     lead_unit = forms.ModelChoiceField(
         label="主办单位", queryset=Unit.objects.none(), required=False, empty_label="（无）"
     )
@@ -95,6 +103,11 @@ class ProposalForm(StyledForm):
         self.fields["first"].queryset = leaders  # type: ignore[attr-defined]
         units = Unit.objects.filter(is_active=True).order_by("kind", "sort_order")
         self.fields["units"].queryset = units  # type: ignore[attr-defined]
+        kinds = dict(UnitKind.choices)
+        grouped: dict[str, list[tuple[int, str]]] = {}
+        for unit in units:
+            grouped.setdefault(str(kinds.get(unit.kind, unit.kind)), []).append((unit.pk, unit.name))
+        self.fields["units"].widget.choices = list(grouped.items())
         self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

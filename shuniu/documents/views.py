@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shuniu.core.access import current_user, role_required
 from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.excel import xlsx_response
-from shuniu.core.files import Upload, file_response
+from shuniu.core.files import Upload, file_response, keep, kept, kept_names
 from shuniu.core.models import Role
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
@@ -114,33 +114,40 @@ def document_new(request: HttpRequest) -> HttpResponse:
         initial={"received_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
     context: dict[str, Any] = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        uploads = [Upload(f.name, f.read()) for f in data["uploads"]]
+    if request.method == "POST":
+        chosen = [Upload(f.name or "附件", f.read()) for f in request.FILES.getlist("uploads")]
         try:
-            document = services.document_register(
-                actor=user,
-                received_at=data["received_at"],
-                source_org=data["source_org"],
-                source_number=data["source_number"],
-                title=data["title"],
-                secrecy=data["secrecy"],
-                secrecy_term=data["secrecy_term"],
-                urgency=data["urgency"],
-                kind=data["kind"],
-                copies_received=data["copies_received"],
-                pages=data["pages"],
-                deadline=data["deadline"],
-                files=uploads,
-                confirm_duplicate=data["confirm"],
-            )
-        except NeedsConfirmation as exc:
-            context.update(ask(form, exc))
+            uploads = kept(request.POST.get("kept", "")) + chosen
         except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"已登记 {document.reg_number}《{document.title}》，下一步请拟办。")
-            return redirect("documents:detail", pk=document.pk)
+            form.add_error("uploads", exc)
+            uploads = chosen
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                document = services.document_register(
+                    actor=user,
+                    received_at=data["received_at"],
+                    source_org=data["source_org"],
+                    source_number=data["source_number"],
+                    title=data["title"],
+                    secrecy=data["secrecy"],
+                    secrecy_term=data["secrecy_term"],
+                    urgency=data["urgency"],
+                    kind=data["kind"],
+                    copies_received=data["copies_received"],
+                    pages=data["pages"],
+                    deadline=data["deadline"],
+                    files=uploads,
+                    confirm_duplicate=data["confirm"],
+                )
+            except NeedsConfirmation as exc:
+                context.update(ask(form, exc))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"已登记 {document.reg_number}《{document.title}》，下一步请拟办。")
+                return redirect("documents:detail", pk=document.pk)
+        context["kept"] = _keep_for_next_try(form, uploads)
     return render(request, "documents/register_form.html", context)
 
 
@@ -173,6 +180,19 @@ def document_correct(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已更正 {document.reg_number} 的{labels}，更正记录见“状态记录”。")
             return redirect("documents:detail", pk=pk)
     return render(request, "documents/correct_form.html", {"form": form, "document": document})
+
+
+def _keep_for_next_try(form: RegisterForm, uploads: list[Upload]) -> list[str]:
+    """The form came back: keep the files it carried, so they need not be chosen again."""
+    try:
+        token = keep(uploads)
+    except ValidationError as exc:
+        form.add_error("uploads" if "uploads" not in form.errors else None, exc)
+        return []
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data["kept"] = token
+    form.data = data
+    return kept_names(token)
 
 
 @role_required(*READERS, Role.SUPERVISOR)
@@ -254,6 +274,7 @@ def _do(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, _form_errors(form))
         return redirect("documents:detail", pk=pk)
     data = form.cleaned_data if form is not None else {}
+    done = DONE_MESSAGES[action]
     try:
         if action == "return":
             services.document_return(document=document, reason=data["reason"], actor=user)
@@ -262,8 +283,12 @@ def _do(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "send_back":
             services.proposal_send_back(document=document, reason=data["reason"], actor=user)
         elif action == "approve":
-            services.proposal_approve(
+            copies = services.proposal_approve(
                 document=document, actor=user, copies_allowed=data["copies_allowed"], opinion=data["opinion"]
+            )
+            going = [c.destination.full_name for c in copies if c.destination is not None]
+            done = f"已批准传阅，共 {len(copies)} 份" + (
+                f"，送文清单已列出：送 {'、'.join(going)}。" if going else "。"
             )
         elif action == "close":
             services.document_close(document=document, result=data["result"], actor=user)
@@ -272,7 +297,7 @@ def _do(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         _fail(request, exc)
     else:
-        messages.success(request, DONE_MESSAGES[action])
+        messages.success(request, done)
     return redirect("documents:detail", pk=pk)
 
 

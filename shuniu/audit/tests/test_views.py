@@ -74,7 +74,9 @@ class TestTheLogInWords:
         )
         services.document_return(document=document, reason="缺少附件", actor=clerk)
         text = client_for(auditor).get(reverse("audit:entries"), {"action": "document.return"}).text.split("<tbody>")[1]
-        assert "初审退回" in text and "原状态：已登记" in text and "新状态：初审退回" in text and "理由：缺少附件" in text
+        assert (
+            "初审退回" in text and "原状态：已登记" in text and "新状态：初审退回" in text and "理由：缺少附件" in text
+        )
         assert "登记收文" not in text  # filtered to the one operation
 
     def test_excel_export_follows_the_filters(self, auditor, clerk):

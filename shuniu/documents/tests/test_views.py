@@ -416,3 +416,20 @@ class TestCorrectionAndReproposal:
         assert set(document.readings.values_list("leader_id", flat=True)) == {leader.pk, leader2.pk}
         document.refresh_from_db()
         assert document.status == Status.PROPOSED
+
+
+@pytest.mark.django_db
+def test_a_chosen_attachment_survives_a_form_error(clerk, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    client = client_for(clerk)
+    upload = SimpleUploadedFile("正文.pdf", PDF, content_type="application/pdf")
+    first = client.post(reverse("documents:new"), form(title="", uploads=upload))
+    assert "请填写标题" in first.text and "已选附件已保留" in first.text and "正文.pdf" in first.text
+    assert not Document.objects.exists()
+    token = first.context["form"].data["kept"]
+    second = client.post(reverse("documents:new"), form(kept=token))
+    assert second.status_code == 302
+    document = Document.objects.get()
+    assert [a.name for a in document.attachments.all()] == ["正文.pdf"]
+    forged = client.post(reverse("documents:new"), form(kept=token + "x", source_number="另一号"))
+    assert "先前选择的附件已失效" in forged.text and Document.objects.count() == 1
