@@ -14,7 +14,7 @@ from shuniu.schedules.reminders import key_work_due, reminder_key
 from shuniu.schedules.selectors import grid_changes, weekly_grid
 from shuniu.schedules.tasks import send_due_reminders
 
-from .conftest import at
+from .conftest import YEAR, at
 
 MONDAY = dt.date(2026, 11, 23)
 
@@ -115,7 +115,7 @@ class TestReminders:
             title="经济工作会议",
             owner=clerk,
             leader=leader,
-            start=start or at(2026, 12, 1, 9),
+            start=start or at(YEAR, 12, 1, 9),
             remind_minutes=minutes,
             checklist=["讲话稿", "会场", ""],
             actor=clerk,
@@ -127,21 +127,21 @@ class TestReminders:
     def test_reminders_for_owner_and_leader(self, clerk, leader):
         item = self.make(clerk, leader)
         assert item.checklist.count() == 2
-        due = list(key_work_due(at(2026, 12, 1, 8), WorkingCalendar.load()))
+        due = list(key_work_due(at(YEAR, 12, 1, 8), WorkingCalendar.load()))
         assert {d.recipient.pk for d in due} == {clerk.pk, leader.pk}
-        assert list(key_work_due(at(2026, 12, 1, 7, 59), WorkingCalendar.load())) == []
+        assert list(key_work_due(at(YEAR, 12, 1, 7, 59), WorkingCalendar.load())) == []
 
     def test_nothing_is_sent_before_time(self, clerk, leader):
         self.make(clerk, leader)
-        assert self.send(at(2026, 12, 1, 7, 59)) == 0
+        assert self.send(at(YEAR, 12, 1, 7, 59)) == 0
         assert not Notification.objects.exists()
 
     def test_each_reminder_is_sent_exactly_once(self, clerk, leader):
         self.make(clerk, leader)
-        assert self.send(at(2026, 12, 1, 8)) == 2
+        assert self.send(at(YEAR, 12, 1, 8)) == 2
         # The worker restarts and runs again: nothing more goes out.
-        assert self.send(at(2026, 12, 1, 8, 1)) == 0
-        assert self.send(at(2026, 12, 2)) == 0
+        assert self.send(at(YEAR, 12, 1, 8, 1)) == 0
+        assert self.send(at(YEAR, 12, 2)) == 0
         titles = list(Notification.objects.values_list("recipient_id", "title"))
         assert sorted(r for r, _ in titles) == sorted([clerk.pk, leader.pk])
         assert all("经济工作会议" in t and "12月01日 09:00" in t for _, t in titles)
@@ -150,21 +150,21 @@ class TestReminders:
         item = self.make(clerk, leader)
         # Another worker claimed one of them between our read and our claim.
         SentReminder.objects.create(key=reminder_key(item), recipient=clerk)
-        assert self.send(at(2026, 12, 1, 8)) == 1
+        assert self.send(at(YEAR, 12, 1, 8)) == 1
         assert Notification.objects.get().recipient == leader
 
     def test_rescheduling_reminds_for_the_new_time(self, clerk, leader):
         item = self.make(clerk, leader)
-        assert self.send(at(2026, 12, 1, 8, 30)) == 2
-        services.key_work_reschedule(item=item, start=at(2026, 12, 3, 9), end=None, actor=clerk)
-        assert self.send(at(2026, 12, 1, 9)) == 0
-        assert self.send(at(2026, 12, 3, 8)) == 2
+        assert self.send(at(YEAR, 12, 1, 8, 30)) == 2
+        services.key_work_reschedule(item=item, version=item.version, start=at(YEAR, 12, 3, 9), end=None, actor=clerk)
+        assert self.send(at(YEAR, 12, 1, 9)) == 0
+        assert self.send(at(YEAR, 12, 3, 8)) == 2
 
     def test_completed_or_started_work_sends_no_reminder(self, clerk, leader):
         item = self.make(clerk, leader)
-        assert self.send(at(2026, 12, 1, 9, 1)) == 0  # it has begun: too late to prepare
-        services.key_work_complete(item=item, actor=clerk)
-        assert self.send(at(2026, 12, 1, 8, 30)) == 0
+        assert self.send(at(YEAR, 12, 1, 9, 1)) == 0  # it has begun: too late to prepare
+        services.key_work_complete(item=item, confirm_open=True, actor=clerk)
+        assert self.send(at(YEAR, 12, 1, 8, 30)) == 0
 
     def test_the_periodic_task_sends_due_reminders(self, clerk, leader):
         self.make(clerk, leader, start=timezone.now() + dt.timedelta(minutes=30))
@@ -174,7 +174,7 @@ class TestReminders:
     def test_bad_key_work_is_refused(self, clerk, leader):
         with pytest.raises(ValidationError, match="结束时间"):
             services.key_work_create(
-                title="x", owner=clerk, start=at(2026, 12, 1, 9), end=at(2026, 12, 1, 8), actor=clerk
+                title="x", owner=clerk, start=at(YEAR, 12, 1, 9), end=at(YEAR, 12, 1, 8), actor=clerk
             )
         with pytest.raises(ValidationError, match="不是县领导"):
-            services.key_work_create(title="x", owner=clerk, leader=clerk, start=at(2026, 12, 1, 9), actor=clerk)
+            services.key_work_create(title="x", owner=clerk, leader=clerk, start=at(YEAR, 12, 1, 9), actor=clerk)

@@ -12,7 +12,7 @@ from shuniu.core.testing import client_for
 from shuniu.schedules import services
 from shuniu.schedules.models import Engagement, FeedToken
 
-from .conftest import at
+from .conftest import YEAR, at
 
 WEEK = "2026-11-23"
 PLAN = reverse("schedules:weekly_plan")
@@ -20,7 +20,7 @@ PLAN = reverse("schedules:weekly_plan")
 
 def post_engagement(client, who, **extra):
     data = {
-        "leader": who.pk,
+        "leaders": who.pk,
         "kind": "trip",
         "title": "赴省城汇报",
         "start": "2026-11-24T08:00",
@@ -108,16 +108,16 @@ class TestEngagementPages:
         response = post_engagement(client, leader)
         assert response.status_code == 200
         assert "时间重叠" in response.text and "常委会" in response.text
-        assert 'type="checkbox" name="confirm_overlap"' in response.text
+        assert 'type="checkbox" name="confirm"' in response.text
         assert Engagement.objects.count() == 1
-        assert post_engagement(client, leader, confirm_overlap="on").status_code == 302
+        assert post_engagement(client, leader, confirm="on").status_code == 302
         assert Engagement.objects.count() == 2
 
     @pytest.mark.parametrize(
         ("extra", "message"),
         [
             ({"end": "2026-11-23T18:00"}, "结束时间必须晚于开始时间"),
-            ({"leader": 999999}, "领导不存在"),
+            ({"leaders": 999999}, "领导不存在"),
             ({"start": "明天"}, "时间格式不正确"),
             ({"title": ""}, "请填写事项"),
         ],
@@ -128,7 +128,7 @@ class TestEngagementPages:
         assert not Engagement.objects.exists()
 
     def test_a_non_leader_cannot_be_chosen(self, clerk, leader):
-        response = post_engagement(client_for(clerk), leader, leader=clerk.pk)
+        response = post_engagement(client_for(clerk), leader, leaders=clerk.pk)
         assert "领导不存在" in response.text
 
     def test_only_editors_enter_engagements(self, leader, outsider):
@@ -258,7 +258,7 @@ class TestKeyWork:
                 "title": "经济工作会议",
                 "owner": clerk.pk,
                 "leader": leader.pk,
-                "start": "2026-12-01T09:00",
+                "start": f"{YEAR}-12-01T09:00",
                 "remind_minutes": 1440,
                 "checklist": "讲话稿\n会场\n",
             },
@@ -267,16 +267,21 @@ class TestKeyWork:
         detail = client.get(response["Location"])
         assert "讲话稿" in detail.text
         check = detail.context["item"].checklist.first()
-        partial = client.post(reverse("schedules:check_item_toggle", args=[check.pk]), headers={"HX-Request": "true"})
+        partial = client.post(
+            reverse("schedules:check_item_set", args=[check.pk]), {"done": "1"}, headers={"HX-Request": "true"}
+        )
         assert "<html" not in partial.text and "text-decoration-line-through" in partial.text
 
     def test_others_cannot_tick_or_see(self, clerk, leader2, outsider):
         item = services.key_work_create(
-            title="甲", owner=clerk, start=at(2026, 12, 1, 9), checklist=["一"], actor=clerk
+            title="甲", owner=clerk, start=at(YEAR, 12, 1, 9), checklist=["一"], actor=clerk
         )
         check = item.checklist.get()
         assert client_for(leader2).get(reverse("schedules:key_work", args=[item.pk])).status_code == 404
-        assert client_for(leader2).post(reverse("schedules:check_item_toggle", args=[check.pk])).status_code == 404
+        assert (
+            client_for(leader2).post(reverse("schedules:check_item_set", args=[check.pk]), {"done": "1"}).status_code
+            == 404
+        )
         assert client_for(outsider).get(reverse("schedules:key_work", args=[item.pk])).status_code == 403
 
     def test_bad_key_work_input(self, clerk):
@@ -285,16 +290,16 @@ class TestKeyWork:
             {
                 "title": "",
                 "owner": clerk.pk,
-                "start": "2026-12-01T09:00",
-                "end": "2026-12-01T08:00",
+                "start": f"{YEAR}-12-01T09:00",
+                "end": f"{YEAR}-12-01T08:00",
                 "remind_minutes": 60,
             },
         )
         assert "请填写事项" in response.text and "结束时间必须晚于开始时间" in response.text
 
     def test_day_planner_shows_the_hour(self, clerk):
-        services.key_work_create(title="迎检", owner=clerk, start=at(2026, 12, 1, 10), actor=clerk)
-        response = client_for(clerk).get(reverse("schedules:day"), {"date": "2026-12-01"})
+        services.key_work_create(title="迎检", owner=clerk, start=at(YEAR, 12, 1, 10), actor=clerk)
+        response = client_for(clerk).get(reverse("schedules:day"), {"date": f"{YEAR}-12-01"})
         hours = response.context["hours"]
         ten = next(h for h in hours if h["hour"] == "10:00")
         assert ten["items"] and "迎检" in ten["items"][0]["label"]
@@ -309,6 +314,7 @@ def test_edit_an_engagement_and_a_stale_form_is_refused(clerk, leader, engage):
     page = client.get(url)
     assert 'value="常委会"' in page.text and 'name="version" value="1"' in page.text
     data = {
+        "leaders": leader.pk,
         "kind": "meeting",
         "title": "常委会（改期）",
         "start": "2026-11-24T15:00",
