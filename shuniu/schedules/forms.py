@@ -123,12 +123,18 @@ class KeyWorkForm(StyledForm):
 class KeyWorkEditForm(KeyWorkForm):
     """Editing key work: the version read travels with the form; new preparation steps are added."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": "页面已过期，请刷新后再改。"})
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["checklist"].label = "追加准备事项（每行一项）"
         self.fields["checklist"].help_text = "已有的准备事项在详情页勾选，这里只追加新的。"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("version") is None:  # a hidden field: its error goes on top of the form
+            self.add_error(None, "页面已过期，请刷新后再改。")
+        return data
 
 
 class KeyWorkCompleteForm(forms.Form):
