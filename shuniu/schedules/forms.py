@@ -34,7 +34,7 @@ class LeaderChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class LeadersField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     """Leaders as a list of checkboxes in protocol order: a 常委会 is one meeting of several leaders."""
 
-    widget = forms.CheckboxSelectMultiple
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.full_name}（{obj.leader_profile.post}）"

@@ -304,21 +304,29 @@ def weekly_plan_for(
 
 
 def plan_by_day(grid: dict[str, Any], changes: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
-    """The grid read day by day (the phone's list): each day, each half, the leaders with something on."""
+    """The grid read day by day (the phone's list): each day, each half, what is on and for whom.
+
+    Leaders with the same half-day (one meeting of several leaders) share one entry, so a 常委会
+    reads once on a phone with its leaders named, not once per leader.
+    """
     changes = changes or {}
     days = []
     for header in day_headers(grid):
         halves = []
         for half in HALVES:
-            entries = []
+            entries: dict[tuple[Any, ...], dict[str, Any]] = {}
             for leader in grid["leaders"]:
                 items = grid["cells"].get(str(leader["id"]), {}).get(header["iso"], {}).get(half, [])
                 key = f"{leader['id']}|{header['iso']}|{half}"
-                if items or key in changes:
-                    entries.append(
-                        {"leader": leader, "items": items, "changed": key in changes, "was": changes.get(key, [])}
-                    )
-            halves.append({"label": HALF_LABELS[half], "entries": entries})
+                if not items and key not in changes:
+                    continue
+                was = changes.get(key, [])
+                group = (tuple(items), key in changes, tuple(was))
+                entry = entries.setdefault(
+                    group, {"leaders": [], "items": items, "changed": key in changes, "was": was}
+                )
+                entry["leaders"].append(leader)
+            halves.append({"label": HALF_LABELS[half], "entries": list(entries.values())})
         days.append({**header, "halves": halves, "empty": not any(h["entries"] for h in halves)})
     return days
 
