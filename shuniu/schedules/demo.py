@@ -11,13 +11,10 @@ from shuniu.schedules import services
 from shuniu.schedules.models import Engagement, EngagementKind, KeyWork, WeeklyPlanVersion
 from shuniu.schedules.selectors import monday_of
 
-# (leader username, kind, title, place, day offset from Monday, start, day offset of end, end, confidential)
+# (leader usernames, kind, title, place, day offset from Monday, start, day offset of end, end, confidential)
 PLAN = [
-    *[
-        (u, EngagementKind.MEETING, "县委常委会会议", "县委三楼常委会议室", 0, "09:00", 0, "11:30", False)
-        for u in ["zhangjianguo", "liminghua", "wangzhiqiang", "zhaolixin", "chenjing", "liuyang", "sunli",
-                  "zhoujianjun", "wuhaiyan", "zhengwei", "fengtao", "heyong"]
-    ],
+    ("zhangjianguo liminghua wangzhiqiang zhaolixin chenjing liuyang sunli zhoujianjun wuhaiyan zhengwei fengtao heyong",
+     EngagementKind.MEETING, "县委常委会会议", "县委三楼常委会议室", 0, "09:00", 0, "11:30", False),
     ("zhangjianguo", EngagementKind.TRIP, "赴省委党校参加专题培训", "省城", 1, "08:00", 3, "18:00", False),
     ("liminghua", EngagementKind.FIELD_VISIT, "乡村振兴工作调研", "青石镇、白沙乡", 2, "08:30", 2, "17:30", False),
     ("wangzhiqiang", EngagementKind.MEETING, "县领导信访接待日", "县信访局接待大厅", 3, "14:30", 3, "17:30", False),
@@ -34,20 +31,26 @@ def _at(monday: dt.date, offset: int, hhmm: str) -> dt.datetime:
     return dt.datetime.combine(monday + dt.timedelta(days=offset), dt.time.fromisoformat(hhmm), tz)
 
 
+def _upcoming(monday: dt.date, offset: int, hhmm: str) -> dt.datetime:
+    """This week's day and time, or next week's if it has passed (key work cannot start in the past)."""
+    moment = _at(monday, offset, hhmm)
+    return moment if moment > timezone.now() else moment + dt.timedelta(days=7)
+
+
 def _engagement(row: tuple, monday: dt.date, clerk: User) -> None:
-    username, kind, title, place, d0, t0, d1, t1, confidential = row
-    leader = User.objects.get(username=username)
-    Engagement.objects.update_or_create(
-        leader=leader,
+    usernames, kind, title, place, d0, t0, d1, t1, confidential = row
+    if Engagement.objects.filter(title=title, start=_at(monday, d0, t0)).exists():
+        return
+    services.engagement_create(
+        leaders=list(User.objects.filter(username__in=usernames.split())),
+        kind=kind,
         title=title,
-        defaults={
-            "kind": kind,
-            "place": place,
-            "start": _at(monday, d0, t0),
-            "end": _at(monday, d1, t1),
-            "confidential": confidential,
-            "created_by": clerk,
-        },
+        place=place,
+        start=_at(monday, d0, t0),
+        end=_at(monday, d1, t1),
+        confidential=confidential,
+        confirm_overlap=True,
+        actor=clerk,
     )
 
 
@@ -77,7 +80,7 @@ def schedules_demo_load() -> None:
             title="迎接市委督查组",
             owner=clerk,
             leader=User.objects.get(username="zhengwei"),
-            start=_at(monday, 3, "10:00"),
+            start=_upcoming(monday, 3, "10:00"),
             place="县委一楼会议室",
             remind_minutes=24 * 60,
             checklist=["汇报材料", "督查台账"],

@@ -6,9 +6,10 @@ from typing import Any
 
 from django import forms
 
+from shuniu.core.confirm import ConfirmField
 from shuniu.core.forms import ExcelUploadForm, StyledForm
 from shuniu.core.models import OFFICE_ROLES, Role, User
-from shuniu.schedules.models import EngagementKind
+from shuniu.schedules.models import EngagementKind, RemindBefore
 from shuniu.schedules.selectors import leader_queryset
 
 _DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -30,12 +31,26 @@ class LeaderChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.full_name}（{obj.leader_profile.post}）"
 
 
+class LeadersField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Leaders as a list of checkboxes in protocol order: a 常委会 is one meeting of several leaders."""
+
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name}（{obj.leader_profile.post}）"
+
+
 class EngagementForm(StyledForm):
-    leader = LeaderChoiceField(
+    leaders = LeadersField(
         label="领导",
         queryset=User.objects.none(),
-        empty_label="请选择领导",
-        error_messages={"required": "请选择领导。", "invalid_choice": "领导不存在。"},
+        help_text="一项活动有几位领导参加，就勾选几位：只录入一次，各位领导的日程里都会显示。",
+        error_messages={
+            "required": "请选择领导。",
+            "invalid_choice": "领导不存在。",
+            "invalid_pk_value": "领导不存在。",
+            "invalid_list": "领导不存在。",
+        },
     )
     kind = forms.ChoiceField(
         label="类型", choices=EngagementKind.choices, error_messages={"invalid_choice": "类型无效。"}
@@ -46,13 +61,13 @@ class EngagementForm(StyledForm):
     place = forms.CharField(label="地点", max_length=200, required=False)
     notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     confidential = forms.BooleanField(label="保密（他人只看到“忙碌”）", required=False)
-    # Shown (as a checkbox) only once the leader's overlapping engagements have been listed.
-    confirm_overlap = forms.BooleanField(label="确认时间重叠，仍然保存", required=False, widget=forms.HiddenInput)
+    # Shown (as a checkbox) only once the leaders' overlapping engagements have been listed.
+    confirm = ConfirmField("确认时间重叠，仍然保存")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = leader_queryset()  # type: ignore[attr-defined]
+        self.fields["leaders"].queryset = leader_queryset()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -61,32 +76,32 @@ class EngagementForm(StyledForm):
             self.add_error("end", "结束时间必须晚于开始时间。")
         return data
 
-    def ask_overlap_confirmation(self) -> None:
-        self.fields["confirm_overlap"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
-
-
-REMIND_CHOICES = [
-    (30, "提前 30 分钟"),
-    (60, "提前 1 小时"),
-    (120, "提前 2 小时"),
-    (240, "提前半天"),
-    (1440, "提前 1 天"),
-    (2880, "提前 2 天"),
-    (4320, "提前 3 天"),
-    (10080, "提前 1 周"),
-]
-
 
 class KeyWorkForm(StyledForm):
     title = forms.CharField(label="事项", max_length=200, error_messages={"required": "请填写事项。"})
     owner = forms.ModelChoiceField(
-        label="责任人", queryset=User.objects.none(), error_messages={"required": "请选择责任人。"}
+        label="责任人",
+        queryset=User.objects.none(),
+        error_messages={"required": "请选择责任人。", "invalid_choice": "责任人不存在。"},
     )
-    leader = LeaderChoiceField(label="相关领导", queryset=User.objects.none(), required=False, empty_label="（无）")
+    leader = LeaderChoiceField(
+        label="相关领导",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="（无）",
+        error_messages={"invalid_choice": "领导不存在。"},
+    )
     start = LocalDateTimeField(label="时间")
     end = LocalDateTimeField(label="结束", required=False)
     place = forms.CharField(label="地点", max_length=200, required=False)
-    remind_minutes = forms.TypedChoiceField(label="提醒", choices=REMIND_CHOICES, coerce=int, initial=1440)
+    remind_minutes = forms.TypedChoiceField(
+        label="提醒",
+        choices=RemindBefore.choices,
+        coerce=int,
+        initial=RemindBefore.DAY_1,
+        help_text="届时提醒责任人和相关领导。",
+        error_messages={"invalid_choice": "请从列表中选择提醒时间。", "required": "请选择提醒时间。"},
+    )
     checklist = forms.CharField(label="准备事项（每行一项）", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     notes = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -103,6 +118,45 @@ class KeyWorkForm(StyledForm):
             self.add_error("end", "结束时间必须晚于开始时间。")
         data["checklist_items"] = [line.strip() for line in data.get("checklist", "").splitlines() if line.strip()]
         return data
+
+
+class KeyWorkEditForm(KeyWorkForm):
+    """Editing key work: the version read travels with the form; new preparation steps are added."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["checklist"].label = "追加准备事项（每行一项）"
+        self.fields["checklist"].help_text = "已有的准备事项在详情页勾选，这里只追加新的。"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("version") is None:  # a hidden field: its error goes on top of the form
+            self.add_error(None, "页面已过期，请刷新后再改。")
+        return data
+
+
+class KeyWorkCompleteForm(forms.Form):
+    confirm = ConfirmField("确认仍要标记完成")
+
+
+class CheckForm(forms.Form):
+    """A checklist tick carries the state the person means (1: done, 0: not done), not a toggle."""
+
+    done = forms.TypedChoiceField(
+        choices=[("1", "完成"), ("0", "未完成")],
+        coerce=lambda value: value == "1",
+        error_messages={"required": "请求无效，请刷新页面后再试。", "invalid_choice": "请求无效，请刷新页面后再试。"},
+    )
+
+
+class PublishForm(forms.Form):
+    """Publishing carries the version the editor reviewed (0: none was published)."""
+
+    base = forms.IntegerField(
+        required=False, min_value=0, widget=forms.HiddenInput, error_messages={"invalid": "请求无效，请刷新页面。"}
+    )
 
 
 class EngagementImportForm(ExcelUploadForm):

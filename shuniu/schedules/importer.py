@@ -1,18 +1,24 @@
-"""Excel import of leader engagements: every row valid, or nothing imported."""
+"""Excel import of leader engagements: every row valid, or nothing imported.
+
+The 领导 column may name several leaders (张建国、李明华): the row is one engagement of them all.
+Each row is saved by `services.engagement_create`, so every rule and audit record applies.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from shuniu import audit
 from shuniu.core.excel import ImportRejected, cell_text, read_workbook
 from shuniu.core.models import User
-from shuniu.schedules.models import Engagement, EngagementKind
+from shuniu.schedules import services
+from shuniu.schedules.models import EngagementKind
 from shuniu.schedules.selectors import leader_queryset, overlapping
 
 COLUMNS = ["领导", "类型", "事项", "开始", "结束", "地点", "备注", "保密"]
@@ -22,12 +28,13 @@ _KIND_BY_LABEL = {label: value for value, label in EngagementKind.choices}
 _FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H:%M")
 _YES = {"是", "保密", "1", "true", "yes", "y"}
 _NO = {"", "否", "0", "false", "no", "n"}
+_NAME_SEPARATORS = re.compile(r"[、，,；;\s]+")
 
 
 @dataclass(frozen=True)
 class Row:
     number: int
-    leader: User
+    leaders: tuple[User, ...]
     kind: str
     title: str
     start: dt.datetime
@@ -59,10 +66,11 @@ def engagements_check(data: bytes, *, allow_overlap: bool = False) -> list[Row]:
     rows: list[Row] = []
     for number, raw in sheets.get(SHEET, []):
         problems = []
-        name = cell_text(raw.get("领导"))
-        found = leaders.get(name)
-        if found is None:
-            problems.append(f"领导「{name}」不存在" if name else "领导不能为空")
+        names = [n for n in _NAME_SEPARATORS.split(cell_text(raw.get("领导"))) if n]
+        found = tuple(leaders[n] for n in names if n in leaders)
+        if not names:
+            problems.append("领导不能为空")
+        problems += [f"领导「{n}」不存在" for n in names if n not in leaders]
         kind_label = cell_text(raw.get("类型"))
         if kind_label not in _KIND_BY_LABEL:
             problems.append(f"类型「{kind_label}」无效，应为：{'、'.join(_KIND_BY_LABEL)}")
@@ -82,7 +90,7 @@ def engagements_check(data: bytes, *, allow_overlap: bool = False) -> list[Row]:
         if problems:
             errors.append(f"第 {number} 行：{'；'.join(problems)}。")
             continue
-        assert found is not None and start is not None and end is not None  # noqa: S101 - checked above
+        assert start is not None and end is not None  # noqa: S101 - checked above
         rows.append(
             Row(
                 number,
@@ -98,11 +106,12 @@ def engagements_check(data: bytes, *, allow_overlap: bool = False) -> list[Row]:
         )
     if not allow_overlap:
         for index, row in enumerate(rows):
+            mine = {leader.pk for leader in row.leaders}
             clashes = [
                 f"第 {other.number} 行"
                 for other in rows[:index]
-                if other.leader.pk == row.leader.pk and other.start < row.end and other.end > row.start
-            ] + [f"已有日程「{e}」" for e in overlapping(leader=row.leader, start=row.start, end=row.end)]
+                if mine & {leader.pk for leader in other.leaders} and other.start < row.end and other.end > row.start
+            ] + [f"已有日程「{e}」" for e in overlapping(leaders=row.leaders, start=row.start, end=row.end)]
             if clashes:
                 errors.append(f"第 {row.number} 行：与{'、'.join(clashes)}时间重叠（确认无误可勾选“允许时间重叠”）。")
     if errors:
@@ -110,14 +119,15 @@ def engagements_check(data: bytes, *, allow_overlap: bool = False) -> list[Row]:
     return rows
 
 
-@transaction.atomic
+@audit.atomic
 def engagements_import(*, data: bytes, actor: User, allow_overlap: bool = False) -> int:
     """Import every engagement in the workbook, or none; returns how many were imported."""
     rows = engagements_check(data, allow_overlap=allow_overlap)
-    Engagement.objects.bulk_create(
-        [
-            Engagement(
-                leader=row.leader,
+    errors = []
+    for row in rows:
+        try:
+            services.engagement_create(
+                leaders=row.leaders,
                 kind=row.kind,
                 title=row.title,
                 start=row.start,
@@ -125,10 +135,12 @@ def engagements_import(*, data: bytes, actor: User, allow_overlap: bool = False)
                 place=row.place,
                 notes=row.notes,
                 confidential=row.confidential,
-                created_by=actor,
+                confirm_overlap=True,  # overlaps were checked above, for all rows at once
+                actor=actor,
             )
-            for row in rows
-        ]
-    )
+        except ValidationError as exc:
+            errors.append(f"第 {row.number} 行：{''.join(exc.messages)}")
+    if errors:
+        raise ImportRejected(errors)  # rolls back the rows already saved
     audit.record(actor=actor, action="engagement.import", data={"rows": len(rows), "allow_overlap": allow_overlap})
     return len(rows)

@@ -7,13 +7,15 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any, TypedDict
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from shuniu.core.models import Role, User
+from shuniu.core.inbox import item_key
+from shuniu.core.models import InboxItem, Role, User
 from shuniu.core.workcal import WorkingCalendar
-from shuniu.schedules.models import Engagement, FeedToken, KeyWork, WeeklyPlanVersion
+from shuniu.schedules.models import Attendance, Engagement, FeedToken, KeyWork, WeeklyPlanVersion
 
 Span = tuple[dt.datetime, dt.datetime]
 HALVES = ("am", "pm")
@@ -37,27 +39,49 @@ def can_edit(user: User) -> bool:
     return user.has_role(*EDITOR_ROLES)
 
 
+def leader_ids(engagement: Engagement) -> list[int]:
+    """Every leader at the engagement, its first one first (prefetch `attendances` to save a query each)."""
+    return [engagement.leader_id, *(a.leader_id for a in engagement.attendances.all())]
+
+
 def sees_in_full(viewer: User, engagement: Engagement) -> bool:
-    return not engagement.confidential or engagement.leader_id == viewer.pk or can_edit(viewer)
+    if not engagement.confidential or can_edit(viewer) or engagement.leader_id == viewer.pk:
+        return True
+    return viewer.pk in leader_ids(engagement)
 
 
 def engagements_between(
     start: dt.datetime, end: dt.datetime, leaders: Iterable[int] | None = None
 ) -> QuerySet[Engagement]:
-    """Engagements overlapping [start, end)."""
+    """Engagements overlapping [start, end); with `leaders`, those any of them attends."""
     found = Engagement.objects.filter(start__lt=end, end__gt=start)
     if leaders is not None:
-        found = found.filter(leader_id__in=list(leaders))
+        ids = list(leaders)
+        attended = Attendance.objects.filter(leader_id__in=ids).values("engagement_id")
+        found = found.filter(Q(leader_id__in=ids) | Q(pk__in=attended))
     return found.order_by("start", "pk")
 
 
 def overlapping(
-    *, leader: User, start: dt.datetime, end: dt.datetime, exclude_pk: int | None = None
+    *, leaders: Sequence[User], start: dt.datetime, end: dt.datetime, exclude_pk: int | None = None
 ) -> list[Engagement]:
-    found = engagements_between(start, end, [leader.pk])
+    """Other engagements of any of `leaders` overlapping [start, end) (touching ones do not)."""
+    found = engagements_between(start, end, [leader.pk for leader in leaders])
     if exclude_pk is not None:
         found = found.exclude(pk=exclude_pk)
-    return list(found)
+    return list(found.select_related("leader").prefetch_related("attendances"))
+
+
+def leaders_in_order(leaders: Iterable[User]) -> list[User]:
+    """The leaders (each once) in protocol order, as an engagement lists them."""
+    unique = {leader.pk: leader for leader in leaders}
+    ranks = dict(leader_queryset().filter(pk__in=list(unique)).values_list("pk", "leader_profile__rank"))
+    return sorted(unique.values(), key=lambda leader: (ranks.get(leader.pk, 10**6), leader.pk))
+
+
+def engagement_leaders(engagement: Engagement) -> list[User]:
+    """The leaders at an engagement in protocol order."""
+    return list(leader_queryset().filter(pk__in=leader_ids(engagement)))
 
 
 def subtract(periods: Iterable[Span], busy: Sequence[Span]) -> list[Span]:
@@ -132,16 +156,19 @@ def weekly_grid(week_start: dt.date, viewer: User | None) -> dict[str, Any]:
     cells: dict[str, dict[str, Cell]] = {
         str(leader.pk): {day.isoformat(): {"am": [], "pm": []} for day in days} for leader in leaders
     }
-    for engagement in engagements_between(start, end, [leader.pk for leader in leaders]):
+    found = engagements_between(start, end, [leader.pk for leader in leaders]).prefetch_related("attendances")
+    for engagement in found:
+        # One meeting of several leaders: the same item in each of their rows.
+        rows = [cells[str(pk)] for pk in leader_ids(engagement) if str(pk) in cells]
+        label = _label(engagement, viewer, tz)
         for day in days:
             noon = dt.datetime.combine(day, dt.time(12, 0), tz)
             day_start = dt.datetime.combine(day, dt.time.min, tz)
             day_end = day_start + dt.timedelta(days=1)
             for half, (h_start, h_end) in (("am", (day_start, noon)), ("pm", (noon, day_end))):
                 if engagement.start < h_end and engagement.end > h_start:
-                    cells[str(engagement.leader_id)][day.isoformat()][half].append(  # type: ignore[literal-required]
-                        _label(engagement, viewer, tz)
-                    )
+                    for row in rows:
+                        row[day.isoformat()][half].append(label)  # type: ignore[literal-required]
     return {
         "week_start": week_start.isoformat(),
         "days": [day.isoformat() for day in days],
@@ -274,3 +301,96 @@ def weekly_plan_for(
         {},
         f"第 {published.number} 版（{timezone.localtime(published.published_at):%m月%d日 %H:%M} 发布）",
     )
+
+
+def plan_by_day(grid: dict[str, Any], changes: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
+    """The grid read day by day (the phone's list): each day, each half, what is on and for whom.
+
+    Leaders with the same half-day (one meeting of several leaders) share one entry, so a 常委会
+    reads once on a phone with its leaders named, not once per leader.
+    """
+    changes = changes or {}
+    days = []
+    for header in day_headers(grid):
+        halves = []
+        for half in HALVES:
+            entries: dict[tuple[Any, ...], dict[str, Any]] = {}
+            for leader in grid["leaders"]:
+                items = grid["cells"].get(str(leader["id"]), {}).get(header["iso"], {}).get(half, [])
+                key = f"{leader['id']}|{header['iso']}|{half}"
+                if not items and key not in changes:
+                    continue
+                was = changes.get(key, [])
+                group = (tuple(items), key in changes, tuple(was))
+                entry = entries.setdefault(
+                    group, {"leaders": [], "items": items, "changed": key in changes, "was": was}
+                )
+                entry["leaders"].append(leader)
+            halves.append({"label": HALF_LABELS[half], "entries": list(entries.values())})
+        days.append({**header, "halves": halves, "empty": not any(h["entries"] for h in halves)})
+    return days
+
+
+def publish_preview(week: dt.date) -> dict[str, Any]:
+    """What publishing the week would send out: the staff's grid and each cell changed since the last version."""
+    previous = latest_published(week)
+    grid = weekly_grid(week, viewer=None)
+    changes = grid_changes(grid, previous.grid if previous else None)
+    names = {str(leader["id"]): leader["name"] for leader in grid["leaders"]}
+    listed = []
+    for key, was in changes.items():
+        leader_id, day_text, half = key.split("|")
+        day = dt.date.fromisoformat(day_text)
+        listed.append(
+            {
+                "leader": names.get(leader_id, ""),
+                "when": f"{day.month}月{day.day}日 星期{WEEKDAYS[day.weekday()]} {HALF_LABELS[half]}",
+                "was": was,
+                "now": grid["cells"].get(leader_id, {}).get(day_text, {}).get(half, []),
+            }
+        )
+    filled = sum(1 for days in grid["cells"].values() for halves in days.values() for half in HALVES if halves[half])
+    return {"previous": previous, "grid": grid, "changes": listed, "filled": filled}
+
+
+class KeyWorkTab(TypedDict):
+    key: str
+    label: str
+
+
+KEY_WORK_TABS: list[KeyWorkTab] = [
+    {"key": "open", "label": "进行中"},
+    {"key": "done", "label": "已完成"},
+    {"key": "past", "label": "已过期"},
+]
+
+
+def key_work_tab(user: User, tab: str, *, now: dt.datetime) -> QuerySet[KeyWork]:
+    """One tab of the key-work list: 进行中 (not done, not over), 已完成, 已过期 (over and never completed)."""
+    items = key_work_for(user).annotate(over_at=Coalesce("end", "start"))
+    if tab == "done":
+        return items.filter(done=True).order_by(F("done_at").desc(nulls_last=True), "-start", "-pk")
+    if tab == "past":
+        return items.filter(done=False, over_at__lt=now).order_by("-start", "-pk")
+    return items.filter(done=False, over_at__gte=now).order_by("start", "pk")
+
+
+def leader_schedule_items(user: User, leader: User, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
+    """A leader's engagements as the viewer may see them, each with the other leaders attending."""
+    found = engagements_between(start, end, [leader.pk]).select_related("leader").prefetch_related("attendances")
+    engagements = list(found)
+    wanted = {pk for e in engagements for pk in leader_ids(e)}
+    names = dict(leader_queryset().filter(pk__in=wanted).values_list("pk", "full_name"))
+    return [
+        {
+            "engagement": e,
+            "full": sees_in_full(user, e),
+            "with": [name for pk, name in names.items() if pk != leader.pk and pk in leader_ids(e)],
+        }
+        for e in engagements
+    ]
+
+
+def plan_unread(user: User, version: WeeklyPlanVersion) -> bool:
+    """Whether the user still has the published version waiting in their 待阅."""
+    return InboxItem.objects.filter(recipient=user, key=item_key(version, "publish"), done_at__isnull=True).exists()

@@ -7,6 +7,7 @@ app_name = "schedules"
 urlpatterns = [
     path("", views.weekly_plan, name="weekly_plan"),
     path("week/publish/", views.weekly_plan_publish, name="weekly_plan_publish"),
+    path("week/publish/confirm/", views.weekly_plan_publish_confirm, name="weekly_plan_publish_confirm"),
     path("week/export.<str:fmt>", views.weekly_plan_export, name="weekly_plan_export"),
     path("mine/", views.my_schedule, name="mine"),
     path("leader/<int:pk>/", views.leader_schedule, name="leader"),
@@ -20,7 +21,8 @@ urlpatterns = [
     path("keywork/", views.key_work_list, name="key_work_list"),
     path("keywork/new/", views.key_work_new, name="key_work_new"),
     path("keywork/<int:pk>/", views.key_work_detail, name="key_work"),
+    path("keywork/<int:pk>/edit/", views.key_work_edit, name="key_work_edit"),
     path("keywork/<int:pk>/complete/", views.key_work_complete, name="key_work_complete"),
-    path("check/<int:pk>/toggle/", views.check_item_toggle, name="check_item_toggle"),
+    path("check/<int:pk>/set/", views.check_item_set, name="check_item_set"),
     path("day/", views.day_view, name="day"),
 ]

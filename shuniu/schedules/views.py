@@ -14,30 +14,45 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user, get_visible_or_404, role_required
+from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.excel import ImportRejected, xlsx_response
 from shuniu.core.models import OFFICE_ROLES, Role, User
 from shuniu.core.responses import download
 from shuniu.schedules import services
 from shuniu.schedules.feeds import leader_ics
-from shuniu.schedules.forms import EngagementForm, EngagementImportForm, KeyWorkForm
+from shuniu.schedules.forms import (
+    CheckForm,
+    EngagementForm,
+    EngagementImportForm,
+    KeyWorkCompleteForm,
+    KeyWorkEditForm,
+    KeyWorkForm,
+    PublishForm,
+)
 from shuniu.schedules.importer import engagements_import
-from shuniu.schedules.models import CheckItem, Engagement, FeedToken
+from shuniu.schedules.models import CheckItem, Engagement, FeedToken, KeyWork
 from shuniu.schedules.printouts import weekly_plan_pdf, weekly_plan_sheet
 from shuniu.schedules.selectors import (
     EDITOR_ROLES,
     HALF_LABELS,
     HALVES,
+    KEY_WORK_TABS,
     PLAN_READER_ROLES,
     can_edit,
     day_headers,
     day_planner,
-    engagements_between,
     feed_leader,
     grid_rows,
     key_work_for,
+    key_work_tab,
+    latest_published,
+    leader_ids,
     leader_queryset,
+    leader_schedule_items,
     monday_of,
-    sees_in_full,
+    plan_by_day,
+    plan_unread,
+    publish_preview,
     weekly_plan_for,
 )
 
@@ -51,11 +66,19 @@ def _week(request: HttpRequest) -> dt.date:
         return monday_of(timezone.localdate())
 
 
+def _plan_url(week: dt.date) -> str:
+    return f"{reverse('schedules:weekly_plan')}?week={week.isoformat()}"
+
+
 @role_required(*PLAN_READER_ROLES)
 def weekly_plan(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     week = _week(request)
     grid, changes, state = weekly_plan_for(user, week)
+    if not can_edit(user):
+        published = latest_published(week)
+        if published is not None and plan_unread(user, published):
+            services.weekly_plan_read(version=published, reader=user)
     context = {
         "week": week,
         "previous": week - dt.timedelta(days=7),
@@ -64,22 +87,47 @@ def weekly_plan(request: HttpRequest) -> HttpResponse:
         "can_edit": can_edit(user),
         "days": day_headers(grid) if grid else [],
         "rows": grid_rows(grid, changes) if grid else [],
+        "by_day": plan_by_day(grid, changes) if grid else [],
         "halves": [HALF_LABELS[h] for h in HALVES],
     }
     return render(request, "schedules/weekly_plan.html", context)
 
 
 @role_required(*EDITOR_ROLES)
+def weekly_plan_publish_confirm(request: HttpRequest) -> HttpResponse:
+    """Before publishing: what goes out, what changed against the last version, who is told."""
+    user = current_user(request)
+    week = _week(request)
+    preview = publish_preview(week)
+    previous = preview["previous"]
+    context = {
+        **preview,
+        "week": week,
+        "form": PublishForm(initial={"base": previous.number if previous else 0}),
+        "next_number": (previous.number + 1) if previous else 1,
+        "readers": len([u for u in services.plan_readers() if u.pk != user.pk]),
+        "unchanged": previous is not None and not preview["changes"],
+    }
+    return render(request, "schedules/weekly_plan_publish.html", context)
+
+
+@role_required(*EDITOR_ROLES)
 @require_POST
 def weekly_plan_publish(request: HttpRequest) -> HttpResponse:
     week = _week(request)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请求无效，请刷新页面后再发布。")
+        return redirect(_plan_url(week))
     try:
-        version = services.weekly_plan_publish(week_start=week, actor=current_user(request))
+        version = services.weekly_plan_publish(
+            week_start=week, base=form.cleaned_data["base"], actor=current_user(request)
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"已发布第 {version.number} 版周工作安排。")
-    return redirect(f"{reverse('schedules:weekly_plan')}?week={week.isoformat()}")
+        messages.success(request, f"已发布第 {version.number} 版周工作安排，已通知 {version.notified} 人。")
+    return redirect(_plan_url(week))
 
 
 @role_required(*PLAN_READER_ROLES)
@@ -115,7 +163,7 @@ def leader_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(today - dt.timedelta(days=7), dt.time.min, tz)
     end = dt.datetime.combine(today + dt.timedelta(days=60), dt.time.min, tz)
-    items = [{"engagement": e, "full": sees_in_full(user, e)} for e in engagements_between(start, end, [leader.pk])]
+    items = leader_schedule_items(user, leader, start, end)
     feeds = (
         FeedToken.objects.filter(leader=leader, revoked_at__isnull=True).order_by("-created_at")
         if (leader.pk == user.pk or can_edit(user))
@@ -135,10 +183,10 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
 
 def _engagement_form_view(request: HttpRequest, engagement: Engagement | None) -> HttpResponse:
     user = current_user(request)
-    initial: dict[str, Any] = {"leader": request.GET.get("leader")}
+    initial: dict[str, Any] = {"leaders": request.GET.getlist("leader")}
     if engagement is not None:
         initial = {
-            "leader": engagement.leader_id,
+            "leaders": leader_ids(engagement),
             "kind": engagement.kind,
             "title": engagement.title,
             "start": timezone.localtime(engagement.start),
@@ -149,12 +197,11 @@ def _engagement_form_view(request: HttpRequest, engagement: Engagement | None) -
             "version": engagement.version,
         }
     form = EngagementForm(request.POST or None, initial=initial)
-    if engagement is not None:
-        form.fields["leader"].disabled = True
-    conflicts: list[Engagement] = []
+    context: dict[str, Any] = {"form": form, "engagement": engagement}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {
+            "leaders": list(data["leaders"]),
             "kind": data["kind"],
             "title": data["title"],
             "start": data["start"],
@@ -162,27 +209,23 @@ def _engagement_form_view(request: HttpRequest, engagement: Engagement | None) -
             "place": data["place"],
             "notes": data["notes"],
             "confidential": data["confidential"],
-            "confirm_overlap": data["confirm_overlap"],
+            "confirm_overlap": data["confirm"],
             "actor": user,
         }
         try:
             if engagement is None:
-                saved = services.engagement_create(leader=data["leader"], **fields)
+                saved = services.engagement_create(**fields)
             else:
                 saved = services.engagement_update(engagement=engagement, version=data["version"] or 0, **fields)
-        except services.OverlapNeedsConfirmation as exc:
-            conflicts = exc.conflicts
-            form.ask_overlap_confirmation()
+        except NeedsConfirmation as exc:
+            context.update(ask(form, exc))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已保存：{saved.leader.full_name} {saved}。")
+            names = "、".join(leader.full_name for leader in data["leaders"])
+            messages.success(request, f"已保存：{names} {saved}。")
             return redirect("schedules:leader", pk=saved.leader_id)
-    return render(
-        request,
-        "schedules/engagement_form.html",
-        {"form": form, "engagement": engagement, "conflicts": conflicts},
-    )
+    return render(request, "schedules/engagement_form.html", context)
 
 
 @role_required(*EDITOR_ROLES)
@@ -200,11 +243,17 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*EDITOR_ROLES)
 @require_POST
 def engagement_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    engagement = get_visible_or_404(Engagement.objects.all(), pk)
-    leader_id = engagement.leader_id
-    services.engagement_delete(engagement=engagement, actor=current_user(request))
-    messages.success(request, "日程已删除。")
-    return redirect("schedules:leader", pk=leader_id)
+    engagement = get_visible_or_404(Engagement.objects.prefetch_related("attendances"), pk)
+    back = request.POST.get("leader", "")
+    leaders = leader_ids(engagement)
+    try:
+        services.engagement_delete(engagement=engagement, actor=current_user(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        more = f"（{len(leaders)} 位领导的日程中均已删除）" if len(leaders) > 1 else ""
+        messages.success(request, f"日程已删除：{engagement}{more}。")
+    return redirect("schedules:leader", pk=int(back) if back.isdigit() and int(back) in leaders else leaders[0])
 
 
 @role_required(*EDITOR_ROLES)
@@ -230,13 +279,29 @@ def engagement_import(request: HttpRequest) -> HttpResponse:
 @role_required(*OFFICE_ROLES)
 def key_work_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    tab = request.GET.get("tab", "open")
+    if tab not in {t["key"] for t in KEY_WORK_TABS}:
+        tab = "open"
     now = timezone.now()
-    items = key_work_for(user).filter(done=False, start__gte=now - dt.timedelta(days=1)).order_by("start")[:200]
+    items = key_work_tab(user, tab, now=now)[:200]
     return render(
         request,
         "schedules/key_work_list.html",
-        {"items": items, "can_create": user.has_role(*_STAFF_ROLES)},
+        {"items": items, "tab": tab, "tabs": KEY_WORK_TABS, "now": now, "can_create": user.has_role(*_STAFF_ROLES)},
     )
+
+
+def _key_work_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": data["title"],
+        "owner": data["owner"],
+        "leader": data["leader"],
+        "start": data["start"],
+        "end": data["end"],
+        "place": data["place"],
+        "notes": data["notes"],
+        "remind_minutes": data["remind_minutes"],
+    }
 
 
 @role_required(*_STAFF_ROLES)
@@ -247,44 +312,91 @@ def key_work_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            item = services.key_work_create(
-                title=data["title"],
-                owner=data["owner"],
-                leader=data["leader"],
-                start=data["start"],
-                end=data["end"],
-                place=data["place"],
-                notes=data["notes"],
-                remind_minutes=data["remind_minutes"],
-                checklist=data["checklist_items"],
+            item = services.key_work_create(**_key_work_fields(data), checklist=data["checklist_items"], actor=user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            told = "责任人和相关领导" if item.leader_id else "责任人"
+            messages.success(request, f"重点工作「{item.title}」已登记，将{item.remind_label}提醒{told}。")
+            return redirect("schedules:key_work", pk=item.pk)
+    return render(request, "schedules/key_work_form.html", {"form": form})
+
+
+def _key_work_to_change(user: User, pk: int) -> KeyWork:
+    """Key work this user may change: its owner's, or any for an editor; others get a 404."""
+    item = get_visible_or_404(key_work_for(user), pk)
+    if item.owner_id != user.pk and not can_edit(user):
+        raise Http404("未找到，或您无权查看。")
+    return item
+
+
+@role_required(*OFFICE_ROLES)
+@require_http_methods(["GET", "POST"])
+def key_work_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    item = _key_work_to_change(user, pk)
+    if item.done:
+        messages.error(request, "已完成的重点工作不能修改。")
+        return redirect("schedules:key_work", pk=item.pk)
+    initial = {
+        "title": item.title,
+        "owner": item.owner_id,
+        "leader": item.leader_id,
+        "start": timezone.localtime(item.start),
+        "end": timezone.localtime(item.end) if item.end else None,
+        "place": item.place,
+        "notes": item.notes,
+        "remind_minutes": item.remind_minutes,
+        "version": item.version,
+    }
+    form = KeyWorkEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.key_work_update(
+                item=item,
+                version=data["version"],
+                **_key_work_fields(data),
+                add_checklist=data["checklist_items"],
                 actor=user,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "重点工作已登记，届时将提前提醒责任人和相关领导。")
+            messages.success(request, f"已保存对「{item.title}」的修改。")
             return redirect("schedules:key_work", pk=item.pk)
-    return render(request, "schedules/key_work_form.html", {"form": form})
+    return render(request, "schedules/key_work_form.html", {"form": form, "item": item})
 
 
 @role_required(*OFFICE_ROLES)
 def key_work_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    item = get_visible_or_404(key_work_for(user), pk)
-    may_tick = item.owner_id == user.pk or can_edit(user)
+    item = get_visible_or_404(key_work_for(user).select_related("done_by"), pk)
+    may_tick = (item.owner_id == user.pk or can_edit(user)) and not item.done
     return render(request, "schedules/key_work_detail.html", {"item": item, "may_tick": may_tick})
 
 
 @role_required(*OFFICE_ROLES)
 @require_POST
-def check_item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def check_item_set(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     check = get_visible_or_404(CheckItem.objects.select_related("key_work"), pk)
     if check.key_work.owner_id != user.pk and not can_edit(user):
         raise Http404("未找到，或您无权查看。")
-    check = services.check_item_toggle(item=check, actor=user)
+    form = CheckForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    else:
+        try:
+            check = services.check_item_set(item=check, done=form.cleaned_data["done"], actor=user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+            check.refresh_from_db()
     if request.headers.get("HX-Request"):
-        return render(request, "schedules/_check_item.html", {"check": check, "may_tick": True})
+        return render(request, "schedules/_check_item.html", {"check": check, "may_tick": True, "error": error})
+    if error:
+        messages.error(request, error)
     return redirect("schedules:key_work", pk=check.key_work_id)
 
 
@@ -292,11 +404,18 @@ def check_item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def key_work_complete(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    item = get_visible_or_404(key_work_for(user), pk)
-    if item.owner_id != user.pk and not can_edit(user):
-        raise Http404("未找到，或您无权查看。")
-    services.key_work_complete(item=item, actor=user)
-    messages.success(request, f"「{item.title}」已完成。")
+    item = _key_work_to_change(user, pk)
+    form = KeyWorkCompleteForm(request.POST)
+    form.is_valid()  # a lone optional checkbox: always valid
+    try:
+        services.key_work_complete(item=item, confirm_open=form.cleaned_data.get("confirm", False), actor=user)
+    except NeedsConfirmation as exc:
+        context = {"item": item, "form": form, **ask(form, exc)}
+        return render(request, "schedules/key_work_complete.html", context)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("schedules:key_work", pk=item.pk)
+    messages.success(request, f"「{item.title}」已标记完成。")
     return redirect("schedules:key_work_list")
 
 

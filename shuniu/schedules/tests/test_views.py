@@ -5,14 +5,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 from openpyxl import Workbook, load_workbook
 
-from shuniu.core.testing import client_for
+from shuniu.core.models import InboxItem, Role
+from shuniu.core.testing import client_for, make_user
 from shuniu.schedules import services
-from shuniu.schedules.models import Engagement, FeedToken
+from shuniu.schedules.models import CheckItem, Engagement, FeedToken, KeyWork, WeeklyPlanVersion
 
-from .conftest import at
+from .conftest import YEAR, at
 
 WEEK = "2026-11-23"
 PLAN = reverse("schedules:weekly_plan")
@@ -20,7 +22,7 @@ PLAN = reverse("schedules:weekly_plan")
 
 def post_engagement(client, who, **extra):
     data = {
-        "leader": who.pk,
+        "leaders": who.pk,
         "kind": "trip",
         "title": "赴省城汇报",
         "start": "2026-11-24T08:00",
@@ -108,16 +110,16 @@ class TestEngagementPages:
         response = post_engagement(client, leader)
         assert response.status_code == 200
         assert "时间重叠" in response.text and "常委会" in response.text
-        assert 'type="checkbox" name="confirm_overlap"' in response.text
+        assert 'type="checkbox" name="confirm"' in response.text
         assert Engagement.objects.count() == 1
-        assert post_engagement(client, leader, confirm_overlap="on").status_code == 302
+        assert post_engagement(client, leader, confirm="on").status_code == 302
         assert Engagement.objects.count() == 2
 
     @pytest.mark.parametrize(
         ("extra", "message"),
         [
             ({"end": "2026-11-23T18:00"}, "结束时间必须晚于开始时间"),
-            ({"leader": 999999}, "领导不存在"),
+            ({"leaders": 999999}, "领导不存在"),
             ({"start": "明天"}, "时间格式不正确"),
             ({"title": ""}, "请填写事项"),
         ],
@@ -128,7 +130,7 @@ class TestEngagementPages:
         assert not Engagement.objects.exists()
 
     def test_a_non_leader_cannot_be_chosen(self, clerk, leader):
-        response = post_engagement(client_for(clerk), leader, leader=clerk.pk)
+        response = post_engagement(client_for(clerk), leader, leaders=clerk.pk)
         assert "领导不存在" in response.text
 
     def test_only_editors_enter_engagements(self, leader, outsider):
@@ -258,7 +260,7 @@ class TestKeyWork:
                 "title": "经济工作会议",
                 "owner": clerk.pk,
                 "leader": leader.pk,
-                "start": "2026-12-01T09:00",
+                "start": f"{YEAR}-12-01T09:00",
                 "remind_minutes": 1440,
                 "checklist": "讲话稿\n会场\n",
             },
@@ -267,16 +269,21 @@ class TestKeyWork:
         detail = client.get(response["Location"])
         assert "讲话稿" in detail.text
         check = detail.context["item"].checklist.first()
-        partial = client.post(reverse("schedules:check_item_toggle", args=[check.pk]), headers={"HX-Request": "true"})
+        partial = client.post(
+            reverse("schedules:check_item_set", args=[check.pk]), {"done": "1"}, headers={"HX-Request": "true"}
+        )
         assert "<html" not in partial.text and "text-decoration-line-through" in partial.text
 
     def test_others_cannot_tick_or_see(self, clerk, leader2, outsider):
         item = services.key_work_create(
-            title="甲", owner=clerk, start=at(2026, 12, 1, 9), checklist=["一"], actor=clerk
+            title="甲", owner=clerk, start=at(YEAR, 12, 1, 9), checklist=["一"], actor=clerk
         )
         check = item.checklist.get()
         assert client_for(leader2).get(reverse("schedules:key_work", args=[item.pk])).status_code == 404
-        assert client_for(leader2).post(reverse("schedules:check_item_toggle", args=[check.pk])).status_code == 404
+        assert (
+            client_for(leader2).post(reverse("schedules:check_item_set", args=[check.pk]), {"done": "1"}).status_code
+            == 404
+        )
         assert client_for(outsider).get(reverse("schedules:key_work", args=[item.pk])).status_code == 403
 
     def test_bad_key_work_input(self, clerk):
@@ -285,16 +292,16 @@ class TestKeyWork:
             {
                 "title": "",
                 "owner": clerk.pk,
-                "start": "2026-12-01T09:00",
-                "end": "2026-12-01T08:00",
+                "start": f"{YEAR}-12-01T09:00",
+                "end": f"{YEAR}-12-01T08:00",
                 "remind_minutes": 60,
             },
         )
         assert "请填写事项" in response.text and "结束时间必须晚于开始时间" in response.text
 
     def test_day_planner_shows_the_hour(self, clerk):
-        services.key_work_create(title="迎检", owner=clerk, start=at(2026, 12, 1, 10), actor=clerk)
-        response = client_for(clerk).get(reverse("schedules:day"), {"date": "2026-12-01"})
+        services.key_work_create(title="迎检", owner=clerk, start=at(YEAR, 12, 1, 10), actor=clerk)
+        response = client_for(clerk).get(reverse("schedules:day"), {"date": f"{YEAR}-12-01"})
         hours = response.context["hours"]
         ten = next(h for h in hours if h["hour"] == "10:00")
         assert ten["items"] and "迎检" in ten["items"][0]["label"]
@@ -309,6 +316,7 @@ def test_edit_an_engagement_and_a_stale_form_is_refused(clerk, leader, engage):
     page = client.get(url)
     assert 'value="常委会"' in page.text and 'name="version" value="1"' in page.text
     data = {
+        "leaders": leader.pk,
         "kind": "meeting",
         "title": "常委会（改期）",
         "start": "2026-11-24T15:00",
@@ -322,3 +330,217 @@ def test_edit_an_engagement_and_a_stale_form_is_refused(clerk, leader, engage):
     assert "已被他人修改" in stale.text
     engagement.refresh_from_db()
     assert engagement.title == "常委会（改期）"
+
+
+def soon(**delta):
+    return timezone.localtime().replace(second=0, microsecond=0) + dt.timedelta(**delta)
+
+
+def local(moment):
+    return f"{moment:%Y-%m-%dT%H:%M}"
+
+
+@pytest.mark.django_db
+class TestPublishJourney:
+    CONFIRM = reverse("schedules:weekly_plan_publish_confirm")
+    PUBLISH = reverse("schedules:weekly_plan_publish") + f"?week={WEEK}"
+
+    def test_confirm_shows_the_changes_then_publish_tells_everybody(self, clerk, director, leader, leader2, engage):
+        engage(leader, at(2026, 11, 24, 9), at(2026, 11, 24, 10), title="常委会")
+        client = client_for(clerk)
+        first = client.get(self.CONFIRM, {"week": WEEK})
+        assert "首次发布本周安排" in first.text and "确认发布第 1 版" in first.text
+        assert 'name="base" value="0"' in first.text
+        assert "已发布第 1 版周工作安排，已通知 3 人" in client.post(self.PUBLISH, {"base": 0}, follow=True).text
+        engage(leader2, at(2026, 11, 25, 15), at(2026, 11, 25, 16), title="调研座谈")
+        page = client.get(self.CONFIRM, {"week": WEEK})
+        assert "与第 1 版相比，共 1 处变更" in page.text
+        assert "领导2" in page.text and "11月25日 星期三 下午" in page.text and "15:00 调研座谈" in page.text
+        assert 'name="base" value="1"' in page.text and "确认发布第 2 版" in page.text
+        response = client.post(self.PUBLISH, {"base": 1}, follow=True)
+        assert "已发布第 2 版周工作安排，已通知 3 人" in response.text
+
+    def test_a_stale_confirmation_publishes_nothing(self, clerk, director, leader, engage):
+        engage(leader, at(2026, 11, 24, 9), at(2026, 11, 24, 10), title="常委会")
+        client_for(director).post(self.PUBLISH, {"base": 0})
+        response = client_for(clerk).post(self.PUBLISH, {"base": 0}, follow=True)
+        assert "本周安排刚由 黄主任" in response.text and "发布为第 1 版" in response.text
+        assert WeeklyPlanVersion.objects.count() == 1
+
+    def test_nothing_to_publish_shows_no_button(self, clerk, leader):
+        client = client_for(clerk)
+        client.post(self.PUBLISH, {"base": 0})
+        page = client.get(self.CONFIRM, {"week": WEEK})
+        assert "没有变化" in page.text and "确认发布" not in page.text
+
+    def test_bad_base_changes_nothing(self, clerk, leader):
+        response = client_for(clerk).post(self.PUBLISH, {"base": "x"}, follow=True)
+        assert "请求无效" in response.text and not WeeklyPlanVersion.objects.exists()
+
+    def test_confirm_page_is_for_editors(self, leader, outsider):
+        assert client_for(leader).get(self.CONFIRM).status_code == 403
+        assert client_for(outsider).get(self.CONFIRM).status_code == 403
+
+    def test_opening_the_plan_reads_the_notice(self, clerk, leader, engage):
+        engage(leader, at(2026, 11, 24, 9), at(2026, 11, 24, 10), title="常委会")
+        version = services.weekly_plan_publish(week_start=dt.date(2026, 11, 23), actor=clerk)
+        item = InboxItem.objects.get(recipient=leader)
+        assert item.done_at is None
+        client_for(leader).get(item.url)
+        item.refresh_from_db()
+        assert item.done_at is not None and item.key.endswith(f":{version.pk}:publish")
+
+    def test_the_phone_reads_the_week_by_day(self, clerk, leader, leader2, engage):
+        engage([leader, leader2], at(2026, 11, 23, 9), at(2026, 11, 23, 11), title="常委会")
+        text = client_for(clerk).get(PLAN, {"week": WEEK}).text
+        by_day = text.split('class="d-md-none plan-by-day"')[1].split("周工作安排表")[0]
+        monday = by_day.split('id="day-2026-11-23"')[1].split("</section>")[0]
+        assert monday.count("09:00 常委会") == 1  # one meeting, its leaders named once
+        assert "<strong>领导1</strong>、<strong>领导2</strong>" in monday
+        tuesday = by_day.split('id="day-2026-11-24"')[1].split("</section>")[0]
+        assert "无安排" in tuesday
+
+
+@pytest.mark.django_db
+class TestSharedEngagementPages:
+    def test_one_entry_for_two_leaders(self, clerk, leader, leader2):
+        client = client_for(clerk)
+        response = post_engagement(client, leader, leaders=[leader.pk, leader2.pk], kind="meeting", title="常委会")
+        assert response.status_code == 302
+        engagement = Engagement.objects.get()
+        assert engagement.leader == leader and list(engagement.others.all()) == [leader2]
+        page = client.get(reverse("schedules:leader", args=[leader2.pk]))
+        assert "常委会" in page.text and "与 领导1 共同参加" in page.text
+        edit = client.get(reverse("schedules:engagement_edit", args=[engagement.pk]))
+        assert edit.text.count("checked") == 2
+
+    def test_the_second_leaders_feed_has_it(self, clerk, leader, leader2, engage):
+        engage([leader, leader2], timezone.now() + dt.timedelta(days=1), timezone.now() + dt.timedelta(days=1, hours=1))
+        token = services.feed_token_create(leader=leader2, actor=leader2)
+        feed = Client().get(reverse("schedules:feed", args=[token]))
+        assert [str(e["SUMMARY"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")] == ["会议：会议"]
+
+    def test_overlap_uses_the_core_confirmation(self, clerk, leader, leader2, engage):
+        engage(leader2, at(2026, 11, 25, 9), at(2026, 11, 25, 10), title="调研")
+        response = post_engagement(client_for(clerk), leader, leaders=[leader.pk, leader2.pk])
+        assert "与所选领导已有的日程时间重叠" in response.text and "领导2：会议：调研" in response.text
+        assert "确认无误，请勾选下方“确认时间重叠，仍然保存”" in response.text
+        assert Engagement.objects.count() == 1
+
+    def test_required_fields_are_marked(self, clerk):
+        text = client_for(clerk).get(reverse("schedules:engagement_new")).text
+        assert '事项<span class="text-danger" aria-hidden="true"> *</span>' in text
+        assert '地点<span class="text-danger"' not in text
+
+
+@pytest.mark.django_db
+class TestKeyWorkJourneys:
+    def make(self, clerk, **extra):
+        fields = dict(title="经济工作会议", owner=clerk, start=soon(days=3), checklist=["讲话稿", "会场"], actor=clerk)
+        return services.key_work_create(**(fields | extra))
+
+    def edit_data(self, clerk, item, **extra):
+        data = {
+            "title": item.title,
+            "owner": clerk.pk,
+            "start": local(timezone.localtime(item.start)),
+            "remind_minutes": 4320,
+            "version": item.version,
+        }
+        return data | extra
+
+    def test_edit(self, clerk, leader):
+        item = self.make(clerk)
+        url = reverse("schedules:key_work_edit", args=[item.pk])
+        client = client_for(clerk)
+        page = client.get(url)
+        assert 'name="version" value="1"' in page.text and 'value="经济工作会议"' in page.text
+        later = soon(days=4)
+        data = self.edit_data(clerk, item, title="全县经济工作会议", start=local(later), checklist="座签")
+        response = client.post(url, data, follow=True)
+        assert "已保存对「全县经济工作会议」的修改" in response.text and "提前 3 天提醒责任人" in response.text
+        item.refresh_from_db()
+        assert item.start == later and item.version == 2 and item.checklist.count() == 3
+        stale = client.post(url, dict(data, title="第三次"))
+        assert "已被他人修改" in stale.text
+        assert KeyWork.objects.get(pk=item.pk).title == "全县经济工作会议"
+
+    @pytest.mark.parametrize(
+        ("extra", "message"),
+        [
+            ({"start": "2020-01-01T09:00"}, "时间不能早于现在。"),
+            ({"title": ""}, "请填写事项"),
+            ({"remind_minutes": 4321}, "请从列表中选择提醒时间"),
+            ({"start": "下周一"}, "时间格式不正确"),
+            ({"owner": 999999}, "责任人不存在"),
+            ({"version": ""}, "页面已过期"),
+        ],
+    )
+    def test_bad_edit_changes_nothing(self, clerk, extra, message):
+        item = self.make(clerk)
+        url = reverse("schedules:key_work_edit", args=[item.pk])
+        response = client_for(clerk).post(url, self.edit_data(clerk, item, **extra))
+        assert response.status_code == 200 and message in response.text
+        assert KeyWork.objects.get(pk=item.pk).version == 1
+
+    def test_a_past_start_is_refused_on_create(self, clerk):
+        response = client_for(clerk).post(
+            reverse("schedules:key_work_new"),
+            {"title": "迎检", "owner": clerk.pk, "start": local(soon(hours=-1)), "remind_minutes": 60},
+        )
+        assert "时间不能早于现在。" in response.text and not KeyWork.objects.exists()
+
+    def test_only_the_owner_or_an_editor_edits(self, clerk, leader, request):
+        supervisor = make_user("supervisor", [Role.SUPERVISOR], full_name="督查员")
+        item = self.make(clerk, leader=leader)
+        url = reverse("schedules:key_work_edit", args=[item.pk])
+        assert client_for(leader).get(url).status_code == 404
+        assert client_for(supervisor).get(url).status_code == 404
+        assert client_for(request.getfixturevalue("director")).get(url).status_code == 200
+
+    def test_complete_warns_of_open_steps(self, clerk):
+        item = self.make(clerk)
+        url = reverse("schedules:key_work_complete", args=[item.pk])
+        client = client_for(clerk)
+        assert client.get(url).status_code == 405
+        page = client.post(url)
+        assert page.status_code == 200
+        assert "还有 2 项准备事项未完成" in page.text and "讲话稿" in page.text and "会场" in page.text
+        assert 'type="checkbox" name="confirm"' in page.text
+        assert not KeyWork.objects.get(pk=item.pk).done
+        response = client.post(url, {"confirm": "on"}, follow=True)
+        assert "「经济工作会议」已标记完成" in response.text
+        assert KeyWork.objects.get(pk=item.pk).done
+        again = client.post(url, {"confirm": "on"}, follow=True)
+        assert "已由 王文书 于" in again.text
+
+    def test_ticks_carry_the_state_meant(self, clerk, director):
+        step = self.make(clerk).checklist.first()
+        url = reverse("schedules:check_item_set", args=[step.pk])
+        htmx = {"HX-Request": "true"}
+        client_for(director).post(url, {"done": "1"}, headers=htmx)
+        partial = client_for(clerk).post(url, {"done": "1"}, headers=htmx)
+        assert "该事项已由 黄主任 于" in partial.text and 'name="done" value="0"' in partial.text
+        assert CheckItem.objects.get(pk=step.pk).done_by == director
+        bad = client_for(clerk).post(url, {"done": "maybe"}, follow=True)
+        assert "请求无效" in bad.text
+        assert CheckItem.objects.get(pk=step.pk).done_by == director
+
+    def test_list_tabs(self, clerk, director, django_assert_max_num_queries):
+        running = self.make(clerk, title="进行中的事")
+        finished = self.make(clerk, title="已完成的事", checklist=[])
+        services.key_work_complete(item=finished, actor=clerk)
+        past = self.make(clerk, title="过期的事")
+        KeyWork.objects.filter(pk=past.pk).update(start=soon(days=-2))
+        client = client_for(clerk)
+        url = reverse("schedules:key_work_list")
+        tabs = {tab: client.get(url, {"tab": tab}).text for tab in ("open", "done", "past")}
+        assert "进行中的事" in tabs["open"] and "已完成的事" not in tabs["open"] and "过期的事" not in tabs["open"]
+        assert "已完成的事" in tabs["done"] and "进行中的事" not in tabs["done"]
+        assert "过期的事" in tabs["past"] and "已过期，未标记完成" in tabs["past"]
+        assert "准备事项 0/2 项已完成" in tabs["open"]
+        assert running.pk
+        for n in range(5):
+            self.make(clerk, title=f"更多{n}")
+        with django_assert_max_num_queries(10):
+            client.get(url)
