@@ -122,6 +122,11 @@ class Counts:
     toread: int = 0
     unread: int = 0
 
+    @property
+    def waiting(self) -> int:
+        """待办 and 待阅 together: the badge on the phone's menu button, where the menu is folded away."""
+        return self.todo + self.toread
+
 
 def inbox_counts(user: User) -> Counts:
     """Open 待办 and 待阅 of the user and their unread notifications, in one query."""

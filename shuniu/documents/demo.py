@@ -104,3 +104,29 @@ def documents_demo_load() -> None:
     )
     register("关于征集2027年民生实事项目的函", 1, source_number="示政研函〔2026〕9号")
     register("关于加强保密工作的意见", 2, secrecy=1, secrecy_term="10年", source_number="示保〔2026〕2号")
+
+    sent_back = register("关于做好2026年度冬季征兵工作的通知", 8, source_number="示征〔2026〕5号")
+    services.proposal_submit(document=sent_back, readers=[vice], opinion="呈冯副县长阅。", actor=clerk)
+    services.proposal_send_back(
+        document=sent_back, reason="征兵工作由张书记任组长，请增加张书记并设为先阅。", actor=director
+    )
+
+    returned = register("关于报送安全生产大检查情况的通知", 30, source_number="示安委办〔2026〕17号")
+    services.document_return(
+        document=returned, reason="缺少附件《检查情况统计表》，已电话告知来文单位补送。", actor=clerk
+    )
+
+    for title, number, close in (
+        ("关于印发《示例县2027年度重点工作任务分解》的通知", "示委〔2026〕60号", False),
+        ("关于开展“我为群众办实事”回访的通知", "示委办〔2026〕58号", True),
+    ):
+        finished = register(title, 50, source_number=number)
+        services.proposal_submit(document=finished, readers=[mayor], actor=clerk)
+        services.proposal_approve(document=finished, actor=director)
+        _deliver_all(finished, clerk)
+        reading = Reading.objects.get(document=finished, leader=mayor)
+        services.reading_sign(reading=reading, actor=mayor, instruction="同意，请按要求抓好落实。")
+        if close:
+            services.document_close(document=finished, result="已按要求完成回访并报送情况。", actor=director)
+
+    services.delegation_create(leader=vice, acting=director, start=now, end=now + dt.timedelta(days=2), actor=vice)

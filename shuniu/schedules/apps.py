@@ -16,6 +16,7 @@ class SchedulesConfig(AppConfig):
                 "engagement.delete": "删除日程",
                 "engagement.import": "导入日程",
                 "weekly_plan.publish": "发布周工作安排",
+                "weekly_plan.read": "阅读周工作安排",
                 "key_work.create": "登记重点工作",
                 "key_work.update": "修改重点工作",
                 "key_work.reschedule": "调整重点工作时间",

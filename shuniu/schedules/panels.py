@@ -32,6 +32,6 @@ def panels(user: User, day: Day) -> Iterable[Panel]:
     if can(user, "schedules.day"):
         rows = [
             {"engagement": e, "full": sees_in_full(user, e)}
-            for e in engagements_between(day.start, day.end).select_related("leader")
+            for e in engagements_between(day.start, day.end).select_related("leader").prefetch_related("others")
         ]
         yield Panel("schedules/panels/leaders_day.html", {"rows": rows}, 70)

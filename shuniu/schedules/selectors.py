@@ -394,3 +394,21 @@ def leader_schedule_items(user: User, leader: User, start: dt.datetime, end: dt.
 def plan_unread(user: User, version: WeeklyPlanVersion) -> bool:
     """Whether the user still has the published version waiting in their 待阅."""
     return InboxItem.objects.filter(recipient=user, key=item_key(version, "publish"), done_at__isnull=True).exists()
+
+
+def leaders_day(viewer: User, day: dt.date) -> list[dict[str, Any]]:
+    """The county leaders' engagements on `day`, each once with all its leaders; confidential ones as 忙碌."""
+    start = dt.datetime.combine(day, dt.time(0, 0), timezone.get_current_timezone())
+    found = (
+        engagements_between(start, start + dt.timedelta(days=1))
+        .select_related("leader")
+        .prefetch_related("others", "attendances")
+    )
+    return [
+        {
+            "engagement": e,
+            "leaders": "、".join([e.leader.full_name, *(o.full_name for o in e.others.all())]),
+            "full": sees_in_full(viewer, e),
+        }
+        for e in found
+    ]

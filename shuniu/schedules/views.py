@@ -49,6 +49,7 @@ from shuniu.schedules.selectors import (
     leader_ids,
     leader_queryset,
     leader_schedule_items,
+    leaders_day,
     monday_of,
     plan_by_day,
     plan_unread,
@@ -432,6 +433,7 @@ def day_view(request: HttpRequest) -> HttpResponse:
         {
             "day": day,
             "hours": day_planner(user, day),
+            "leaders_day": leaders_day(user, day),
             "previous": day - dt.timedelta(days=1),
             "next": day + dt.timedelta(days=1),
         },

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -144,6 +145,15 @@ class TestInbox:
                 url="/x/",
                 secrecy=secrecy,
             )
+
+    def test_every_page_shows_the_counts_in_the_menu_and_on_the_phone_menu_button(self, director):
+        from shuniu.core.testing import client_for
+
+        self.put([director])
+        self.put([director], key="x:2:approve")
+        text = client_for(director).get(reverse("core:directory")).text
+        nav = text.split("</nav>")[0]
+        assert "待办 2" in nav and "toggler-badge" in nav and "（待办 2，待阅 0）" in nav
 
     def test_put_notifies_once_and_a_retry_adds_nothing(self, director, clerk):
         assert self.put([director, clerk]) == 2

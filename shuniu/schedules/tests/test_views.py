@@ -429,8 +429,11 @@ class TestSharedEngagementPages:
 
     def test_required_fields_are_marked(self, clerk):
         text = client_for(clerk).get(reverse("schedules:engagement_new")).text
-        assert '事项<span class="text-danger" aria-hidden="true"> *</span>' in text
-        assert '地点<span class="text-danger"' not in text
+        assert (
+            '事项 <span class="text-danger" aria-hidden="true">*</span><span class="visually-hidden">（必填）</span>'
+            in text
+        )
+        assert '地点 <span class="text-danger"' not in text
 
 
 @pytest.mark.django_db
@@ -544,3 +547,34 @@ class TestKeyWorkJourneys:
             self.make(clerk, title=f"更多{n}")
         with django_assert_max_num_queries(10):
             client.get(url)
+
+
+@pytest.mark.django_db
+def test_todays_page_for_staff_says_what_it_shows_and_shows_the_leaders_day(clerk, leader, leader2):
+    from shuniu.core.testing import client_for
+    from shuniu.schedules.models import Engagement
+
+    now = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    Engagement.objects.create(
+        leader=leader,
+        kind="meeting",
+        title="全县经济工作会",
+        start=now,
+        end=now + dt.timedelta(hours=2),
+        created_by=clerk,
+    )
+    Engagement.objects.create(
+        leader=leader2,
+        kind="visit",
+        title="不宜公开的走访",
+        start=now,
+        end=now + dt.timedelta(hours=1),
+        confidential=True,
+        created_by=clerk,
+    )
+    text = client_for(clerk).get(reverse("schedules:day"), {"date": now.date().isoformat()}).text
+    assert "县领导活动" in text and "全县经济工作会" in text and "领导1" in text
+    assert "保密事项只显示“忙碌”" in text
+    supervisor = make_user("dc", [Role.SUPERVISOR], full_name="督查员")
+    seen = client_for(supervisor).get(reverse("schedules:day"), {"date": now.date().isoformat()}).text
+    assert "全县经济工作会" in seen and "不宜公开的走访" not in seen and "忙碌" in seen
