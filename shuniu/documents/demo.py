@@ -127,6 +127,7 @@ def documents_demo_load() -> None:
         reading = Reading.objects.get(document=finished, leader=mayor)
         services.reading_sign(reading=reading, actor=mayor, instruction="同意，请按要求抓好落实。")
         if close:
+            finished.refresh_from_db()
             services.document_close(document=finished, result="已按要求完成回访并报送情况。", actor=director)
 
     services.delegation_create(leader=vice, acting=director, start=now, end=now + dt.timedelta(days=2), actor=vice)

@@ -429,10 +429,7 @@ class TestSharedEngagementPages:
 
     def test_required_fields_are_marked(self, clerk):
         text = client_for(clerk).get(reverse("schedules:engagement_new")).text
-        assert (
-            '事项 <span class="text-danger" aria-hidden="true">*</span><span class="visually-hidden">（必填）</span>'
-            in text
-        )
+        assert '事项 <span class="text-danger" aria-hidden="true">*</span>' in text
         assert '地点 <span class="text-danger"' not in text
 
 
