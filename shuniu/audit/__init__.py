@@ -25,3 +25,13 @@ def atomic(func: Callable[P, R]) -> Callable[P, R]:
     from shuniu.audit.services import atomic as _atomic
 
     return _atomic(func)
+
+
+def apply_changes(obj: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set `values` on `obj` (not saved) and return what changed, ``{field: [before, after]}``, in words.
+
+    For the audit record of an edit: choices by their labels, related objects by name, times local.
+    """
+    from shuniu.audit.services import apply_changes as _apply
+
+    return _apply(obj, values)

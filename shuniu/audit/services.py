@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -160,3 +161,28 @@ def verify() -> VerifyResult:
                 "链尾与记录不符（最后的记录被删除或链头被改动）。",
             )
     return VerifyResult(True, checked)
+
+
+def _in_words(obj: models.Model, name: str, value: Any) -> Any:
+    field = obj._meta.get_field(name)
+    choices = dict(getattr(field, "choices", None) or [])
+    if value in choices:
+        return str(choices[value])
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def apply_changes(obj: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set `values` on `obj` (not saved); return ``{field: [before, after]}`` of what changed, in words."""
+    changes: dict[str, list[Any]] = {}
+    for name, value in values.items():
+        old = getattr(obj, name)
+        if old != value:
+            changes[name] = [_in_words(obj, name, old), _in_words(obj, name, value)]
+            setattr(obj, name, value)
+    return changes

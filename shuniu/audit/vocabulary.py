@@ -8,12 +8,14 @@ of entries into rows in Chinese, resolving the people and units it mentions in t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 
 from shuniu.audit.models import AuditEntry
 
@@ -26,6 +28,11 @@ OPERATIONS: dict[str, str] = {
     "user.roles": "修改角色",
     "user.unlock": "解除锁定",
     "user.password_set": "设置密码",
+    "user.update": "修改用户信息",
+    "unit.create": "新增单位",
+    "unit.update": "修改单位信息",
+    "contact.create": "新增联系人",
+    "contact.update": "修改联系人",
     "leader_profile.set": "设置领导信息",
     "directory.import": "导入通讯录",
     "notification.read": "阅读通知",
@@ -85,7 +92,7 @@ KEYS: dict[str, tuple[str, str]] = {
     "name": ("名称", "text"),
     "acting_for": ("代阅", "bool"),
 }
-_HIDDEN = {"key", "overlaps", "acting"}  # internal keys (``acting`` as a flag is shown by `acting_for`)
+_HIDDEN = {"key", "overlaps"}  # internal keys
 
 
 def register(operations: Mapping[str, str]) -> None:
@@ -165,7 +172,7 @@ def describe(entries: Iterable[AuditEntry]) -> list[Row]:
             labels = statuses.get(entry.object_type, {})
             return f"{'原状态' if key == 'from' else '新状态'}：{labels.get(value, value)}"
         if key == "changes" and isinstance(value, dict):
-            return "更正：" + "；".join(
+            return "变更：" + "；".join(
                 f"{_field_label(entry.object_type, f)} 由“{a}”改为“{b}”" for f, (a, b) in value.items()
             )
         values = value if isinstance(value, list) else [value]
@@ -178,19 +185,32 @@ def describe(entries: Iterable[AuditEntry]) -> list[Row]:
         elif kind == "bool" or isinstance(value, bool):
             shown = "是" if value else "否"
         else:
-            shown = "、".join(str(v) for v in values)
+            shown = "、".join(_moment(v) for v in values)
         return f"{label}：{shown}" if shown != "" else ""
 
     rows = []
     for entry in entries:
         data = dict(entry.data or {})
-        if data.pop("acting", None) is True:
-            data["acting_for"] = True
+        if isinstance(data.get("acting"), bool):  # a sign-off's flag, not a person
+            data["acting_for"] = data.pop("acting")
         parts = [word(entry, k, v) for k, v in data.items() if k not in _HIDDEN and v not in (None, "", [], {})]
         rows.append(
             Row(entry, operation_label(entry.action), object_label(entry.object_type), "；".join(p for p in parts if p))
         )
     return rows
+
+
+def _moment(value: Any) -> str:
+    """An ISO time in the data as the office writes it (local, 年月日 时:分); anything else as it is."""
+    if isinstance(value, str) and len(value) >= 16 and value[4] == "-" and "T" in value:
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return f"{moment:%Y年%m月%d日 %H:%M}"
+    return str(value)
 
 
 def _field_label(object_type: str, name: str) -> str:

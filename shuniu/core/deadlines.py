@@ -17,7 +17,6 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import timezone
@@ -95,9 +94,7 @@ def light(rule_unit: str, warn_within: int, due: dt.datetime, now: dt.datetime, 
 
 
 def clock_of(obj: Model, name: str) -> Clock | None:
-    return Clock.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, name=name
-    ).first()
+    return Clock.objects.filter(**Clock.of(obj), name=name).first()
 
 
 def _event(clock: Clock, kind: str, *, actor: User | None, reason: str, old_due: dt.datetime | None) -> None:
@@ -117,8 +114,7 @@ def clock_start(
     if clock_of(obj, name) is not None:
         raise ValidationError(f"“{name}”已在计时。")
     clock = Clock.objects.create(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
+        **Clock.of(obj),
         name=name,
         unit=rule.unit,
         amount=rule.amount,

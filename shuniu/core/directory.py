@@ -6,8 +6,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-
 from shuniu import audit
 from shuniu.core.excel import Column, ImportRejected, Sheet, cell_text, read_workbook, xlsx_bytes
 from shuniu.core.models import (
@@ -207,7 +205,7 @@ def directory_check(data: bytes) -> ImportReport:
     return report
 
 
-@transaction.atomic
+@audit.atomic
 def directory_import(*, data: bytes, actor: User) -> ImportReport:
     """Import a directory workbook: every row is valid or nothing is written.
 
@@ -217,25 +215,33 @@ def directory_import(*, data: bytes, actor: User) -> ImportReport:
     report = directory_check(data)
     if report.errors:
         raise ImportRejected(report.errors)
-    from shuniu.core.services import leader_profile_set, user_set_roles
+    from shuniu.core.services import (
+        contact_save,
+        leader_profile_set,
+        unit_save,
+        user_create,
+        user_set_roles,
+        user_update,
+    )
 
-    for values in report.units:
-        Unit.objects.update_or_create(name=values["name"], defaults=values)
-    units = {unit.name: unit for unit in Unit.objects.all()}
+    # Every row through the same services as a form: each change is checked and audited before → after.
+    units = {values["name"]: unit_save(actor=actor, **values) for values in report.units}
+    units |= {unit.name: unit for unit in Unit.objects.exclude(name__in=list(units))}
     for values in report.contacts:
-        unit = units[values.pop("unit")]
-        Contact.objects.update_or_create(unit=unit, name=values["name"], defaults=values)
+        contact_save(unit=units[values.pop("unit")], actor=actor, **values)
     for values in report.users:
         user_unit = units.get(values["unit"]) if values["unit"] else None
+        particulars = {
+            "full_name": values["full_name"],
+            "unit": user_unit,
+            "clearance": values["clearance"],
+            "mobile": values["mobile"],
+        }
         user = User.objects.filter(username=values["username"]).first()
         if user is None:
-            user = User(username=values["username"])
-            user.set_unusable_password()
-        user.full_name = values["full_name"]
-        user.unit = user_unit
-        user.clearance = values["clearance"]
-        user.mobile = values["mobile"]
-        user.save()
+            user = user_create(username=values["username"], roles=values["roles"], actor=actor, **particulars)
+        else:
+            user_update(user=user, actor=actor, **particulars)
         user_set_roles(user=user, roles=values["roles"], actor=actor)
         if values["rank"] is not None:
             leader_profile_set(

@@ -17,7 +17,6 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
@@ -28,6 +27,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from shuniu.core.responses import named
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 20_000
@@ -109,7 +110,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
 def xlsx_response(sheets: Sequence[Sheet], filename: str) -> FileResponse:
     """A streamed download of the workbook under a Chinese file name."""
     response = FileResponse(xlsx_file(sheets), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    named(response, filename)
     return response
 
 

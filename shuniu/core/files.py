@@ -15,18 +15,17 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import defusedxml.ElementTree as SafeXML
 from defusedxml import DefusedXmlException
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404
 
 from shuniu.core.models import Attachment, User
+from shuniu.core.responses import named
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_EXPANDED_BYTES = 200 * 1024 * 1024
@@ -177,14 +176,13 @@ def attach(obj: Model, uploads: Sequence[Upload], *, actor: User) -> list[Attach
     Call inside the service's transaction; the caller's audit record counts them.
     """
     checked = [(upload, *check_upload(upload)) for upload in uploads]
-    content_type = ContentType.objects.get_for_model(obj)
+    held = Attachment.of(obj)
     made = []
     for upload, digest, mime in checked:
         store(digest, upload.data)
         made.append(
             Attachment.objects.create(
-                content_type=content_type,
-                object_id=obj.pk,
+                **held,
                 sha256=digest,
                 size=len(upload.data),
                 mime=mime,
@@ -197,7 +195,7 @@ def attach(obj: Model, uploads: Sequence[Upload], *, actor: User) -> list[Attach
 
 def attachments_of(obj: Model) -> QuerySet[Attachment]:
     """The files `obj` holds, in upload order."""
-    return Attachment.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+    return Attachment.objects.filter(**Attachment.of(obj))
 
 
 def file_response(attachment: Attachment, *, inline: bool = True) -> FileResponse:
@@ -206,6 +204,5 @@ def file_response(attachment: Attachment, *, inline: bool = True) -> FileRespons
     if not path.exists():
         raise Http404("附件文件缺失，请联系系统管理员。")
     response = FileResponse(path.open("rb"), content_type=attachment.mime)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(attachment.name)}"
+    named(response, attachment.name, inline=inline)
     return response

@@ -28,9 +28,9 @@ class StyledForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
+            if isinstance(widget, forms.HiddenInput | Picker):
                 continue
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
@@ -262,11 +263,24 @@ class Notification(models.Model):
 # reminders.py, deadlines.py); the models live here so that one migration history covers them.
 
 
-class StatusHistory(models.Model):
-    """One status change of any object with a workflow: old → new, by which action, who, when, why."""
+class HeldByObject(models.Model):
+    """A row that belongs to any object (a status change, an attachment, a clock): its type and id."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def of(obj: models.Model) -> dict[str, Any]:
+        """The filter (and create) arguments for the rows held by `obj`."""
+        return {"content_type": ContentType.objects.get_for_model(obj), "object_id": obj.pk}
+
+
+class StatusHistory(HeldByObject):
+    """One status change of any object with a workflow: old → new, by which action, who, when, why."""
+
     action = models.CharField("操作", max_length=40)
     old = models.CharField("原状态", max_length=30)
     new = models.CharField("新状态", max_length=30)
@@ -343,11 +357,9 @@ class InboxItem(models.Model):
         return f"{self.category}：{self.title}"
 
 
-class Attachment(models.Model):
+class Attachment(HeldByObject):
     """A file held by any object, stored once under var/ by its SHA-256 (see core/files.py)."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField("大小")
     mime = models.CharField("类型", max_length=60)
@@ -387,11 +399,9 @@ class ClockUnit(models.TextChoices):
     OFFICE_MINUTES = "office_minutes", "工作时间（分钟）"
 
 
-class Clock(models.Model):
+class Clock(HeldByObject):
     """A deadline running for an object (答复期限, 办理时限): extended, paused and stopped with history."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField()
     name = models.CharField("名称", max_length=40)
     unit = models.CharField("计算方式", max_length=20, choices=ClockUnit.choices)
     amount = models.PositiveIntegerField("期限")

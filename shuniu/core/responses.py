@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
+
+
+def named(response: HttpResponseBase, filename: str, *, inline: bool = False) -> HttpResponseBase:
+    """Give a download its Chinese file name (RFC 6266 ``filename*``), to open inline or to save."""
+    response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 def download(content: bytes, filename: str, content_type: str, *, inline: bool = False) -> HttpResponse:
     """A file to save (or, inline, to open in the browser) under a Chinese file name."""
     response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
+    named(response, filename, inline=inline)
     return response

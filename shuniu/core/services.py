@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -16,7 +17,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from shuniu import audit
-from shuniu.core.models import Clearance, LeaderProfile, Role, RoleGrant, Unit, User, role_combination_errors
+from shuniu.core.models import (
+    Clearance,
+    Contact,
+    LeaderProfile,
+    Role,
+    RoleGrant,
+    Unit,
+    User,
+    role_combination_errors,
+)
 
 GENERIC_LOGIN_ERROR = "用户名或密码错误。"
 
@@ -134,6 +144,58 @@ def user_create(
     audit.record(actor=actor, action="user.create", obj=user, data={"roles": sorted(chosen)})
     user_set_roles(user=user, roles=chosen, actor=actor)
     return user
+
+
+USER_PARTICULARS = ("full_name", "unit", "clearance", "mobile")
+
+
+@audit.atomic
+def user_update(*, user: User, actor: User | None, **values: Any) -> list[str]:
+    """Change a user's particulars (name, unit, clearance, mobile); each change is audited before → after."""
+    unknown = set(values) - set(USER_PARTICULARS)
+    if unknown:
+        raise ValueError(f"not a user particular: {sorted(unknown)}")
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    changes = audit.apply_changes(locked, values)
+    if not changes:
+        return []
+    locked.full_clean(exclude=["password"])
+    locked.save(update_fields=list(changes))
+    audit.record(actor=actor, action="user.update", obj=locked, data={"changes": changes})
+    return list(changes)
+
+
+@audit.atomic
+def unit_save(*, name: str, actor: User | None, **values: Any) -> Unit:
+    """Create the unit called `name`, or change its particulars; audited with what changed."""
+    unit = Unit.objects.select_for_update().filter(name=name).first()
+    if unit is None:
+        unit = Unit(name=name, **values)
+        unit.full_clean()
+        unit.save()
+        audit.record(actor=actor, action="unit.create", obj=unit, data={"kind": unit.kind})
+        return unit
+    changes = audit.apply_changes(unit, values)
+    if changes:
+        unit.full_clean()
+        unit.save(update_fields=list(changes))
+        audit.record(actor=actor, action="unit.update", obj=unit, data={"changes": changes})
+    return unit
+
+
+@audit.atomic
+def contact_save(*, unit: Unit, name: str, actor: User | None, **values: Any) -> Contact:
+    """Create a unit's contact called `name`, or change their particulars; audited with what changed."""
+    contact = Contact.objects.select_for_update().filter(unit=unit, name=name).first()
+    if contact is None:
+        contact = Contact.objects.create(unit=unit, name=name, **values)
+        audit.record(actor=actor, action="contact.create", obj=contact, data={"unit": unit.name})
+        return contact
+    changes = audit.apply_changes(contact, values)
+    if changes:
+        contact.save(update_fields=list(changes))
+        audit.record(actor=actor, action="contact.update", obj=contact, data={"changes": changes})
+    return contact
 
 
 @transaction.atomic

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import timezone
@@ -124,8 +123,7 @@ class Workflow(Generic[M]):
             raise ValidationError("状态已被他人改变，请刷新页面后再试。")
         obj.refresh_from_db()
         StatusHistory.objects.create(
-            content_type=ContentType.objects.get_for_model(self.model),
-            object_id=obj.pk,
+            **StatusHistory.of(obj),
             action=name,
             old=old,
             new=new,
@@ -143,8 +141,4 @@ class Workflow(Generic[M]):
 
     def history(self, obj: M) -> Sequence[StatusHistory]:
         """The object's status changes, oldest first, with the actors."""
-        return list(
-            StatusHistory.objects.filter(
-                content_type=ContentType.objects.get_for_model(self.model), object_id=obj.pk
-            ).select_related("actor")
-        )
+        return list(StatusHistory.objects.filter(**StatusHistory.of(obj)).select_related("actor"))

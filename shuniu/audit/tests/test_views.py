@@ -62,7 +62,8 @@ class TestTheLogInWords:
                 data={"before": ["clerk"], "after": ["clerk", "supervisor"]},
             )
         text = client_for(auditor).get(reverse("audit:entries")).text.split("<tbody>")[1]
-        assert "委托代阅" in text and "领导：领导1" in text
+        assert "委托代阅" in text and "领导：领导1" in text and "代阅人：领导2" in text
+        assert f"开始：{timezone.localtime(now):%Y年%m月%d日 %H:%M}" in text  # times local, in 年月日
         assert "修改角色" in text and "修改前：文书" in text and "修改后：文书、督查" in text
         assert "delegation.create" not in text and "{&#x27;" not in text
 

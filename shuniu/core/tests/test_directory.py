@@ -155,3 +155,17 @@ class TestViews:
         make_unit("县水务局")
         response = client_for(clerk).get(reverse("core:directory"), {"q": "水务"}, headers={"HX-Request": "true"})
         assert "<html" not in response.text and "县水务局" in response.text and "秘书室" not in response.text
+
+
+@pytest.mark.django_db
+def test_a_clearance_raised_through_excel_shows_who_and_from_what(sysadmin, auditor):
+    directory_import(data=workbook(**GOOD), actor=sysadmin)
+    raised = {**GOOD, "用户": [GOOD["用户"][0], ["linxh", "林小河", "联络员", "县水务局", "秘密", "", "", "", "", ""]]}
+    directory_import(data=workbook(**raised), actor=sysadmin)
+    entry = AuditEntry.objects.get(action="user.update", object_id=str(User.objects.get(username="linxh").pk))
+    assert entry.actor_id == sysadmin.pk and entry.data["changes"] == {"clearance": ["无", "秘密"]}
+    text = client_for(auditor).get(reverse("audit:entries"), {"action": "user.update"}).text
+    assert "修改用户信息" in text and "涉密等级 由“无”改为“秘密”" in text
+    # An unchanged import writes no per-object entry.
+    directory_import(data=workbook(**raised), actor=sysadmin)
+    assert AuditEntry.objects.filter(action__in=["user.update", "unit.update", "contact.update"]).count() == 1

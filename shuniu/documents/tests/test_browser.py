@@ -143,3 +143,72 @@ def test_urgent_document_journey(browser, live_server, county):
     assert document.status == Status.CLOSED
     for page in (clerk, director, phone, desk):
         page.close()
+
+
+def test_the_new_pages_of_the_office_morning(browser, live_server, county, tmp_path):
+    """待我审批 from the workbench with the forecast; the unit picker; a kept attachment; 委托代阅;
+    我的批示; the audit log in words; the phone menu's badge — each looked at and checked with axe."""
+    base = live_server.url
+    director = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    log_in(director, base, "huangxiaodong")
+    panel = director.locator(".card").filter(has_text="待我审批")
+    director.screenshot(path=str(SHOTS / "workbench-director.png"), full_page=True)
+    assert_accessible(director, "主任工作台")
+    panel.get_by_role("link", name=re.compile("城镇燃气安全专项整治")).click()
+    director.get_by_text(re.compile("预计 .* 传阅完毕")).first.wait_for()
+    director.screenshot(path=str(SHOTS / "document-approve-forecast.png"), full_page=True)
+    assert_accessible(director, "审批前的预测")
+
+    clerk = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    log_in(clerk, base, "wangfang")
+    clerk.locator(".card").filter(has_text="已退回，待修改拟办").get_by_role("link").first.click()
+    clerk.get_by_label("筛选选项").fill("应急")
+    clerk.get_by_label("县应急管理局").check()
+    assert not clerk.get_by_label("县财政局").is_visible()  # narrowed by the filter
+    clerk.get_by_text("已选 1 个：县应急管理局").wait_for()
+    clerk.screenshot(path=str(SHOTS / "proposal-unit-picker.png"), full_page=True)
+    assert_accessible(clerk, "承办单位选择")
+
+    pdf = tmp_path / "正文.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    clerk.goto(f"{base}/documents/new/")
+    clerk.get_by_label("来文单位").fill("示例市教育局")
+    clerk.get_by_label("附件（PDF、OFD、PNG、JPEG；涉密文件不得上传）").set_input_files(str(pdf))
+    clerk.get_by_role("button", name="登记").click()  # no title: the form comes back
+    clerk.get_by_text("已选附件已保留，无需重新选择：正文.pdf").wait_for()
+    assert_accessible(clerk, "登记表单出错后保留附件")
+    clerk.get_by_label("标题").fill("关于做好寒假安全教育的通知")
+    clerk.get_by_role("button", name="登记").click()
+    flash(clerk, "已登记")
+    assert Document.objects.get(title="关于做好寒假安全教育的通知").attachments.count() == 1
+
+    leader = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
+    log_in(leader, base, "fengtao")
+    badge = leader.locator(".navbar-toggler .toggler-badge")
+    assert badge.is_visible() and int(badge.inner_text()) >= 1
+    leader.screenshot(path=str(SHOTS / "phone-menu-badge.png"))
+    assert_accessible(leader, "手机菜单角标")
+    leader.goto(f"{base}/documents/desk/")
+    leader.get_by_text("您的文件正由").wait_for()
+    leader.goto(f"{base}/documents/delegate/")
+    leader.get_by_text("正在代阅").wait_for()
+    leader.screenshot(path=str(SHOTS / "delegation-phone.png"), full_page=True)
+    assert_accessible(leader, "委托代阅")
+    leader.get_by_role("button", name="撤销").first.click()
+    flash(leader, "已撤销")
+
+    mayor = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    log_in(mayor, base, "liminghua")
+    mayor.goto(f"{base}/documents/instructions/")
+    mayor.get_by_text("同意，请按要求抓好落实。").first.wait_for()
+    mayor.screenshot(path=str(SHOTS / "my-instructions.png"), full_page=True)
+    assert_accessible(mayor, "我的批示")
+
+    auditor = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    log_in(auditor, base, "qianli")
+    auditor.goto(f"{base}/audit/")
+    auditor.get_by_label("操作", exact=True).select_option(label="委托代阅")
+    auditor.get_by_role("button", name="筛选").click()
+    auditor.get_by_role("cell", name=re.compile("领导：冯涛")).first.wait_for()
+    auditor.screenshot(path=str(SHOTS / "audit-in-words.png"), full_page=True)
+    assert_accessible(auditor, "审计日志")
