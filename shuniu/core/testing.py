@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
@@ -19,6 +19,9 @@ from django.test import Client
 
 from shuniu.core import services
 from shuniu.core.models import Clearance, LeaderProfile, Role, Unit, UnitKind, User
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 PASSWORD = "Test-pass-2026"  # noqa: S105 - test personas only
 
@@ -130,7 +133,7 @@ def screenshots_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} 不存在：请运行 make test（它会安装 Debian 的 chromium）。")
     # Playwright's sync API runs an event loop in this thread; the ORM must still work here.
@@ -155,7 +158,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 _axe_runs = 0
 
 
-def axe_violations(page: Any) -> list[dict[str, Any]]:
+def axe_violations(page: Page) -> list[dict[str, Any]]:
     """The WCAG A/AA violations axe-core finds on the page as it is now."""
     global _axe_runs
     from axe_playwright_python.sync_playwright import Axe
@@ -181,7 +184,7 @@ def format_violations(name: str, url: str, violations: list[dict[str, Any]], *, 
     return "\n".join(lines)
 
 
-def assert_accessible(page: Any, name: str = "") -> None:
+def assert_accessible(page: Page, name: str = "") -> None:
     """Fail with a readable list of the WCAG 2 A/AA violations axe-core finds on `page`.
 
     Call it after every navigation or change of state a browser test makes, on desktop and phone.
@@ -203,7 +206,7 @@ def _browser_tests_check_accessibility(request: pytest.FixtureRequest) -> Iterat
         pytest.fail("浏览器测试必须对所访问的每个页面调用 assert_accessible(page, name)。", pytrace=False)
 
 
-def log_in(page: Any, base: str, username: str, password: str | None = None) -> None:
+def log_in(page: Page, base: str, username: str, password: str | None = None) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password or settings.DEMO_PASSWORD)
@@ -211,7 +214,7 @@ def log_in(page: Any, base: str, username: str, password: str | None = None) -> 
     page.wait_for_url(f"{base}/workbench/")
 
 
-def at_once(*calls: Any) -> list[Any]:
+def at_once(*calls: Callable[[], object]) -> list[Any]:
     """Run each callable in its own thread, released together; returns each result or the exception raised.
 
     For tests of "two people act at once" (use with ``django_db(transaction=True)``).

@@ -9,6 +9,8 @@ import re
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from playwright.sync_api import Browser
+from pytest_django.live_server_helper import LiveServer
 
 from shuniu.core.models import User
 from shuniu.core.navigation import nav_for
@@ -37,7 +39,7 @@ def pattern(path: str) -> str:
     return re.sub(r"\d+", "N", path)
 
 
-def test_login_page_is_accessible(browser, live_server, county):
+def test_login_page_is_accessible(browser: Browser, live_server: LiveServer, county: None) -> None:
     for options in (DESKTOP, PHONE):
         page = browser.new_page(**options)
         page.goto(f"{live_server.url}/accounts/login/")
@@ -50,7 +52,7 @@ def test_login_page_is_accessible(browser, live_server, county):
         page.close()
 
 
-def test_error_pages_are_accessible(browser, live_server, county):
+def test_error_pages_are_accessible(browser: Browser, live_server: LiveServer, county: None) -> None:
     page = browser.new_page(**DESKTOP)
     log_in(page, live_server.url, "zhouping")  # a liaison: no audit log for them
     assert page.goto(f"{live_server.url}/audit/").status == 403
@@ -61,7 +63,7 @@ def test_error_pages_are_accessible(browser, live_server, county):
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_every_page_of_a_role_is_accessible(browser, live_server, county, username):
+def test_every_page_of_a_role_is_accessible(browser: Browser, live_server: LiveServer, county: None, username) -> None:
     base = live_server.url
     user = User.objects.get(username=username)
     page = browser.new_page(**DESKTOP)

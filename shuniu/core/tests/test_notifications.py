@@ -1,15 +1,16 @@
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from pytest_django import Settings
 
 from shuniu.audit.models import AuditEntry
-from shuniu.core.models import Notification
+from shuniu.core.models import Notification, User
 from shuniu.core.notify import notify
 from shuniu.core.testing import client_for
 
 
 @pytest.mark.django_db
-def test_notifications_are_listed_counted_and_marked_read(clerk, leader):
+def test_notifications_are_listed_counted_and_marked_read(clerk: User, leader: User) -> None:
     with transaction.atomic():
         notify(recipient=clerk, title="提醒：明天 09:00 经济工作会议", body="地点：县会议中心")
         notify(recipient=leader, title="别人的通知")
@@ -25,7 +26,7 @@ def test_notifications_are_listed_counted_and_marked_read(clerk, leader):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_senders_run_only_after_commit(clerk, settings):
+def test_senders_run_only_after_commit(clerk: User, settings: Settings) -> None:
     settings.NOTIFICATION_SENDERS = ["shuniu.core.tests.test_notifications.remember"]
     REMEMBERED.clear()
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -40,5 +41,5 @@ def test_senders_run_only_after_commit(clerk, settings):
 REMEMBERED: list[str] = []
 
 
-def remember(notification):
+def remember(notification) -> None:
     REMEMBERED.append(notification.title)

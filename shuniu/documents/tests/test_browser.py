@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import Browser, Page
+from pytest_django.live_server_helper import LiveServer
 
 from shuniu.core.testing import assert_accessible, log_in, screenshots_dir
 from shuniu.documents.models import Document, Reading, Status
@@ -14,13 +16,13 @@ SHOTS = screenshots_dir()
 TITLE = "关于做好寒潮天气防范应对工作的紧急通知"
 
 
-def flash(page, text):
+def flash(page: Page, text) -> None:
     """Wait for the message the page shows after an action."""
     page.get_by_role("alert").filter(has_text=text).first.wait_for()
     assert_accessible(page, text)
 
 
-def test_urgent_document_journey(browser, live_server, county):
+def test_urgent_document_journey(browser: Browser, live_server: LiveServer, county: None) -> None:
     base = live_server.url
     deadline = timezone.localtime() + dt.timedelta(hours=6)
 

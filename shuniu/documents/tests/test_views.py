@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -7,13 +8,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from shuniu.audit.models import AuditEntry
+from shuniu.core.models import User
 from shuniu.core.testing import client_for
 from shuniu.documents import services
 from shuniu.documents.models import CopyState, Document, Reading, Status
 
-from .conftest import PDF, set_windows
+from .conftest import PDF, Register, set_windows
 
 
 def form(**extra):
@@ -36,7 +39,7 @@ def form(**extra):
 class TestRegistrationPages:
     URL = reverse("documents:new")
 
-    def test_clerk_registers_with_an_attachment(self, clerk, settings, tmp_path):
+    def test_clerk_registers_with_an_attachment(self, clerk: User, settings: Settings, tmp_path: Path) -> None:
         settings.VAR_DIR = tmp_path
         data = form(uploads=SimpleUploadedFile("正文.pdf", PDF, content_type="application/pdf"))
         response = client_for(clerk).post(self.URL, data)
@@ -61,13 +64,15 @@ class TestRegistrationPages:
             ({"secrecy": 1, "uploads": SimpleUploadedFile("a.pdf", PDF)}, "不得上传附件"),
         ],
     )
-    def test_bad_input_gets_a_message_and_saves_nothing(self, clerk, extra, message, settings, tmp_path):
+    def test_bad_input_gets_a_message_and_saves_nothing(
+        self, clerk: User, extra, message, settings: Settings, tmp_path: Path
+    ) -> None:
         settings.VAR_DIR = tmp_path
         response = client_for(clerk).post(self.URL, form(**extra))
         assert response.status_code == 200 and message in response.text
         assert not Document.objects.exists()
 
-    def test_duplicate_is_shown_and_needs_the_tick(self, clerk, register):
+    def test_duplicate_is_shown_and_needs_the_tick(self, clerk: User, register: Register) -> None:
         original = register(source_org="市委办公室", source_number="市委办发〔2026〕7号")
         client = client_for(clerk)
         response = client.post(self.URL, form())
@@ -76,7 +81,7 @@ class TestRegistrationPages:
         assert client.post(self.URL, form(confirm="on")).status_code == 302
         assert Document.objects.count() == 2
 
-    def test_only_staff_register(self, leader, outsider):
+    def test_only_staff_register(self, leader: User, outsider: User) -> None:
         assert client_for(leader).post(self.URL, form()).status_code == 403
         assert client_for(outsider).get(self.URL).status_code == 403
         assert not Document.objects.exists()
@@ -85,7 +90,9 @@ class TestRegistrationPages:
 @pytest.mark.django_db
 class TestPermissions:
     @pytest.mark.parametrize("name", ["documents:detail", "documents:slip"])
-    def test_outsider_and_uninvolved_leader_get_404_or_403(self, circulating, outsider, request, name):
+    def test_outsider_and_uninvolved_leader_get_404_or_403(
+        self, circulating: Document, outsider: User, request: pytest.FixtureRequest, name
+    ) -> None:
         other_leader = request.getfixturevalue("leader2")
         url = reverse(name, args=[circulating.pk])
         assert client_for(outsider).get(url).status_code == 403
@@ -93,10 +100,10 @@ class TestPermissions:
         status = client_for(other_leader).get(url).status_code
         assert status in (403, 404)
 
-    def test_leader_sees_a_document_routed_to_them(self, circulating, leader):
+    def test_leader_sees_a_document_routed_to_them(self, circulating: Document, leader: User) -> None:
         assert client_for(leader).get(reverse("documents:detail", args=[circulating.pk])).status_code == 200
 
-    def test_a_leader_cannot_approve(self, register, clerk, leader):
+    def test_a_leader_cannot_approve(self, register: Register, clerk: User, leader: User) -> None:
         doc = register()
         services.proposal_submit(document=doc, readers=[leader], actor=clerk)
         assert (
@@ -111,13 +118,15 @@ class TestPermissions:
         assert doc.status == Status.PROPOSED
 
     @pytest.mark.parametrize("name", ["documents:approve", "documents:close", "documents:return"])
-    def test_mutations_reject_get(self, director, circulating, name):
+    def test_mutations_reject_get(self, director: User, circulating: Document, name) -> None:
         assert client_for(director).get(reverse(name, args=[circulating.pk])).status_code == 405
 
 
 @pytest.mark.django_db
 class TestCirculationPages:
-    def test_proposal_form_with_suggestions(self, clerk, register, leader, director, always_in):
+    def test_proposal_form_with_suggestions(
+        self, clerk: User, register: Register, leader: User, director: User, always_in: None
+    ) -> None:
         past = register("关于做好冬季安全生产工作的通知（一）")
         services.proposal_submit(document=past, readers=[leader], actor=clerk)
         services.proposal_approve(document=past, actor=director)
@@ -125,7 +134,7 @@ class TestCirculationPages:
         response = client_for(clerk).get(reverse("documents:propose", args=[doc.pk]))
         assert leader.full_name in response.text.split('id="suggested-readers"')[1][:400]
 
-    def test_leader_signs_from_the_desk(self, circulating, leader, clerk):
+    def test_leader_signs_from_the_desk(self, circulating: Document, leader: User, clerk: User) -> None:
         copy = circulating.copies.get(state=CopyState.TO_DELIVER)
         client_for(clerk).post(reverse("documents:deliver", args=[copy.pk]))
         client = client_for(leader)
@@ -142,8 +151,14 @@ class TestCirculationPages:
         assert "不能重复签阅" in again.text
 
     def test_desk_query_count_does_not_grow(
-        self, register, clerk, director, leader, always_in, django_assert_max_num_queries
-    ):
+        self,
+        register: Register,
+        clerk: User,
+        director: User,
+        leader: User,
+        always_in: None,
+        django_assert_max_num_queries: DjangoAssertNumQueries,
+    ) -> None:
         for i in range(12):
             doc = register(f"文件{i}")
             services.proposal_submit(document=doc, readers=[leader], actor=clerk)
@@ -155,7 +170,9 @@ class TestCirculationPages:
             response = client.get(reverse("documents:desk"))
         assert response.text.count("list-group-item-action") == 12
 
-    def test_register_query_count_does_not_grow(self, register, clerk, django_assert_max_num_queries):
+    def test_register_query_count_does_not_grow(
+        self, register: Register, clerk: User, django_assert_max_num_queries: DjangoAssertNumQueries
+    ) -> None:
         for i in range(30):
             register(f"文件{i}")
         client = client_for(clerk)
@@ -164,7 +181,7 @@ class TestCirculationPages:
             response = client.get(reverse("documents:register"))
         assert response.text.count("收〔") >= 30
 
-    def test_printouts(self, circulating, clerk):
+    def test_printouts(self, circulating: Document, clerk: User) -> None:
         client = client_for(clerk)
         for url in (
             reverse("documents:slip", args=[circulating.pk]),
@@ -178,13 +195,15 @@ class TestCirculationPages:
         assert sheet["A2"].value == circulating.reg_number
         assert isinstance(sheet["B2"].value, dt.datetime)  # a real date, not text
 
-    def test_figures_page(self, circulating, clerk, leader):
+    def test_figures_page(self, circulating: Document, clerk: User, leader: User) -> None:
         assert "传阅用时" in client_for(clerk).get(reverse("documents:figures")).text
         assert client_for(leader).get(reverse("documents:figures")).status_code == 403
 
 
 @pytest.mark.django_db
-def test_delivery_list_splits_this_run_from_the_next(register, clerk, director, leader, leader2, monkeypatch):
+def test_delivery_list_splits_this_run_from_the_next(
+    register: Register, clerk: User, director: User, leader: User, leader2: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import datetime as dt
 
     doc_in = register("送在的领导")
@@ -228,7 +247,7 @@ def test_delivery_list_splits_this_run_from_the_next(register, clerk, director, 
         ("documents:take_back", "post"),
     ],
 )
-def test_the_outsider_gets_nothing_from_any_document_page(circulating, outsider, name, method):
+def test_the_outsider_gets_nothing_from_any_document_page(circulating: Document, outsider: User, name, method) -> None:
     from django.urls import NoReverseMatch
 
     copy = circulating.copies.first()
@@ -246,7 +265,9 @@ def test_the_outsider_gets_nothing_from_any_document_page(circulating, outsider,
 
 
 @pytest.mark.django_db
-def test_leader_delegates_the_desk_through_the_form(circulating, leader, leader2, clerk):
+def test_leader_delegates_the_desk_through_the_form(
+    circulating: Document, leader: User, leader2: User, clerk: User
+) -> None:
     import datetime as dt
 
     now = timezone.localtime()
@@ -286,7 +307,7 @@ class TestClearanceEverywhere:
     """A copy of a classified document is invisible, in every list, to staff below its level."""
 
     @pytest.fixture
-    def secret(self, register, clerk, director, leader, leader2, always_in):
+    def secret(self, register: Register, clerk: User, director: User, leader: User, leader2: User, always_in: None):
         document = register("绝密级测试文件标题", urgency="urgent", secrecy=1)
         services.proposal_submit(document=document, readers=[leader2], actor=director)
         services.proposal_approve(document=document, actor=director)
@@ -294,7 +315,9 @@ class TestClearanceEverywhere:
         services.copy_deliver(copy=copy, actor=director)
         return document
 
-    def test_delivery_list_stuck_copies_and_figures_stop_at_clearance(self, secret, clerk, director, settings):
+    def test_delivery_list_stuck_copies_and_figures_stop_at_clearance(
+        self, secret, clerk: User, director: User, settings: Settings
+    ) -> None:
         settings.STUCK_COPY_HOURS = 1
         from shuniu.documents.models import Copy
 
@@ -304,7 +327,7 @@ class TestClearanceEverywhere:
             assert secret.reg_number not in client_for(clerk).get(url).text, url
         assert "领导2" not in client_for(clerk).get(reverse("documents:figures")).text  # no backlog from it
 
-    def test_the_workbench_counts_only_what_the_viewer_may_see(self, secret, clerk, director):
+    def test_the_workbench_counts_only_what_the_viewer_may_see(self, secret, clerk: User, director: User) -> None:
         from shuniu.documents.selectors import office_counts
 
         assert office_counts(director)["circulating"] == 1
@@ -313,7 +336,9 @@ class TestClearanceEverywhere:
 
 @pytest.mark.django_db
 class TestWorkbenchPanels:
-    def test_director_has_awaiting_approval_one_click_away(self, register, clerk, director, leader):
+    def test_director_has_awaiting_approval_one_click_away(
+        self, register: Register, clerk: User, director: User, leader: User
+    ) -> None:
         urgent = register("急件待批", urgency="urgent")
         services.proposal_submit(document=urgent, readers=[leader], actor=clerk)
         hidden = register("绝密待批", secrecy=3)
@@ -323,7 +348,9 @@ class TestWorkbenchPanels:
         assert "绝密待批" not in text
         assert "待我审批" not in client_for(clerk).get(reverse("board:workbench")).text
 
-    def test_clerk_sees_what_was_sent_back_with_the_reason(self, register, clerk, director, leader):
+    def test_clerk_sees_what_was_sent_back_with_the_reason(
+        self, register: Register, clerk: User, director: User, leader: User
+    ) -> None:
         document = register("退回的文件")
         services.proposal_submit(document=document, readers=[leader], actor=clerk)
         services.proposal_send_back(document=document, reason="请增加分管副县长", actor=director)
@@ -334,7 +361,9 @@ class TestWorkbenchPanels:
 
 @pytest.mark.django_db
 class TestMyInstructions:
-    def test_a_leader_finds_their_own_instructions(self, circulating, clerk, leader, leader2):
+    def test_a_leader_finds_their_own_instructions(
+        self, circulating: Document, clerk: User, leader: User, leader2: User
+    ) -> None:
         first = circulating.copies.get(state=CopyState.TO_DELIVER)
         services.copy_deliver(copy=first, actor=clerk)
         reading = Reading.objects.get(document=circulating, leader=leader)
@@ -351,8 +380,14 @@ class TestMyInstructions:
 @pytest.mark.django_db
 class TestApprovalForecast:
     def test_the_director_is_warned_before_approving_a_late_plan(
-        self, register, clerk, director, leader, leader2, monkeypatch
-    ):
+        self,
+        register: Register,
+        clerk: User,
+        director: User,
+        leader: User,
+        leader2: User,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
         # Both leaders are away for two days; the deadline is tomorrow.
         back = timezone.now() + dt.timedelta(days=2)
         set_windows(monkeypatch, {leader.pk: back, leader2.pk: back})
@@ -361,7 +396,9 @@ class TestApprovalForecast:
         text = client_for(director).get(reverse("documents:detail", args=[document.pk])).text
         assert "晚于办理时限" in text and "增加到 2 份" in text
 
-    def test_no_warning_when_the_plan_meets_the_deadline(self, register, clerk, director, leader, always_in):
+    def test_no_warning_when_the_plan_meets_the_deadline(
+        self, register: Register, clerk: User, director: User, leader: User, always_in: None
+    ) -> None:
         document = register("急件", urgency="urgent", deadline=timezone.now() + dt.timedelta(days=2))
         services.proposal_submit(document=document, readers=[leader], actor=clerk)
         text = client_for(director).get(reverse("documents:detail", args=[document.pk])).text
@@ -370,7 +407,7 @@ class TestApprovalForecast:
 
 @pytest.mark.django_db
 class TestCorrectionAndReproposal:
-    def test_a_registered_document_is_corrected_and_the_change_recorded(self, register, clerk):
+    def test_a_registered_document_is_corrected_and_the_change_recorded(self, register: Register, clerk: User) -> None:
         document = register("关于做好冬季防火工作的通和")
         url = reverse("documents:correct", args=[document.pk])
         data = form(title="关于做好冬季防火工作的通知", reason="标题录入有误")
@@ -390,12 +427,12 @@ class TestCorrectionAndReproposal:
         again = client_for(clerk).post(url, data)
         assert "没有修改任何内容" in again.text
 
-    def test_no_correction_once_circulating(self, circulating, clerk):
+    def test_no_correction_once_circulating(self, circulating: Document, clerk: User) -> None:
         response = client_for(clerk).get(reverse("documents:correct", args=[circulating.pk]), follow=True)
         assert "不能更正登记信息" in response.text
         assert reverse("documents:correct", args=[circulating.pk]) not in response.text
 
-    def test_the_year_of_receipt_cannot_change(self, register, clerk):
+    def test_the_year_of_receipt_cannot_change(self, register: Register, clerk: User) -> None:
         document = register()
         with pytest.raises(ValidationError, match="收文年度不能更改"):
             services.document_correct(
@@ -405,7 +442,9 @@ class TestCorrectionAndReproposal:
                 received_at=document.received_at.replace(year=document.reg_year - 1),
             )
 
-    def test_modifying_a_submitted_proposal_works(self, register, clerk, leader, leader2):
+    def test_modifying_a_submitted_proposal_works(
+        self, register: Register, clerk: User, leader: User, leader2: User
+    ) -> None:
         document = register()
         services.proposal_submit(document=document, readers=[leader], actor=clerk)
         url = reverse("documents:propose", args=[document.pk])
@@ -419,7 +458,7 @@ class TestCorrectionAndReproposal:
 
 
 @pytest.mark.django_db
-def test_a_chosen_attachment_survives_a_form_error(clerk, settings, tmp_path):
+def test_a_chosen_attachment_survives_a_form_error(clerk: User, settings: Settings, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path
     client = client_for(clerk)
     upload = SimpleUploadedFile("正文.pdf", PDF, content_type="application/pdf")

@@ -25,7 +25,7 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 
 
 @pytest.fixture(scope="module")
-def month(tmp_path_factory):
+def month(tmp_path_factory: pytest.TempPathFactory):
     path = tmp_path_factory.mktemp("routing") / "month.json"
     result = run("generate", "--seed", "4", "--days", "5")
     assert result.returncode == 0, result.stderr
@@ -33,7 +33,7 @@ def month(tmp_path_factory):
     return path
 
 
-def test_generate_simulate_check(month, tmp_path):
+def test_generate_simulate_check(month, tmp_path: Path) -> None:
     data = json.loads(month.read_text(encoding="utf-8"))
     assert data["version"] == 1 and len(data["leaders"]) == 12 and data["documents"]
     for policy in ("planner", "B0", "B1"):
@@ -47,7 +47,7 @@ def test_generate_simulate_check(month, tmp_path):
         assert report["feasible"] and report["metrics"]["documents"] == len(data["documents"])
 
 
-def test_check_names_every_violation(month, tmp_path):
+def test_check_names_every_violation(month, tmp_path: Path) -> None:
     plan = json.loads(run("simulate", str(month)).stdout)
     first = plan["documents"][0]
     first["copies"][0][0]["start"] = first["copies"][0][0]["end"]  # a visit too short
@@ -136,7 +136,7 @@ def scenario_with(**changes):
         (scenario_with(**{"documents.0.urgency": "很急"}), "urgency"),
     ],
 )
-def test_bad_input_exits_2_and_writes_nothing(tmp_path, text, message):
+def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, text, message) -> None:
     path = tmp_path / "bad.json"
     path.write_text(text, encoding="utf-8")
     result = run("simulate", str(path))
@@ -145,6 +145,6 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, text, message):
     assert message in result.stderr
 
 
-def test_a_missing_file_exits_2():
+def test_a_missing_file_exits_2() -> None:
     result = run("simulate", "/nonexistent/month.json")
     assert result.returncode == 2 and result.stdout == "" and "cannot read" in result.stderr

@@ -20,7 +20,7 @@ from .scenarios import BASE, DAY, document, random_scenarios, scenario
 PACKAGE = Path(__file__).resolve().parent.parent
 
 
-def test_the_package_imports_nothing_outside_the_standard_library():
+def test_the_package_imports_nothing_outside_the_standard_library() -> None:
     allowed = set(sys.stdlib_module_names) | {"shuniu"}
     offenders = []
     for path in PACKAGE.rglob("*.py"):
@@ -40,13 +40,13 @@ def test_the_package_imports_nothing_outside_the_standard_library():
 
 
 @pytest.mark.parametrize("policy", POLICIES)
-def test_a_generated_month_is_feasible_for_every_policy(policy):
+def test_a_generated_month_is_feasible_for_every_policy(policy) -> None:
     month = generate(Options(seed=7, days=10, docs_per_day=20))
     plan = simulate(month, policy)
     assert violations(month, plan) == []
 
 
-def test_the_planner_beats_b1_and_b1_beats_b0_on_a_month():
+def test_the_planner_beats_b1_and_b1_beats_b0_on_a_month() -> None:
     month = generate(Options(seed=11, days=14))
     means = {policy: metrics(month, simulate(month, policy)).mean_hours for policy in POLICIES}
     bound = lower_bound(month)
@@ -54,7 +54,7 @@ def test_the_planner_beats_b1_and_b1_beats_b0_on_a_month():
 
 
 @pytest.mark.parametrize("policy", POLICIES)
-def test_runs_are_identical(policy):
+def test_runs_are_identical(policy) -> None:
     month = generate(Options(seed=3, days=7))
     assert simulate(month, policy) == simulate(month, policy)
 
@@ -93,7 +93,7 @@ def test_online_visits_before_t_do_not_depend_on_later_arrivals(policy, day):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_scenarios())
-def test_every_policy_is_feasible_and_above_the_bound(month):
+def test_every_policy_is_feasible_and_above_the_bound(month) -> None:
     bound = lower_bound(month)
     for policy in POLICIES:
         plan = simulate(month, policy)
@@ -109,12 +109,12 @@ class TestEdgeCases:
         return plan.documents[0]
 
     @pytest.mark.parametrize("policy", POLICIES)
-    def test_one_reader(self, policy):
+    def test_one_reader(self, policy) -> None:
         doc = self.plan([document("D1", BASE + 9 * 60, ["L02"])], policy=policy)
         assert [[v.leader for v in c] for c in doc.copies] == [["L02"]]
 
     @pytest.mark.parametrize("policy", POLICIES)
-    def test_a_chain_through_all_readers(self, policy):
+    def test_a_chain_through_all_readers(self, policy) -> None:
         readers = ["L04", "L02", "L03", "L01"]
         chain = list(zip(readers, readers[1:], strict=False))
         doc = self.plan([document("D1", BASE + 9 * 60, readers, before=chain, max_copies=4)], policy=policy)
@@ -122,19 +122,19 @@ class TestEdgeCases:
         assert [v.leader for v in visits] == readers
 
     @pytest.mark.parametrize("policy", POLICIES)
-    def test_one_copy_twelve_readers(self, policy):
+    def test_one_copy_twelve_readers(self, policy) -> None:
         readers = [f"L{i:02d}" for i in range(1, 13)]
         doc = self.plan([document("D1", BASE + 9 * 60, readers, max_copies=1)], count=12, policy=policy)
         assert len(doc.copies) == 1 and len(doc.copies[0]) == 12
 
-    def test_several_copies_go_out_in_parallel(self):
+    def test_several_copies_go_out_in_parallel(self) -> None:
         readers = ["L01", "L02", "L03"]
         doc = self.plan([document("D1", BASE + 9 * 60, readers, max_copies=3)])
         assert len(doc.copies) == 3
         assert doc.done <= BASE + 9 * 60 + 10 + 10 + 10  # all three read at once
 
     @pytest.mark.parametrize("policy", POLICIES)
-    def test_a_reader_with_no_window_left_is_a_clear_error(self, policy):
+    def test_a_reader_with_no_window_left_is_a_clear_error(self, policy) -> None:
         late = BASE + 9 * DAY + 17 * 60  # the last window of the horizon closes at 18:00
         month = scenario([document("D9", late, ["L03"], minutes=90)])
         with pytest.raises(RoutingError, match=r"document D9: leader L03 has no window left"):

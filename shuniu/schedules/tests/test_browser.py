@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import Browser
+from pytest_django.live_server_helper import LiveServer
 
 from shuniu.core.models import InboxItem, User
 from shuniu.core.testing import assert_accessible, log_in
@@ -19,7 +21,7 @@ SHOTS.mkdir(parents=True, exist_ok=True)
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "locale": "zh-CN"}
 
 
-def test_trip_from_entry_to_the_leaders_phone(browser, live_server, county):
+def test_trip_from_entry_to_the_leaders_phone(browser: Browser, live_server: LiveServer, county: None) -> None:
     next_monday = monday_of(timezone.localdate()) + dt.timedelta(days=7)
     tuesday, thursday = next_monday + dt.timedelta(days=1), next_monday + dt.timedelta(days=3)
 
@@ -81,7 +83,9 @@ def test_trip_from_entry_to_the_leaders_phone(browser, live_server, county):
     phone.close()
 
 
-def test_one_meeting_for_several_leaders_published_with_confirmation(browser, live_server, county):
+def test_one_meeting_for_several_leaders_published_with_confirmation(
+    browser: Browser, live_server: LiveServer, county: None
+) -> None:
     """The clerk enters a 常委会 once for three leaders, reviews the changes, publishes; a leader reads it by day."""
     monday = monday_of(timezone.localdate()) + dt.timedelta(days=7)
     wednesday = monday + dt.timedelta(days=2)
@@ -142,7 +146,7 @@ def test_one_meeting_for_several_leaders_published_with_confirmation(browser, li
     phone.close()
 
 
-def test_key_work_edit_tick_and_complete_with_warning(browser, live_server, county):
+def test_key_work_edit_tick_and_complete_with_warning(browser: Browser, live_server: LiveServer, county: None) -> None:
     item = KeyWork.objects.get(title="迎接市委督查组")
     clerk = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     log_in(clerk, live_server.url, "wangfang")

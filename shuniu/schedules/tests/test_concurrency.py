@@ -10,11 +10,11 @@ from django.db import connections
 from django.utils import timezone
 
 from shuniu.audit.models import AuditEntry
-from shuniu.core.models import InboxItem
+from shuniu.core.models import InboxItem, User
 from shuniu.schedules import services
 from shuniu.schedules.models import CheckItem, KeyWork, WeeklyPlanVersion
 
-from .conftest import at
+from .conftest import Engage, at
 
 MONDAY = dt.date(2026, 11, 23)
 
@@ -47,7 +47,7 @@ def at_once(*actions: Callable[[], object]) -> tuple[list[object], list[str]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_editors_publish_the_same_week_at_once(clerk, director, leader, engage):
+def test_two_editors_publish_the_same_week_at_once(clerk: User, director: User, leader: User, engage: Engage) -> None:
     engage(leader, at(2026, 11, 24, 9), at(2026, 11, 24, 10), title="常委会")
     results, refused = at_once(
         lambda: services.weekly_plan_publish(week_start=MONDAY, base=0, actor=clerk),
@@ -62,7 +62,7 @@ def test_two_editors_publish_the_same_week_at_once(clerk, director, leader, enga
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_editor_clicks_publish_twice(clerk, leader, engage):
+def test_one_editor_clicks_publish_twice(clerk: User, leader: User, engage: Engage) -> None:
     engage(leader, at(2026, 11, 24, 9), at(2026, 11, 24, 10), title="常委会")
     results, refused = at_once(
         lambda: services.weekly_plan_publish(week_start=MONDAY, actor=clerk),
@@ -73,7 +73,7 @@ def test_one_editor_clicks_publish_twice(clerk, leader, engage):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_people_tick_the_same_step_at_once(clerk, director):
+def test_two_people_tick_the_same_step_at_once(clerk: User, director: User) -> None:
     item = services.key_work_create(
         title="迎检", owner=clerk, start=timezone.now() + dt.timedelta(days=2), checklist=["汇报材料"], actor=clerk
     )
@@ -90,7 +90,7 @@ def test_two_people_tick_the_same_step_at_once(clerk, director):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_people_complete_the_same_key_work_at_once(clerk, director):
+def test_two_people_complete_the_same_key_work_at_once(clerk: User, director: User) -> None:
     item = services.key_work_create(title="迎检", owner=clerk, start=timezone.now() + dt.timedelta(days=2), actor=clerk)
     results, refused = at_once(
         lambda: services.key_work_complete(item=KeyWork.objects.get(pk=item.pk), actor=clerk),
@@ -104,7 +104,7 @@ def test_two_people_complete_the_same_key_work_at_once(clerk, director):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_people_reschedule_the_same_key_work_at_once(clerk, director):
+def test_two_people_reschedule_the_same_key_work_at_once(clerk: User, director: User) -> None:
     start = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=2)
     item = services.key_work_create(title="迎检", owner=clerk, start=start, actor=clerk)
     results, refused = at_once(
