@@ -56,7 +56,7 @@ class PasswordChangeForm(StyledForm):
         super().__init__(*args, **kwargs)
 
     def clean_old_password(self) -> str:
-        value = self.cleaned_data["old_password"]
+        value: str = self.cleaned_data["old_password"]
         if not self.user.check_password(value):
             raise forms.ValidationError("原密码不正确。")
         return value

@@ -58,7 +58,7 @@ def login_attempt(*, request: HttpRequest | None, username: str, password: str) 
             return LoginResult(None, f"{GENERIC_LOGIN_ERROR}再失败 {left} 次账号将被锁定。")
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         audit.record(actor=user, action="auth.login", obj=user)
-        return LoginResult(user)  # type: ignore[arg-type]
+        return LoginResult(user)
 
 
 @transaction.atomic

@@ -16,6 +16,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from shuniu.core import services
 from shuniu.core.models import Clearance, LeaderProfile, Role, Unit, UnitKind, User
@@ -241,3 +243,11 @@ def at_once(*calls: Callable[[], object]) -> list[Any]:
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def xlsx_sheet(data: bytes) -> Worksheet:
+    """The sheet an .xlsx file opens on (its active sheet), to read cells from in a test."""
+    sheet = load_workbook(io.BytesIO(data)).active
+    if not isinstance(sheet, Worksheet):
+        pytest.fail("该 Excel 文件打开的不是工作表。")
+    return sheet

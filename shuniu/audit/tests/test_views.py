@@ -1,5 +1,4 @@
 import datetime as dt
-import io
 
 import pytest
 from django.db import transaction
@@ -9,7 +8,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from shuniu import audit
 from shuniu.core.models import User
-from shuniu.core.testing import client_for
+from shuniu.core.testing import client_for, xlsx_sheet
 
 
 @pytest.mark.django_db
@@ -86,10 +85,9 @@ class TestTheLogInWords:
         assert "登记收文" not in text  # filtered to the one operation
 
     def test_excel_export_follows_the_filters(self, auditor: User, clerk: User) -> None:
-        from openpyxl import load_workbook
 
         response = client_for(auditor).get(reverse("audit:entries"), {"action": "user.", "format": "xlsx"})
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        sheet = xlsx_sheet(response.getvalue())
         operations = {row[3] for row in sheet.iter_rows(min_row=3, values_only=True)}
         assert operations == {"创建用户", "修改角色"}

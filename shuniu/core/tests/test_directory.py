@@ -7,7 +7,8 @@ from openpyxl import Workbook, load_workbook
 from pytest_django import DjangoAssertNumQueries
 
 from shuniu.audit.models import AuditEntry
-from shuniu.core.directory import ImportRejected, directory_export, directory_import
+from shuniu.core.directory import directory_export, directory_import
+from shuniu.core.excel import ImportRejected
 from shuniu.core.models import Contact, LeaderProfile, Role, Unit, User
 from shuniu.core.testing import client_for, make_unit
 

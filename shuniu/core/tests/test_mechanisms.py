@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 from pytest_django import DjangoAssertNumQueries, Settings
 
 from shuniu import audit
@@ -24,6 +23,7 @@ from shuniu.core.inbox import inbox_counts, inbox_done, inbox_list, inbox_put, i
 from shuniu.core.models import Clearance, ClockUnit, Counter, InboxItem, InboxKind, Notification, Unit, User
 from shuniu.core.numbering import next_number, official_number
 from shuniu.core.reminders import Due, remind_once, reminders_run
+from shuniu.core.testing import xlsx_sheet
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.documents import services as document_services
 from shuniu.documents.flow import DOCUMENT_FLOW
@@ -244,7 +244,7 @@ class TestExcel:
         data = excel.xlsx_bytes(
             [excel.Sheet("表", [excel.Column("A"), excel.Column("B"), excel.Column("C")], [["=1+1", "-2", when]])]
         )
-        sheet = load_workbook(io.BytesIO(data)).active
+        sheet = xlsx_sheet(data)
         assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
         assert sheet["B2"].value == "-2" and sheet["B2"].data_type == "s"
         assert sheet["C2"].value == dt.datetime(2026, 11, 27, 9, 30)  # local time, a real date

@@ -1,5 +1,4 @@
 import datetime as dt
-import io
 from pathlib import Path
 
 import pytest
@@ -7,12 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 from pytest_django import DjangoAssertNumQueries, Settings
 
 from shuniu.audit.models import AuditEntry
 from shuniu.core.models import User
-from shuniu.core.testing import client_for
+from shuniu.core.testing import client_for, xlsx_sheet
 from shuniu.documents import services
 from shuniu.documents.models import CopyState, Document, Reading, Status
 
@@ -49,7 +47,7 @@ class TestRegistrationPages:
         download = client_for(clerk).get(
             reverse("documents:attachment", args=[document.pk, document.attachments.get().pk])
         )
-        assert b"".join(download.streaming_content) == PDF
+        assert download.getvalue() == PDF
 
     @pytest.mark.parametrize(
         ("extra", "message"),
@@ -191,7 +189,7 @@ class TestCirculationPages:
             response = client.get(url)
             assert response.status_code == 200 and response.content.startswith(b"%PDF"), url
         xlsx = client.get(reverse("documents:register_export", args=["xlsx"]))
-        sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+        sheet = xlsx_sheet(xlsx.getvalue())
         assert sheet["A2"].value == circulating.reg_number
         assert isinstance(sheet["B2"].value, dt.datetime)  # a real date, not text
 

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 
 
 @pytest.fixture(scope="module")
-def month(tmp_path_factory: pytest.TempPathFactory):
+def month(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("routing") / "month.json"
     result = run("generate", "--seed", "4", "--days", "5")
     assert result.returncode == 0, result.stderr
@@ -33,7 +34,7 @@ def month(tmp_path_factory: pytest.TempPathFactory):
     return path
 
 
-def test_generate_simulate_check(month, tmp_path: Path) -> None:
+def test_generate_simulate_check(month: Path, tmp_path: Path) -> None:
     data = json.loads(month.read_text(encoding="utf-8"))
     assert data["version"] == 1 and len(data["leaders"]) == 12 and data["documents"]
     for policy in ("planner", "B0", "B1"):
@@ -47,7 +48,7 @@ def test_generate_simulate_check(month, tmp_path: Path) -> None:
         assert report["feasible"] and report["metrics"]["documents"] == len(data["documents"])
 
 
-def test_check_names_every_violation(month, tmp_path: Path) -> None:
+def test_check_names_every_violation(month: Path, tmp_path: Path) -> None:
     plan = json.loads(run("simulate", str(month)).stdout)
     first = plan["documents"][0]
     first["copies"][0][0]["start"] = first["copies"][0][0]["end"]  # a visit too short
@@ -61,8 +62,9 @@ def test_check_names_every_violation(month, tmp_path: Path) -> None:
     assert any("missing from the plan" in v for v in report["violations"])
 
 
-def scenario_with(**changes):
-    base = {
+def scenario_with(**changes: object) -> str:
+    """The smallest valid scenario, with `changes` at dotted paths ("documents.0.readers")."""
+    base: dict[str, Any] = {
         "version": 1,
         "start": "2026-03-02T00:00:00+08:00",
         "handoff_minutes": 10,
@@ -95,7 +97,7 @@ def scenario_with(**changes):
         ],
     }
     for path, value in changes.items():
-        target = base
+        target: Any = base
         keys = path.split(".")
         for key in keys[:-1]:
             target = target[int(key)] if key.isdigit() else target[key]
@@ -136,7 +138,7 @@ def scenario_with(**changes):
         (scenario_with(**{"documents.0.urgency": "很急"}), "urgency"),
     ],
 )
-def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, text, message) -> None:
+def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad.json"
     path.write_text(text, encoding="utf-8")
     result = run("simulate", str(path))

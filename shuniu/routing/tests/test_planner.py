@@ -88,7 +88,7 @@ def small_documents(draw: st.DrawFn) -> tuple[Document, dict[str, Windows], list
 class TestExactSearch:
     @settings(max_examples=150, deadline=None)
     @given(small_documents())
-    def test_it_agrees_with_brute_force(self, case):
+    def test_it_agrees_with_brute_force(self, case: tuple[Document, dict[str, Windows], list[int], int]) -> None:
         doc, windows, ready, handoff = case
         minutes = doc.minutes
 
@@ -113,7 +113,7 @@ class TestExactSearch:
         starts = {v.leader: v.start for v in visits}
         assert all(ends[a] <= starts[b] for a, b in doc.before)
 
-    def test_a_tight_route_is_found(self):
+    def test_a_tight_route_is_found(self) -> None:
         # Three readers, two copies, 30 minutes: only "8 then 12" on one copy and 14 on the other fit.
         doc = Document("D1", NOON - 60, "特急", NOON + 30, ("A", "B", "C"), (("A", 12), ("B", 14), ("C", 8)), (), 2)
         windows = {r: Windows(((NOON, NOON + 30),)) for r in "ABC"}
@@ -131,7 +131,7 @@ class TestExactSearch:
         assert route_by(doc, lambda reader, at: at, [NOON], {"A": NOON + 30}, 10, doc.due) == [[]]
         assert route_by(doc, lambda reader, at: at, [NOON], {"A": NOON + 90}, 10, doc.due) is None
 
-    def test_out_of_budget_is_unknown(self):
+    def test_out_of_budget_is_unknown(self) -> None:
         readers = tuple(f"L{i:02d}" for i in range(1, 9))
         doc = Document("D1", NOON, "加急", NOON + 10, readers, tuple((r, 5) for r in readers), (), 1)
 
@@ -173,7 +173,7 @@ def test_a_reading_with_slack_waits_for_the_late_ones() -> None:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_scenarios())
-def test_the_memo_never_changes_a_plan(month) -> None:
+def test_the_memo_never_changes_a_plan(month: Scenario) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(FreeTime, "between", lambda self, lo, hi: object())  # no two calls look alike
         fresh = simulate(month, "planner")

@@ -7,11 +7,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from pytest_django import DjangoAssertNumQueries
 
 from shuniu.core.models import InboxItem, Role, User
-from shuniu.core.testing import client_for, make_user
+from shuniu.core.testing import client_for, make_user, xlsx_sheet
 from shuniu.schedules import services
 from shuniu.schedules.models import CheckItem, Engagement, FeedToken, KeyWork, WeeklyPlanVersion
 
@@ -76,7 +77,7 @@ class TestWeeklyPlanPages:
         pdf = client.get(reverse("schedules:weekly_plan_export", args=["pdf"]), {"week": WEEK})
         assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
         xlsx = client.get(reverse("schedules:weekly_plan_export", args=["xlsx"]), {"week": WEEK})
-        sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+        sheet = xlsx_sheet(xlsx.getvalue())
         values = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
         assert any("常委会" in str(v) for v in values)
         # …but what is distributed (Excel and PDF share the grid) shows it as 忙碌.
@@ -162,9 +163,10 @@ class TestEngagementPages:
         assert not Engagement.objects.exists()
 
 
-def engagements_book(rows):
+def engagements_book(rows: list[list[object]]) -> SimpleUploadedFile:
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)
     sheet.title = "领导日程"
     sheet.append(["领导", "类型", "事项", "开始", "结束", "地点", "备注", "保密"])
     for row in rows:
