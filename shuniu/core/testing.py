@@ -10,7 +10,7 @@ import io
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pytest
 from django.conf import settings
@@ -23,7 +23,7 @@ from shuniu.core import services
 from shuniu.core.models import Clearance, LeaderProfile, Role, Unit, UnitKind, User
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, ViewportSize
 
 PASSWORD = "Test-pass-2026"  # noqa: S105 - test personas only
 
@@ -126,6 +126,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class PageOptions(TypedDict, total=False):
+    """The keyword arguments of `Browser.new_page` the browser tests pass."""
+
+    viewport: ViewportSize
+    device_scale_factor: float
+    is_mobile: bool
+    locale: str
 
 
 def screenshots_dir() -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -84,10 +84,15 @@ def engagement_leaders(engagement: Engagement) -> list[User]:
     return list(leader_queryset().filter(pk__in=leader_ids(engagement)))
 
 
-def subtract(periods: Iterable[Span], busy: Sequence[Span]) -> list[Span]:
+_Moment = TypeVar("_Moment", dt.datetime, int)  # any ordered moments will do; the tests use small numbers
+
+
+def subtract(
+    periods: Iterable[tuple[_Moment, _Moment]], busy: Sequence[tuple[_Moment, _Moment]]
+) -> list[tuple[_Moment, _Moment]]:
     """`periods` minus the union of `busy`; both sorted or not, the result is sorted and disjoint."""
     blocks = sorted(busy)
-    free: list[Span] = []
+    free: list[tuple[_Moment, _Moment]] = []
     for start, end in sorted(periods):
         cursor = start
         for b_start, b_end in blocks:

@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -12,13 +14,13 @@ from shuniu.audit.services import verify
 from shuniu.core.models import User
 
 
-def write(n, actor=None) -> None:
+def write(n: int, actor: User | None = None) -> None:
     with transaction.atomic():
         for i in range(n):
             audit.record(actor=actor, action="test.write", data={"i": i, "备注": "中文"})
 
 
-def sql(statement, params=()) -> None:
+def sql(statement: str, params: Sequence[str | int] = ()) -> None:
     table = AuditEntry._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(statement.format(table=table), params)
@@ -84,7 +86,7 @@ class TestChain:
     pick=st.integers(min_value=0, max_value=11),
     kind=st.sampled_from(["edit", "delete", "rehash"]),
 )
-def test_any_tampering_is_found_at_the_tampered_entry(size, pick, kind) -> None:
+def test_any_tampering_is_found_at_the_tampered_entry(size: int, pick: int, kind: str) -> None:
     with transaction.atomic():
         base = AuditEntry.objects.count()
         write(size)

@@ -27,7 +27,7 @@ class TestAuditorPages:
         assert response.status_code == 200 and "起始日期格式" in response.text
 
     @pytest.mark.parametrize("persona", ["clerk", "sysadmin", "leader", "outsider"])
-    def test_others_get_403(self, request: pytest.FixtureRequest, persona) -> None:
+    def test_others_get_403(self, request: pytest.FixtureRequest, persona: str) -> None:
         user = request.getfixturevalue(persona)
         assert client_for(user).get(reverse("audit:entries")).status_code == 403
         assert client_for(user).get(reverse("audit:verify")).status_code == 403

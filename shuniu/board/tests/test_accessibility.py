@@ -14,7 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from shuniu.core.models import User
 from shuniu.core.navigation import nav_for
-from shuniu.core.testing import assert_accessible, axe_violations, format_violations, log_in
+from shuniu.core.testing import PageOptions, assert_accessible, axe_violations, format_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,8 +30,13 @@ ROLES = [
 ]
 # Files, not pages: exports, printouts, calendar feeds, attachments; and the way out.
 NOT_PAGES = re.compile(r"/export|\.(pdf|xlsx|csv|ics)$|/attachments/|/logout/")
-DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "locale": "zh-CN"}
+DESKTOP: PageOptions = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
+PHONE: PageOptions = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "locale": "zh-CN",
+}
 
 
 def pattern(path: str) -> str:
@@ -55,15 +60,21 @@ def test_login_page_is_accessible(browser: Browser, live_server: LiveServer, cou
 def test_error_pages_are_accessible(browser: Browser, live_server: LiveServer, county: None) -> None:
     page = browser.new_page(**DESKTOP)
     log_in(page, live_server.url, "zhouping")  # a liaison: no audit log for them
-    assert page.goto(f"{live_server.url}/audit/").status == 403
+    response = page.goto(f"{live_server.url}/audit/")
+    assert response is not None
+    assert response.status == 403
     assert_accessible(page, "403 无权访问")
-    assert page.goto(f"{live_server.url}/no-such-page/").status == 404
+    response = page.goto(f"{live_server.url}/no-such-page/")
+    assert response is not None
+    assert response.status == 404
     assert_accessible(page, "404 未找到")
     page.close()
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_every_page_of_a_role_is_accessible(browser: Browser, live_server: LiveServer, county: None, username) -> None:
+def test_every_page_of_a_role_is_accessible(
+    browser: Browser, live_server: LiveServer, county: None, username: str
+) -> None:
     base = live_server.url
     user = User.objects.get(username=username)
     page = browser.new_page(**DESKTOP)

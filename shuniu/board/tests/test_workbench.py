@@ -49,7 +49,9 @@ class TestWorkbench:
             ("sysadmin", "系统管理", "审计日志"),
         ],
     )
-    def test_navigation_follows_the_role(self, request: pytest.FixtureRequest, persona, present, absent) -> None:
+    def test_navigation_follows_the_role(
+        self, request: pytest.FixtureRequest, persona: str, present: str, absent: str
+    ) -> None:
         response = client_for(request.getfixturevalue(persona)).get(WORKBENCH)
         nav = response.text.split("</nav>")[0]
         assert present in nav and absent not in nav

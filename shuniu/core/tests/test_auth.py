@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -10,10 +13,13 @@ from shuniu.core.middleware import SESSION_KEY
 from shuniu.core.models import User
 from shuniu.core.testing import PASSWORD
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 LOGIN = reverse("core:login")
 
 
-def post_login(client: Client, username, password):
+def post_login(client: Client, username: str, password: str) -> _MonkeyPatchedWSGIResponse:
     return client.post(LOGIN, {"username": username, "password": password})
 
 
@@ -112,7 +118,7 @@ def test_anonymous_is_sent_to_login(client: Client, db: None) -> None:
     ("new", "message"),
     [("Ab1!", "太短"), ("abcdefgh12", "至少 3 类"), ("Zq8#mLp2x", None)],
 )
-def test_password_change_applies_the_policy(client: Client, clerk: User, new, message) -> None:
+def test_password_change_applies_the_policy(client: Client, clerk: User, new: str, message: str | None) -> None:
     client.force_login(clerk)
     response = client.post(
         reverse("core:password_change"),

@@ -15,7 +15,7 @@ from shuniu.core.testing import client_for, make_unit
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def workbook(**sheets):
+def workbook(**sheets: list[list[object]]) -> bytes:
     book = Workbook()
     book.remove(book.worksheets[0])
     for title, rows in sheets.items():
@@ -27,7 +27,7 @@ def workbook(**sheets):
     return buffer.getvalue()
 
 
-GOOD = dict(
+GOOD: dict[str, list[list[object]]] = dict(
     单位=[
         ["单位名称", "简称", "类别", "办公电话", "地址", "排序"],
         ["县水务局", "水务局", "县直部门", "0999-6123456", "示例县滨河路1号", 20],
@@ -52,6 +52,7 @@ def test_a_good_file_imports_everything(sysadmin: User) -> None:
     assert Unit.objects.get(name="县水务局").kind == "department"
     assert Contact.objects.get(name="林小河").mobile == "13812345678"
     liaison = User.objects.get(username="linxh")
+    assert liaison.unit is not None
     assert liaison.roles == {Role.LIAISON} and liaison.unit.name == "县水务局"
     assert not liaison.has_usable_password()
     assert LeaderProfile.objects.get(user__username="newleader").rank == 7
@@ -113,7 +114,7 @@ class TestViews:
         assert response.status_code == 405
 
     def test_bad_upload_shows_errors_and_changes_nothing(self, sysadmin: User) -> None:
-        bad = dict(GOOD, 单位=[*GOOD["单位"], ["", "", "乡镇", "", "", ""]])
+        bad: dict[str, list[list[object]]] = dict(GOOD, 单位=[*GOOD["单位"], ["", "", "乡镇", "", "", ""]])
         upload = SimpleUploadedFile("dir.xlsx", workbook(**bad), content_type=XLSX)
         response = client_for(sysadmin).post(reverse("core:directory_import"), {"file": upload})
         assert response.status_code == 200

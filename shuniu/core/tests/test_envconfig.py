@@ -6,7 +6,7 @@ from shuniu.envconfig import ConfigError, env_bool, env_int, env_list, office_ho
 
 
 @pytest.mark.parametrize(("raw", "value"), [("1", True), ("yes", True), ("off", False), ("0", False)])
-def test_env_bool(monkeypatch: pytest.MonkeyPatch, raw, value) -> None:
+def test_env_bool(monkeypatch: pytest.MonkeyPatch, raw: str, value: bool) -> None:
     monkeypatch.setenv("X_FLAG", raw)
     assert env_bool("X_FLAG", not value) is value
 
@@ -32,7 +32,7 @@ def test_env_list(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("raw", ["08:30-12:00,11:00-18:00", "12:00-08:30", "8h-12h", "25:00-26:00"])
-def test_office_hours_refuse_bad_values(monkeypatch: pytest.MonkeyPatch, raw) -> None:
+def test_office_hours_refuse_bad_values(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
     monkeypatch.setenv("X_HOURS", raw)
     with pytest.raises(ConfigError):
         office_hours("X_HOURS", "08:30-12:00")

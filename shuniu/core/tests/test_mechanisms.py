@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -32,8 +33,8 @@ from shuniu.documents.models import Document, Status
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=TZ)
+def at(y: int, m: int, d: int, h: int = 0, mi: int = 0, s: int = 0) -> dt.datetime:
+    return dt.datetime(y, m, d, h, mi, s, tzinfo=TZ)
 
 
 # A working calendar without the database: 2030 entered locally (plain weeks), 1 May 2030 off.
@@ -49,7 +50,7 @@ CAL = WorkingCalendar(
 
 
 @pytest.fixture
-def document(clerk: User):
+def document(clerk: User) -> Document:
     return document_services.document_register(
         actor=clerk, received_at=timezone.now() - dt.timedelta(hours=1), source_org="市委办公室", title="关于x的通知"
     )
@@ -58,7 +59,7 @@ def document(clerk: User):
 @pytest.mark.django_db
 class TestWorkflow:
     def test_actions_come_from_the_table_and_the_user(
-        self, document, clerk: User, director: User, leader: User
+        self, document: Document, clerk: User, director: User, leader: User
     ) -> None:
         assert [a.name for a in DOCUMENT_FLOW.actions_for(document, clerk)] == ["correct", "propose", "return"]
         assert [a.name for a in DOCUMENT_FLOW.actions_for(document, leader)] == []
@@ -71,7 +72,7 @@ class TestWorkflow:
         ]
         assert "approve" not in [a.name for a in DOCUMENT_FLOW.actions_for(document, clerk)]
 
-    def test_an_action_that_stays_keeps_the_status_and_is_recorded(self, document, clerk: User) -> None:
+    def test_an_action_that_stays_keeps_the_status_and_is_recorded(self, document: Document, clerk: User) -> None:
         with transaction.atomic():
             DOCUMENT_FLOW.apply(document, "correct", actor=clerk, reason="标题有误", title="关于y的通知")
         document.refresh_from_db()
@@ -84,21 +85,21 @@ class TestWorkflow:
             "标题有误",
         )
 
-    def test_apply_writes_history_and_audit(self, document, clerk: User) -> None:
+    def test_apply_writes_history_and_audit(self, document: Document, clerk: User) -> None:
         DOCUMENT_FLOW.apply(document, "return", actor=clerk, reason="缺页")
         assert document.status == Status.RETURNED
         history = DOCUMENT_FLOW.history(document)
         assert [(h.old, h.new, h.actor, h.reason) for h in history] == [("registered", "returned", clerk, "缺页")]
         assert AuditEntry.objects.filter(action="document.return", object_id=str(document.pk)).exists()
 
-    def test_two_people_at_once_one_wins(self, document, clerk: User) -> None:
+    def test_two_people_at_once_one_wins(self, document: Document, clerk: User) -> None:
         stale = Document.objects.get(pk=document.pk)
         DOCUMENT_FLOW.apply(document, "return", actor=clerk, reason="缺页")
         with pytest.raises(ValidationError, match="已被他人改变"):
             DOCUMENT_FLOW.apply(stale, "return", actor=clerk, reason="又退")
         assert len(DOCUMENT_FLOW.history(document)) == 1
 
-    def test_refused_moves_change_nothing(self, document, clerk: User, leader: User) -> None:
+    def test_refused_moves_change_nothing(self, document: Document, clerk: User, leader: User) -> None:
         with pytest.raises(ValidationError, match="不能批准传阅"):
             DOCUMENT_FLOW.apply(document, "approve", actor=clerk)
         with pytest.raises(ValidationError, match="您不能"):
@@ -137,7 +138,7 @@ class TestNumbering:
 
 @pytest.mark.django_db
 class TestInbox:
-    def put(self, people, key="x:1:approve", secrecy=Clearance.NONE):
+    def put(self, people: Iterable[User], key: str = "x:1:approve", secrecy: int = Clearance.NONE) -> int:
         with transaction.atomic():
             return inbox_put(
                 recipients=people,
@@ -225,7 +226,7 @@ class TestFiles:
             ({"OFD.xml": OFD_XML, "Doc_0/Document.xml": BODY, "pad.bin": b"\0" * (4 * 1024 * 1024)}, "压缩比"),
         ],
     )
-    def test_what_is_not_a_readable_ofd_is_refused(self, members, reason) -> None:
+    def test_what_is_not_a_readable_ofd_is_refused(self, members: dict[str, bytes], reason: str) -> None:
         with pytest.raises(ValidationError, match=reason):
             files.check_upload(files.Upload("x.ofd", ofd(members)))
 
@@ -320,7 +321,7 @@ class TestClocks:
 # Reminders --------------------------------------------------------------------------------------
 
 
-def broken_source(now, calendar) -> None:
+def broken_source(now: dt.datetime, calendar: WorkingCalendar) -> None:
     raise RuntimeError("a module's bug")
 
 

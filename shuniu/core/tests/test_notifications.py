@@ -41,5 +41,5 @@ def test_senders_run_only_after_commit(clerk: User, settings: Settings) -> None:
 REMEMBERED: list[str] = []
 
 
-def remember(notification) -> None:
+def remember(notification: Notification) -> None:
     REMEMBERED.append(notification.title)

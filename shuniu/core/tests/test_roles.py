@@ -22,7 +22,7 @@ from shuniu.core.testing import client_for, make_unit, make_user
         ({Role.ADMIN, Role.AUDITOR}, False),
     ],
 )
-def test_role_combinations(roles, ok) -> None:
+def test_role_combinations(roles: set[str], ok: bool) -> None:
     assert (role_combination_errors(roles, has_unit=True) == []) is ok
 
 
@@ -53,7 +53,7 @@ def test_admin_role_opens_the_admin_site_and_nothing_else(sysadmin: User) -> Non
 
 
 @pytest.mark.parametrize("persona", ["clerk", "auditor", "leader", "director"])
-def test_other_roles_are_kept_out_of_the_admin_site(request: pytest.FixtureRequest, persona) -> None:
+def test_other_roles_are_kept_out_of_the_admin_site(request: pytest.FixtureRequest, persona: str) -> None:
     user = request.getfixturevalue(persona)
     response = client_for(user).get(reverse("admin:core_user_changelist"))
     assert response.status_code == 302
@@ -128,7 +128,7 @@ def test_admin_site_post_with_exclusive_roles_creates_nothing(sysadmin: User) ->
     ("password", "ok"),
     [("abcdefgh", False), ("abcd1234", False), ("abcD1234", True), ("abc#1234", True), ("ABC#defg", True)],
 )
-def test_character_classes(password, ok) -> None:
+def test_character_classes(password: str, ok: bool) -> None:
     validator = CharacterClassValidator(3)
     if ok:
         validator.validate(password)
@@ -211,7 +211,7 @@ def test_admin_changes_roles_sets_a_password_and_unlocks(sysadmin: User, clerk: 
         ),
     ],
 )
-def test_admin_add_pages_save_and_audit(sysadmin: User, url_name, data, model_name) -> None:
+def test_admin_add_pages_save_and_audit(sysadmin: User, url_name: str, data: dict[str, str], model_name: str) -> None:
     from shuniu.audit.models import AuditEntry
 
     response = client_for(sysadmin).post(reverse(url_name), data)

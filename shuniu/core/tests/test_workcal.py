@@ -10,7 +10,7 @@ from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar, add_workday
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def at(y, m, d, h, mi=0):
+def at(y: int, m: int, d: int, h: int, mi: int = 0) -> dt.datetime:
     return dt.datetime(y, m, d, h, mi, tzinfo=TZ)
 
 
@@ -25,7 +25,7 @@ class TestWorkdays:
             (dt.date(2026, 11, 26), True),  # an ordinary Thursday
         ],
     )
-    def test_national_schedule(self, day, expected) -> None:
+    def test_national_schedule(self, day: dt.date, expected: bool) -> None:
         assert is_workday(day) is expected
 
     def test_override_adds_a_local_day_off(self) -> None:
@@ -73,7 +73,7 @@ class TestWorkingMinutes:
             (at(2026, 11, 26, 20, 0), 0, at(2026, 11, 26, 20, 0)),
         ],
     )
-    def test_add_working_minutes(self, start, minutes, end) -> None:
+    def test_add_working_minutes(self, start: dt.datetime, minutes: int, end: dt.datetime) -> None:
         assert add_working_minutes(start, minutes) == end
 
     def test_naive_datetime_is_refused(self) -> None:

@@ -16,7 +16,7 @@ SHOTS = screenshots_dir()
 TITLE = "关于做好寒潮天气防范应对工作的紧急通知"
 
 
-def flash(page: Page, text) -> None:
+def flash(page: Page, text: str) -> None:
     """Wait for the message the page shows after an action."""
     page.get_by_role("alert").filter(has_text=text).first.wait_for()
     assert_accessible(page, text)

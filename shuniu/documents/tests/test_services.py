@@ -1,6 +1,7 @@
 import datetime as dt
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -63,7 +64,7 @@ class TestRegistration:
         ],
     )
     def test_bad_attachments_are_refused_and_nothing_is_registered(
-        self, register: Register, name, data, message, settings: Settings, tmp_path: Path
+        self, register: Register, name: str, data: bytes, message: str, settings: Settings, tmp_path: Path
     ) -> None:
         settings.VAR_DIR = tmp_path
         with pytest.raises(ValidationError, match=message):
@@ -323,6 +324,7 @@ class TestPlanner:
 
         refresh_circulation.call_local()
         doc.refresh_from_db()
+        assert doc.predicted_done is not None
         assert doc.predicted_done > first + dt.timedelta(days=2)
 
     def test_all_allowed_copies_go_out_in_parallel(
@@ -357,9 +359,14 @@ class TestPlanner:
         services.proposal_approve(document=doc, actor=director)
         copy = doc.copies.get()
         services.copy_deliver(copy=copy, actor=clerk)
-        plans = []
+        plans: list[dict[str, Any]] = []
         real = routing_adapter.replan
-        monkeypatch.setattr(routing_adapter, "replan", lambda *a, **k: plans.append(k) or real(*a, **k))
+
+        def spy(*a: Any, **k: Any) -> None:
+            plans.append(k)
+            real(*a, **k)
+
+        monkeypatch.setattr(routing_adapter, "replan", spy)
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             services.reading_sign(reading=Reading.objects.get(document=doc, leader=leader), actor=leader)
             assert plans == []  # the write itself did not plan: the stored route answered
@@ -381,9 +388,14 @@ class TestPlanner:
         third = make_leader("leader3", 3)
         doc = register()
         services.proposal_submit(document=doc, readers=[leader, leader2, third], copies_allowed=3, actor=clerk)
-        plans = []
+        plans: list[dict[str, Any]] = []
         real = routing_adapter.replan
-        monkeypatch.setattr(routing_adapter, "replan", lambda *a, **k: plans.append(k) or real(*a, **k))
+
+        def spy(*a: Any, **k: Any) -> None:
+            plans.append(k)
+            real(*a, **k)
+
+        monkeypatch.setattr(routing_adapter, "replan", spy)
         services.proposal_approve(document=doc, actor=director)
         assert len(plans) == 1
         assert sorted(doc.copies.values_list("destination_id", flat=True)) == sorted([leader.pk, leader2.pk, third.pk])

@@ -17,8 +17,8 @@ from shuniu.documents.models import CopyState, Document, Reading, Status
 from .conftest import PDF, Register, set_windows
 
 
-def form(**extra):
-    data = {
+def form(**extra: object) -> dict[str, object]:
+    data: dict[str, object] = {
         "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "source_org": "市委办公室",
         "source_number": "市委办发〔2026〕7号",
@@ -63,7 +63,7 @@ class TestRegistrationPages:
         ],
     )
     def test_bad_input_gets_a_message_and_saves_nothing(
-        self, clerk: User, extra, message, settings: Settings, tmp_path: Path
+        self, clerk: User, extra: dict[str, object], message: str, settings: Settings, tmp_path: Path
     ) -> None:
         settings.VAR_DIR = tmp_path
         response = client_for(clerk).post(self.URL, form(**extra))
@@ -89,7 +89,7 @@ class TestRegistrationPages:
 class TestPermissions:
     @pytest.mark.parametrize("name", ["documents:detail", "documents:slip"])
     def test_outsider_and_uninvolved_leader_get_404_or_403(
-        self, circulating: Document, outsider: User, request: pytest.FixtureRequest, name
+        self, circulating: Document, outsider: User, request: pytest.FixtureRequest, name: str
     ) -> None:
         other_leader = request.getfixturevalue("leader2")
         url = reverse(name, args=[circulating.pk])
@@ -116,7 +116,7 @@ class TestPermissions:
         assert doc.status == Status.PROPOSED
 
     @pytest.mark.parametrize("name", ["documents:approve", "documents:close", "documents:return"])
-    def test_mutations_reject_get(self, director: User, circulating: Document, name) -> None:
+    def test_mutations_reject_get(self, director: User, circulating: Document, name: str) -> None:
         assert client_for(director).get(reverse(name, args=[circulating.pk])).status_code == 405
 
 
@@ -245,11 +245,14 @@ def test_delivery_list_splits_this_run_from_the_next(
         ("documents:take_back", "post"),
     ],
 )
-def test_the_outsider_gets_nothing_from_any_document_page(circulating: Document, outsider: User, name, method) -> None:
+def test_the_outsider_gets_nothing_from_any_document_page(
+    circulating: Document, outsider: User, name: str, method: str
+) -> None:
     from django.urls import NoReverseMatch
 
     copy = circulating.copies.first()
     reading = circulating.readings.first()
+    assert copy is not None and reading is not None
     for args in ([], [circulating.pk], [reading.pk], [copy.pk]):
         try:
             url = reverse(name, args=args)
@@ -305,7 +308,9 @@ class TestClearanceEverywhere:
     """A copy of a classified document is invisible, in every list, to staff below its level."""
 
     @pytest.fixture
-    def secret(self, register: Register, clerk: User, director: User, leader: User, leader2: User, always_in: None):
+    def secret(
+        self, register: Register, clerk: User, director: User, leader: User, leader2: User, always_in: None
+    ) -> Document:
         document = register("绝密级测试文件标题", urgency="urgent", secrecy=1)
         services.proposal_submit(document=document, readers=[leader2], actor=director)
         services.proposal_approve(document=document, actor=director)
@@ -314,7 +319,7 @@ class TestClearanceEverywhere:
         return document
 
     def test_delivery_list_stuck_copies_and_figures_stop_at_clearance(
-        self, secret, clerk: User, director: User, settings: Settings
+        self, secret: Document, clerk: User, director: User, settings: Settings
     ) -> None:
         settings.STUCK_COPY_HOURS = 1
         from shuniu.documents.models import Copy
@@ -325,7 +330,9 @@ class TestClearanceEverywhere:
             assert secret.reg_number not in client_for(clerk).get(url).text, url
         assert "领导2" not in client_for(clerk).get(reverse("documents:figures")).text  # no backlog from it
 
-    def test_the_workbench_counts_only_what_the_viewer_may_see(self, secret, clerk: User, director: User) -> None:
+    def test_the_workbench_counts_only_what_the_viewer_may_see(
+        self, secret: Document, clerk: User, director: User
+    ) -> None:
         from shuniu.documents.selectors import office_counts
 
         assert office_counts(director)["circulating"] == 1

@@ -18,7 +18,7 @@ from .conftest import Engage, at
         ([(7, 9), (1, 5)], [(3, 4), (2, 3)], [(1, 2), (4, 5), (7, 9)]),  # unsorted input
     ],
 )
-def test_subtract(periods, busy, free) -> None:
+def test_subtract(periods: list[tuple[int, int]], busy: list[tuple[int, int]], free: list[tuple[int, int]]) -> None:
     assert subtract(periods, busy) == free
 
 

@@ -11,14 +11,19 @@ from playwright.sync_api import Browser
 from pytest_django.live_server_helper import LiveServer
 
 from shuniu.core.models import InboxItem, User
-from shuniu.core.testing import assert_accessible, log_in
+from shuniu.core.testing import PageOptions, assert_accessible, log_in
 from shuniu.schedules.models import Engagement, KeyWork
 from shuniu.schedules.selectors import monday_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(settings.VAR_DIR) / "shots"
 SHOTS.mkdir(parents=True, exist_ok=True)
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "locale": "zh-CN"}
+PHONE: PageOptions = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "locale": "zh-CN",
+}
 
 
 def test_trip_from_entry_to_the_leaders_phone(browser: Browser, live_server: LiveServer, county: None) -> None:

@@ -99,6 +99,7 @@ def test_two_people_complete_the_same_key_work_at_once(clerk: User, director: Us
     assert len(results) == 1 and len(refused) == 1
     item.refresh_from_db()
     assert item.done and item.version == 2
+    assert item.done_by is not None
     assert refused[0].startswith(f"「迎检」已由 {item.done_by.full_name} 于 ")
     assert AuditEntry.objects.filter(action="key_work.complete").count() == 1
 

@@ -1,5 +1,6 @@
 import datetime as dt
 import importlib
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -51,7 +52,9 @@ class TestEngagements:
             (at(2026, 11, 1), at(2027, 3, 1), "62 天"),
         ],
     )
-    def test_bad_spans_are_refused(self, leader: User, engage: Engage, start, end, message) -> None:
+    def test_bad_spans_are_refused(
+        self, leader: User, engage: Engage, start: dt.datetime, end: dt.datetime, message: str
+    ) -> None:
         with pytest.raises(ValidationError, match=message):
             engage(leader, start, end)
         assert not Engagement.objects.exists()
@@ -62,7 +65,7 @@ class TestEngagements:
 
     def test_a_stale_edit_is_refused(self, leader: User, engage: Engage, clerk: User) -> None:
         engagement = engage(leader, at(2026, 11, 24, 9), at(2026, 11, 24, 10))
-        fields = dict(kind="meeting", start=engagement.start, end=engagement.end, actor=clerk)
+        fields: dict[str, Any] = dict(kind="meeting", start=engagement.start, end=engagement.end, actor=clerk)
         services.engagement_update(engagement=engagement, version=1, title="改一", **fields)
         with pytest.raises(ValidationError, match="已被他人修改"):
             services.engagement_update(engagement=engagement, version=1, title="改二", **fields)
@@ -115,7 +118,7 @@ class TestWeeklyPlan:
 
 @pytest.mark.django_db
 class TestReminders:
-    def make(self, clerk: User, leader: User, start=None, minutes=60):
+    def make(self, clerk: User, leader: User, start: dt.datetime | None = None, minutes: int = 60) -> KeyWork:
         return services.key_work_create(
             title="经济工作会议",
             owner=clerk,
@@ -126,7 +129,7 @@ class TestReminders:
             actor=clerk,
         )
 
-    def send(self, now):
+    def send(self, now: dt.datetime) -> int:
         return reminders_run(now=now, sources=["shuniu.schedules.reminders.key_work_due"])
 
     def test_reminders_for_owner_and_leader(self, clerk: User, leader: User) -> None:
@@ -185,7 +188,7 @@ class TestReminders:
             services.key_work_create(title="x", owner=clerk, leader=clerk, start=at(YEAR, 12, 1, 9), actor=clerk)
 
 
-def soon(**delta):
+def soon(**delta: float) -> dt.datetime:
     """A moment still to come (key work may not start in the past)."""
     return timezone.now().replace(second=0, microsecond=0) + dt.timedelta(**delta)
 
@@ -330,8 +333,10 @@ class TestPublishing:
 
 @pytest.mark.django_db
 class TestKeyWorkSafeTwice:
-    def make(self, clerk: User, **extra):
-        fields = dict(title="经济工作会议", owner=clerk, start=soon(days=3), checklist=["讲话稿", "会场"], actor=clerk)
+    def make(self, clerk: User, **extra: Any) -> KeyWork:
+        fields: dict[str, Any] = dict(
+            title="经济工作会议", owner=clerk, start=soon(days=3), checklist=["讲话稿", "会场"], actor=clerk
+        )
         return services.key_work_create(**(fields | extra))
 
     def test_a_start_in_the_past_is_refused(self, clerk: User) -> None:
@@ -358,7 +363,9 @@ class TestKeyWorkSafeTwice:
         item = self.make(clerk)
         KeyWork.objects.filter(pk=item.pk).update(start=soon(hours=-1))  # it has begun
         item.refresh_from_db()
-        fields = dict(title="经济工作会议（扩大）", owner=clerk, leader=leader, remind_minutes=60, actor=clerk)
+        fields: dict[str, Any] = dict(
+            title="经济工作会议（扩大）", owner=clerk, leader=leader, remind_minutes=60, actor=clerk
+        )
         services.key_work_update(item=item, version=1, start=item.start, add_checklist=["座签"], **fields)
         item.refresh_from_db()
         assert item.title == "经济工作会议（扩大）" and item.version == 2
@@ -391,6 +398,7 @@ class TestKeyWorkSafeTwice:
 
     def test_a_tick_carries_the_state_meant(self, clerk: User, director: User) -> None:
         step = self.make(clerk).checklist.first()
+        assert step is not None
         services.check_item_set(item=step, done=True, actor=director)
         with pytest.raises(ValidationError, match=r"该事项已由 黄主任 于 \d+月\d+日 \d\d:\d\d 标记完成。"):
             services.check_item_set(item=step, done=True, actor=clerk)

@@ -1,5 +1,8 @@
+from __future__ import annotations
+
 import datetime as dt
 import io
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,12 +21,15 @@ from shuniu.schedules.models import CheckItem, Engagement, FeedToken, KeyWork, W
 
 from .conftest import YEAR, Engage, at
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 WEEK = "2026-11-23"
 PLAN = reverse("schedules:weekly_plan")
 
 
-def post_engagement(client: Client, who, **extra):
-    data = {
+def post_engagement(client: Client, who: User, **extra: object) -> _MonkeyPatchedWSGIResponse:
+    data: dict[str, object] = {
         "leaders": who.pk,
         "kind": "trip",
         "title": "赴省城汇报",
@@ -133,7 +139,9 @@ class TestEngagementPages:
             ({"title": ""}, "请填写事项"),
         ],
     )
-    def test_bad_input_gets_a_message_and_saves_nothing(self, clerk: User, leader: User, extra, message) -> None:
+    def test_bad_input_gets_a_message_and_saves_nothing(
+        self, clerk: User, leader: User, extra: dict[str, object], message: str
+    ) -> None:
         response = post_engagement(client_for(clerk), leader, **extra)
         assert response.status_code == 200 and message in response.text
         assert not Engagement.objects.exists()
@@ -342,11 +350,11 @@ def test_edit_an_engagement_and_a_stale_form_is_refused(clerk: User, leader: Use
     assert engagement.title == "常委会（改期）"
 
 
-def soon(**delta):
+def soon(**delta: float) -> dt.datetime:
     return timezone.localtime().replace(second=0, microsecond=0) + dt.timedelta(**delta)
 
 
-def local(moment):
+def local(moment: dt.datetime) -> str:
     return f"{moment:%Y-%m-%dT%H:%M}"
 
 
@@ -452,12 +460,14 @@ class TestSharedEngagementPages:
 
 @pytest.mark.django_db
 class TestKeyWorkJourneys:
-    def make(self, clerk: User, **extra):
-        fields = dict(title="经济工作会议", owner=clerk, start=soon(days=3), checklist=["讲话稿", "会场"], actor=clerk)
+    def make(self, clerk: User, **extra: Any) -> KeyWork:
+        fields: dict[str, Any] = dict(
+            title="经济工作会议", owner=clerk, start=soon(days=3), checklist=["讲话稿", "会场"], actor=clerk
+        )
         return services.key_work_create(**(fields | extra))
 
-    def edit_data(self, clerk: User, item, **extra):
-        data = {
+    def edit_data(self, clerk: User, item: KeyWork, **extra: object) -> dict[str, object]:
+        data: dict[str, object] = {
             "title": item.title,
             "owner": clerk.pk,
             "start": local(timezone.localtime(item.start)),
@@ -493,7 +503,7 @@ class TestKeyWorkJourneys:
             ({"version": ""}, "页面已过期"),
         ],
     )
-    def test_bad_edit_changes_nothing(self, clerk: User, extra, message) -> None:
+    def test_bad_edit_changes_nothing(self, clerk: User, extra: dict[str, object], message: str) -> None:
         item = self.make(clerk)
         url = reverse("schedules:key_work_edit", args=[item.pk])
         response = client_for(clerk).post(url, self.edit_data(clerk, item, **extra))
@@ -533,6 +543,7 @@ class TestKeyWorkJourneys:
 
     def test_ticks_carry_the_state_meant(self, clerk: User, director: User) -> None:
         step = self.make(clerk).checklist.first()
+        assert step is not None
         url = reverse("schedules:check_item_set", args=[step.pk])
         htmx = {"HX-Request": "true"}
         client_for(director).post(url, {"done": "1"}, headers=htmx)
