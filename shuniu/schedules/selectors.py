@@ -36,6 +36,7 @@ def leader_queryset() -> QuerySet[User]:
 
 
 def can_edit(user: User) -> bool:
+    """Whether `user` may enter and change engagements and publish the weekly plan."""
     return user.has_role(*EDITOR_ROLES)
 
 
@@ -45,6 +46,7 @@ def leader_ids(engagement: Engagement) -> list[int]:
 
 
 def sees_in_full(viewer: User, engagement: Engagement) -> bool:
+    """Whether `viewer` sees what a confidential engagement is, not just that the leader is busy."""
     if not engagement.confidential or can_edit(viewer) or engagement.leader_id == viewer.pk:
         return True
     return viewer.pk in leader_ids(engagement)
@@ -128,14 +130,18 @@ def availability(
 
 
 def is_available(leader: User, moment: dt.datetime) -> bool:
+    """Whether the leader is in the office, free, at `moment`."""
     return bool(availability(leader, moment, moment + dt.timedelta(minutes=1)))
 
 
 def monday_of(day: dt.date) -> dt.date:
+    """The Monday of the week `day` falls in."""
     return day - dt.timedelta(days=day.weekday())
 
 
 class Cell(TypedDict):
+    """One leader's day in the weekly grid: the labels of the morning and the afternoon."""
+
     am: list[str]
     pm: list[str]
 
@@ -185,6 +191,7 @@ def weekly_grid(week_start: dt.date, viewer: User | None) -> dict[str, Any]:
 
 
 def latest_published(week_start: dt.date) -> WeeklyPlanVersion | None:
+    """The most recently published version of the week's plan, if any."""
     return WeeklyPlanVersion.objects.filter(week_start=week_start).order_by("-number").first()
 
 
@@ -225,6 +232,7 @@ def grid_rows(grid: dict[str, Any], changes: dict[str, list[str]] | None = None)
 
 
 def day_headers(grid: dict[str, Any]) -> list[dict[str, str]]:
+    """The column headings of a weekly grid: date, weekday and ISO date of each day."""
     headers = []
     for day_text in grid["days"]:
         day = dt.date.fromisoformat(day_text)
@@ -271,6 +279,7 @@ def day_planner(user: User, day: dt.date) -> list[dict[str, Any]]:
 
 
 def token_digest(token: str) -> str:
+    """The SHA-256 of a feed token, as stored (the token itself never is)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -359,6 +368,8 @@ def publish_preview(week: dt.date) -> dict[str, Any]:
 
 
 class KeyWorkTab(TypedDict):
+    """A tab of the key work list: its query key and its label."""
+
     key: str
     label: str
 
