@@ -241,7 +241,7 @@ def at_once(*calls: Callable[[], object]) -> list[Any]:
         try:
             barrier.wait()
             outcomes[index] = calls[index]()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+        except BaseException as exc:  # handed back to the test
             outcomes[index] = exc
         finally:
             connections.close_all()

@@ -29,7 +29,7 @@ def test_concurrent_writers_all_commit_and_the_chain_holds() -> None:
                     taken = Unit.objects.filter(name__startswith="并发单位").count()
                     unit = Unit.objects.create(name=f"并发单位{n}-{i}", kind="department", sort_order=taken)
                     audit.record(actor=None, action="test.concurrent", obj=unit)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
             connections.close_all()

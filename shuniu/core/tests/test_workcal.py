@@ -78,7 +78,7 @@ class TestWorkingMinutes:
 
     def test_naive_datetime_is_refused(self) -> None:
         with pytest.raises(ValueError, match="时区"):
-            add_working_minutes(dt.datetime(2026, 11, 26, 9, 0), 10)  # noqa: DTZ001
+            add_working_minutes(dt.datetime(2026, 11, 26, 9, 0), 10)
 
     def test_office_hours_are_configurable(self, settings: Settings) -> None:
         settings.OFFICE_HOURS = [("09:00", "12:00"), ("13:30", "17:30")]

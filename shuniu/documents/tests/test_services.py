@@ -103,7 +103,7 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers(clerk: User) 
                 services.document_register(
                     actor=clerk, received_at=timezone.now(), source_org="市委", title=f"并发{n}-{i}"
                 )
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
             connections.close_all()

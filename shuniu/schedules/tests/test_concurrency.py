@@ -32,7 +32,7 @@ def at_once(*actions: Callable[[], object]) -> tuple[list[object], list[str]]:
             results.append(action())
         except ValidationError as exc:
             refused.append(" ".join(exc.messages))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             crashed.append(exc)
         finally:
             connections.close_all()
