@@ -105,7 +105,7 @@ class UserAdminForm(RolesFormMixin, UserChangeForm):  # type: ignore[type-arg]
 
 
 class DirectoryFilterForm(StyledForm):
-    kind = forms.ChoiceField(label="类别", choices=[("", "全部")] + list(UnitKind.choices), required=False)
+    kind = forms.ChoiceField(label="类别", choices=[("", "全部"), *UnitKind.choices], required=False)
     q = forms.CharField(label="查找", max_length=50, required=False)
 
 

@@ -94,7 +94,8 @@ def test_every_page_of_a_role_is_accessible(
             continue
         seen.add(pattern(path))
         response = page.goto(url)
-        assert response is not None and response.ok, f"{username}: {url} → {response and response.status}"
+        assert response is not None, f"{username}: {url} → no response"
+        assert response.ok, f"{username}: {url} → {response.status}"
         for size, viewport in (("桌面", DESKTOP["viewport"]), ("手机", PHONE["viewport"])):
             page.set_viewport_size(viewport)
             violations = axe_violations(page)

@@ -26,7 +26,8 @@ def post_login(client: Client, username: str, password: str) -> _MonkeyPatchedWS
 def test_login_page_is_chinese(client: Client, db: None) -> None:
     response = client.get(LOGIN)
     assert response.status_code == 200
-    assert "登录" in response.text and "用户名" in response.text
+    assert "登录" in response.text
+    assert "用户名" in response.text
 
 
 def test_login_succeeds_and_lands_on_workbench(client: Client, clerk: User) -> None:
@@ -67,7 +68,8 @@ def test_lock_runs_out_after_thirty_minutes(client: Client, clerk: User) -> None
     response = post_login(client, "clerk", PASSWORD)
     assert response.status_code == 302
     clerk.refresh_from_db()
-    assert clerk.locked_until is None and clerk.failed_logins == 0
+    assert clerk.locked_until is None
+    assert clerk.failed_logins == 0
 
 
 def test_success_resets_the_failure_count(client: Client, clerk: User) -> None:
@@ -111,7 +113,8 @@ def test_login_does_not_redirect_off_site(client: Client, clerk: User) -> None:
 
 def test_anonymous_is_sent_to_login(client: Client, db: None) -> None:
     response = client.get(reverse("board:workbench"))
-    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,8 @@ def test_demo_load_builds_the_county_and_is_idempotent() -> None:
     call_command("demo_load", stdout=out)
     text = out.getvalue()
     for role, username in LOGIN_PER_ROLE:
-        assert username in text and Role(role).label in text
+        assert username in text
+        assert Role(role).label in text
         assert User.objects.get(username=username).has_role(role)
     assert LeaderProfile.objects.count() == 12
     assert Unit.objects.filter(kind=UnitKind.DEPARTMENT).count() == 30
@@ -65,7 +66,9 @@ def test_serve_starts_once_the_demo_passwords_are_gone(settings: Settings, monke
     monkeypatch.setattr("os.execv", lambda path, argv: started.append(argv))
     monkeypatch.setattr("shuniu.core.management.commands.serve.call_command", lambda *a, **k: None)  # collectstatic
     call_command("serve", "--bind", "127.0.0.1:8123", stdout=io.StringIO())
-    assert started and "gunicorn" in started[0] and "127.0.0.1:8123" in started[0]
+    assert started
+    assert "gunicorn" in started[0]
+    assert "127.0.0.1:8123" in started[0]
 
 
 def test_cli_aliases_point_at_real_commands() -> None:

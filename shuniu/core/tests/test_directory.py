@@ -53,7 +53,8 @@ def test_a_good_file_imports_everything(sysadmin: User) -> None:
     assert Contact.objects.get(name="林小河").mobile == "13812345678"
     liaison = User.objects.get(username="linxh")
     assert liaison.unit is not None
-    assert liaison.roles == {Role.LIAISON} and liaison.unit.name == "县水务局"
+    assert liaison.roles == {Role.LIAISON}
+    assert liaison.unit.name == "县水务局"
     assert not liaison.has_usable_password()
     assert LeaderProfile.objects.get(user__username="newleader").rank == 7
     assert AuditEntry.objects.filter(action="directory.import").count() == 1
@@ -118,7 +119,8 @@ class TestViews:
         upload = SimpleUploadedFile("dir.xlsx", workbook(**bad), content_type=XLSX)
         response = client_for(sysadmin).post(reverse("core:directory_import"), {"file": upload})
         assert response.status_code == 200
-        assert "未导入任何数据" in response.text and "第 4 行" in response.text
+        assert "未导入任何数据" in response.text
+        assert "第 4 行" in response.text
         assert not Unit.objects.filter(name="县水务局").exists()
 
     def test_wrong_extension_is_refused(self, sysadmin: User) -> None:
@@ -134,7 +136,8 @@ class TestViews:
 
     def test_export_download(self, clerk: User, liaison: User) -> None:
         response = client_for(clerk).get(reverse("core:directory_export"))
-        assert response.status_code == 200 and response["Content-Type"] == XLSX
+        assert response.status_code == 200
+        assert response["Content-Type"] == XLSX
         assert client_for(liaison).get(reverse("core:directory_export")).status_code == 403
 
     def test_directory_query_count_does_not_grow_with_units(
@@ -151,7 +154,8 @@ class TestViews:
 
     def test_liaison_sees_only_their_own_unit(self, liaison: User, clerk: User) -> None:
         response = client_for(liaison).get(reverse("core:directory"))
-        assert "县财政局" in response.text and "秘书室" not in response.text
+        assert "县财政局" in response.text
+        assert "秘书室" not in response.text
 
     def test_auditor_has_no_directory(self, auditor: User) -> None:
         assert client_for(auditor).get(reverse("core:directory")).status_code == 403
@@ -159,4 +163,6 @@ class TestViews:
     def test_htmx_search_returns_the_partial(self, clerk: User) -> None:
         make_unit("县水务局")
         response = client_for(clerk).get(reverse("core:directory"), {"q": "水务"}, headers={"HX-Request": "true"})
-        assert "<html" not in response.text and "县水务局" in response.text and "秘书室" not in response.text
+        assert "<html" not in response.text
+        assert "县水务局" in response.text
+        assert "秘书室" not in response.text

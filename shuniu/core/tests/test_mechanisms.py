@@ -107,7 +107,8 @@ class TestWorkflow:
         with pytest.raises(ValidationError, match="理由"):
             DOCUMENT_FLOW.apply(document, "return", actor=clerk, reason="  ")
         document.refresh_from_db()
-        assert document.status == Status.REGISTERED and not DOCUMENT_FLOW.history(document)
+        assert document.status == Status.REGISTERED
+        assert not DOCUMENT_FLOW.history(document)
 
 
 # Numbering --------------------------------------------------------------------------------------
@@ -125,9 +126,14 @@ class TestNumbering:
     def test_a_rolled_back_number_is_given_again(self) -> None:
         with transaction.atomic():
             next_number("信", 2026)
-        with pytest.raises(RuntimeError), transaction.atomic():
-            assert next_number("信", 2026) == 2
-            raise RuntimeError("the registration failed")
+
+        def number_then_fail() -> None:
+            with transaction.atomic():
+                assert next_number("信", 2026) == 2
+                raise RuntimeError("the registration failed")
+
+        with pytest.raises(RuntimeError, match="the registration failed"):
+            number_then_fail()
         with transaction.atomic():
             assert next_number("信", 2026) == 2
         assert Counter.objects.get(series="信", year=2026).last == 2
@@ -157,7 +163,9 @@ class TestInbox:
         self.put([director], key="x:2:approve")
         text = client_for(director).get(reverse("core:directory")).text
         nav = text.split("</nav>")[0]
-        assert "待办 2" in nav and "toggler-badge" in nav and "（待办 2，待阅 0）" in nav
+        assert "待办 2" in nav
+        assert "toggler-badge" in nav
+        assert "（待办 2，待阅 0）" in nav
 
     def test_put_notifies_once_and_a_retry_adds_nothing(self, director: User, clerk: User) -> None:
         assert self.put([director, clerk]) == 2
@@ -246,8 +254,10 @@ class TestExcel:
             [excel.Sheet("表", [excel.Column("A"), excel.Column("B"), excel.Column("C")], [["=1+1", "-2", when]])]
         )
         sheet = xlsx_sheet(data)
-        assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
-        assert sheet["B2"].value == "-2" and sheet["B2"].data_type == "s"
+        assert sheet["A2"].value == "=1+1"
+        assert sheet["A2"].data_type == "s"
+        assert sheet["B2"].value == "-2"
+        assert sheet["B2"].data_type == "s"
         assert sheet["C2"].value == dt.datetime(2026, 11, 27, 9, 30)  # local time, a real date
         assert sheet.freeze_panes == "A2"
 
@@ -260,7 +270,8 @@ class TestExcel:
     def test_error_messages_do_not_echo_huge_cells(self) -> None:
         data = excel.xlsx_bytes([excel.Sheet("表", [excel.Column("名称"), excel.Column("x" * 500)], [])])
         _, errors = excel.read_workbook(data, {"表": ["名称"]}, {"表": ["名称"]})
-        assert errors and all(len(e) < 200 for e in errors)
+        assert errors
+        assert all(len(e) < 200 for e in errors)
 
 
 # Deadlines and clocks ---------------------------------------------------------------------------

@@ -16,7 +16,8 @@ def test_notifications_are_listed_counted_and_marked_read(clerk: User, leader: U
         notify(recipient=leader, title="别人的通知")
     client = client_for(clerk)
     page = client.get(reverse("core:notifications"))
-    assert "经济工作会议" in page.text and "别人的通知" not in page.text
+    assert "经济工作会议" in page.text
+    assert "别人的通知" not in page.text
     assert 'rounded-pill text-bg-warning">1<' in page.text  # the bell's unread count
     assert client.get(reverse("core:notifications_read")).status_code == 405
     client.post(reverse("core:notifications_read"))
@@ -29,10 +30,16 @@ def test_notifications_are_listed_counted_and_marked_read(clerk: User, leader: U
 def test_senders_run_only_after_commit(clerk: User, settings: Settings) -> None:
     settings.NOTIFICATION_SENDERS = ["shuniu.core.tests.test_notifications.remember"]
     REMEMBERED.clear()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        notify(recipient=clerk, title="回滚")
-        raise RuntimeError("rolled back")
-    assert REMEMBERED == [] and not Notification.objects.exists()
+
+    def notify_then_fail() -> None:
+        with transaction.atomic():
+            notify(recipient=clerk, title="回滚")
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError, match="rolled back"):
+        notify_then_fail()
+    assert REMEMBERED == []
+    assert not Notification.objects.exists()
     with transaction.atomic():
         notify(recipient=clerk, title="已提交")
     assert REMEMBERED == ["已提交"]

@@ -46,7 +46,8 @@ def test_service_refuses_to_create_an_auditor_who_is_also_clerk(db: None) -> Non
 
 
 def test_admin_role_opens_the_admin_site_and_nothing_else(sysadmin: User) -> None:
-    assert sysadmin.is_staff and not sysadmin.is_superuser
+    assert sysadmin.is_staff
+    assert not sysadmin.is_superuser
     client = client_for(sysadmin)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("audit:entries")).status_code == 403
@@ -165,7 +166,8 @@ def test_admin_changes_roles_sets_a_password_and_unlocks(sysadmin: User, clerk: 
     )
     assert response.status_code == 302, response.content.decode()[:1500]
     clerk.refresh_from_db()
-    assert clerk.roles == {Role.CLERK, Role.SUPERVISOR} and clerk.clearance == 1
+    assert clerk.roles == {Role.CLERK, Role.SUPERVISOR}
+    assert clerk.clearance == 1
     response = client.post(
         f"/admin/core/user/{clerk.pk}/password/",
         {"password1": "Neu#Pass2026", "password2": "Neu#Pass2026", "usable_password": "true"},
@@ -243,7 +245,8 @@ def test_a_leader_profile_needs_the_leader_role(sysadmin: User, clerk: User) -> 
     response = client_for(sysadmin).post(
         reverse("admin:core_leaderprofile_add"), {"user": clerk.pk, "rank": 30, "post": "县委常委"}
     )
-    assert response.status_code == 200 and "只有具有“领导”角色的用户" in response.content.decode()
+    assert response.status_code == 200
+    assert "只有具有“领导”角色的用户" in response.content.decode()
     assert not LeaderProfile.objects.filter(user=clerk).exists()
 
 
@@ -259,6 +262,7 @@ def test_two_administrators_changing_roles_at_once_get_one_success_and_one_messa
         lambda: services.user_set_roles(user=user, roles=[Role.DIRECTOR], expected=[Role.CLERK], actor=None),
     )
     failures = [o for o in outcomes if isinstance(o, ValidationError)]
-    assert len(failures) == 1 and "刚被他人修改" in failures[0].messages[0]
+    assert len(failures) == 1
+    assert "刚被他人修改" in failures[0].messages[0]
     roles = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
     assert roles in ({Role.CLERK, Role.SUPERVISOR}, {Role.DIRECTOR})

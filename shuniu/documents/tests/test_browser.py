@@ -82,7 +82,8 @@ def test_urgent_document_journey(browser: Browser, live_server: LiveServer, coun
     director.get_by_role("button", name="批准传阅").click()
     flash(director, "已批准传阅")
     document.refresh_from_db()
-    assert document.status == Status.CIRCULATING and document.copies.count() == 2  # urgent: copies in parallel
+    assert document.status == Status.CIRCULATING
+    assert document.copies.count() == 2
 
     clerk.goto(f"{base}/documents/deliveries/")
     clerk.screenshot(path=str(SHOTS / "document-deliveries.png"), full_page=True)
@@ -122,7 +123,8 @@ def test_urgent_document_journey(browser: Browser, live_server: LiveServer, coun
     flash(desk, "已签阅")
 
     document.refresh_from_db()
-    assert document.status == Status.READ and document.needs_supervision
+    assert document.status == Status.READ
+    assert document.needs_supervision
 
     # Supervision staff are told: 待转督办 in their inbox.
     supervisor = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")

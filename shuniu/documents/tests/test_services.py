@@ -54,7 +54,8 @@ class TestRegistration:
         assert types == ["application/pdf", "image/png"]  # the .jpg is a PNG, and is called one
         again = register("另一件", files=[services.Upload("copy.pdf", PDF)])
         digests = set(Attachment.objects.values_list("sha256", flat=True))
-        assert len(digests) == 2 and files.path_for(again.attachments.get().sha256).read_bytes() == PDF
+        assert len(digests) == 2
+        assert files.path_for(again.attachments.get().sha256).read_bytes() == PDF
 
     @pytest.mark.parametrize(
         ("name", "data", "message"),
@@ -87,7 +88,8 @@ class TestRegistration:
             services.document_return(document=doc, reason=" ", actor=clerk)
         services.document_return(document=doc, reason="缺少附件", actor=clerk)
         doc.refresh_from_db()
-        assert doc.status == Status.RETURNED and doc.return_reason == "缺少附件"
+        assert doc.status == Status.RETURNED
+        assert doc.return_reason == "缺少附件"
         assert doc.history.get().new == Status.RETURNED
 
 
@@ -129,7 +131,8 @@ class TestProposal:
         with pytest.raises(ValidationError, match="不是县领导"):
             services.proposal_submit(document=doc, readers=[clerk], actor=clerk)
         doc.refresh_from_db()
-        assert doc.status == Status.REGISTERED and not doc.readings.exists()
+        assert doc.status == Status.REGISTERED
+        assert not doc.readings.exists()
 
     def test_cyclic_order_is_refused(self, register: Register, clerk: User, leader: User, leader2: User) -> None:
         doc = register()
@@ -155,10 +158,12 @@ class TestProposal:
         services.proposal_submit(document=doc, readers=[leader], actor=clerk)
         services.proposal_send_back(document=doc, reason="范围太窄", actor=director)
         doc.refresh_from_db()
-        assert doc.status == Status.SENT_BACK and doc.proposal.sent_back_reason == "范围太窄"
+        assert doc.status == Status.SENT_BACK
+        assert doc.proposal.sent_back_reason == "范围太窄"
         services.proposal_submit(document=doc, readers=[leader], actor=clerk)
         doc.refresh_from_db()
-        assert doc.status == Status.PROPOSED and doc.proposal.sent_back_reason == ""
+        assert doc.status == Status.PROPOSED
+        assert doc.proposal.sent_back_reason == ""
 
 
 @pytest.mark.django_db
@@ -191,11 +196,13 @@ class TestCirculation:
         later = Reading.objects.get(document=circulating, leader=leader2)
         services.reading_sign(reading=later, actor=clerk, on_paper=True, signed_at=timezone.now())
         circulating.refresh_from_db()
-        assert circulating.status == Status.READ and circulating.read_at is not None
+        assert circulating.status == Status.READ
+        assert circulating.read_at is not None
         services.document_close(document=circulating, result="已落实", actor=director)
         services.document_archive(document=circulating, retention="10年", actor=clerk)
         circulating.refresh_from_db()
-        assert circulating.status == Status.ARCHIVED and circulating.is_read_only
+        assert circulating.status == Status.ARCHIVED
+        assert circulating.is_read_only
         actions = set(AuditEntry.objects.filter(object_id=str(circulating.pk)).values_list("action", flat=True))
         assert {
             "document.register",
@@ -239,7 +246,8 @@ class TestCirculation:
         reading = Reading.objects.get(document=circulating, leader=leader)
         services.reading_sign(reading=reading, actor=leader2, instruction="代阅")
         reading.refresh_from_db()
-        assert reading.leader == leader and reading.signed_by == leader2
+        assert reading.leader == leader
+        assert reading.signed_by == leader2
 
     def test_away_leader_is_skipped_and_the_copy_returns_later(
         self,
@@ -277,7 +285,8 @@ class TestCirculation:
         services.copy_deliver(copy=copy, actor=clerk)
         services.copy_take_back(copy=copy, actor=clerk)
         copy.refresh_from_db()
-        assert copy.state == CopyState.TO_DELIVER and copy.destination == leader2
+        assert copy.state == CopyState.TO_DELIVER
+        assert copy.destination == leader2
         assert Reading.objects.get(document=doc, leader=leader).copy_id is None
 
 
@@ -372,7 +381,8 @@ class TestPlanner:
             assert plans == []  # the write itself did not plan: the stored route answered
         copy.refresh_from_db()
         assert (copy.state, copy.destination) == (CopyState.TO_DELIVER, leader2)
-        assert len(callbacks) == 1 and len(plans) == 1  # one replan, after the commit
+        assert len(callbacks) == 1
+        assert len(plans) == 1
         assert [stop["leader"] for stop in copy.route] == [leader2.pk]
 
     def test_one_plan_per_service_call_however_many_copies_move(
@@ -432,7 +442,8 @@ def test_planning_near_an_unentered_year_stops_at_its_start(leader: User) -> Non
     tz = timezone.get_current_timezone()
     start = dt.datetime(2030, 12, 30, 9, 0, tzinfo=tz)  # 2031 is covered by nobody
     windows = _windows(leader, start, start + dt.timedelta(days=21), WorkingCalendar.load())
-    assert windows and windows[-1][1] <= dt.datetime(2031, 1, 1, tzinfo=tz)
+    assert windows
+    assert windows[-1][1] <= dt.datetime(2031, 1, 1, tzinfo=tz)
     assert (
         _windows(leader, dt.datetime(2031, 1, 5, tzinfo=tz), dt.datetime(2031, 1, 9, tzinfo=tz), WorkingCalendar.load())
         == []

@@ -67,14 +67,16 @@ class TestRegistrationPages:
     ) -> None:
         settings.VAR_DIR = tmp_path
         response = client_for(clerk).post(self.URL, form(**extra))
-        assert response.status_code == 200 and message in response.text
+        assert response.status_code == 200
+        assert message in response.text
         assert not Document.objects.exists()
 
     def test_duplicate_is_shown_and_needs_the_tick(self, clerk: User, register: Register) -> None:
         original = register(source_org="市委办公室", source_number="市委办发〔2026〕7号")
         client = client_for(clerk)
         response = client.post(self.URL, form())
-        assert original.reg_number in response.text and 'type="checkbox" name="confirm"' in response.text
+        assert original.reg_number in response.text
+        assert 'type="checkbox" name="confirm"' in response.text
         assert Document.objects.count() == 1
         assert client.post(self.URL, form(confirm="on")).status_code == 302
         assert Document.objects.count() == 2
@@ -144,7 +146,8 @@ class TestCirculationPages:
         )
         assert response.status_code == 302
         reading.refresh_from_db()
-        assert reading.signed_at is not None and reading.instruction == "同意"
+        assert reading.signed_at is not None
+        assert reading.instruction == "同意"
         again = client.post(reverse("documents:sign", args=[reading.pk]), {"instruction": "再签"})
         assert "不能重复签阅" in again.text
 
@@ -187,7 +190,8 @@ class TestCirculationPages:
             reverse("documents:deliveries") + "?format=pdf",
         ):
             response = client.get(url)
-            assert response.status_code == 200 and response.content.startswith(b"%PDF"), url
+            assert response.status_code == 200, url
+            assert response.content.startswith(b"%PDF"), url
         xlsx = client.get(reverse("documents:register_export", args=["xlsx"]))
         sheet = xlsx_sheet(xlsx.getvalue())
         assert sheet["A2"].value == circulating.reg_number
@@ -252,7 +256,8 @@ def test_the_outsider_gets_nothing_from_any_document_page(
 
     copy = circulating.copies.first()
     reading = circulating.readings.first()
-    assert copy is not None and reading is not None
+    assert copy is not None
+    assert reading is not None
     for args in ([], [circulating.pk], [reading.pk], [copy.pk]):
         try:
             url = reverse(name, args=args)
@@ -295,12 +300,15 @@ def test_leader_delegates_the_desk_through_the_form(
     assert response.status_code == 302
     services.copy_deliver(copy=circulating.copies.get(state=CopyState.TO_DELIVER), actor=clerk)
     desk = client_for(leader2).get(reverse("documents:desk"))
-    assert circulating.title in desk.text and "代 领导1 阅" in desk.text
+    assert circulating.title in desk.text
+    assert "代 领导1 阅" in desk.text
     assert "您正受 <strong>领导1</strong> 委托代阅" in desk.text
     own = client_for(leader).get(reverse("documents:desk")).text
-    assert "您的文件正由 <strong>领导2</strong> 代阅" in own and "撤销委托" in own
+    assert "您的文件正由 <strong>领导2</strong> 代阅" in own
+    assert "撤销委托" in own
     page = client_for(leader).get(reverse("documents:delegate")).text
-    assert "正在代阅" in page and 'name="leader"' not in page  # a leader delegates their own desk only
+    assert "正在代阅" in page
+    assert 'name="leader"' not in page
 
 
 @pytest.mark.django_db
@@ -349,7 +357,9 @@ class TestWorkbenchPanels:
         hidden = register("绝密待批", secrecy=3)
         Document.objects.filter(pk=hidden.pk).update(status=Status.PROPOSED)
         text = client_for(director).get(reverse("board:workbench")).text
-        assert "待我审批" in text and "急件待批" in text and reverse("documents:detail", args=[urgent.pk]) in text
+        assert "待我审批" in text
+        assert "急件待批" in text
+        assert reverse("documents:detail", args=[urgent.pk]) in text
         assert "绝密待批" not in text
         assert "待我审批" not in client_for(clerk).get(reverse("board:workbench")).text
 
@@ -360,7 +370,8 @@ class TestWorkbenchPanels:
         services.proposal_submit(document=document, readers=[leader], actor=clerk)
         services.proposal_send_back(document=document, reason="请增加分管副县长", actor=director)
         text = client_for(clerk).get(reverse("board:workbench")).text
-        assert "已退回，待修改拟办" in text and "请增加分管副县长" in text
+        assert "已退回，待修改拟办" in text
+        assert "请增加分管副县长" in text
         assert reverse("documents:propose", args=[document.pk]) in text
 
 
@@ -375,7 +386,8 @@ class TestMyInstructions:
         services.reading_sign(reading=reading, actor=leader, instruction="请应急局牵头落实", requires_action=True)
         url = reverse("documents:instructions")
         text = client_for(leader).get(url).text
-        assert "请应急局牵头落实" in text and "要求办理" in text
+        assert "请应急局牵头落实" in text
+        assert "要求办理" in text
         assert "请应急局牵头落实" not in client_for(leader).get(url, {"q": "财政"}).text
         assert "请应急局牵头落实" in client_for(leader).get(url, {"q": "应急"}).text
         assert "请应急局牵头落实" not in client_for(leader2).get(url).text
@@ -399,7 +411,8 @@ class TestApprovalForecast:
         document = register("急件", urgency="urgent", deadline=timezone.now() + dt.timedelta(days=1))
         services.proposal_submit(document=document, readers=[leader, leader2], actor=clerk)
         text = client_for(director).get(reverse("documents:detail", args=[document.pk])).text
-        assert "晚于办理时限" in text and "增加到 2 份" in text
+        assert "晚于办理时限" in text
+        assert "增加到 2 份" in text
 
     def test_no_warning_when_the_plan_meets_the_deadline(
         self, register: Register, clerk: User, director: User, leader: User, always_in: None
@@ -407,7 +420,8 @@ class TestApprovalForecast:
         document = register("急件", urgency="urgent", deadline=timezone.now() + dt.timedelta(days=2))
         services.proposal_submit(document=document, readers=[leader], actor=clerk)
         text = client_for(director).get(reverse("documents:detail", args=[document.pk])).text
-        assert "晚于办理时限" not in text and "传阅完毕（办理时限" in text
+        assert "晚于办理时限" not in text
+        assert "传阅完毕（办理时限" in text
 
 
 @pytest.mark.django_db
@@ -425,8 +439,11 @@ class TestCorrectionAndReproposal:
         assert document.title.endswith("通和")  # nothing changed
         response = client_for(clerk).post(url, data, follow=True)
         document.refresh_from_db()
-        assert document.title == "关于做好冬季防火工作的通知" and document.status == Status.REGISTERED
-        assert "已更正" in response.text and "更正登记" in response.text and "标题录入有误" in response.text
+        assert document.title == "关于做好冬季防火工作的通知"
+        assert document.status == Status.REGISTERED
+        assert "已更正" in response.text
+        assert "更正登记" in response.text
+        assert "标题录入有误" in response.text
         entry = AuditEntry.objects.get(action="document.correct")
         assert entry.data["changes"]["title"] == ["关于做好冬季防火工作的通和", "关于做好冬季防火工作的通知"]
         again = client_for(clerk).post(url, data)
@@ -468,7 +485,9 @@ def test_a_chosen_attachment_survives_a_form_error(clerk: User, settings: Settin
     client = client_for(clerk)
     upload = SimpleUploadedFile("正文.pdf", PDF, content_type="application/pdf")
     first = client.post(reverse("documents:new"), form(title="", uploads=upload))
-    assert "请填写标题" in first.text and "已选附件已保留" in first.text and "正文.pdf" in first.text
+    assert "请填写标题" in first.text
+    assert "已选附件已保留" in first.text
+    assert "正文.pdf" in first.text
     assert not Document.objects.exists()
     token = first.context["form"].data["kept"]
     second = client.post(reverse("documents:new"), form(kept=token))
@@ -476,4 +495,5 @@ def test_a_chosen_attachment_survives_a_form_error(clerk: User, settings: Settin
     document = Document.objects.get()
     assert [a.name for a in document.attachments.all()] == ["正文.pdf"]
     forged = client.post(reverse("documents:new"), form(kept=token + "x", source_number="另一号"))
-    assert "先前选择的附件已失效" in forged.text and Document.objects.count() == 1
+    assert "先前选择的附件已失效" in forged.text
+    assert Document.objects.count() == 1

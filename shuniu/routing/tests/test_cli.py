@@ -36,7 +36,9 @@ def month(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_generate_simulate_check(month: Path, tmp_path: Path) -> None:
     data = json.loads(month.read_text(encoding="utf-8"))
-    assert data["version"] == 1 and len(data["leaders"]) == 12 and data["documents"]
+    assert data["version"] == 1
+    assert len(data["leaders"]) == 12
+    assert data["documents"]
     for policy in ("planner", "B0", "B1"):
         result = run("simulate", str(month), "--policy", policy)
         assert result.returncode == 0, result.stderr
@@ -45,7 +47,8 @@ def test_generate_simulate_check(month: Path, tmp_path: Path) -> None:
         checked = run("check", str(month), str(plan))
         assert checked.returncode == 0, checked.stdout
         report = json.loads(checked.stdout)
-        assert report["feasible"] and report["metrics"]["documents"] == len(data["documents"])
+        assert report["feasible"]
+        assert report["metrics"]["documents"] == len(data["documents"])
 
 
 def test_check_names_every_violation(month: Path, tmp_path: Path) -> None:
@@ -57,7 +60,8 @@ def test_check_names_every_violation(month: Path, tmp_path: Path) -> None:
     broken.write_text(json.dumps(plan), encoding="utf-8")
     result = run("check", str(month), str(broken))
     report = json.loads(result.stdout)
-    assert result.returncode == 1 and not report["feasible"]
+    assert result.returncode == 1
+    assert not report["feasible"]
     assert any("lasts 0 min" in v for v in report["violations"])
     assert any("missing from the plan" in v for v in report["violations"])
 
@@ -149,4 +153,6 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, text: str, message
 
 def test_a_missing_file_exits_2() -> None:
     result = run("simulate", "/nonexistent/month.json")
-    assert result.returncode == 2 and result.stdout == "" and "cannot read" in result.stderr
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "cannot read" in result.stderr

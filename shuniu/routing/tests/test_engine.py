@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import sys
 from pathlib import Path
 
@@ -116,7 +117,7 @@ class TestEdgeCases:
     @pytest.mark.parametrize("policy", POLICIES)
     def test_a_chain_through_all_readers(self, policy: str) -> None:
         readers = ["L04", "L02", "L03", "L01"]
-        chain = list(zip(readers, readers[1:], strict=False))
+        chain = list(itertools.pairwise(readers))
         doc = self.plan([document("D1", BASE + 9 * 60, readers, before=chain, max_copies=4)], policy=policy)
         visits = sorted((v for c in doc.copies for v in c), key=lambda v: v.start)
         assert [v.leader for v in visits] == readers
@@ -125,7 +126,8 @@ class TestEdgeCases:
     def test_one_copy_twelve_readers(self, policy: str) -> None:
         readers = [f"L{i:02d}" for i in range(1, 13)]
         doc = self.plan([document("D1", BASE + 9 * 60, readers, max_copies=1)], count=12, policy=policy)
-        assert len(doc.copies) == 1 and len(doc.copies[0]) == 12
+        assert len(doc.copies) == 1
+        assert len(doc.copies[0]) == 12
 
     def test_several_copies_go_out_in_parallel(self) -> None:
         readers = ["L01", "L02", "L03"]

@@ -22,7 +22,8 @@ def test_a_copy_on_a_desk_keeps_its_reader_first() -> None:
     plan = plan_live(leaders(2), [LiveDocument(doc, (), (LiveCopy("L02", NINE),))], NINE, 10)
     route = plan.routes["8"][0]
     assert [v.leader for v in route] == ["L02", "L01"]
-    assert route[0].start == NINE and route[1].start >= route[0].end + 10
+    assert route[0].start == NINE
+    assert route[1].start >= route[0].end + 10
 
 
 def test_signed_readers_are_not_planned_again() -> None:

@@ -107,7 +107,8 @@ class TestExactSearch:
         for k, copy in enumerate(found):
             at = ready[k]
             for visit in copy:
-                assert visit.start >= at and windows[visit.leader].containing(visit.start) is not None
+                assert visit.start >= at
+                assert windows[visit.leader].containing(visit.start) is not None
                 at = visit.end + handoff
         ends = {v.leader: v.end for v in visits}
         starts = {v.leader: v.start for v in visits}

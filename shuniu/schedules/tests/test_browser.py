@@ -67,7 +67,8 @@ def test_trip_from_entry_to_the_leaders_phone(browser: Browser, live_server: Liv
     )
     assert (SHOTS / "weekly-plan-pdf-1.png").exists()
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert "CJK" in fonts and " yes " in fonts  # Chinese font embedded
+    assert "CJK" in fonts
+    assert " yes " in fonts
 
     phone = browser.new_page(**PHONE)
     log_in(phone, live_server.url, "liminghua")
@@ -142,7 +143,8 @@ def test_one_meeting_for_several_leaders_published_with_confirmation(
     phone.goto(f"{live_server.url}/schedules/?week={monday.isoformat()}")
     day = phone.get_by_role("region", name=f"{wednesday.month}月{wednesday.day}日 星期三")
     day.get_by_text("09:00 县委常委会会议（专题研究重点项目）").wait_for()  # once, for both leaders
-    assert day.get_by_text("李明华").is_visible() and day.get_by_text("张建国").is_visible()
+    assert day.get_by_text("李明华").is_visible()
+    assert day.get_by_text("张建国").is_visible()
     assert not phone.get_by_role("region", name="周工作安排表").is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.screenshot(path=str(SHOTS / "weekly-plan-by-day-phone.png"), full_page=True)
@@ -186,7 +188,8 @@ def test_key_work_edit_tick_and_complete_with_warning(browser: Browser, live_ser
     clerk.screenshot(path=str(SHOTS / "key-work-list-done.png"), full_page=True)
     assert_accessible(clerk, "重点工作：已完成")
     item.refresh_from_db()
-    assert item.done and item.version == 3
+    assert item.done
+    assert item.version == 3
 
     phone = browser.new_page(**PHONE)
     log_in(phone, live_server.url, "huangxiaodong")

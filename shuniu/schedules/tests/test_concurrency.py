@@ -53,10 +53,12 @@ def test_two_editors_publish_the_same_week_at_once(clerk: User, director: User, 
         lambda: services.weekly_plan_publish(week_start=MONDAY, base=0, actor=clerk),
         lambda: services.weekly_plan_publish(week_start=MONDAY, base=0, actor=director),
     )
-    assert len(results) == 1 and len(refused) == 1
+    assert len(results) == 1
+    assert len(refused) == 1
     version = WeeklyPlanVersion.objects.get()
     assert version.number == 1
-    assert f"本周安排刚由 {version.published_by.full_name}" in refused[0] and "发布为第 1 版" in refused[0]
+    assert f"本周安排刚由 {version.published_by.full_name}" in refused[0]
+    assert "发布为第 1 版" in refused[0]
     assert AuditEntry.objects.filter(action="weekly_plan.publish").count() == 1
     assert InboxItem.objects.filter(recipient=leader).count() == 1
 
@@ -68,7 +70,8 @@ def test_one_editor_clicks_publish_twice(clerk: User, leader: User, engage: Enga
         lambda: services.weekly_plan_publish(week_start=MONDAY, actor=clerk),
         lambda: services.weekly_plan_publish(week_start=MONDAY, actor=clerk),
     )
-    assert len(results) == 1 and refused == ["与第 1 版相比没有变化，无需重新发布。"]
+    assert len(results) == 1
+    assert refused == ["与第 1 版相比没有变化，无需重新发布。"]
     assert list(WeeklyPlanVersion.objects.values_list("number", flat=True)) == [1]
 
 
@@ -82,7 +85,8 @@ def test_two_people_tick_the_same_step_at_once(clerk: User, director: User) -> N
         lambda: services.check_item_set(item=CheckItem.objects.get(pk=step.pk), done=True, actor=clerk),
         lambda: services.check_item_set(item=CheckItem.objects.get(pk=step.pk), done=True, actor=director),
     )
-    assert len(results) == 1 and len(refused) == 1
+    assert len(results) == 1
+    assert len(refused) == 1
     step.refresh_from_db()
     assert step.done_by is not None
     assert refused[0].startswith(f"该事项已由 {step.done_by.full_name} 于 ")
@@ -96,9 +100,11 @@ def test_two_people_complete_the_same_key_work_at_once(clerk: User, director: Us
         lambda: services.key_work_complete(item=KeyWork.objects.get(pk=item.pk), actor=clerk),
         lambda: services.key_work_complete(item=KeyWork.objects.get(pk=item.pk), actor=director),
     )
-    assert len(results) == 1 and len(refused) == 1
+    assert len(results) == 1
+    assert len(refused) == 1
     item.refresh_from_db()
-    assert item.done and item.version == 2
+    assert item.done
+    assert item.version == 2
     assert item.done_by is not None
     assert refused[0].startswith(f"「迎检」已由 {item.done_by.full_name} 于 ")
     assert AuditEntry.objects.filter(action="key_work.complete").count() == 1
@@ -116,5 +122,6 @@ def test_two_people_reschedule_the_same_key_work_at_once(clerk: User, director: 
             item=item, version=1, start=start + dt.timedelta(days=2), end=None, actor=director
         ),
     )
-    assert len(results) == 1 and refused == ["该重点工作已被他人修改，请刷新后再改。"]
+    assert len(results) == 1
+    assert refused == ["该重点工作已被他人修改，请刷新后再改。"]
     assert KeyWork.objects.get(pk=item.pk).version == 2

@@ -70,7 +70,8 @@ class TestEngagements:
         with pytest.raises(ValidationError, match="已被他人修改"):
             services.engagement_update(engagement=engagement, version=1, title="改二", **fields)
         engagement.refresh_from_db()
-        assert engagement.title == "改一" and engagement.version == 2
+        assert engagement.title == "改一"
+        assert engagement.version == 2
 
 
 @pytest.mark.django_db
@@ -235,7 +236,9 @@ class TestSharedEngagements:
             actor=clerk,
         )
         meeting.refresh_from_db()
-        assert meeting.leader == leader2 and not meeting.others.exists() and meeting.version == 2
+        assert meeting.leader == leader2
+        assert not meeting.others.exists()
+        assert meeting.version == 2
         assert len(availability(leader, at(2026, 11, 26), at(2026, 11, 27))) == 2  # the whole day free again
         assert availability(leader2, at(2026, 11, 26, 14), at(2026, 11, 26, 18)) == [
             (at(2026, 11, 26, 14, 30), at(2026, 11, 26, 15)),
@@ -267,7 +270,9 @@ class TestSharedEngagements:
             Engagement.objects.filter(kind="leave").values_list("pk", flat=True)
         )
         kept.refresh_from_db()
-        assert kept.leader == leader and list(kept.others.all()) == [leader2] and kept.version == 2
+        assert kept.leader == leader
+        assert list(kept.others.all()) == [leader2]
+        assert kept.version == 2
         assert Engagement.objects.filter(kind="leave").count() == 2  # only meetings are merged
 
 
@@ -311,8 +316,10 @@ class TestPublishing:
         assert told == {leader.pk, leader2.pk, director.pk}  # not the publisher, not a liaison
         assert first.notified == 3
         item = InboxItem.objects.get(recipient=leader)
-        assert item.kind == InboxKind.TOREAD and item.category == "周工作安排"
-        assert item.url.endswith("?week=2026-11-23") and "第 1 版" in item.title
+        assert item.kind == InboxKind.TOREAD
+        assert item.category == "周工作安排"
+        assert item.url.endswith("?week=2026-11-23")
+        assert "第 1 版" in item.title
         assert Notification.objects.filter(recipient=leader).count() == 1
         engage(leader, at(2026, 11, 25, 9), at(2026, 11, 25, 10), title="调研")
         second = services.weekly_plan_publish(week_start=MONDAY, actor=clerk)
@@ -347,7 +354,8 @@ class TestKeyWorkSafeTwice:
         with pytest.raises(ValidationError, match="时间不能早于现在。"):
             services.key_work_reschedule(item=item, version=1, start=soon(days=-1), end=None, actor=clerk)
         item.refresh_from_db()
-        assert item.version == 1 and item.start > timezone.now()
+        assert item.version == 1
+        assert item.start > timezone.now()
 
     def test_a_stale_reschedule_is_refused(self, clerk: User, director: User) -> None:
         item = self.make(clerk)
@@ -357,7 +365,8 @@ class TestKeyWorkSafeTwice:
         with pytest.raises(ValidationError, match="已被他人修改"):
             services.key_work_reschedule(item=stale, version=1, start=soon(days=5), end=None, actor=clerk)
         item.refresh_from_db()
-        assert item.version == 2 and item.start == soon(days=4)
+        assert item.version == 2
+        assert item.start == soon(days=4)
 
     def test_edit_keeps_a_started_item_editable_unless_its_time_moves(self, clerk: User, leader: User) -> None:
         item = self.make(clerk)
@@ -368,7 +377,8 @@ class TestKeyWorkSafeTwice:
         )
         services.key_work_update(item=item, version=1, start=item.start, add_checklist=["座签"], **fields)
         item.refresh_from_db()
-        assert item.title == "经济工作会议（扩大）" and item.version == 2
+        assert item.title == "经济工作会议（扩大）"
+        assert item.version == 2
         assert [c.text for c in item.checklist.all()] == ["讲话稿", "会场", "座签"]
         with pytest.raises(ValidationError, match="时间不能早于现在"):
             services.key_work_update(item=item, version=2, start=soon(hours=-2), **fields)
