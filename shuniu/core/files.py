@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.http import FileResponse, Http404
 
 from shuniu.core.models import Attachment, User
@@ -193,11 +193,6 @@ def attach(obj: Model, uploads: Sequence[Upload], *, actor: User) -> list[Attach
             )
         )
     return made
-
-
-def attachments_of(obj: Model) -> QuerySet[Attachment]:
-    """The files `obj` holds, in upload order."""
-    return Attachment.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
 
 
 def file_response(attachment: Attachment, *, inline: bool = True) -> FileResponse:

@@ -81,11 +81,6 @@ def leaders_in_order(leaders: Iterable[User]) -> list[User]:
     return sorted(unique.values(), key=lambda leader: (ranks.get(leader.pk, 10**6), leader.pk))
 
 
-def engagement_leaders(engagement: Engagement) -> list[User]:
-    """The leaders at an engagement in protocol order."""
-    return list(leader_queryset().filter(pk__in=leader_ids(engagement)))
-
-
 _Moment = TypeVar("_Moment", dt.datetime, int)  # any ordered moments will do; the tests use small numbers
 
 
