@@ -17,20 +17,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuniu.settings")
 os.environ.setdefault("DEBUG", "1")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from shuniu.core.models import Clearance, Counter, LeaderProfile, Role, User  # noqa: E402
-from shuniu.core.services import user_create  # noqa: E402
-from shuniu.documents.models import Copy, CopyState, Document, Reading, Status  # noqa: E402
-from shuniu.documents.routing_adapter import replan  # noqa: E402
+from shuniu.core.models import Clearance, Counter, LeaderProfile, Role, User
+from shuniu.core.services import user_create
+from shuniu.documents.models import Copy, CopyState, Document, Reading, Status
+from shuniu.documents.routing_adapter import replan
 
 TOTAL = int(os.environ.get("BENCH_DOCUMENTS", "100000"))
 BATCH = 5000

@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shuniu.routing import bench  # noqa: E402
+from shuniu.routing import bench
 
 if __name__ == "__main__":
     bench.run()

@@ -34,21 +34,21 @@ os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DB_CONN_MAX_AGE", "0")
 sys.path.insert(0, str(ROOT))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-import datetime as dt  # noqa: E402
+import datetime as dt
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from huey.contrib.djhuey import HUEY  # noqa: E402
+from django.core.management import call_command
+from django.db import connection, connections
+from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
-from shuniu.core.models import Clearance, LeaderProfile, Role, User  # noqa: E402
-from shuniu.core.services import user_create  # noqa: E402
-from shuniu.documents import services  # noqa: E402
-from shuniu.documents.models import Copy, CopyState, Document, Reading, Status  # noqa: E402
+from shuniu.core.models import Clearance, LeaderProfile, Role, User
+from shuniu.core.services import user_create
+from shuniu.documents import services
+from shuniu.documents.models import Copy, CopyState, Document, Reading, Status
 
 DOCUMENTS = int(os.environ.get("BENCH_CIRCULATING", "200"))
 SIGNERS = 4

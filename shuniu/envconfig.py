@@ -6,6 +6,7 @@ that names the variable, instead of running with a default nobody chose.
 
 from __future__ import annotations
 
+import itertools
 import os
 import secrets
 from pathlib import Path
@@ -97,7 +98,7 @@ def office_hours(name: str, default: str) -> list[tuple[str, str]]:
             raise ConfigError(f"环境变量 {name} 中的时段 {part!r} 结束早于开始。")
         spans.append((f"{sh:02d}:{sm:02d}", f"{eh:02d}:{em:02d}"))
     spans.sort()
-    for (_, prev_end), (next_start, _) in zip(spans, spans[1:], strict=False):
+    for (_, prev_end), (next_start, _) in itertools.pairwise(spans):
         if next_start < prev_end:
             raise ConfigError(f"环境变量 {name} 中的时段互相重叠。")
     return spans

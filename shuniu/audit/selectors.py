@@ -21,6 +21,7 @@ def entries_filtered(
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> QuerySet[AuditEntry]:
+    """Audit entries, newest first, narrowed by actor, operation (or an operation prefix such as "auth."), object kind and dates."""
     entries = AuditEntry.objects.order_by("-seq")
     if actor:
         entries = entries.filter(actor_name__icontains=actor)

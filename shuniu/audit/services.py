@@ -118,12 +118,15 @@ def atomic(func: Callable[P, R]) -> Callable[P, R]:
 
 @dataclass(frozen=True)
 class VerifyResult:
+    """What a check of the hash chain found: how many entries it checked and where the chain breaks, if it does."""
+
     ok: bool
     checked: int
     broken_seq: int | None = None
     reason: str = ""
 
     def message(self) -> str:
+        """The result in one Chinese sentence, for the auditor's page and the `audit_verify` command."""
         if self.ok:
             return f"审计链完整：共校验 {self.checked} 条记录。"
         return f"审计链在第 {self.broken_seq} 条记录处断裂：{self.reason}"

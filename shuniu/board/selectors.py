@@ -15,6 +15,7 @@ _WEEKDAYS = "一二三四五六日"
 
 
 def today_panel(calendar: WorkingCalendar, today: dt.date) -> dict[str, Any]:
+    """The workbench heading for `today`: date, weekday, whether it is a working day (None when not yet known) and office hours."""
     try:
         workday: bool | None = calendar.is_workday(today)
     except CalendarNotCovered:

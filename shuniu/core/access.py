@@ -11,8 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 
-from shuniu.core.models import Unit, User
-from shuniu.core.selectors import units_visible_to
+from shuniu.core.models import User
 
 M = TypeVar("M", bound=Model)
 View = Callable[..., HttpResponseBase]
@@ -56,7 +55,3 @@ def get_visible_or_404(queryset: QuerySet[M], pk: Any) -> M:
         return queryset.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("未找到，或您无权查看。") from None
-
-
-def get_unit_for(user: User, pk: Any) -> Unit:
-    return get_visible_or_404(units_visible_to(user), pk)

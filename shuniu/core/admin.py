@@ -85,7 +85,7 @@ class ContactInline(admin.TabularInline):  # type: ignore[type-arg]
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_system_admin(request)
 
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission  # type: ignore[assignment]
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
 @admin.register(Unit)
@@ -97,7 +97,7 @@ class UnitAdmin(AuditedAdmin):
 
 
 class UserCreateForm(RolesFormMixin, UserCreationForm):  # type: ignore[type-arg]
-    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined,misc]
         model = User
         fields = ["username", "full_name", "unit", "clearance", "mobile"]
 

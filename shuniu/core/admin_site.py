@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 def is_system_admin(request: HttpRequest) -> bool:
     user = request.user
-    return bool(user.is_authenticated and user.is_active and user.has_role("admin"))  # type: ignore[union-attr]
+    return bool(user.is_authenticated and user.is_active and user.has_role("admin"))
 
 
 class ShuniuAdminSite(admin.AdminSite):

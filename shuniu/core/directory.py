@@ -141,9 +141,7 @@ def directory_check(data: bytes) -> ImportReport:
         )
 
     seen_users: set[str] = set()
-    ranks: dict[int, str] = dict(
-        LeaderProfile.objects.values_list("rank", "user__username")  # type: ignore[arg-type]
-    )
+    ranks: dict[int, str] = dict(LeaderProfile.objects.values_list("rank", "user__username"))
     for number, row in rows_by_sheet.get("用户", []):
         username, full_name = row.get("用户名", ""), row.get("姓名", "")
         problems = []

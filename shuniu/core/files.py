@@ -21,7 +21,7 @@ from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.http import FileResponse, Http404
 
 from shuniu.core.models import Attachment, User
@@ -191,11 +191,6 @@ def attach(obj: Model, uploads: Sequence[Upload], *, actor: User) -> list[Attach
             )
         )
     return made
-
-
-def attachments_of(obj: Model) -> QuerySet[Attachment]:
-    """The files `obj` holds, in upload order."""
-    return Attachment.objects.filter(**Attachment.of(obj))
 
 
 def file_response(attachment: Attachment, *, inline: bool = True) -> FileResponse:

@@ -56,7 +56,7 @@ class PasswordChangeForm(StyledForm):
         super().__init__(*args, **kwargs)
 
     def clean_old_password(self) -> str:
-        value = self.cleaned_data["old_password"]
+        value: str = self.cleaned_data["old_password"]
         if not self.user.check_password(value):
             raise forms.ValidationError("原密码不正确。")
         return value
@@ -105,7 +105,7 @@ class UserAdminForm(RolesFormMixin, UserChangeForm):  # type: ignore[type-arg]
 
 
 class DirectoryFilterForm(StyledForm):
-    kind = forms.ChoiceField(label="类别", choices=[("", "全部")] + list(UnitKind.choices), required=False)
+    kind = forms.ChoiceField(label="类别", choices=[("", "全部"), *UnitKind.choices], required=False)
     q = forms.CharField(label="查找", max_length=50, required=False)
 
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 
 class Role(models.TextChoices):
+    """The roles a user may hold; `role_combination_errors` says which may go together."""
+
     LEADER = "leader", "领导"
     DIRECTOR = "director", "主任"
     CLERK = "clerk", "文书"
@@ -65,6 +67,8 @@ class Clearance(models.IntegerChoices):
 
 
 class UnitKind(models.TextChoices):
+    """What kind of unit: a section of the office, a county department or a township."""
+
     SECTION = "section", "办公室内设科室"
     DEPARTMENT = "department", "县直部门"
     TOWNSHIP = "township", "乡镇"
@@ -138,14 +142,17 @@ class User(AbstractUser):
         return frozenset(grant.role for grant in self.role_grants.all())
 
     def has_role(self, *roles: str) -> bool:
+        """Whether this active user holds any of `roles`."""
         return self.is_active and bool(self.roles.intersection(roles))
 
     @property
     def role_labels(self) -> list[str]:
+        """The Chinese names of the user's roles, in the order of `Role`."""
         return [Role(role).label for role in Role.values if role in self.roles]
 
     @property
     def is_office_staff(self) -> bool:
+        """Whether the user works in the county office itself (any of `OFFICE_ROLES`)."""
         return self.has_role(*OFFICE_ROLES)
 
 
@@ -192,11 +199,14 @@ class LeaderProfile(models.Model):
         return f"{self.rank}. {self.user} {self.post}"
 
     def clean(self) -> None:
+        """Refuse a leader profile for a user who does not hold the leader role."""
         if self.user_id and not self.user.has_role(Role.LEADER):
             raise ValidationError({"user": "只有具有“领导”角色的用户才能设置领导信息。"})
 
 
 class OverrideKind(models.TextChoices):
+    """Whether a local calendar override makes a day off or a working day."""
+
     OFF = "off", "休息日（放假）"
     WORK = "work", "工作日（补班）"
 
@@ -317,6 +327,8 @@ class Counter(models.Model):
 
 
 class InboxKind(models.TextChoices):
+    """An inbox item is work to do (待办) or something to read (待阅)."""
+
     TODO = "todo", "待办"
     TOREAD = "toread", "待阅"
 
@@ -394,6 +406,8 @@ class SentReminder(models.Model):
 
 
 class ClockUnit(models.TextChoices):
+    """The unit a deadline clock counts in: calendar days, working days or office minutes."""
+
     CALENDAR_DAYS = "calendar_days", "自然日"
     WORKDAYS = "workdays", "工作日"
     OFFICE_MINUTES = "office_minutes", "工作时间（分钟）"

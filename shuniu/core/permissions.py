@@ -82,7 +82,7 @@ View = Callable[..., HttpResponseBase]
 
 def capability_required(capability: str) -> Callable[[View], View]:
     """View decorator: log in first, then `capability` or 403."""
-    CAPABILITIES[capability]  # noqa: B018 - fail at import on a misspelt name
+    CAPABILITIES[capability]  # fail at import on a misspelt name
 
     def decorator(view: View) -> View:
         @login_required

@@ -33,6 +33,8 @@ GENERIC_LOGIN_ERROR = "用户名或密码错误。"
 
 @dataclass(frozen=True)
 class LoginResult:
+    """The outcome of a login attempt: the user on success, otherwise a Chinese message saying why not."""
+
     user: User | None
     error: str = ""
 
@@ -68,7 +70,7 @@ def login_attempt(*, request: HttpRequest | None, username: str, password: str) 
             return LoginResult(None, f"{GENERIC_LOGIN_ERROR}再失败 {left} 次账号将被锁定。")
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         audit.record(actor=user, action="auth.login", obj=user)
-        return LoginResult(user)  # type: ignore[arg-type]
+        return LoginResult(user)
 
 
 @transaction.atomic
@@ -200,6 +202,7 @@ def contact_save(*, unit: Unit, name: str, actor: User | None, **values: Any) ->
 
 @transaction.atomic
 def user_set_password(*, user: User, password: str, actor: User) -> None:
+    """Set a user's password after Django's password validators (and ours) accept it."""
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -210,9 +213,9 @@ def user_set_password(*, user: User, password: str, actor: User) -> None:
 def leader_profile_set(
     *, user: User, rank: int, post: str, responsibilities: str = "", office_location: str = "", actor: User | None
 ) -> LeaderProfile:
+    """Set a leader's rank (排序), post, responsibilities and office; unchanged values write nothing."""
     if not user.has_role(Role.LEADER):
         raise ValidationError("只有具有“领导”角色的用户才能设置领导信息。")
-    """Set a leader's rank (排序), post, responsibilities and office; unchanged values write nothing."""
     clash = LeaderProfile.objects.filter(rank=rank).exclude(user=user).first()
     if clash is not None:
         raise ValidationError(f"排序 {rank} 已由 {clash.user} 使用。")

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from shuniu.core import services
 from shuniu.core.models import Clearance, LeaderProfile, Role, Unit, UnitKind, User
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, ViewportSize
 
 PASSWORD = "Test-pass-2026"  # noqa: S105 - test personas only
 
@@ -123,6 +128,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+class PageOptions(TypedDict, total=False):
+    """The keyword arguments of `Browser.new_page` the browser tests pass."""
+
+    viewport: ViewportSize
+    device_scale_factor: float
+    is_mobile: bool
+    locale: str
+
+
 def screenshots_dir() -> Path:
     path = Path(settings.VAR_DIR) / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
@@ -130,7 +144,7 @@ def screenshots_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} 不存在：请运行 make test（它会安装 Debian 的 chromium）。")
     # Playwright's sync API runs an event loop in this thread; the ORM must still work here.
@@ -155,7 +169,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 _axe_runs = 0
 
 
-def axe_violations(page: Any) -> list[dict[str, Any]]:
+def axe_violations(page: Page) -> list[dict[str, Any]]:
     """The WCAG A/AA violations axe-core finds on the page as it is now."""
     global _axe_runs
     from axe_playwright_python.sync_playwright import Axe
@@ -181,7 +195,7 @@ def format_violations(name: str, url: str, violations: list[dict[str, Any]], *, 
     return "\n".join(lines)
 
 
-def assert_accessible(page: Any, name: str = "") -> None:
+def assert_accessible(page: Page, name: str = "") -> None:
     """Fail with a readable list of the WCAG 2 A/AA violations axe-core finds on `page`.
 
     Call it after every navigation or change of state a browser test makes, on desktop and phone.
@@ -203,7 +217,7 @@ def _browser_tests_check_accessibility(request: pytest.FixtureRequest) -> Iterat
         pytest.fail("浏览器测试必须对所访问的每个页面调用 assert_accessible(page, name)。", pytrace=False)
 
 
-def log_in(page: Any, base: str, username: str, password: str | None = None) -> None:
+def log_in(page: Page, base: str, username: str, password: str | None = None) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password or settings.DEMO_PASSWORD)
@@ -211,7 +225,7 @@ def log_in(page: Any, base: str, username: str, password: str | None = None) -> 
     page.wait_for_url(f"{base}/workbench/")
 
 
-def at_once(*calls: Any) -> list[Any]:
+def at_once(*calls: Callable[[], object]) -> list[Any]:
     """Run each callable in its own thread, released together; returns each result or the exception raised.
 
     For tests of "two people act at once" (use with ``django_db(transaction=True)``).
@@ -227,7 +241,7 @@ def at_once(*calls: Any) -> list[Any]:
         try:
             barrier.wait()
             outcomes[index] = calls[index]()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+        except BaseException as exc:  # handed back to the test
             outcomes[index] = exc
         finally:
             connections.close_all()
@@ -238,3 +252,11 @@ def at_once(*calls: Any) -> list[Any]:
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def xlsx_sheet(data: bytes) -> Worksheet:
+    """The sheet an .xlsx file opens on (its active sheet), to read cells from in a test."""
+    sheet = load_workbook(io.BytesIO(data)).active
+    if not isinstance(sheet, Worksheet):
+        pytest.fail("该 Excel 文件打开的不是工作表。")
+    return sheet

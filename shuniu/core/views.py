@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core import services
 from shuniu.core.access import current_user, role_required
-from shuniu.core.directory import ImportRejected, directory_export, directory_import
-from shuniu.core.excel import XLSX
+from shuniu.core.directory import directory_export, directory_import
+from shuniu.core.excel import XLSX, ImportRejected
 from shuniu.core.forms import DirectoryFilterForm, ExcelUploadForm, LoginForm, PasswordChangeForm
 from shuniu.core.inbox import TABS, inbox_counts, inbox_list
 from shuniu.core.middleware import SESSION_KEY

@@ -14,6 +14,8 @@ SERIES = "收"  # 收〔2026〕15号
 
 
 class Urgency(models.TextChoices):
+    """How urgent an incoming document is (特急, 加急, 平件)."""
+
     FLASH = "flash", "特急"
     URGENT = "urgent", "加急"
     NORMAL = "normal", "平件"
@@ -23,11 +25,15 @@ URGENCY_RANK = {Urgency.FLASH: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2}
 
 
 class Kind(models.TextChoices):
+    """Whether a document is for reading (阅知件) or asks for action (批办件)."""
+
     READ = "read", "阅知件"
     ACT = "act", "批办件"
 
 
 class Status(models.TextChoices):
+    """Where a document is in its life; `documents.flow` holds the allowed transitions."""
+
     REGISTERED = "registered", "已登记"
     RETURNED = "returned", "初审退回"
     SENT_BACK = "sent_back", "退回拟办"
@@ -96,14 +102,17 @@ class Document(models.Model):
 
     @property
     def reg_number(self) -> str:
+        """The registration number as printed, e.g. 收〔2026〕12号."""
         return official_number(SERIES, self.reg_year, self.reg_seq)
 
     @property
     def is_read_only(self) -> bool:
+        """Whether the document is in a status that no longer allows changes."""
         return self.status in READ_ONLY
 
     @property
     def urgency_rank(self) -> int:
+        """The urgency as a sort key: 特急 first."""
         return URGENCY_RANK[Urgency(self.urgency)]
 
 
@@ -194,6 +203,8 @@ class HandlingUnit(models.Model):
 
 
 class CopyState(models.TextChoices):
+    """Where a paper copy is: in the office, on its way, on a leader's desk or back."""
+
     IN_OFFICE = "in_office", "在办公室"
     TO_DELIVER = "to_deliver", "待送"
     ON_DESK = "on_desk", "在领导处"

@@ -56,9 +56,11 @@ def delegations_running(user: User, now: dt.datetime | None = None) -> dict[str,
 
 
 def documents_visible_to(user: User) -> QuerySet[Document]:
-    """Clerks and the director see every document up to their clearance; a leader those routed to
-    them (or to a leader whose desk they keep); supervision staff those with an instruction asking
-    for action; always up to their clearance; nobody else sees any."""
+    """Documents `user` may see, never above their clearance.
+
+    Clerks and the director see every document; a leader those routed to them (or to a leader whose
+    desk they keep); supervision staff those with an instruction asking for action; nobody else any.
+    """
     documents = Document.objects.filter(secrecy__lte=user.clearance)
     if user.has_role(*DOCUMENT_STAFF):
         return documents
@@ -107,6 +109,7 @@ def desk(user: User) -> QuerySet[Reading]:
 
 
 def readings_of(document: Document) -> list[Reading]:
+    """The document's readings in reading order, with the leaders and copies they need."""
     return list(
         document.readings.select_related("leader", "leader__leader_profile", "signed_by", "copy").order_by("position")
     )
@@ -176,6 +179,7 @@ def _away_all_day(leader: User, now: dt.datetime) -> bool:
 
 
 def duplicates(source_org: str, source_number: str, *, exclude: int | None = None) -> list[Document]:
+    """Up to five documents already registered with the same issuer and number (newest first)."""
     if not source_number.strip():
         return []
     found = Document.objects.filter(source_org=source_org.strip(), source_number=source_number.strip())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
@@ -100,7 +101,7 @@ def violations(scenario: Scenario, plan: Plan) -> list[str]:
                 problems.append(f"{where}: {a} must finish before {b} starts")
     for lid, visits in by_leader.items():
         visits.sort()
-        for (_, e1, d1), (s2, _, d2) in zip(visits, visits[1:], strict=False):
+        for (_, e1, d1), (s2, _, d2) in itertools.pairwise(visits):
             if s2 < e1:
                 problems.append(f"leader {lid}: readings of {d1} and {d2} overlap")
     return problems

@@ -12,7 +12,9 @@ from shuniu.schedules.models import Engagement, EngagementKind, KeyWork, WeeklyP
 from shuniu.schedules.selectors import monday_of
 
 # (leader usernames, kind, title, place, day offset from Monday, start, day offset of end, end, confidential)
-PLAN = [
+# leaders, kind, title, place, first day, from, last day, until, confidential
+Row = tuple[str, str, str, str, int, str, int, str, bool]
+PLAN: list[Row] = [
     ("zhangjianguo liminghua wangzhiqiang zhaolixin chenjing liuyang sunli zhoujianjun wuhaiyan zhengwei fengtao heyong",
      EngagementKind.MEETING, "县委常委会会议", "县委三楼常委会议室", 0, "09:00", 0, "11:30", False),
     ("zhangjianguo", EngagementKind.TRIP, "赴省委党校参加专题培训", "省城", 1, "08:00", 3, "18:00", False),
@@ -23,7 +25,7 @@ PLAN = [
     ("zhengwei", EngagementKind.MEETING, "县委办公室务会", "县委二楼会议室", 1, "15:00", 1, "16:30", False),
 ]  # fmt: skip
 # Entered after the plan was published, so the demo shows a change against the published version.
-LATE = ("chenjing", EngagementKind.MEETING, "专题会议", "纪委三楼会议室", 2, "15:00", 2, "17:00", True)
+LATE: Row = ("chenjing", EngagementKind.MEETING, "专题会议", "纪委三楼会议室", 2, "15:00", 2, "17:00", True)
 
 
 def _at(monday: dt.date, offset: int, hhmm: str) -> dt.datetime:
@@ -37,7 +39,7 @@ def _upcoming(monday: dt.date, offset: int, hhmm: str) -> dt.datetime:
     return moment if moment > timezone.now() else moment + dt.timedelta(days=7)
 
 
-def _engagement(row: tuple, monday: dt.date, clerk: User) -> None:
+def _engagement(row: Row, monday: dt.date, clerk: User) -> None:
     usernames, kind, title, place, d0, t0, d1, t1, confidential = row
     if Engagement.objects.filter(title=title, start=_at(monday, d0, t0)).exists():
         return

@@ -43,4 +43,5 @@ def leader_ics(leader: User, *, now: dt.datetime | None = None) -> bytes:
             if engagement.notes:
                 event.add("description", engagement.notes)
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

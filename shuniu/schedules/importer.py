@@ -90,7 +90,8 @@ def engagements_check(data: bytes, *, allow_overlap: bool = False) -> list[Row]:
         if problems:
             errors.append(f"第 {number} 行：{'；'.join(problems)}。")
             continue
-        assert start is not None and end is not None  # noqa: S101 - checked above
+        assert start is not None  # noqa: S101 - checked above
+        assert end is not None  # noqa: S101 - checked above
         rows.append(
             Row(
                 number,

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 
 class EngagementKind(models.TextChoices):
+    """What a leader's engagement is: a meeting, a field visit, a trip or leave."""
+
     MEETING = "meeting", "会议"
     FIELD_VISIT = "field_visit", "下乡调研"
     TRIP = "trip", "外出"
@@ -116,7 +118,7 @@ class RemindBefore(models.IntegerChoices):
 
 
 def remind_label(minutes: int) -> str:
-    """ "提前 3 天" for 4320; a value no form offers (entered before the choices) in days, hours, minutes."""
+    """Label a lead time in minutes: "提前 3 天" for 4320; one no form offers (older data) in days, hours, minutes."""
     if minutes in RemindBefore.values:
         return str(RemindBefore(minutes).label)
     if minutes == 0:
@@ -178,6 +180,7 @@ class KeyWork(models.Model):
 
     @property
     def remind_label(self) -> str:
+        """How long ahead the reminder goes out, in words."""
         return remind_label(self.remind_minutes)
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -36,6 +36,7 @@ def leader_queryset() -> QuerySet[User]:
 
 
 def can_edit(user: User) -> bool:
+    """Whether `user` may enter and change engagements and publish the weekly plan."""
     return user.has_role(*EDITOR_ROLES)
 
 
@@ -45,6 +46,7 @@ def leader_ids(engagement: Engagement) -> list[int]:
 
 
 def sees_in_full(viewer: User, engagement: Engagement) -> bool:
+    """Whether `viewer` sees what a confidential engagement is, not just that the leader is busy."""
     if not engagement.confidential or can_edit(viewer) or engagement.leader_id == viewer.pk:
         return True
     return viewer.pk in leader_ids(engagement)
@@ -79,15 +81,15 @@ def leaders_in_order(leaders: Iterable[User]) -> list[User]:
     return sorted(unique.values(), key=lambda leader: (ranks.get(leader.pk, 10**6), leader.pk))
 
 
-def engagement_leaders(engagement: Engagement) -> list[User]:
-    """The leaders at an engagement in protocol order."""
-    return list(leader_queryset().filter(pk__in=leader_ids(engagement)))
+_Moment = TypeVar("_Moment", dt.datetime, int)  # any ordered moments will do; the tests use small numbers
 
 
-def subtract(periods: Iterable[Span], busy: Sequence[Span]) -> list[Span]:
+def subtract(
+    periods: Iterable[tuple[_Moment, _Moment]], busy: Sequence[tuple[_Moment, _Moment]]
+) -> list[tuple[_Moment, _Moment]]:
     """`periods` minus the union of `busy`; both sorted or not, the result is sorted and disjoint."""
     blocks = sorted(busy)
-    free: list[Span] = []
+    free: list[tuple[_Moment, _Moment]] = []
     for start, end in sorted(periods):
         cursor = start
         for b_start, b_end in blocks:
@@ -123,14 +125,18 @@ def availability(
 
 
 def is_available(leader: User, moment: dt.datetime) -> bool:
+    """Whether the leader is in the office, free, at `moment`."""
     return bool(availability(leader, moment, moment + dt.timedelta(minutes=1)))
 
 
 def monday_of(day: dt.date) -> dt.date:
+    """The Monday of the week `day` falls in."""
     return day - dt.timedelta(days=day.weekday())
 
 
 class Cell(TypedDict):
+    """One leader's day in the weekly grid: the labels of the morning and the afternoon."""
+
     am: list[str]
     pm: list[str]
 
@@ -180,6 +186,7 @@ def weekly_grid(week_start: dt.date, viewer: User | None) -> dict[str, Any]:
 
 
 def latest_published(week_start: dt.date) -> WeeklyPlanVersion | None:
+    """The most recently published version of the week's plan, if any."""
     return WeeklyPlanVersion.objects.filter(week_start=week_start).order_by("-number").first()
 
 
@@ -220,6 +227,7 @@ def grid_rows(grid: dict[str, Any], changes: dict[str, list[str]] | None = None)
 
 
 def day_headers(grid: dict[str, Any]) -> list[dict[str, str]]:
+    """The column headings of a weekly grid: date, weekday and ISO date of each day."""
     headers = []
     for day_text in grid["days"]:
         day = dt.date.fromisoformat(day_text)
@@ -266,6 +274,7 @@ def day_planner(user: User, day: dt.date) -> list[dict[str, Any]]:
 
 
 def token_digest(token: str) -> str:
+    """The SHA-256 of a feed token, as stored (the token itself never is)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -354,6 +363,8 @@ def publish_preview(week: dt.date) -> dict[str, Any]:
 
 
 class KeyWorkTab(TypedDict):
+    """A tab of the key work list: its query key and its label."""
+
     key: str
     label: str
 

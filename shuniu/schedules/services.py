@@ -51,6 +51,7 @@ class OverlapNeedsConfirmation(NeedsConfirmation):
     """The engagement overlaps others of the same leaders; saving needs an explicit confirmation."""
 
     def __init__(self, conflicts: list[Engagement], leaders: Sequence[User]) -> None:
+        """Keep the overlapping engagements and name them, with whose they are, in the message."""
         self.conflicts = conflicts
         names = {leader.pk: leader.full_name for leader in leaders}
         matches = []

@@ -1,41 +1,47 @@
 import datetime as dt
-import io
 
 import pytest
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from shuniu import audit
-from shuniu.core.testing import client_for
+from shuniu.core.models import User
+from shuniu.core.testing import client_for, xlsx_sheet
 
 
 @pytest.mark.django_db
 class TestAuditorPages:
-    def test_auditor_lists_and_filters(self, auditor, clerk):
+    def test_auditor_lists_and_filters(self, auditor: User, clerk: User) -> None:
         with transaction.atomic():
             audit.record(actor=clerk, action="doc.test", obj=clerk, data={"k": 1})
         client = client_for(auditor)
         response = client.get(reverse("audit:entries"))
-        assert response.status_code == 200 and "doc.test" in response.text
+        assert response.status_code == 200
+        assert "doc.test" in response.text
         filtered = client.get(reverse("audit:entries"), {"action": "user."})
-        assert "doc.test" not in filtered.text and "创建用户" in filtered.text
+        assert "doc.test" not in filtered.text
+        assert "创建用户" in filtered.text
 
-    def test_bad_filter_gets_a_chinese_message(self, auditor):
+    def test_bad_filter_gets_a_chinese_message(self, auditor: User) -> None:
         response = client_for(auditor).get(reverse("audit:entries"), {"since": "2026-13-40"})
-        assert response.status_code == 200 and "起始日期格式" in response.text
+        assert response.status_code == 200
+        assert "起始日期格式" in response.text
 
     @pytest.mark.parametrize("persona", ["clerk", "sysadmin", "leader", "outsider"])
-    def test_others_get_403(self, request, persona):
+    def test_others_get_403(self, request: pytest.FixtureRequest, persona: str) -> None:
         user = request.getfixturevalue(persona)
         assert client_for(user).get(reverse("audit:entries")).status_code == 403
         assert client_for(user).get(reverse("audit:verify")).status_code == 403
 
-    def test_verify_page(self, auditor):
+    def test_verify_page(self, auditor: User) -> None:
         response = client_for(auditor).get(reverse("audit:verify"))
         assert "审计链完整" in response.text
 
-    def test_list_query_count_is_fixed(self, auditor, django_assert_max_num_queries):
+    def test_list_query_count_is_fixed(
+        self, auditor: User, django_assert_max_num_queries: DjangoAssertNumQueries
+    ) -> None:
         with transaction.atomic():
             for i in range(60):
                 audit.record(actor=auditor, action="bulk", data={"i": i})
@@ -47,7 +53,9 @@ class TestAuditorPages:
 
 @pytest.mark.django_db
 class TestTheLogInWords:
-    def test_operations_people_and_details_read_in_chinese(self, auditor, clerk, director, leader, leader2):
+    def test_operations_people_and_details_read_in_chinese(
+        self, auditor: User, clerk: User, director: User, leader: User, leader2: User
+    ) -> None:
         from shuniu.documents import services
 
         now = timezone.now()
@@ -62,12 +70,17 @@ class TestTheLogInWords:
                 data={"before": ["clerk"], "after": ["clerk", "supervisor"]},
             )
         text = client_for(auditor).get(reverse("audit:entries")).text.split("<tbody>")[1]
-        assert "委托代阅" in text and "领导：领导1" in text and "代阅人：领导2" in text
+        assert "委托代阅" in text
+        assert "领导：领导1" in text
+        assert "代阅人：领导2" in text
         assert f"开始：{timezone.localtime(now):%Y年%m月%d日 %H:%M}" in text  # times local, in 年月日
-        assert "修改角色" in text and "修改前：文书" in text and "修改后：文书、督查" in text
-        assert "delegation.create" not in text and "{&#x27;" not in text
+        assert "修改角色" in text
+        assert "修改前：文书" in text
+        assert "修改后：文书、督查" in text
+        assert "delegation.create" not in text
+        assert "{&#x27;" not in text
 
-    def test_a_workflow_action_names_its_statuses(self, auditor, clerk):
+    def test_a_workflow_action_names_its_statuses(self, auditor: User, clerk: User) -> None:
         from shuniu.documents import services
 
         document = services.document_register(
@@ -75,16 +88,16 @@ class TestTheLogInWords:
         )
         services.document_return(document=document, reason="缺少附件", actor=clerk)
         text = client_for(auditor).get(reverse("audit:entries"), {"action": "document.return"}).text.split("<tbody>")[1]
-        assert (
-            "初审退回" in text and "原状态：已登记" in text and "新状态：初审退回" in text and "理由：缺少附件" in text
-        )
+        assert "初审退回" in text
+        assert "原状态：已登记" in text
+        assert "新状态：初审退回" in text
+        assert "理由：缺少附件" in text
         assert "登记收文" not in text  # filtered to the one operation
 
-    def test_excel_export_follows_the_filters(self, auditor, clerk):
-        from openpyxl import load_workbook
+    def test_excel_export_follows_the_filters(self, auditor: User, clerk: User) -> None:
 
         response = client_for(auditor).get(reverse("audit:entries"), {"action": "user.", "format": "xlsx"})
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        sheet = xlsx_sheet(response.getvalue())
         operations = {row[3] for row in sheet.iter_rows(min_row=3, values_only=True)}
         assert operations == {"创建用户", "修改角色"}

@@ -9,10 +9,12 @@ import re
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from playwright.sync_api import Browser
+from pytest_django.live_server_helper import LiveServer
 
 from shuniu.core.models import User
 from shuniu.core.navigation import nav_for
-from shuniu.core.testing import assert_accessible, axe_violations, format_violations, log_in
+from shuniu.core.testing import PageOptions, assert_accessible, axe_violations, format_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,8 +30,13 @@ ROLES = [
 ]
 # Files, not pages: exports, printouts, calendar feeds, attachments; and the way out.
 NOT_PAGES = re.compile(r"/export|\.(pdf|xlsx|csv|ics)$|/attachments/|/logout/")
-DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "locale": "zh-CN"}
+DESKTOP: PageOptions = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
+PHONE: PageOptions = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "locale": "zh-CN",
+}
 
 
 def pattern(path: str) -> str:
@@ -37,7 +44,7 @@ def pattern(path: str) -> str:
     return re.sub(r"\d+", "N", path)
 
 
-def test_login_page_is_accessible(browser, live_server, county):
+def test_login_page_is_accessible(browser: Browser, live_server: LiveServer, county: None) -> None:
     for options in (DESKTOP, PHONE):
         page = browser.new_page(**options)
         page.goto(f"{live_server.url}/accounts/login/")
@@ -50,18 +57,24 @@ def test_login_page_is_accessible(browser, live_server, county):
         page.close()
 
 
-def test_error_pages_are_accessible(browser, live_server, county):
+def test_error_pages_are_accessible(browser: Browser, live_server: LiveServer, county: None) -> None:
     page = browser.new_page(**DESKTOP)
     log_in(page, live_server.url, "zhouping")  # a liaison: no audit log for them
-    assert page.goto(f"{live_server.url}/audit/").status == 403
+    response = page.goto(f"{live_server.url}/audit/")
+    assert response is not None
+    assert response.status == 403
     assert_accessible(page, "403 无权访问")
-    assert page.goto(f"{live_server.url}/no-such-page/").status == 404
+    response = page.goto(f"{live_server.url}/no-such-page/")
+    assert response is not None
+    assert response.status == 404
     assert_accessible(page, "404 未找到")
     page.close()
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_every_page_of_a_role_is_accessible(browser, live_server, county, username):
+def test_every_page_of_a_role_is_accessible(
+    browser: Browser, live_server: LiveServer, county: None, username: str
+) -> None:
     base = live_server.url
     user = User.objects.get(username=username)
     page = browser.new_page(**DESKTOP)
@@ -81,7 +94,8 @@ def test_every_page_of_a_role_is_accessible(browser, live_server, county, userna
             continue
         seen.add(pattern(path))
         response = page.goto(url)
-        assert response is not None and response.ok, f"{username}: {url} → {response and response.status}"
+        assert response is not None, f"{username}: {url} → no response"
+        assert response.ok, f"{username}: {url} → {response.status}"
         for size, viewport in (("桌面", DESKTOP["viewport"]), ("手机", PHONE["viewport"])):
             page.set_viewport_size(viewport)
             violations = axe_violations(page)

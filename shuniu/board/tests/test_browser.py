@@ -4,6 +4,8 @@ Screenshots go to var/screenshots/: open them and look.
 """
 
 import pytest
+from playwright.sync_api import Browser
+from pytest_django.live_server_helper import LiveServer
 
 from shuniu.core.testing import assert_accessible, log_in, screenshots_dir
 
@@ -11,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = screenshots_dir()
 
 
-def test_clerk_logs_in_and_sees_the_workbench(browser, live_server, county):
+def test_clerk_logs_in_and_sees_the_workbench(browser: Browser, live_server: LiveServer, county: None) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     log_in(page, live_server.url, "wangfang")
     assert page.get_by_role("heading", name="王芳，您好").is_visible()
@@ -31,7 +33,7 @@ def test_clerk_logs_in_and_sees_the_workbench(browser, live_server, county):
     page.close()
 
 
-def test_leader_reads_the_workbench_on_a_phone(browser, live_server, county):
+def test_leader_reads_the_workbench_on_a_phone(browser: Browser, live_server: LiveServer, county: None) -> None:
     page = browser.new_page(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, locale="zh-CN"
     )
@@ -50,7 +52,7 @@ def test_leader_reads_the_workbench_on_a_phone(browser, live_server, county):
     page.close()
 
 
-def test_lockout_message_in_the_browser(browser, live_server, county):
+def test_lockout_message_in_the_browser(browser: Browser, live_server: LiveServer, county: None) -> None:
     page = browser.new_page(locale="zh-CN")
     page.goto(f"{live_server.url}/accounts/login/")
     assert_accessible(page, "登录")

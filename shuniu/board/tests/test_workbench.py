@@ -3,8 +3,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
-from shuniu.core.models import CalendarYear
+from shuniu.core.models import CalendarYear, User
 from shuniu.core.testing import client_for
 from shuniu.schedules import services
 from shuniu.schedules.models import Engagement
@@ -14,25 +15,29 @@ WORKBENCH = reverse("board:workbench")
 
 @pytest.mark.django_db
 class TestWorkbench:
-    def test_leader_sees_their_profile(self, leader):
+    def test_leader_sees_their_profile(self, leader: User) -> None:
         response = client_for(leader).get(WORKBENCH)
-        assert "我的信息" in response.text and "第 1 位" in response.text
+        assert "我的信息" in response.text
+        assert "第 1 位" in response.text
         assert "系统状况" not in response.text
 
-    def test_clerk_sees_units_and_leaders(self, clerk, leader):
+    def test_clerk_sees_units_and_leaders(self, clerk: User, leader: User) -> None:
         response = client_for(clerk).get(WORKBENCH)
-        assert "全县单位" in response.text and "领导1" in response.text
+        assert "全县单位" in response.text
+        assert "领导1" in response.text
         assert "我的信息" not in response.text
 
-    def test_liaison_sees_only_their_unit(self, liaison):
+    def test_liaison_sees_only_their_unit(self, liaison: User) -> None:
         response = client_for(liaison).get(WORKBENCH)
-        assert "县财政局" in response.text and "全县单位" not in response.text
+        assert "县财政局" in response.text
+        assert "全县单位" not in response.text
 
-    def test_auditor_sees_audit_figures(self, auditor):
+    def test_auditor_sees_audit_figures(self, auditor: User) -> None:
         response = client_for(auditor).get(WORKBENCH)
-        assert "审计记录" in response.text and "全县单位" not in response.text
+        assert "审计记录" in response.text
+        assert "全县单位" not in response.text
 
-    def test_admin_is_warned_of_uncovered_years(self, sysadmin, monkeypatch):
+    def test_admin_is_warned_of_uncovered_years(self, sysadmin: User, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr("shuniu.board.selectors.timezone.localdate", lambda: dt.date(2040, 3, 2))
         CalendarYear.objects.create(year=2040)
         response = client_for(sysadmin).get(WORKBENCH)
@@ -48,12 +53,17 @@ class TestWorkbench:
             ("sysadmin", "系统管理", "审计日志"),
         ],
     )
-    def test_navigation_follows_the_role(self, request, persona, present, absent):
+    def test_navigation_follows_the_role(
+        self, request: pytest.FixtureRequest, persona: str, present: str, absent: str
+    ) -> None:
         response = client_for(request.getfixturevalue(persona)).get(WORKBENCH)
         nav = response.text.split("</nav>")[0]
-        assert present in nav and absent not in nav
+        assert present in nav
+        assert absent not in nav
 
-    def test_workbench_query_count(self, clerk, leader, leader2, django_assert_max_num_queries):
+    def test_workbench_query_count(
+        self, clerk: User, leader: User, leader2: User, django_assert_max_num_queries: DjangoAssertNumQueries
+    ) -> None:
         now = timezone.localtime()
         for who in (leader, leader2, leader):
             Engagement.objects.create(
@@ -65,7 +75,7 @@ class TestWorkbench:
             response = client.get(WORKBENCH)
         assert response.text.count("<strong>领导") == 3
 
-    def test_leader_sees_today_and_key_work(self, leader, clerk):
+    def test_leader_sees_today_and_key_work(self, leader: User, clerk: User) -> None:
         now = timezone.localtime()
         Engagement.objects.create(
             leader=leader,
@@ -79,12 +89,14 @@ class TestWorkbench:
             title="筹备经济会", owner=clerk, leader=leader, start=now + dt.timedelta(days=2), actor=clerk
         )
         text = client_for(leader).get(WORKBENCH).text
-        assert "今日常委会" in text and "筹备经济会" in text
+        assert "今日常委会" in text
+        assert "筹备经济会" in text
 
-    def test_clerk_sees_the_documents_card(self, clerk):
+    def test_clerk_sees_the_documents_card(self, clerk: User) -> None:
         text = client_for(clerk).get(WORKBENCH).text
-        assert "传阅中" in text and "送文清单" in text
+        assert "传阅中" in text
+        assert "送文清单" in text
 
-    def test_leader_sees_the_desk_count(self, leader):
+    def test_leader_sees_the_desk_count(self, leader: User) -> None:
         text = client_for(leader).get(WORKBENCH).text
         assert "待阅文件" in text

@@ -1,6 +1,10 @@
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,27 +13,31 @@ from shuniu.core.middleware import SESSION_KEY
 from shuniu.core.models import User
 from shuniu.core.testing import PASSWORD
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 LOGIN = reverse("core:login")
 
 
-def post_login(client, username, password):
+def post_login(client: Client, username: str, password: str) -> _MonkeyPatchedWSGIResponse:
     return client.post(LOGIN, {"username": username, "password": password})
 
 
-def test_login_page_is_chinese(client, db):
+def test_login_page_is_chinese(client: Client, db: None) -> None:
     response = client.get(LOGIN)
     assert response.status_code == 200
-    assert "登录" in response.text and "用户名" in response.text
+    assert "登录" in response.text
+    assert "用户名" in response.text
 
 
-def test_login_succeeds_and_lands_on_workbench(client, clerk):
+def test_login_succeeds_and_lands_on_workbench(client: Client, clerk: User) -> None:
     response = post_login(client, "clerk", PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == reverse("board:workbench")
     assert AuditEntry.objects.filter(action="auth.login", actor=clerk).exists()
 
 
-def test_wrong_password_gives_chinese_message_and_counts(client, clerk):
+def test_wrong_password_gives_chinese_message_and_counts(client: Client, clerk: User) -> None:
     response = post_login(client, "clerk", "wrong")
     assert response.status_code == 200
     assert "用户名或密码错误" in response.text
@@ -39,12 +47,12 @@ def test_wrong_password_gives_chinese_message_and_counts(client, clerk):
     assert "_auth_user_id" not in client.session
 
 
-def test_unknown_user_gets_the_same_message(client, db):
+def test_unknown_user_gets_the_same_message(client: Client, db: None) -> None:
     response = post_login(client, "nobody", "whatever")
     assert "用户名或密码错误" in response.text
 
 
-def test_lockout_after_five_failures_refuses_even_the_right_password(client, clerk):
+def test_lockout_after_five_failures_refuses_even_the_right_password(client: Client, clerk: User) -> None:
     for _ in range(5):
         post_login(client, "clerk", "wrong")
     clerk.refresh_from_db()
@@ -55,22 +63,23 @@ def test_lockout_after_five_failures_refuses_even_the_right_password(client, cle
     assert "_auth_user_id" not in client.session
 
 
-def test_lock_runs_out_after_thirty_minutes(client, clerk):
+def test_lock_runs_out_after_thirty_minutes(client: Client, clerk: User) -> None:
     User.objects.filter(pk=clerk.pk).update(locked_until=timezone.now() - dt.timedelta(seconds=1))
     response = post_login(client, "clerk", PASSWORD)
     assert response.status_code == 302
     clerk.refresh_from_db()
-    assert clerk.locked_until is None and clerk.failed_logins == 0
+    assert clerk.locked_until is None
+    assert clerk.failed_logins == 0
 
 
-def test_success_resets_the_failure_count(client, clerk):
+def test_success_resets_the_failure_count(client: Client, clerk: User) -> None:
     post_login(client, "clerk", "wrong")
     post_login(client, "clerk", PASSWORD)
     clerk.refresh_from_db()
     assert clerk.failed_logins == 0
 
 
-def test_idle_session_is_logged_out(client, clerk):
+def test_idle_session_is_logged_out(client: Client, clerk: User) -> None:
     post_login(client, "clerk", PASSWORD)
     session = client.session
     session[SESSION_KEY] = timezone.now().timestamp() - 31 * 60
@@ -81,7 +90,7 @@ def test_idle_session_is_logged_out(client, clerk):
     assert "_auth_user_id" not in client.session
 
 
-def test_active_session_stays(client, clerk):
+def test_active_session_stays(client: Client, clerk: User) -> None:
     post_login(client, "clerk", PASSWORD)
     session = client.session
     session[SESSION_KEY] = timezone.now().timestamp() - 29 * 60
@@ -89,7 +98,7 @@ def test_active_session_stays(client, clerk):
     assert client.get(reverse("board:workbench")).status_code == 200
 
 
-def test_logout_requires_post(client, clerk):
+def test_logout_requires_post(client: Client, clerk: User) -> None:
     client.force_login(clerk)
     assert client.get(reverse("core:logout")).status_code == 405
     response = client.post(reverse("core:logout"))
@@ -97,21 +106,22 @@ def test_logout_requires_post(client, clerk):
     assert "_auth_user_id" not in client.session
 
 
-def test_login_does_not_redirect_off_site(client, clerk):
+def test_login_does_not_redirect_off_site(client: Client, clerk: User) -> None:
     response = client.post(LOGIN, {"username": "clerk", "password": PASSWORD, "next": "https://evil.example/"})
     assert response["Location"] == reverse("board:workbench")
 
 
-def test_anonymous_is_sent_to_login(client, db):
+def test_anonymous_is_sent_to_login(client: Client, db: None) -> None:
     response = client.get(reverse("board:workbench"))
-    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
 
 
 @pytest.mark.parametrize(
     ("new", "message"),
     [("Ab1!", "太短"), ("abcdefgh12", "至少 3 类"), ("Zq8#mLp2x", None)],
 )
-def test_password_change_applies_the_policy(client, clerk, new, message):
+def test_password_change_applies_the_policy(client: Client, clerk: User, new: str, message: str | None) -> None:
     client.force_login(clerk)
     response = client.post(
         reverse("core:password_change"),
@@ -128,7 +138,7 @@ def test_password_change_applies_the_policy(client, clerk, new, message):
         assert AuditEntry.objects.filter(action="user.password_set", object_id=str(clerk.pk)).exists()
 
 
-def test_password_change_needs_the_old_password(client, clerk):
+def test_password_change_needs_the_old_password(client: Client, clerk: User) -> None:
     client.force_login(clerk)
     response = client.post(
         reverse("core:password_change"),

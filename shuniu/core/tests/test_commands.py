@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from pytest_django import Settings
 
 from shuniu.audit.models import AuditEntry
 from shuniu.audit.services import verify
@@ -12,12 +13,13 @@ from shuniu.core.models import Contact, LeaderProfile, Role, Unit, UnitKind, Use
 
 
 @pytest.mark.django_db
-def test_demo_load_builds_the_county_and_is_idempotent():
+def test_demo_load_builds_the_county_and_is_idempotent() -> None:
     out = io.StringIO()
     call_command("demo_load", stdout=out)
     text = out.getvalue()
     for role, username in LOGIN_PER_ROLE:
-        assert username in text and Role(role).label in text
+        assert username in text
+        assert Role(role).label in text
         assert User.objects.get(username=username).has_role(role)
     assert LeaderProfile.objects.count() == 12
     assert Unit.objects.filter(kind=UnitKind.DEPARTMENT).count() == 30
@@ -33,7 +35,7 @@ def test_demo_load_builds_the_county_and_is_idempotent():
 
 
 @pytest.mark.django_db
-def test_demo_load_keeps_a_changed_password():
+def test_demo_load_keeps_a_changed_password() -> None:
     call_command("demo_load", stdout=io.StringIO())
     user = User.objects.get(username="wangfang")
     user.set_password("Changed#2026")
@@ -44,7 +46,7 @@ def test_demo_load_keeps_a_changed_password():
 
 
 @pytest.mark.django_db
-def test_serve_refuses_production_with_a_demo_password(settings):
+def test_serve_refuses_production_with_a_demo_password(settings: Settings) -> None:
     call_command("demo_load", stdout=io.StringIO())
     settings.DEBUG = False
     with pytest.raises(CommandError, match="示例密码") as caught:
@@ -53,7 +55,7 @@ def test_serve_refuses_production_with_a_demo_password(settings):
 
 
 @pytest.mark.django_db
-def test_serve_starts_once_the_demo_passwords_are_gone(settings, monkeypatch):
+def test_serve_starts_once_the_demo_passwords_are_gone(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     call_command("demo_load", stdout=io.StringIO())
     User.objects.filter(username__in=[u for _, u in LOGIN_PER_ROLE] + ["zhangjianguo"]).update(is_active=False)
     for user in User.objects.filter(is_active=True):
@@ -64,10 +66,12 @@ def test_serve_starts_once_the_demo_passwords_are_gone(settings, monkeypatch):
     monkeypatch.setattr("os.execv", lambda path, argv: started.append(argv))
     monkeypatch.setattr("shuniu.core.management.commands.serve.call_command", lambda *a, **k: None)  # collectstatic
     call_command("serve", "--bind", "127.0.0.1:8123", stdout=io.StringIO())
-    assert started and "gunicorn" in started[0] and "127.0.0.1:8123" in started[0]
+    assert started
+    assert "gunicorn" in started[0]
+    assert "127.0.0.1:8123" in started[0]
 
 
-def test_cli_aliases_point_at_real_commands():
+def test_cli_aliases_point_at_real_commands() -> None:
     from django.core.management import get_commands
 
     for name in ALIASES.values():

@@ -15,7 +15,7 @@ WRITES_EACH = 25
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_all_commit_and_the_chain_holds():
+def test_concurrent_writers_all_commit_and_the_chain_holds() -> None:
     barrier = threading.Barrier(WRITERS)
     errors: list[BaseException] = []
 
@@ -29,7 +29,7 @@ def test_concurrent_writers_all_commit_and_the_chain_holds():
                     taken = Unit.objects.filter(name__startswith="并发单位").count()
                     unit = Unit.objects.create(name=f"并发单位{n}-{i}", kind="department", sort_order=taken)
                     audit.record(actor=None, action="test.concurrent", obj=unit)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
             connections.close_all()
@@ -47,7 +47,7 @@ def test_concurrent_writers_all_commit_and_the_chain_holds():
 
 
 @pytest.mark.django_db
-def test_sqlite_runs_in_wal_with_immediate_transactions():
+def test_sqlite_runs_in_wal_with_immediate_transactions() -> None:
     if connection.vendor != "sqlite":
         pytest.skip("SQLite only")
     with connection.cursor() as cursor:

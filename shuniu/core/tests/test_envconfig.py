@@ -1,21 +1,23 @@
+from pathlib import Path
+
 import pytest
 
 from shuniu.envconfig import ConfigError, env_bool, env_int, env_list, office_hours, secret_key
 
 
 @pytest.mark.parametrize(("raw", "value"), [("1", True), ("yes", True), ("off", False), ("0", False)])
-def test_env_bool(monkeypatch, raw, value):
+def test_env_bool(monkeypatch: pytest.MonkeyPatch, raw: str, value: bool) -> None:
     monkeypatch.setenv("X_FLAG", raw)
     assert env_bool("X_FLAG", not value) is value
 
 
-def test_env_bool_refuses_nonsense(monkeypatch):
+def test_env_bool_refuses_nonsense(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("X_FLAG", "maybe")
     with pytest.raises(ConfigError, match="X_FLAG"):
         env_bool("X_FLAG", False)
 
 
-def test_env_int(monkeypatch):
+def test_env_int(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("X_N", "abc")
     with pytest.raises(ConfigError, match="不是整数"):
         env_int("X_N", 1)
@@ -24,19 +26,19 @@ def test_env_int(monkeypatch):
         env_int("X_N", 1, minimum=1)
 
 
-def test_env_list(monkeypatch):
+def test_env_list(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("X_HOSTS", "a.example, b.example")
     assert env_list("X_HOSTS", []) == ["a.example", "b.example"]
 
 
 @pytest.mark.parametrize("raw", ["08:30-12:00,11:00-18:00", "12:00-08:30", "8h-12h", "25:00-26:00"])
-def test_office_hours_refuse_bad_values(monkeypatch, raw):
+def test_office_hours_refuse_bad_values(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
     monkeypatch.setenv("X_HOURS", raw)
     with pytest.raises(ConfigError):
         office_hours("X_HOURS", "08:30-12:00")
 
 
-def test_secret_key_required_outside_demo(monkeypatch, tmp_path):
+def test_secret_key_required_outside_demo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         secret_key(var_dir=tmp_path, demo_allowed=False)

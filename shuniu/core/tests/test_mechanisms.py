@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from shuniu import audit
 from shuniu.audit.models import AuditEntry
@@ -20,9 +21,10 @@ from shuniu.audit.services import verify
 from shuniu.core import excel, files
 from shuniu.core.deadlines import Rule, clock_extend, clock_pause, clock_resume, clock_start, clock_state, light
 from shuniu.core.inbox import inbox_counts, inbox_done, inbox_list, inbox_put, inbox_withdraw
-from shuniu.core.models import Clearance, ClockUnit, Counter, InboxItem, InboxKind, Notification, Unit
+from shuniu.core.models import Clearance, ClockUnit, Counter, InboxItem, InboxKind, Notification, Unit, User
 from shuniu.core.numbering import next_number, official_number
 from shuniu.core.reminders import Due, remind_once, reminders_run
+from shuniu.core.testing import xlsx_sheet
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.documents import services as document_services
 from shuniu.documents.flow import DOCUMENT_FLOW
@@ -31,8 +33,8 @@ from shuniu.documents.models import Document, Status
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=TZ)
+def at(y: int, m: int, d: int, h: int = 0, mi: int = 0, s: int = 0) -> dt.datetime:
+    return dt.datetime(y, m, d, h, mi, s, tzinfo=TZ)
 
 
 # A working calendar without the database: 2030 entered locally (plain weeks), 1 May 2030 off.
@@ -48,7 +50,7 @@ CAL = WorkingCalendar(
 
 
 @pytest.fixture
-def document(clerk):
+def document(clerk: User) -> Document:
     return document_services.document_register(
         actor=clerk, received_at=timezone.now() - dt.timedelta(hours=1), source_org="市委办公室", title="关于x的通知"
     )
@@ -56,7 +58,9 @@ def document(clerk):
 
 @pytest.mark.django_db
 class TestWorkflow:
-    def test_actions_come_from_the_table_and_the_user(self, document, clerk, director, leader):
+    def test_actions_come_from_the_table_and_the_user(
+        self, document: Document, clerk: User, director: User, leader: User
+    ) -> None:
         assert [a.name for a in DOCUMENT_FLOW.actions_for(document, clerk)] == ["correct", "propose", "return"]
         assert [a.name for a in DOCUMENT_FLOW.actions_for(document, leader)] == []
         document.status = Status.PROPOSED
@@ -68,7 +72,7 @@ class TestWorkflow:
         ]
         assert "approve" not in [a.name for a in DOCUMENT_FLOW.actions_for(document, clerk)]
 
-    def test_an_action_that_stays_keeps_the_status_and_is_recorded(self, document, clerk):
+    def test_an_action_that_stays_keeps_the_status_and_is_recorded(self, document: Document, clerk: User) -> None:
         with transaction.atomic():
             DOCUMENT_FLOW.apply(document, "correct", actor=clerk, reason="标题有误", title="关于y的通知")
         document.refresh_from_db()
@@ -81,21 +85,21 @@ class TestWorkflow:
             "标题有误",
         )
 
-    def test_apply_writes_history_and_audit(self, document, clerk):
+    def test_apply_writes_history_and_audit(self, document: Document, clerk: User) -> None:
         DOCUMENT_FLOW.apply(document, "return", actor=clerk, reason="缺页")
         assert document.status == Status.RETURNED
         history = DOCUMENT_FLOW.history(document)
         assert [(h.old, h.new, h.actor, h.reason) for h in history] == [("registered", "returned", clerk, "缺页")]
         assert AuditEntry.objects.filter(action="document.return", object_id=str(document.pk)).exists()
 
-    def test_two_people_at_once_one_wins(self, document, clerk):
+    def test_two_people_at_once_one_wins(self, document: Document, clerk: User) -> None:
         stale = Document.objects.get(pk=document.pk)
         DOCUMENT_FLOW.apply(document, "return", actor=clerk, reason="缺页")
         with pytest.raises(ValidationError, match="已被他人改变"):
             DOCUMENT_FLOW.apply(stale, "return", actor=clerk, reason="又退")
         assert len(DOCUMENT_FLOW.history(document)) == 1
 
-    def test_refused_moves_change_nothing(self, document, clerk, leader):
+    def test_refused_moves_change_nothing(self, document: Document, clerk: User, leader: User) -> None:
         with pytest.raises(ValidationError, match="不能批准传阅"):
             DOCUMENT_FLOW.apply(document, "approve", actor=clerk)
         with pytest.raises(ValidationError, match="您不能"):
@@ -103,7 +107,8 @@ class TestWorkflow:
         with pytest.raises(ValidationError, match="理由"):
             DOCUMENT_FLOW.apply(document, "return", actor=clerk, reason="  ")
         document.refresh_from_db()
-        assert document.status == Status.REGISTERED and not DOCUMENT_FLOW.history(document)
+        assert document.status == Status.REGISTERED
+        assert not DOCUMENT_FLOW.history(document)
 
 
 # Numbering --------------------------------------------------------------------------------------
@@ -111,19 +116,24 @@ class TestWorkflow:
 
 @pytest.mark.django_db
 class TestNumbering:
-    def test_consecutive_per_series_and_year(self):
+    def test_consecutive_per_series_and_year(self) -> None:
         with transaction.atomic():
             assert [next_number("督", 2026) for _ in range(3)] == [1, 2, 3]
             assert next_number("信", 2026) == 1
             assert next_number("督", 2027) == 1
         assert official_number("督", 2026, 8) == "督〔2026〕8号"
 
-    def test_a_rolled_back_number_is_given_again(self):
+    def test_a_rolled_back_number_is_given_again(self) -> None:
         with transaction.atomic():
             next_number("信", 2026)
-        with pytest.raises(RuntimeError), transaction.atomic():
-            assert next_number("信", 2026) == 2
-            raise RuntimeError("the registration failed")
+
+        def number_then_fail() -> None:
+            with transaction.atomic():
+                assert next_number("信", 2026) == 2
+                raise RuntimeError("the registration failed")
+
+        with pytest.raises(RuntimeError, match="the registration failed"):
+            number_then_fail()
         with transaction.atomic():
             assert next_number("信", 2026) == 2
         assert Counter.objects.get(series="信", year=2026).last == 2
@@ -134,7 +144,7 @@ class TestNumbering:
 
 @pytest.mark.django_db
 class TestInbox:
-    def put(self, people, key="x:1:approve", secrecy=Clearance.NONE):
+    def put(self, people: Iterable[User], key: str = "x:1:approve", secrecy: int = Clearance.NONE) -> int:
         with transaction.atomic():
             return inbox_put(
                 recipients=people,
@@ -146,22 +156,24 @@ class TestInbox:
                 secrecy=secrecy,
             )
 
-    def test_every_page_shows_the_counts_in_the_menu_and_on_the_phone_menu_button(self, director):
+    def test_every_page_shows_the_counts_in_the_menu_and_on_the_phone_menu_button(self, director: User) -> None:
         from shuniu.core.testing import client_for
 
         self.put([director])
         self.put([director], key="x:2:approve")
         text = client_for(director).get(reverse("core:directory")).text
         nav = text.split("</nav>")[0]
-        assert "待办 2" in nav and "toggler-badge" in nav and "（待办 2，待阅 0）" in nav
+        assert "待办 2" in nav
+        assert "toggler-badge" in nav
+        assert "（待办 2，待阅 0）" in nav
 
-    def test_put_notifies_once_and_a_retry_adds_nothing(self, director, clerk):
+    def test_put_notifies_once_and_a_retry_adds_nothing(self, director: User, clerk: User) -> None:
         assert self.put([director, clerk]) == 2
         assert self.put([director]) == 0
         assert InboxItem.objects.filter(recipient=director).count() == 1
         assert Notification.objects.filter(recipient=director, title="待审批：关于x的通知").count() == 1
 
-    def test_done_moves_to_the_done_tab_for_everyone_and_can_reopen(self, director, clerk):
+    def test_done_moves_to_the_done_tab_for_everyone_and_can_reopen(self, director: User, clerk: User) -> None:
         self.put([director, clerk])
         assert inbox_done(key="x:1:approve", by=director) == 2
         assert not inbox_list(clerk, tab="todo").exists()
@@ -170,17 +182,19 @@ class TestInbox:
         assert self.put([clerk]) == 1  # sent back again: open again, told again
         assert inbox_list(clerk, tab="todo").count() == 1
 
-    def test_withdrawn_items_vanish(self, leader):
+    def test_withdrawn_items_vanish(self, leader: User) -> None:
         self.put([leader], key="doc:1:read:7")
         inbox_withdraw(key="doc:1:read:7")
         assert not InboxItem.objects.exists()
 
-    def test_search(self, clerk):
+    def test_search(self, clerk: User) -> None:
         self.put([clerk])
         assert inbox_list(clerk, tab="todo", query="x的").count() == 1
         assert inbox_list(clerk, tab="todo", query="预算").count() == 0
 
-    def test_counts_are_one_query_and_respect_clearance(self, clerk, django_assert_num_queries):
+    def test_counts_are_one_query_and_respect_clearance(
+        self, clerk: User, django_assert_num_queries: DjangoAssertNumQueries
+    ) -> None:
         self.put([clerk], key="a")
         self.put([clerk], key="b", secrecy=Clearance.SECRET)  # above the clerk's clearance
         with django_assert_num_queries(1):
@@ -205,7 +219,7 @@ BODY = b'<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Pages/></ofd
 
 
 class TestFiles:
-    def test_a_real_ofd_is_accepted(self):
+    def test_a_real_ofd_is_accepted(self) -> None:
         assert files.check_upload(files.Upload("a.ofd", ofd({"OFD.xml": OFD_XML, "Doc_0/Document.xml": BODY})))[1] == (
             "application/ofd"
         )
@@ -220,11 +234,11 @@ class TestFiles:
             ({"OFD.xml": OFD_XML, "Doc_0/Document.xml": BODY, "pad.bin": b"\0" * (4 * 1024 * 1024)}, "压缩比"),
         ],
     )
-    def test_what_is_not_a_readable_ofd_is_refused(self, members, reason):
+    def test_what_is_not_a_readable_ofd_is_refused(self, members: dict[str, bytes], reason: str) -> None:
         with pytest.raises(ValidationError, match=reason):
             files.check_upload(files.Upload("x.ofd", ofd(members)))
 
-    def test_an_entity_bomb_is_refused(self):
+    def test_an_entity_bomb_is_refused(self) -> None:
         bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><OFD>&b;</OFD>'
         with pytest.raises(ValidationError, match="损坏"):
             files.check_upload(files.Upload("x.ofd", ofd({"OFD.xml": bomb})))
@@ -234,48 +248,51 @@ class TestFiles:
 
 
 class TestExcel:
-    def test_formulas_stay_text_and_dates_stay_dates(self):
+    def test_formulas_stay_text_and_dates_stay_dates(self) -> None:
         when = at(2026, 11, 27, 9, 30)
         data = excel.xlsx_bytes(
             [excel.Sheet("表", [excel.Column("A"), excel.Column("B"), excel.Column("C")], [["=1+1", "-2", when]])]
         )
-        sheet = load_workbook(io.BytesIO(data)).active
-        assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
-        assert sheet["B2"].value == "-2" and sheet["B2"].data_type == "s"
+        sheet = xlsx_sheet(data)
+        assert sheet["A2"].value == "=1+1"
+        assert sheet["A2"].data_type == "s"
+        assert sheet["B2"].value == "-2"
+        assert sheet["B2"].data_type == "s"
         assert sheet["C2"].value == dt.datetime(2026, 11, 27, 9, 30)  # local time, a real date
         assert sheet.freeze_panes == "A2"
 
-    def test_the_reader_refuses_what_expands_too_far(self, monkeypatch):
+    def test_the_reader_refuses_what_expands_too_far(self, monkeypatch: pytest.MonkeyPatch) -> None:
         data = excel.xlsx_bytes([excel.Sheet("表", [excel.Column("名称")], [["x" * 5000]])])
         monkeypatch.setattr(excel, "MAX_EXPANDED_BYTES", 1000)
         with pytest.raises(excel.ImportRejected, match="解压后超过"):
             excel.read_workbook(data, {"表": ["名称"]}, {"表": ["名称"]})
 
-    def test_error_messages_do_not_echo_huge_cells(self):
+    def test_error_messages_do_not_echo_huge_cells(self) -> None:
         data = excel.xlsx_bytes([excel.Sheet("表", [excel.Column("名称"), excel.Column("x" * 500)], [])])
         _, errors = excel.read_workbook(data, {"表": ["名称"]}, {"表": ["名称"]})
-        assert errors and all(len(e) < 200 for e in errors)
+        assert errors
+        assert all(len(e) < 200 for e in errors)
 
 
 # Deadlines and clocks ---------------------------------------------------------------------------
 
 
 class TestRules:
-    def test_working_days_skip_weekends_and_holidays(self):
+    def test_working_days_skip_weekends_and_holidays(self) -> None:
         # Monday 29 April 2030 + 3 working days: 30 Apr, (1 May off), 2 May, 3 May.
         assert Rule(ClockUnit.WORKDAYS, 3).due(at(2030, 4, 29, 10), CAL) == at(2030, 5, 3, 23, 59, 59)
 
-    def test_calendar_days_roll_past_a_day_off_when_the_rule_says_so(self):
+    def test_calendar_days_roll_past_a_day_off_when_the_rule_says_so(self) -> None:
         start = at(2030, 4, 26, 10)  # Friday; +15 days = Saturday 11 May, a make-up working day here
         assert Rule(ClockUnit.CALENDAR_DAYS, 15).due(start, CAL).date() == dt.date(2030, 5, 11)
         start = at(2030, 4, 27, 10)  # +15 = Sunday 12 May: rolls to Monday 13 May
         assert Rule(ClockUnit.CALENDAR_DAYS, 15, roll_holidays=True).due(start, CAL).date() == dt.date(2030, 5, 13)
         assert Rule(ClockUnit.CALENDAR_DAYS, 15).due(start, CAL).date() == dt.date(2030, 5, 12)
 
-    def test_office_minutes_count_only_office_hours(self):
+    def test_office_minutes_count_only_office_hours(self) -> None:
         assert Rule(ClockUnit.OFFICE_MINUTES, 60).due(at(2030, 4, 29, 11, 30), CAL) == at(2030, 4, 29, 15)
 
-    def test_lights(self):
+    def test_lights(self) -> None:
         due = at(2030, 5, 10, 23, 59, 59)  # Friday
         assert light(ClockUnit.WORKDAYS, 3, due, at(2030, 5, 2, 9), CAL) == "green"  # 5 working days left
         assert light(ClockUnit.WORKDAYS, 3, due, at(2030, 5, 7, 9), CAL) == "yellow"
@@ -284,7 +301,7 @@ class TestRules:
 
 @pytest.mark.django_db
 class TestClocks:
-    def test_extend_pause_resume_keep_the_history(self, clerk):
+    def test_extend_pause_resume_keep_the_history(self, clerk: User) -> None:
         unit = Unit.objects.create(name="县信访局", kind="department")
         with transaction.atomic():
             clock = clock_start(
@@ -315,20 +332,20 @@ class TestClocks:
 # Reminders --------------------------------------------------------------------------------------
 
 
-def broken_source(now, calendar):
+def broken_source(now: dt.datetime, calendar: WorkingCalendar) -> None:
     raise RuntimeError("a module's bug")
 
 
 @pytest.mark.django_db
 class TestReminders:
-    def test_a_key_goes_to_a_person_once(self, clerk, leader):
+    def test_a_key_goes_to_a_person_once(self, clerk: User, leader: User) -> None:
         due = Due(key="matter:8:overdue:2026-11-27", recipient=clerk, title="督办事项已超期")
         assert remind_once(due, now=timezone.now())
         assert not remind_once(due, now=timezone.now())
         assert remind_once(Due(key=due.key, recipient=leader, title=due.title), now=timezone.now())
         assert Notification.objects.filter(title="督办事项已超期").count() == 2
 
-    def test_a_failing_source_does_not_silence_the_others(self, clerk, settings):
+    def test_a_failing_source_does_not_silence_the_others(self, clerk: User, settings: Settings) -> None:
         settings.REMINDER_SOURCES = ["shuniu.core.tests.test_mechanisms.broken_source"]
         assert reminders_run(now=timezone.now()) == 0
 
@@ -337,7 +354,7 @@ class TestReminders:
 
 
 @pytest.mark.django_db
-def test_audit_entries_are_written_when_the_service_is_done(clerk):
+def test_audit_entries_are_written_when_the_service_is_done(clerk: User) -> None:
     seen_inside = []
 
     @audit.atomic

@@ -1,21 +1,23 @@
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from pytest_django import Settings
 
 from shuniu.audit.models import AuditEntry
-from shuniu.core.models import Notification
+from shuniu.core.models import Notification, User
 from shuniu.core.notify import notify
 from shuniu.core.testing import client_for
 
 
 @pytest.mark.django_db
-def test_notifications_are_listed_counted_and_marked_read(clerk, leader):
+def test_notifications_are_listed_counted_and_marked_read(clerk: User, leader: User) -> None:
     with transaction.atomic():
         notify(recipient=clerk, title="提醒：明天 09:00 经济工作会议", body="地点：县会议中心")
         notify(recipient=leader, title="别人的通知")
     client = client_for(clerk)
     page = client.get(reverse("core:notifications"))
-    assert "经济工作会议" in page.text and "别人的通知" not in page.text
+    assert "经济工作会议" in page.text
+    assert "别人的通知" not in page.text
     assert 'rounded-pill text-bg-warning">1<' in page.text  # the bell's unread count
     assert client.get(reverse("core:notifications_read")).status_code == 405
     client.post(reverse("core:notifications_read"))
@@ -25,13 +27,19 @@ def test_notifications_are_listed_counted_and_marked_read(clerk, leader):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_senders_run_only_after_commit(clerk, settings):
+def test_senders_run_only_after_commit(clerk: User, settings: Settings) -> None:
     settings.NOTIFICATION_SENDERS = ["shuniu.core.tests.test_notifications.remember"]
     REMEMBERED.clear()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        notify(recipient=clerk, title="回滚")
-        raise RuntimeError("rolled back")
-    assert REMEMBERED == [] and not Notification.objects.exists()
+
+    def notify_then_fail() -> None:
+        with transaction.atomic():
+            notify(recipient=clerk, title="回滚")
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError, match="rolled back"):
+        notify_then_fail()
+    assert REMEMBERED == []
+    assert not Notification.objects.exists()
     with transaction.atomic():
         notify(recipient=clerk, title="已提交")
     assert REMEMBERED == ["已提交"]
@@ -40,5 +48,5 @@ def test_senders_run_only_after_commit(clerk, settings):
 REMEMBERED: list[str] = []
 
 
-def remember(notification):
+def remember(notification: Notification) -> None:
     REMEMBERED.append(notification.title)

@@ -22,16 +22,16 @@ from shuniu.core.testing import client_for, make_unit, make_user
         ({Role.ADMIN, Role.AUDITOR}, False),
     ],
 )
-def test_role_combinations(roles, ok):
+def test_role_combinations(roles: set[str], ok: bool) -> None:
     assert (role_combination_errors(roles, has_unit=True) == []) is ok
 
 
-def test_liaison_needs_a_unit():
+def test_liaison_needs_a_unit() -> None:
     assert role_combination_errors({Role.LIAISON}, has_unit=False)
     assert not role_combination_errors({Role.LIAISON}, has_unit=True)
 
 
-def test_service_refuses_admin_plus_business_role_and_changes_nothing(clerk):
+def test_service_refuses_admin_plus_business_role_and_changes_nothing(clerk: User) -> None:
     with pytest.raises(ValidationError, match="三权分立"):
         services.user_set_roles(user=clerk, roles=[Role.CLERK, Role.ADMIN], actor=None)
     assert set(RoleGrant.objects.filter(user=clerk).values_list("role", flat=True)) == {Role.CLERK}
@@ -39,28 +39,29 @@ def test_service_refuses_admin_plus_business_role_and_changes_nothing(clerk):
     assert not clerk.is_staff
 
 
-def test_service_refuses_to_create_an_auditor_who_is_also_clerk(db):
+def test_service_refuses_to_create_an_auditor_who_is_also_clerk(db: None) -> None:
     with pytest.raises(ValidationError):
         make_user("both", [Role.AUDITOR, Role.CLERK])
     assert not User.objects.filter(username="both").exists()
 
 
-def test_admin_role_opens_the_admin_site_and_nothing_else(sysadmin):
-    assert sysadmin.is_staff and not sysadmin.is_superuser
+def test_admin_role_opens_the_admin_site_and_nothing_else(sysadmin: User) -> None:
+    assert sysadmin.is_staff
+    assert not sysadmin.is_superuser
     client = client_for(sysadmin)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("audit:entries")).status_code == 403
 
 
 @pytest.mark.parametrize("persona", ["clerk", "auditor", "leader", "director"])
-def test_other_roles_are_kept_out_of_the_admin_site(request, persona):
+def test_other_roles_are_kept_out_of_the_admin_site(request: pytest.FixtureRequest, persona: str) -> None:
     user = request.getfixturevalue(persona)
     response = client_for(user).get(reverse("admin:core_user_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
 
 
-def test_user_form_refuses_admin_with_business_role(clerk):
+def test_user_form_refuses_admin_with_business_role(clerk: User) -> None:
     form = UserAdminForm(
         data={"username": "clerk", "full_name": "王文书", "roles": [Role.CLERK, Role.ADMIN], "clearance": 0},
         instance=clerk,
@@ -69,7 +70,7 @@ def test_user_form_refuses_admin_with_business_role(clerk):
     assert "三权分立" in str(form.errors["roles"])
 
 
-def test_create_form_refuses_liaison_without_unit(db):
+def test_create_form_refuses_liaison_without_unit(db: None) -> None:
     form = UserCreateForm(
         data={
             "username": "lx",
@@ -84,7 +85,7 @@ def test_create_form_refuses_liaison_without_unit(db):
     assert "联络员必须属于一个单位" in str(form.errors)
 
 
-def test_admin_creates_a_user_with_roles_through_the_admin_site(sysadmin):
+def test_admin_creates_a_user_with_roles_through_the_admin_site(sysadmin: User) -> None:
     unit = make_unit("督查室")
     client = client_for(sysadmin)
     response = client.post(
@@ -106,7 +107,7 @@ def test_admin_creates_a_user_with_roles_through_the_admin_site(sysadmin):
     assert user.roles == {Role.CLERK, Role.SUPERVISOR}
 
 
-def test_admin_site_post_with_exclusive_roles_creates_nothing(sysadmin):
+def test_admin_site_post_with_exclusive_roles_creates_nothing(sysadmin: User) -> None:
     response = client_for(sysadmin).post(
         reverse("admin:core_user_add"),
         {
@@ -128,7 +129,7 @@ def test_admin_site_post_with_exclusive_roles_creates_nothing(sysadmin):
     ("password", "ok"),
     [("abcdefgh", False), ("abcd1234", False), ("abcD1234", True), ("abc#1234", True), ("ABC#defg", True)],
 )
-def test_character_classes(password, ok):
+def test_character_classes(password: str, ok: bool) -> None:
     validator = CharacterClassValidator(3)
     if ok:
         validator.validate(password)
@@ -137,14 +138,14 @@ def test_character_classes(password, ok):
             validator.validate(password)
 
 
-def test_model_layer_refuses_a_conflicting_grant(clerk):
+def test_model_layer_refuses_a_conflicting_grant(clerk: User) -> None:
     grant = RoleGrant(user=clerk, role=Role.AUDITOR)
     with pytest.raises(ValidationError, match="三权分立"):
         grant.full_clean()
     RoleGrant(user=clerk, role=Role.SUPERVISOR).full_clean()
 
 
-def test_admin_changes_roles_sets_a_password_and_unlocks(sysadmin, clerk):
+def test_admin_changes_roles_sets_a_password_and_unlocks(sysadmin: User, clerk: User) -> None:
     import datetime as dt
 
     from django.utils import timezone
@@ -165,7 +166,8 @@ def test_admin_changes_roles_sets_a_password_and_unlocks(sysadmin, clerk):
     )
     assert response.status_code == 302, response.content.decode()[:1500]
     clerk.refresh_from_db()
-    assert clerk.roles == {Role.CLERK, Role.SUPERVISOR} and clerk.clearance == 1
+    assert clerk.roles == {Role.CLERK, Role.SUPERVISOR}
+    assert clerk.clearance == 1
     response = client.post(
         f"/admin/core/user/{clerk.pk}/password/",
         {"password1": "Neu#Pass2026", "password2": "Neu#Pass2026", "usable_password": "true"},
@@ -211,7 +213,7 @@ def test_admin_changes_roles_sets_a_password_and_unlocks(sysadmin, clerk):
         ),
     ],
 )
-def test_admin_add_pages_save_and_audit(sysadmin, url_name, data, model_name):
+def test_admin_add_pages_save_and_audit(sysadmin: User, url_name: str, data: dict[str, str], model_name: str) -> None:
     from shuniu.audit.models import AuditEntry
 
     response = client_for(sysadmin).post(reverse(url_name), data)
@@ -219,7 +221,7 @@ def test_admin_add_pages_save_and_audit(sysadmin, url_name, data, model_name):
     assert AuditEntry.objects.filter(action=f"admin.{model_name}.add", actor=sysadmin).exists()
 
 
-def test_admin_sets_a_leader_profile(sysadmin, leader2):
+def test_admin_sets_a_leader_profile(sysadmin: User, leader2: User) -> None:
     from shuniu.core.models import LeaderProfile
 
     LeaderProfile.objects.filter(user=leader2).delete()
@@ -237,18 +239,19 @@ def test_admin_sets_a_leader_profile(sysadmin, leader2):
     assert LeaderProfile.objects.get(user=leader2).rank == 9
 
 
-def test_a_leader_profile_needs_the_leader_role(sysadmin, clerk):
+def test_a_leader_profile_needs_the_leader_role(sysadmin: User, clerk: User) -> None:
     from shuniu.core.models import LeaderProfile
 
     response = client_for(sysadmin).post(
         reverse("admin:core_leaderprofile_add"), {"user": clerk.pk, "rank": 30, "post": "县委常委"}
     )
-    assert response.status_code == 200 and "只有具有“领导”角色的用户" in response.content.decode()
+    assert response.status_code == 200
+    assert "只有具有“领导”角色的用户" in response.content.decode()
     assert not LeaderProfile.objects.filter(user=clerk).exists()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_administrators_changing_roles_at_once_get_one_success_and_one_message(db):
+def test_two_administrators_changing_roles_at_once_get_one_success_and_one_message(db: None) -> None:
     from shuniu.core.testing import at_once
 
     user = make_user("zhang", [Role.CLERK])
@@ -259,6 +262,7 @@ def test_two_administrators_changing_roles_at_once_get_one_success_and_one_messa
         lambda: services.user_set_roles(user=user, roles=[Role.DIRECTOR], expected=[Role.CLERK], actor=None),
     )
     failures = [o for o in outcomes if isinstance(o, ValidationError)]
-    assert len(failures) == 1 and "刚被他人修改" in failures[0].messages[0]
+    assert len(failures) == 1
+    assert "刚被他人修改" in failures[0].messages[0]
     roles = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
     assert roles in ({Role.CLERK, Role.SUPERVISOR}, {Role.DIRECTOR})

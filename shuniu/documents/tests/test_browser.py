@@ -2,9 +2,12 @@
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import Browser, Page
+from pytest_django.live_server_helper import LiveServer
 
 from shuniu.core.testing import assert_accessible, log_in, screenshots_dir
 from shuniu.documents.models import Document, Reading, Status
@@ -14,13 +17,13 @@ SHOTS = screenshots_dir()
 TITLE = "关于做好寒潮天气防范应对工作的紧急通知"
 
 
-def flash(page, text):
+def flash(page: Page, text: str) -> None:
     """Wait for the message the page shows after an action."""
     page.get_by_role("alert").filter(has_text=text).first.wait_for()
     assert_accessible(page, text)
 
 
-def test_urgent_document_journey(browser, live_server, county):
+def test_urgent_document_journey(browser: Browser, live_server: LiveServer, county: None) -> None:
     base = live_server.url
     deadline = timezone.localtime() + dt.timedelta(hours=6)
 
@@ -80,7 +83,8 @@ def test_urgent_document_journey(browser, live_server, county):
     director.get_by_role("button", name="批准传阅").click()
     flash(director, "已批准传阅")
     document.refresh_from_db()
-    assert document.status == Status.CIRCULATING and document.copies.count() == 2  # urgent: copies in parallel
+    assert document.status == Status.CIRCULATING
+    assert document.copies.count() == 2
 
     clerk.goto(f"{base}/documents/deliveries/")
     clerk.screenshot(path=str(SHOTS / "document-deliveries.png"), full_page=True)
@@ -120,7 +124,8 @@ def test_urgent_document_journey(browser, live_server, county):
     flash(desk, "已签阅")
 
     document.refresh_from_db()
-    assert document.status == Status.READ and document.needs_supervision
+    assert document.status == Status.READ
+    assert document.needs_supervision
 
     # Supervision staff are told: 待转督办 in their inbox.
     supervisor = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
@@ -145,7 +150,9 @@ def test_urgent_document_journey(browser, live_server, county):
         page.close()
 
 
-def test_the_new_pages_of_the_office_morning(browser, live_server, county, tmp_path):
+def test_the_new_pages_of_the_office_morning(
+    browser: Browser, live_server: LiveServer, county: None, tmp_path: Path
+) -> None:
     """待我审批 from the workbench with the forecast; the unit picker; a kept attachment; 委托代阅;
     我的批示; the audit log in words; the phone menu's badge — each looked at and checked with axe."""
     base = live_server.url
@@ -185,7 +192,8 @@ def test_the_new_pages_of_the_office_morning(browser, live_server, county, tmp_p
     leader = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
     log_in(leader, base, "fengtao")
     badge = leader.locator(".navbar-toggler .toggler-badge")
-    assert badge.is_visible() and int(badge.inner_text()) >= 1
+    assert badge.is_visible()
+    assert int(badge.inner_text()) >= 1
     leader.screenshot(path=str(SHOTS / "phone-menu-badge.png"))
     assert_accessible(leader, "手机菜单角标")
     leader.goto(f"{base}/documents/desk/")

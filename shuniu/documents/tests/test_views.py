@@ -1,23 +1,24 @@
 import datetime as dt
-import io
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
+from pytest_django import DjangoAssertNumQueries, Settings
 
 from shuniu.audit.models import AuditEntry
-from shuniu.core.testing import client_for
+from shuniu.core.models import User
+from shuniu.core.testing import client_for, xlsx_sheet
 from shuniu.documents import services
 from shuniu.documents.models import CopyState, Document, Reading, Status
 
-from .conftest import PDF, set_windows
+from .conftest import PDF, Register, set_windows
 
 
-def form(**extra):
-    data = {
+def form(**extra: object) -> dict[str, object]:
+    data: dict[str, object] = {
         "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "source_org": "市委办公室",
         "source_number": "市委办发〔2026〕7号",
@@ -36,7 +37,7 @@ def form(**extra):
 class TestRegistrationPages:
     URL = reverse("documents:new")
 
-    def test_clerk_registers_with_an_attachment(self, clerk, settings, tmp_path):
+    def test_clerk_registers_with_an_attachment(self, clerk: User, settings: Settings, tmp_path: Path) -> None:
         settings.VAR_DIR = tmp_path
         data = form(uploads=SimpleUploadedFile("正文.pdf", PDF, content_type="application/pdf"))
         response = client_for(clerk).post(self.URL, data)
@@ -46,7 +47,7 @@ class TestRegistrationPages:
         download = client_for(clerk).get(
             reverse("documents:attachment", args=[document.pk, document.attachments.get().pk])
         )
-        assert b"".join(download.streaming_content) == PDF
+        assert download.getvalue() == PDF
 
     @pytest.mark.parametrize(
         ("extra", "message"),
@@ -61,22 +62,26 @@ class TestRegistrationPages:
             ({"secrecy": 1, "uploads": SimpleUploadedFile("a.pdf", PDF)}, "不得上传附件"),
         ],
     )
-    def test_bad_input_gets_a_message_and_saves_nothing(self, clerk, extra, message, settings, tmp_path):
+    def test_bad_input_gets_a_message_and_saves_nothing(
+        self, clerk: User, extra: dict[str, object], message: str, settings: Settings, tmp_path: Path
+    ) -> None:
         settings.VAR_DIR = tmp_path
         response = client_for(clerk).post(self.URL, form(**extra))
-        assert response.status_code == 200 and message in response.text
+        assert response.status_code == 200
+        assert message in response.text
         assert not Document.objects.exists()
 
-    def test_duplicate_is_shown_and_needs_the_tick(self, clerk, register):
+    def test_duplicate_is_shown_and_needs_the_tick(self, clerk: User, register: Register) -> None:
         original = register(source_org="市委办公室", source_number="市委办发〔2026〕7号")
         client = client_for(clerk)
         response = client.post(self.URL, form())
-        assert original.reg_number in response.text and 'type="checkbox" name="confirm"' in response.text
+        assert original.reg_number in response.text
+        assert 'type="checkbox" name="confirm"' in response.text
         assert Document.objects.count() == 1
         assert client.post(self.URL, form(confirm="on")).status_code == 302
         assert Document.objects.count() == 2
 
-    def test_only_staff_register(self, leader, outsider):
+    def test_only_staff_register(self, leader: User, outsider: User) -> None:
         assert client_for(leader).post(self.URL, form()).status_code == 403
         assert client_for(outsider).get(self.URL).status_code == 403
         assert not Document.objects.exists()
@@ -85,7 +90,9 @@ class TestRegistrationPages:
 @pytest.mark.django_db
 class TestPermissions:
     @pytest.mark.parametrize("name", ["documents:detail", "documents:slip"])
-    def test_outsider_and_uninvolved_leader_get_404_or_403(self, circulating, outsider, request, name):
+    def test_outsider_and_uninvolved_leader_get_404_or_403(
+        self, circulating: Document, outsider: User, request: pytest.FixtureRequest, name: str
+    ) -> None:
         other_leader = request.getfixturevalue("leader2")
         url = reverse(name, args=[circulating.pk])
         assert client_for(outsider).get(url).status_code == 403
@@ -93,10 +100,10 @@ class TestPermissions:
         status = client_for(other_leader).get(url).status_code
         assert status in (403, 404)
 
-    def test_leader_sees_a_document_routed_to_them(self, circulating, leader):
+    def test_leader_sees_a_document_routed_to_them(self, circulating: Document, leader: User) -> None:
         assert client_for(leader).get(reverse("documents:detail", args=[circulating.pk])).status_code == 200
 
-    def test_a_leader_cannot_approve(self, register, clerk, leader):
+    def test_a_leader_cannot_approve(self, register: Register, clerk: User, leader: User) -> None:
         doc = register()
         services.proposal_submit(document=doc, readers=[leader], actor=clerk)
         assert (
@@ -111,13 +118,15 @@ class TestPermissions:
         assert doc.status == Status.PROPOSED
 
     @pytest.mark.parametrize("name", ["documents:approve", "documents:close", "documents:return"])
-    def test_mutations_reject_get(self, director, circulating, name):
+    def test_mutations_reject_get(self, director: User, circulating: Document, name: str) -> None:
         assert client_for(director).get(reverse(name, args=[circulating.pk])).status_code == 405
 
 
 @pytest.mark.django_db
 class TestCirculationPages:
-    def test_proposal_form_with_suggestions(self, clerk, register, leader, director, always_in):
+    def test_proposal_form_with_suggestions(
+        self, clerk: User, register: Register, leader: User, director: User, always_in: None
+    ) -> None:
         past = register("关于做好冬季安全生产工作的通知（一）")
         services.proposal_submit(document=past, readers=[leader], actor=clerk)
         services.proposal_approve(document=past, actor=director)
@@ -125,7 +134,7 @@ class TestCirculationPages:
         response = client_for(clerk).get(reverse("documents:propose", args=[doc.pk]))
         assert leader.full_name in response.text.split('id="suggested-readers"')[1][:400]
 
-    def test_leader_signs_from_the_desk(self, circulating, leader, clerk):
+    def test_leader_signs_from_the_desk(self, circulating: Document, leader: User, clerk: User) -> None:
         copy = circulating.copies.get(state=CopyState.TO_DELIVER)
         client_for(clerk).post(reverse("documents:deliver", args=[copy.pk]))
         client = client_for(leader)
@@ -137,13 +146,20 @@ class TestCirculationPages:
         )
         assert response.status_code == 302
         reading.refresh_from_db()
-        assert reading.signed_at is not None and reading.instruction == "同意"
+        assert reading.signed_at is not None
+        assert reading.instruction == "同意"
         again = client.post(reverse("documents:sign", args=[reading.pk]), {"instruction": "再签"})
         assert "不能重复签阅" in again.text
 
     def test_desk_query_count_does_not_grow(
-        self, register, clerk, director, leader, always_in, django_assert_max_num_queries
-    ):
+        self,
+        register: Register,
+        clerk: User,
+        director: User,
+        leader: User,
+        always_in: None,
+        django_assert_max_num_queries: DjangoAssertNumQueries,
+    ) -> None:
         for i in range(12):
             doc = register(f"文件{i}")
             services.proposal_submit(document=doc, readers=[leader], actor=clerk)
@@ -155,7 +171,9 @@ class TestCirculationPages:
             response = client.get(reverse("documents:desk"))
         assert response.text.count("list-group-item-action") == 12
 
-    def test_register_query_count_does_not_grow(self, register, clerk, django_assert_max_num_queries):
+    def test_register_query_count_does_not_grow(
+        self, register: Register, clerk: User, django_assert_max_num_queries: DjangoAssertNumQueries
+    ) -> None:
         for i in range(30):
             register(f"文件{i}")
         client = client_for(clerk)
@@ -164,7 +182,7 @@ class TestCirculationPages:
             response = client.get(reverse("documents:register"))
         assert response.text.count("收〔") >= 30
 
-    def test_printouts(self, circulating, clerk):
+    def test_printouts(self, circulating: Document, clerk: User) -> None:
         client = client_for(clerk)
         for url in (
             reverse("documents:slip", args=[circulating.pk]),
@@ -172,19 +190,22 @@ class TestCirculationPages:
             reverse("documents:deliveries") + "?format=pdf",
         ):
             response = client.get(url)
-            assert response.status_code == 200 and response.content.startswith(b"%PDF"), url
+            assert response.status_code == 200, url
+            assert response.content.startswith(b"%PDF"), url
         xlsx = client.get(reverse("documents:register_export", args=["xlsx"]))
-        sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+        sheet = xlsx_sheet(xlsx.getvalue())
         assert sheet["A2"].value == circulating.reg_number
         assert isinstance(sheet["B2"].value, dt.datetime)  # a real date, not text
 
-    def test_figures_page(self, circulating, clerk, leader):
+    def test_figures_page(self, circulating: Document, clerk: User, leader: User) -> None:
         assert "传阅用时" in client_for(clerk).get(reverse("documents:figures")).text
         assert client_for(leader).get(reverse("documents:figures")).status_code == 403
 
 
 @pytest.mark.django_db
-def test_delivery_list_splits_this_run_from_the_next(register, clerk, director, leader, leader2, monkeypatch):
+def test_delivery_list_splits_this_run_from_the_next(
+    register: Register, clerk: User, director: User, leader: User, leader2: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import datetime as dt
 
     doc_in = register("送在的领导")
@@ -228,11 +249,15 @@ def test_delivery_list_splits_this_run_from_the_next(register, clerk, director, 
         ("documents:take_back", "post"),
     ],
 )
-def test_the_outsider_gets_nothing_from_any_document_page(circulating, outsider, name, method):
+def test_the_outsider_gets_nothing_from_any_document_page(
+    circulating: Document, outsider: User, name: str, method: str
+) -> None:
     from django.urls import NoReverseMatch
 
     copy = circulating.copies.first()
     reading = circulating.readings.first()
+    assert copy is not None
+    assert reading is not None
     for args in ([], [circulating.pk], [reading.pk], [copy.pk]):
         try:
             url = reverse(name, args=args)
@@ -246,7 +271,9 @@ def test_the_outsider_gets_nothing_from_any_document_page(circulating, outsider,
 
 
 @pytest.mark.django_db
-def test_leader_delegates_the_desk_through_the_form(circulating, leader, leader2, clerk):
+def test_leader_delegates_the_desk_through_the_form(
+    circulating: Document, leader: User, leader2: User, clerk: User
+) -> None:
     import datetime as dt
 
     now = timezone.localtime()
@@ -273,12 +300,15 @@ def test_leader_delegates_the_desk_through_the_form(circulating, leader, leader2
     assert response.status_code == 302
     services.copy_deliver(copy=circulating.copies.get(state=CopyState.TO_DELIVER), actor=clerk)
     desk = client_for(leader2).get(reverse("documents:desk"))
-    assert circulating.title in desk.text and "代 领导1 阅" in desk.text
+    assert circulating.title in desk.text
+    assert "代 领导1 阅" in desk.text
     assert "您正受 <strong>领导1</strong> 委托代阅" in desk.text
     own = client_for(leader).get(reverse("documents:desk")).text
-    assert "您的文件正由 <strong>领导2</strong> 代阅" in own and "撤销委托" in own
+    assert "您的文件正由 <strong>领导2</strong> 代阅" in own
+    assert "撤销委托" in own
     page = client_for(leader).get(reverse("documents:delegate")).text
-    assert "正在代阅" in page and 'name="leader"' not in page  # a leader delegates their own desk only
+    assert "正在代阅" in page
+    assert 'name="leader"' not in page
 
 
 @pytest.mark.django_db
@@ -286,7 +316,9 @@ class TestClearanceEverywhere:
     """A copy of a classified document is invisible, in every list, to staff below its level."""
 
     @pytest.fixture
-    def secret(self, register, clerk, director, leader, leader2, always_in):
+    def secret(
+        self, register: Register, clerk: User, director: User, leader: User, leader2: User, always_in: None
+    ) -> Document:
         document = register("绝密级测试文件标题", urgency="urgent", secrecy=1)
         services.proposal_submit(document=document, readers=[leader2], actor=director)
         services.proposal_approve(document=document, actor=director)
@@ -294,7 +326,9 @@ class TestClearanceEverywhere:
         services.copy_deliver(copy=copy, actor=director)
         return document
 
-    def test_delivery_list_stuck_copies_and_figures_stop_at_clearance(self, secret, clerk, director, settings):
+    def test_delivery_list_stuck_copies_and_figures_stop_at_clearance(
+        self, secret: Document, clerk: User, director: User, settings: Settings
+    ) -> None:
         settings.STUCK_COPY_HOURS = 1
         from shuniu.documents.models import Copy
 
@@ -304,7 +338,9 @@ class TestClearanceEverywhere:
             assert secret.reg_number not in client_for(clerk).get(url).text, url
         assert "领导2" not in client_for(clerk).get(reverse("documents:figures")).text  # no backlog from it
 
-    def test_the_workbench_counts_only_what_the_viewer_may_see(self, secret, clerk, director):
+    def test_the_workbench_counts_only_what_the_viewer_may_see(
+        self, secret: Document, clerk: User, director: User
+    ) -> None:
         from shuniu.documents.selectors import office_counts
 
         assert office_counts(director)["circulating"] == 1
@@ -313,35 +349,45 @@ class TestClearanceEverywhere:
 
 @pytest.mark.django_db
 class TestWorkbenchPanels:
-    def test_director_has_awaiting_approval_one_click_away(self, register, clerk, director, leader):
+    def test_director_has_awaiting_approval_one_click_away(
+        self, register: Register, clerk: User, director: User, leader: User
+    ) -> None:
         urgent = register("急件待批", urgency="urgent")
         services.proposal_submit(document=urgent, readers=[leader], actor=clerk)
         hidden = register("绝密待批", secrecy=3)
         Document.objects.filter(pk=hidden.pk).update(status=Status.PROPOSED)
         text = client_for(director).get(reverse("board:workbench")).text
-        assert "待我审批" in text and "急件待批" in text and reverse("documents:detail", args=[urgent.pk]) in text
+        assert "待我审批" in text
+        assert "急件待批" in text
+        assert reverse("documents:detail", args=[urgent.pk]) in text
         assert "绝密待批" not in text
         assert "待我审批" not in client_for(clerk).get(reverse("board:workbench")).text
 
-    def test_clerk_sees_what_was_sent_back_with_the_reason(self, register, clerk, director, leader):
+    def test_clerk_sees_what_was_sent_back_with_the_reason(
+        self, register: Register, clerk: User, director: User, leader: User
+    ) -> None:
         document = register("退回的文件")
         services.proposal_submit(document=document, readers=[leader], actor=clerk)
         services.proposal_send_back(document=document, reason="请增加分管副县长", actor=director)
         text = client_for(clerk).get(reverse("board:workbench")).text
-        assert "已退回，待修改拟办" in text and "请增加分管副县长" in text
+        assert "已退回，待修改拟办" in text
+        assert "请增加分管副县长" in text
         assert reverse("documents:propose", args=[document.pk]) in text
 
 
 @pytest.mark.django_db
 class TestMyInstructions:
-    def test_a_leader_finds_their_own_instructions(self, circulating, clerk, leader, leader2):
+    def test_a_leader_finds_their_own_instructions(
+        self, circulating: Document, clerk: User, leader: User, leader2: User
+    ) -> None:
         first = circulating.copies.get(state=CopyState.TO_DELIVER)
         services.copy_deliver(copy=first, actor=clerk)
         reading = Reading.objects.get(document=circulating, leader=leader)
         services.reading_sign(reading=reading, actor=leader, instruction="请应急局牵头落实", requires_action=True)
         url = reverse("documents:instructions")
         text = client_for(leader).get(url).text
-        assert "请应急局牵头落实" in text and "要求办理" in text
+        assert "请应急局牵头落实" in text
+        assert "要求办理" in text
         assert "请应急局牵头落实" not in client_for(leader).get(url, {"q": "财政"}).text
         assert "请应急局牵头落实" in client_for(leader).get(url, {"q": "应急"}).text
         assert "请应急局牵头落实" not in client_for(leader2).get(url).text
@@ -351,26 +397,36 @@ class TestMyInstructions:
 @pytest.mark.django_db
 class TestApprovalForecast:
     def test_the_director_is_warned_before_approving_a_late_plan(
-        self, register, clerk, director, leader, leader2, monkeypatch
-    ):
+        self,
+        register: Register,
+        clerk: User,
+        director: User,
+        leader: User,
+        leader2: User,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
         # Both leaders are away for two days; the deadline is tomorrow.
         back = timezone.now() + dt.timedelta(days=2)
         set_windows(monkeypatch, {leader.pk: back, leader2.pk: back})
         document = register("急件", urgency="urgent", deadline=timezone.now() + dt.timedelta(days=1))
         services.proposal_submit(document=document, readers=[leader, leader2], actor=clerk)
         text = client_for(director).get(reverse("documents:detail", args=[document.pk])).text
-        assert "晚于办理时限" in text and "增加到 2 份" in text
+        assert "晚于办理时限" in text
+        assert "增加到 2 份" in text
 
-    def test_no_warning_when_the_plan_meets_the_deadline(self, register, clerk, director, leader, always_in):
+    def test_no_warning_when_the_plan_meets_the_deadline(
+        self, register: Register, clerk: User, director: User, leader: User, always_in: None
+    ) -> None:
         document = register("急件", urgency="urgent", deadline=timezone.now() + dt.timedelta(days=2))
         services.proposal_submit(document=document, readers=[leader], actor=clerk)
         text = client_for(director).get(reverse("documents:detail", args=[document.pk])).text
-        assert "晚于办理时限" not in text and "传阅完毕（办理时限" in text
+        assert "晚于办理时限" not in text
+        assert "传阅完毕（办理时限" in text
 
 
 @pytest.mark.django_db
 class TestCorrectionAndReproposal:
-    def test_a_registered_document_is_corrected_and_the_change_recorded(self, register, clerk):
+    def test_a_registered_document_is_corrected_and_the_change_recorded(self, register: Register, clerk: User) -> None:
         document = register("关于做好冬季防火工作的通和")
         url = reverse("documents:correct", args=[document.pk])
         data = form(title="关于做好冬季防火工作的通知", reason="标题录入有误")
@@ -383,19 +439,22 @@ class TestCorrectionAndReproposal:
         assert document.title.endswith("通和")  # nothing changed
         response = client_for(clerk).post(url, data, follow=True)
         document.refresh_from_db()
-        assert document.title == "关于做好冬季防火工作的通知" and document.status == Status.REGISTERED
-        assert "已更正" in response.text and "更正登记" in response.text and "标题录入有误" in response.text
+        assert document.title == "关于做好冬季防火工作的通知"
+        assert document.status == Status.REGISTERED
+        assert "已更正" in response.text
+        assert "更正登记" in response.text
+        assert "标题录入有误" in response.text
         entry = AuditEntry.objects.get(action="document.correct")
         assert entry.data["changes"]["title"] == ["关于做好冬季防火工作的通和", "关于做好冬季防火工作的通知"]
         again = client_for(clerk).post(url, data)
         assert "没有修改任何内容" in again.text
 
-    def test_no_correction_once_circulating(self, circulating, clerk):
+    def test_no_correction_once_circulating(self, circulating: Document, clerk: User) -> None:
         response = client_for(clerk).get(reverse("documents:correct", args=[circulating.pk]), follow=True)
         assert "不能更正登记信息" in response.text
         assert reverse("documents:correct", args=[circulating.pk]) not in response.text
 
-    def test_the_year_of_receipt_cannot_change(self, register, clerk):
+    def test_the_year_of_receipt_cannot_change(self, register: Register, clerk: User) -> None:
         document = register()
         with pytest.raises(ValidationError, match="收文年度不能更改"):
             services.document_correct(
@@ -405,7 +464,9 @@ class TestCorrectionAndReproposal:
                 received_at=document.received_at.replace(year=document.reg_year - 1),
             )
 
-    def test_modifying_a_submitted_proposal_works(self, register, clerk, leader, leader2):
+    def test_modifying_a_submitted_proposal_works(
+        self, register: Register, clerk: User, leader: User, leader2: User
+    ) -> None:
         document = register()
         services.proposal_submit(document=document, readers=[leader], actor=clerk)
         url = reverse("documents:propose", args=[document.pk])
@@ -419,12 +480,14 @@ class TestCorrectionAndReproposal:
 
 
 @pytest.mark.django_db
-def test_a_chosen_attachment_survives_a_form_error(clerk, settings, tmp_path):
+def test_a_chosen_attachment_survives_a_form_error(clerk: User, settings: Settings, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path
     client = client_for(clerk)
     upload = SimpleUploadedFile("正文.pdf", PDF, content_type="application/pdf")
     first = client.post(reverse("documents:new"), form(title="", uploads=upload))
-    assert "请填写标题" in first.text and "已选附件已保留" in first.text and "正文.pdf" in first.text
+    assert "请填写标题" in first.text
+    assert "已选附件已保留" in first.text
+    assert "正文.pdf" in first.text
     assert not Document.objects.exists()
     token = first.context["form"].data["kept"]
     second = client.post(reverse("documents:new"), form(kept=token))
@@ -432,4 +495,5 @@ def test_a_chosen_attachment_survives_a_form_error(clerk, settings, tmp_path):
     document = Document.objects.get()
     assert [a.name for a in document.attachments.all()] == ["正文.pdf"]
     forged = client.post(reverse("documents:new"), form(kept=token + "x", source_number="另一号"))
-    assert "先前选择的附件已失效" in forged.text and Document.objects.count() == 1
+    assert "先前选择的附件已失效" in forged.text
+    assert Document.objects.count() == 1

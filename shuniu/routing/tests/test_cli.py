@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 
 
 @pytest.fixture(scope="module")
-def month(tmp_path_factory):
+def month(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("routing") / "month.json"
     result = run("generate", "--seed", "4", "--days", "5")
     assert result.returncode == 0, result.stderr
@@ -33,9 +34,11 @@ def month(tmp_path_factory):
     return path
 
 
-def test_generate_simulate_check(month, tmp_path):
+def test_generate_simulate_check(month: Path, tmp_path: Path) -> None:
     data = json.loads(month.read_text(encoding="utf-8"))
-    assert data["version"] == 1 and len(data["leaders"]) == 12 and data["documents"]
+    assert data["version"] == 1
+    assert len(data["leaders"]) == 12
+    assert data["documents"]
     for policy in ("planner", "B0", "B1"):
         result = run("simulate", str(month), "--policy", policy)
         assert result.returncode == 0, result.stderr
@@ -44,10 +47,11 @@ def test_generate_simulate_check(month, tmp_path):
         checked = run("check", str(month), str(plan))
         assert checked.returncode == 0, checked.stdout
         report = json.loads(checked.stdout)
-        assert report["feasible"] and report["metrics"]["documents"] == len(data["documents"])
+        assert report["feasible"]
+        assert report["metrics"]["documents"] == len(data["documents"])
 
 
-def test_check_names_every_violation(month, tmp_path):
+def test_check_names_every_violation(month: Path, tmp_path: Path) -> None:
     plan = json.loads(run("simulate", str(month)).stdout)
     first = plan["documents"][0]
     first["copies"][0][0]["start"] = first["copies"][0][0]["end"]  # a visit too short
@@ -56,13 +60,15 @@ def test_check_names_every_violation(month, tmp_path):
     broken.write_text(json.dumps(plan), encoding="utf-8")
     result = run("check", str(month), str(broken))
     report = json.loads(result.stdout)
-    assert result.returncode == 1 and not report["feasible"]
+    assert result.returncode == 1
+    assert not report["feasible"]
     assert any("lasts 0 min" in v for v in report["violations"])
     assert any("missing from the plan" in v for v in report["violations"])
 
 
-def scenario_with(**changes):
-    base = {
+def scenario_with(**changes: object) -> str:
+    """The smallest valid scenario, with `changes` at dotted paths ("documents.0.readers")."""
+    base: dict[str, Any] = {
         "version": 1,
         "start": "2026-03-02T00:00:00+08:00",
         "handoff_minutes": 10,
@@ -95,7 +101,7 @@ def scenario_with(**changes):
         ],
     }
     for path, value in changes.items():
-        target = base
+        target: Any = base
         keys = path.split(".")
         for key in keys[:-1]:
             target = target[int(key)] if key.isdigit() else target[key]
@@ -136,7 +142,7 @@ def scenario_with(**changes):
         (scenario_with(**{"documents.0.urgency": "很急"}), "urgency"),
     ],
 )
-def test_bad_input_exits_2_and_writes_nothing(tmp_path, text, message):
+def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad.json"
     path.write_text(text, encoding="utf-8")
     result = run("simulate", str(path))
@@ -145,6 +151,8 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, text, message):
     assert message in result.stderr
 
 
-def test_a_missing_file_exits_2():
+def test_a_missing_file_exits_2() -> None:
     result = run("simulate", "/nonexistent/month.json")
-    assert result.returncode == 2 and result.stdout == "" and "cannot read" in result.stderr
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "cannot read" in result.stderr

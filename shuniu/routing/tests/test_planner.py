@@ -88,7 +88,7 @@ def small_documents(draw: st.DrawFn) -> tuple[Document, dict[str, Windows], list
 class TestExactSearch:
     @settings(max_examples=150, deadline=None)
     @given(small_documents())
-    def test_it_agrees_with_brute_force(self, case):
+    def test_it_agrees_with_brute_force(self, case: tuple[Document, dict[str, Windows], list[int], int]) -> None:
         doc, windows, ready, handoff = case
         minutes = doc.minutes
 
@@ -107,13 +107,14 @@ class TestExactSearch:
         for k, copy in enumerate(found):
             at = ready[k]
             for visit in copy:
-                assert visit.start >= at and windows[visit.leader].containing(visit.start) is not None
+                assert visit.start >= at
+                assert windows[visit.leader].containing(visit.start) is not None
                 at = visit.end + handoff
         ends = {v.leader: v.end for v in visits}
         starts = {v.leader: v.start for v in visits}
         assert all(ends[a] <= starts[b] for a, b in doc.before)
 
-    def test_a_tight_route_is_found(self):
+    def test_a_tight_route_is_found(self) -> None:
         # Three readers, two copies, 30 minutes: only "8 then 12" on one copy and 14 on the other fit.
         doc = Document("D1", NOON - 60, "特急", NOON + 30, ("A", "B", "C"), (("A", 12), ("B", 14), ("C", 8)), (), 2)
         windows = {r: Windows(((NOON, NOON + 30),)) for r in "ABC"}
@@ -126,12 +127,12 @@ class TestExactSearch:
         assert max(v.end for copy in plan for v in copy) == NOON + 30
         assert sorted(len(copy) for copy in plan) == [1, 2]
 
-    def test_nothing_left_to_read(self):
+    def test_nothing_left_to_read(self) -> None:
         doc = Document("D1", NOON, "特急", NOON + 60, ("A",), (("A", 5),), (), 1)
         assert route_by(doc, lambda reader, at: at, [NOON], {"A": NOON + 30}, 10, doc.due) == [[]]
         assert route_by(doc, lambda reader, at: at, [NOON], {"A": NOON + 90}, 10, doc.due) is None
 
-    def test_out_of_budget_is_unknown(self):
+    def test_out_of_budget_is_unknown(self) -> None:
         readers = tuple(f"L{i:02d}" for i in range(1, 9))
         doc = Document("D1", NOON, "加急", NOON + 10, readers, tuple((r, 5) for r in readers), (), 1)
 
@@ -148,7 +149,7 @@ def state(doc: Document, alone: int) -> planner._State:
     )
 
 
-def test_a_queue_of_late_readings_goes_shortest_first():
+def test_a_queue_of_late_readings_goes_shortest_first() -> None:
     free = {"L01": FreeTime(office_windows(3))}
     now = BASE + 9 * 60
     long, short, middle = (
@@ -161,7 +162,7 @@ def test_a_queue_of_late_readings_goes_shortest_first():
     assert delay[id(long)] == 20
 
 
-def test_a_reading_with_slack_waits_for_the_late_ones():
+def test_a_reading_with_slack_waits_for_the_late_ones() -> None:
     free = {"L01": FreeTime(office_windows(3))}
     now = BASE + 9 * 60
     relaxed = state(document("D1", now, ["L01"], minutes=5), alone=now + 600)  # done alone only at 19:00
@@ -173,14 +174,14 @@ def test_a_reading_with_slack_waits_for_the_late_ones():
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_scenarios())
-def test_the_memo_never_changes_a_plan(month):
+def test_the_memo_never_changes_a_plan(month: Scenario) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(FreeTime, "between", lambda self, lo, hi: object())  # no two calls look alike
         fresh = simulate(month, "planner")
     assert simulate(month, "planner") == fresh
 
 
-def test_the_memo_never_changes_a_month():
+def test_the_memo_never_changes_a_month() -> None:
     month = generate(Options(seed=9, days=8))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(FreeTime, "between", lambda self, lo, hi: object())
@@ -188,7 +189,7 @@ def test_the_memo_never_changes_a_month():
     assert simulate(month, "planner") == fresh
 
 
-def test_a_document_that_would_miss_the_friday_is_boosted():
+def test_a_document_that_would_miss_the_friday_is_boosted() -> None:
     # Friday 16:00: three one-reader notes for the secretary and a document that must reach L02,
     # who leaves at 17:00 for ten days, after the secretary. Shortest first would read the notes
     # first and send the document off ten days late; the boost reads it first.
@@ -219,7 +220,7 @@ def test_a_document_that_would_miss_the_friday_is_boosted():
     assert sum(boosted.values()) < sum(plain.values())
 
 
-def test_an_urgent_document_is_routed_on_time_where_the_greedy_rule_fails():
+def test_an_urgent_document_is_routed_on_time_where_the_greedy_rule_fails() -> None:
     # Found by a random search: the greedy rule with its rollout finishes this 特急 the next day,
     # the exact search finds the only way to finish by its due time.
     spans = {"L01": (0, 30), "L02": (0, 60), "L03": (0, 20), "L04": (20, 50), "L05": (10, 70)}

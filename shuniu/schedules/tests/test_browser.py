@@ -7,19 +7,26 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import Browser
+from pytest_django.live_server_helper import LiveServer
 
 from shuniu.core.models import InboxItem, User
-from shuniu.core.testing import assert_accessible, log_in
+from shuniu.core.testing import PageOptions, assert_accessible, log_in
 from shuniu.schedules.models import Engagement, KeyWork
 from shuniu.schedules.selectors import monday_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(settings.VAR_DIR) / "shots"
 SHOTS.mkdir(parents=True, exist_ok=True)
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "locale": "zh-CN"}
+PHONE: PageOptions = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "locale": "zh-CN",
+}
 
 
-def test_trip_from_entry_to_the_leaders_phone(browser, live_server, county):
+def test_trip_from_entry_to_the_leaders_phone(browser: Browser, live_server: LiveServer, county: None) -> None:
     next_monday = monday_of(timezone.localdate()) + dt.timedelta(days=7)
     tuesday, thursday = next_monday + dt.timedelta(days=1), next_monday + dt.timedelta(days=3)
 
@@ -60,7 +67,8 @@ def test_trip_from_entry_to_the_leaders_phone(browser, live_server, county):
     )
     assert (SHOTS / "weekly-plan-pdf-1.png").exists()
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert "CJK" in fonts and " yes " in fonts  # Chinese font embedded
+    assert "CJK" in fonts
+    assert " yes " in fonts
 
     phone = browser.new_page(**PHONE)
     log_in(phone, live_server.url, "liminghua")
@@ -81,7 +89,9 @@ def test_trip_from_entry_to_the_leaders_phone(browser, live_server, county):
     phone.close()
 
 
-def test_one_meeting_for_several_leaders_published_with_confirmation(browser, live_server, county):
+def test_one_meeting_for_several_leaders_published_with_confirmation(
+    browser: Browser, live_server: LiveServer, county: None
+) -> None:
     """The clerk enters a 常委会 once for three leaders, reviews the changes, publishes; a leader reads it by day."""
     monday = monday_of(timezone.localdate()) + dt.timedelta(days=7)
     wednesday = monday + dt.timedelta(days=2)
@@ -133,7 +143,8 @@ def test_one_meeting_for_several_leaders_published_with_confirmation(browser, li
     phone.goto(f"{live_server.url}/schedules/?week={monday.isoformat()}")
     day = phone.get_by_role("region", name=f"{wednesday.month}月{wednesday.day}日 星期三")
     day.get_by_text("09:00 县委常委会会议（专题研究重点项目）").wait_for()  # once, for both leaders
-    assert day.get_by_text("李明华").is_visible() and day.get_by_text("张建国").is_visible()
+    assert day.get_by_text("李明华").is_visible()
+    assert day.get_by_text("张建国").is_visible()
     assert not phone.get_by_role("region", name="周工作安排表").is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.screenshot(path=str(SHOTS / "weekly-plan-by-day-phone.png"), full_page=True)
@@ -142,7 +153,7 @@ def test_one_meeting_for_several_leaders_published_with_confirmation(browser, li
     phone.close()
 
 
-def test_key_work_edit_tick_and_complete_with_warning(browser, live_server, county):
+def test_key_work_edit_tick_and_complete_with_warning(browser: Browser, live_server: LiveServer, county: None) -> None:
     item = KeyWork.objects.get(title="迎接市委督查组")
     clerk = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     log_in(clerk, live_server.url, "wangfang")
@@ -177,7 +188,8 @@ def test_key_work_edit_tick_and_complete_with_warning(browser, live_server, coun
     clerk.screenshot(path=str(SHOTS / "key-work-list-done.png"), full_page=True)
     assert_accessible(clerk, "重点工作：已完成")
     item.refresh_from_db()
-    assert item.done and item.version == 3
+    assert item.done
+    assert item.version == 3
 
     phone = browser.new_page(**PHONE)
     log_in(phone, live_server.url, "huangxiaodong")
