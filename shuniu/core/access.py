@@ -1,12 +1,10 @@
-"""Access helpers every view uses: role checks (403) and object look-ups scoped to the user (404)."""
+"""Access helpers every view uses: the signed-in user, and look-ups scoped to what they may see (404)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, TypeVar
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
@@ -23,27 +21,6 @@ def current_user(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise PermissionDenied("请先登录。")
     return user
-
-
-def require_role(user: Any, *roles: str) -> None:
-    """Raise PermissionDenied (403) unless the user holds one of `roles`."""
-    if not (getattr(user, "is_authenticated", False) and user.has_role(*roles)):
-        raise PermissionDenied("您没有访问此页面的权限。")
-
-
-def role_required(*roles: str) -> Callable[[View], View]:
-    """View decorator: log in first, then one of `roles` or 403."""
-
-    def decorator(view: View) -> View:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            require_role(request.user, *roles)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def get_visible_or_404(queryset: QuerySet[M], pk: Any) -> M:

@@ -32,6 +32,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "inbox.view": _BUSINESS,
     # Documents and circulation (SPEC §1).
     "documents.view": _DOC_READERS,
+    "documents.open": _DOC_READERS | {Role.SUPERVISOR},  # a document page (supervision: those asking for action)
     "documents.register": _DOC_STAFF,
     "documents.correct": _DOC_STAFF,
     "documents.return": _DOC_STAFF,
@@ -52,6 +53,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "schedules.mine": _LEADER,
     "schedules.day": _STAFF,
     "schedules.key_work": _OFFICE,
+    "schedules.key_work_new": _STAFF,
+    "schedules.planner": _OFFICE,
     # Directory and administration.
     "directory.view": frozenset(set(Role.values) - {Role.AUDITOR}),
     "directory.edit": frozenset({Role.ADMIN, Role.DIRECTOR, Role.CLERK}),

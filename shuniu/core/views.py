@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core import services
-from shuniu.core.access import current_user, role_required
+from shuniu.core.access import current_user
 from shuniu.core.directory import directory_export, directory_import
 from shuniu.core.excel import XLSX, ImportRejected
 from shuniu.core.forms import DirectoryFilterForm, ExcelUploadForm, LoginForm, PasswordChangeForm
@@ -69,7 +69,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "core/password_change.html", {"form": form})
 
 
-@role_required(*_DIRECTORY_ROLES)
+@capability_required("directory.view")
 def directory(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = DirectoryFilterForm(request.GET or None)
@@ -85,12 +85,12 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.ADMIN, Role.DIRECTOR, Role.CLERK)
+@capability_required("directory.edit")
 def directory_download(request: HttpRequest) -> HttpResponse:
     return download(directory_export(), f"通讯录_{timezone.localdate():%Y%m%d}.xlsx", XLSX)
 
 
-@role_required(Role.ADMIN)
+@capability_required("admin.site")
 @require_http_methods(["GET", "POST"])
 def directory_upload(request: HttpRequest) -> HttpResponse:
     user = current_user(request)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shuniu.core.access import current_user, role_required
+from shuniu.core.access import current_user
 from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.excel import xlsx_response
 from shuniu.core.files import Upload, file_response, keep, kept, kept_names
@@ -64,7 +64,7 @@ def _form_errors(form: Any) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-@role_required(*READERS)
+@capability_required("documents.view")
 def register_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = RegisterFilterForm(request.GET or None)
@@ -88,7 +88,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*STAFF)
+@capability_required("documents.register")
 def register_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     user = current_user(request)
     text = request.GET.get("year", "")
@@ -104,7 +104,7 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     raise Http404("不支持的格式。")
 
 
-@role_required(*STAFF)
+@capability_required("documents.register")
 @require_http_methods(["GET", "POST"])
 def document_new(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
@@ -195,7 +195,7 @@ def _keep_for_next_try(form: RegisterForm, uploads: list[Upload]) -> list[str]:
     return kept_names(token)
 
 
-@role_required(*READERS, Role.SUPERVISOR)
+@capability_required("documents.open")
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     document = get_document_for(user, pk)
@@ -239,7 +239,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "documents/detail.html", context)
 
 
-@role_required(*READERS, Role.SUPERVISOR)
+@capability_required("documents.open")
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     document = get_document_for(current_user(request), pk)
     attachment = document.attachments.filter(pk=attachment_pk).first()
@@ -301,43 +301,43 @@ def _do(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("documents:detail", pk=pk)
 
 
-@role_required(*STAFF)
+@capability_required("documents.return")
 @require_POST
 def document_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _do(request, pk, "return")
 
 
-@role_required(*STAFF)
+@capability_required("documents.return")
 @require_POST
 def document_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _do(request, pk, "reopen")
 
 
-@role_required(Role.DIRECTOR)
+@capability_required("documents.approve")
 @require_POST
 def proposal_send_back(request: HttpRequest, pk: int) -> HttpResponse:
     return _do(request, pk, "send_back")
 
 
-@role_required(Role.DIRECTOR)
+@capability_required("documents.approve")
 @require_POST
 def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _do(request, pk, "approve")
 
 
-@role_required(Role.DIRECTOR)
+@capability_required("documents.close")
 @require_POST
 def document_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _do(request, pk, "close")
 
 
-@role_required(*STAFF)
+@capability_required("documents.archive")
 @require_POST
 def document_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return _do(request, pk, "archive")
 
 
-@role_required(*STAFF)
+@capability_required("documents.propose")
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
@@ -389,7 +389,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*READERS)
+@capability_required("documents.view")
 def desk(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     readings = list(selectors.desk(user))
@@ -410,7 +410,7 @@ def instructions(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/instructions.html", {"page": page, "query": query})
 
 
-@role_required(*READERS)
+@capability_required("documents.view")
 @require_http_methods(["GET", "POST"])
 def reading_sign(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
@@ -443,7 +443,7 @@ def reading_sign(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*STAFF)
+@capability_required("documents.paper_sign")
 @require_POST
 def reading_paper_sign(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
@@ -468,7 +468,7 @@ def reading_paper_sign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("documents:detail", pk=reading.document_id)
 
 
-@role_required(*STAFF)
+@capability_required("documents.paper_sign")
 @require_POST
 def reading_pin(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
@@ -477,7 +477,7 @@ def reading_pin(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("documents:detail", pk=reading.document_id)
 
 
-@role_required(*STAFF)
+@capability_required("documents.deliver")
 def deliveries(request: HttpRequest) -> HttpResponse:
     runs = selectors.delivery_runs(current_user(request))
     if request.GET.get("format") == "pdf":
@@ -516,37 +516,37 @@ def _copy_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect(target or "documents:deliveries")
 
 
-@role_required(*STAFF)
+@capability_required("documents.deliver")
 @require_POST
 def copy_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     return _copy_action(request, pk, "deliver")
 
 
-@role_required(*STAFF)
+@capability_required("documents.deliver")
 @require_POST
 def copy_collect(request: HttpRequest, pk: int) -> HttpResponse:
     return _copy_action(request, pk, "collect")
 
 
-@role_required(*STAFF)
+@capability_required("documents.deliver")
 @require_POST
 def copy_take_back(request: HttpRequest, pk: int) -> HttpResponse:
     return _copy_action(request, pk, "take_back")
 
 
-@role_required(*STAFF)
+@capability_required("documents.deliver")
 def slip(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_document_for(current_user(request), pk)
     pdf = printouts.slip_pdf(document, selectors.readings_of(document))
     return download(pdf, f"传阅单_{document.reg_year}_{document.reg_seq}.pdf", "application/pdf", inline=True)
 
 
-@role_required(*STAFF)
+@capability_required("documents.figures")
 def figures(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/figures.html", selectors.figures(current_user(request)))
 
 
-@role_required(*READERS)
+@capability_required("documents.delegate")
 @require_http_methods(["GET", "POST"])
 def delegation_new(request: HttpRequest) -> HttpResponse:
     """委托代阅: a leader delegates their own desk (the office may choose the leader); the list with 撤销."""
@@ -578,7 +578,7 @@ def delegation_new(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/delegation_form.html", context)
 
 
-@role_required(*READERS)
+@capability_required("documents.delegate")
 @require_POST
 def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)

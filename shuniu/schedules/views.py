@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shuniu.core.access import current_user, get_visible_or_404, role_required
+from shuniu.core.access import current_user, get_visible_or_404
 from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.excel import ImportRejected, xlsx_response
 from shuniu.core.models import OFFICE_ROLES, Role, User
+from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
 from shuniu.schedules import services
 from shuniu.schedules.feeds import leader_ics
@@ -33,11 +34,9 @@ from shuniu.schedules.importer import engagements_import
 from shuniu.schedules.models import CheckItem, Engagement, FeedToken, KeyWork
 from shuniu.schedules.printouts import weekly_plan_pdf, weekly_plan_sheet
 from shuniu.schedules.selectors import (
-    EDITOR_ROLES,
     HALF_LABELS,
     HALVES,
     KEY_WORK_TABS,
-    PLAN_READER_ROLES,
     can_edit,
     day_headers,
     day_planner,
@@ -71,7 +70,7 @@ def _plan_url(week: dt.date) -> str:
     return f"{reverse('schedules:weekly_plan')}?week={week.isoformat()}"
 
 
-@role_required(*PLAN_READER_ROLES)
+@capability_required("schedules.view")
 def weekly_plan(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     week = _week(request)
@@ -94,7 +93,7 @@ def weekly_plan(request: HttpRequest) -> HttpResponse:
     return render(request, "schedules/weekly_plan.html", context)
 
 
-@role_required(*EDITOR_ROLES)
+@capability_required("schedules.publish")
 def weekly_plan_publish_confirm(request: HttpRequest) -> HttpResponse:
     """Before publishing: what goes out, what changed against the last version, who is told."""
     user = current_user(request)
@@ -112,7 +111,7 @@ def weekly_plan_publish_confirm(request: HttpRequest) -> HttpResponse:
     return render(request, "schedules/weekly_plan_publish.html", context)
 
 
-@role_required(*EDITOR_ROLES)
+@capability_required("schedules.publish")
 @require_POST
 def weekly_plan_publish(request: HttpRequest) -> HttpResponse:
     week = _week(request)
@@ -131,7 +130,7 @@ def weekly_plan_publish(request: HttpRequest) -> HttpResponse:
     return redirect(_plan_url(week))
 
 
-@role_required(*PLAN_READER_ROLES)
+@capability_required("schedules.view")
 def weekly_plan_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in ("pdf", "xlsx"):
         raise Http404("不支持的格式。")
@@ -156,7 +155,7 @@ def _leader_for(user: User, pk: int) -> User:
     return get_visible_or_404(leaders, pk)
 
 
-@role_required(*PLAN_READER_ROLES)
+@capability_required("schedules.view")
 def leader_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     leader = _leader_for(user, pk)
@@ -177,7 +176,7 @@ def leader_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(Role.LEADER)
+@capability_required("schedules.mine")
 def my_schedule(request: HttpRequest) -> HttpResponse:
     return redirect("schedules:leader", pk=current_user(request).pk)
 
@@ -229,19 +228,19 @@ def _engagement_form_view(request: HttpRequest, engagement: Engagement | None) -
     return render(request, "schedules/engagement_form.html", context)
 
 
-@role_required(*EDITOR_ROLES)
+@capability_required("schedules.edit")
 @require_http_methods(["GET", "POST"])
 def engagement_new(request: HttpRequest) -> HttpResponse:
     return _engagement_form_view(request, None)
 
 
-@role_required(*EDITOR_ROLES)
+@capability_required("schedules.edit")
 @require_http_methods(["GET", "POST"])
 def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _engagement_form_view(request, get_visible_or_404(Engagement.objects.select_related("leader"), pk))
 
 
-@role_required(*EDITOR_ROLES)
+@capability_required("schedules.edit")
 @require_POST
 def engagement_delete(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = get_visible_or_404(Engagement.objects.prefetch_related("attendances"), pk)
@@ -257,7 +256,7 @@ def engagement_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("schedules:leader", pk=int(back) if back.isdigit() and int(back) in leaders else leaders[0])
 
 
-@role_required(*EDITOR_ROLES)
+@capability_required("schedules.edit")
 @require_http_methods(["GET", "POST"])
 def engagement_import(request: HttpRequest) -> HttpResponse:
     form = EngagementImportForm(request.POST or None, request.FILES or None)
@@ -277,7 +276,7 @@ def engagement_import(request: HttpRequest) -> HttpResponse:
     return render(request, "schedules/engagement_import.html", {"form": form, "errors": errors})
 
 
-@role_required(*OFFICE_ROLES)
+@capability_required("schedules.key_work")
 def key_work_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     tab = request.GET.get("tab", "open")
@@ -305,7 +304,7 @@ def _key_work_fields(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@role_required(*_STAFF_ROLES)
+@capability_required("schedules.key_work_new")
 @require_http_methods(["GET", "POST"])
 def key_work_new(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
@@ -331,7 +330,7 @@ def _key_work_to_change(user: User, pk: int) -> KeyWork:
     return item
 
 
-@role_required(*OFFICE_ROLES)
+@capability_required("schedules.key_work")
 @require_http_methods(["GET", "POST"])
 def key_work_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
@@ -369,7 +368,7 @@ def key_work_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "schedules/key_work_form.html", {"form": form, "item": item})
 
 
-@role_required(*OFFICE_ROLES)
+@capability_required("schedules.key_work")
 def key_work_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     item = get_visible_or_404(key_work_for(user).select_related("done_by"), pk)
@@ -377,7 +376,7 @@ def key_work_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "schedules/key_work_detail.html", {"item": item, "may_tick": may_tick})
 
 
-@role_required(*OFFICE_ROLES)
+@capability_required("schedules.key_work")
 @require_POST
 def check_item_set(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
@@ -401,7 +400,7 @@ def check_item_set(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("schedules:key_work", pk=check.key_work_id)
 
 
-@role_required(*OFFICE_ROLES)
+@capability_required("schedules.key_work")
 @require_POST
 def key_work_complete(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
@@ -420,7 +419,7 @@ def key_work_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("schedules:key_work_list")
 
 
-@role_required(*OFFICE_ROLES)
+@capability_required("schedules.planner")
 def day_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     try:
@@ -440,7 +439,7 @@ def day_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*PLAN_READER_ROLES)
+@capability_required("schedules.view")
 @require_POST
 def feed_token_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
@@ -452,7 +451,7 @@ def feed_token_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "schedules/feed_token.html", {"leader": leader, "url": url})
 
 
-@role_required(*PLAN_READER_ROLES)
+@capability_required("schedules.view")
 @require_POST
 def feed_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)

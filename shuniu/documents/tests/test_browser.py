@@ -188,6 +188,16 @@ def test_the_new_pages_of_the_office_morning(
     clerk.get_by_role("button", name="登记").click()
     flash(clerk, "已登记")
     assert Document.objects.get(title="关于做好寒假安全教育的通知").attachments.count() == 1
+    clerk.get_by_role("link", name="更正登记信息").click()
+    clerk.get_by_label("标题").fill("关于做好寒假期间安全教育的通知")
+    clerk.get_by_role("button", name="保存更正").click()  # no reason: the form says so
+    clerk.get_by_text("请填写更正说明").wait_for()
+    assert_accessible(clerk, "更正登记")
+    clerk.get_by_label("更正说明").fill("标题漏字")
+    clerk.get_by_role("button", name="保存更正").click()
+    flash(clerk, "已更正")
+    clerk.get_by_text("状态记录", exact=True).click()
+    clerk.get_by_text("更正标题：标题漏字").wait_for()
 
     leader = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
     log_in(leader, base, "fengtao")
