@@ -148,9 +148,12 @@ def delivery_runs(viewer: User, now: dt.datetime | None = None) -> dict[str, lis
 
 def stuck_copies(viewer: User, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Copies on a desk whose leader is away now, or idle there past the threshold (up to the viewer's clearance)."""
-    from shuniu.schedules.selectors import is_available
+    from shuniu.core.workcal import WorkingCalendar
+    from shuniu.schedules.selectors import availability
 
     now = now or timezone.now()
+    calendar = WorkingCalendar.load()  # once for the list, however many leaders hold copies
+    end_of_day = timezone.localtime(now).replace(hour=23, minute=59)
     idle_limit = now - dt.timedelta(hours=settings.STUCK_COPY_HOURS)
     flagged = []
     away_by_leader: dict[int, bool] = {}  # asked once per leader, however many copies they hold
@@ -160,7 +163,8 @@ def stuck_copies(viewer: User, now: dt.datetime | None = None) -> list[dict[str,
             continue
         holder = copy.holder.pk
         if holder not in away_by_leader:
-            away_by_leader[holder] = not is_available(copy.holder, now) and _away_all_day(copy.holder, now)
+            # Away: no office time left for the leader today (out, on a trip, on leave).
+            away_by_leader[holder] = not availability(copy.holder, now, end_of_day, calendar=calendar)
         away = away_by_leader[holder]
         idle = copy.since < idle_limit
         if away or idle:
@@ -168,14 +172,6 @@ def stuck_copies(viewer: User, now: dt.datetime | None = None) -> list[dict[str,
                 {"copy": copy, "away": away, "idle": idle, "hours": (now - copy.since).total_seconds() / 3600}
             )
     return flagged
-
-
-def _away_all_day(leader: User, now: dt.datetime) -> bool:
-    """No office time left for the leader today: out, on a trip, on leave."""
-    from shuniu.schedules.selectors import availability
-
-    end_of_day = timezone.localtime(now).replace(hour=23, minute=59)
-    return not availability(leader, now, end_of_day)
 
 
 def duplicates(source_org: str, source_number: str, *, exclude: int | None = None) -> list[Document]:

@@ -124,11 +124,6 @@ def availability(
     return subtract(periods, busy)
 
 
-def is_available(leader: User, moment: dt.datetime) -> bool:
-    """Whether the leader is in the office, free, at `moment`."""
-    return bool(availability(leader, moment, moment + dt.timedelta(minutes=1)))
-
-
 def monday_of(day: dt.date) -> dt.date:
     """The Monday of the week `day` falls in."""
     return day - dt.timedelta(days=day.weekday())
