@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 
+from shuniu.core.forms import YEARS
+
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="操作人", max_length=50, required=False)
@@ -18,6 +20,9 @@ class AuditFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name in ("since", "until"):
+            if data.get(name) and not YEARS[0] <= data[name].year <= YEARS[1]:
+                self.add_error(name, f"日期应在 {YEARS[0]} 年至 {YEARS[1]} 年之间。")
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("起始日期不能晚于截止日期。")
         return data

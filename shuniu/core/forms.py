@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -19,6 +20,43 @@ class Picker(forms.CheckboxSelectMultiple):
     """
 
     template_name = "core/widgets/picker.html"
+
+
+YEARS = (2000, 2100)  # the years a date in the office's records may fall in
+_DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def _in_years(moment: dt.date) -> None:
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise forms.ValidationError(f"日期应在 {YEARS[0]} 年至 {YEARS[1]} 年之间。")
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time as a browser's ``datetime-local`` sends it, in the office's years."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", _DT_FORMATS)
+        kwargs.setdefault(
+            "error_messages", {"required": "请填写时间。", "invalid": "时间格式不正确，应如 2026-11-30 09:00。"}
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> dt.datetime | None:
+        moment: dt.datetime | None = super().clean(value)
+        if moment is not None:
+            _in_years(moment)
+        return moment
+
+
+def date_param(text: str | None, default: dt.date) -> dt.date:
+    """A date from a URL (``?date=2026-11-27``); anything unreadable or outside the office's years gives `default`."""
+    try:
+        day = dt.date.fromisoformat(text or "")
+    except ValueError:
+        return default
+    return day if YEARS[0] <= day.year <= YEARS[1] else default
 
 
 class StyledForm(forms.Form):

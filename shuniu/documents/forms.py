@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 
 from shuniu.core.confirm import ConfirmField
-from shuniu.core.forms import Picker, StyledForm
+from shuniu.core.forms import LocalDateTimeField, Picker, StyledForm
 from shuniu.core.models import Clearance, Unit, UnitKind, User
 from shuniu.documents.models import Kind, Urgency
-from shuniu.schedules.forms import LeaderChoiceField, LocalDateTimeField
+from shuniu.schedules.forms import LeaderChoiceField
 from shuniu.schedules.selectors import leader_queryset
 
 

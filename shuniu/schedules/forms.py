@@ -7,23 +7,10 @@ from typing import Any
 from django import forms
 
 from shuniu.core.confirm import ConfirmField
-from shuniu.core.forms import ExcelUploadForm, StyledForm
+from shuniu.core.forms import ExcelUploadForm, LocalDateTimeField, StyledForm
 from shuniu.core.models import OFFICE_ROLES, Role, User
 from shuniu.schedules.models import EngagementKind, RemindBefore
 from shuniu.schedules.selectors import leader_queryset
-
-_DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-
-
-class LocalDateTimeField(forms.DateTimeField):
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("input_formats", _DT_FORMATS)
-        kwargs.setdefault(
-            "error_messages", {"required": "请填写时间。", "invalid": "时间格式不正确，应如 2026-11-30 09:00。"}
-        )
-        super().__init__(**kwargs)
 
 
 class LeaderChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shuniu.core.access import current_user, get_visible_or_404
 from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.excel import ImportRejected, xlsx_response
+from shuniu.core.forms import date_param
 from shuniu.core.models import OFFICE_ROLES, Role, User
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
@@ -60,10 +61,7 @@ _STAFF_ROLES = tuple(OFFICE_ROLES - {Role.LEADER})
 
 
 def _week(request: HttpRequest) -> dt.date:
-    try:
-        return monday_of(dt.date.fromisoformat(request.GET.get("week", "")))
-    except ValueError:
-        return monday_of(timezone.localdate())
+    return monday_of(date_param(request.GET.get("week"), timezone.localdate()))
 
 
 def _plan_url(week: dt.date) -> str:
@@ -422,10 +420,7 @@ def key_work_complete(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("schedules.planner")
 def day_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    try:
-        day = dt.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = date_param(request.GET.get("date"), timezone.localdate())
     return render(
         request,
         "schedules/day_planner.html",

@@ -497,3 +497,11 @@ def test_a_chosen_attachment_survives_a_form_error(clerk: User, settings: Settin
     forged = client.post(reverse("documents:new"), form(kept=token + "x", source_number="另一号"))
     assert "先前选择的附件已失效" in forged.text
     assert Document.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_registration_in_year_one_is_refused_in_chinese(clerk: User) -> None:
+    response = client_for(clerk).post(reverse("documents:new"), form(received_at="0001-01-01T00:00"))
+    assert response.status_code == 200
+    assert "日期应在 2000 年至 2100 年之间" in response.text
+    assert not Document.objects.exists()

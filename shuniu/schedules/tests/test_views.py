@@ -649,3 +649,34 @@ def test_todays_page_for_staff_says_what_it_shows_and_shows_the_leaders_day(
     assert "全县经济工作会" in seen
     assert "不宜公开的走访" not in seen
     assert "忙碌" in seen
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("schedules:day", {"date": "0001-01-01"}),
+        ("schedules:weekly_plan", {"week": "9999-12-31"}),
+        ("schedules:weekly_plan", {"week": "0001-01-01"}),
+    ],
+)
+def test_dates_at_the_edge_of_the_calendar_fall_back_to_today(clerk: User, url: str, query: dict[str, str]) -> None:
+    response = client_for(clerk).get(reverse(url), query)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_engagement_in_year_one_is_refused_in_chinese(clerk: User, leader: User) -> None:
+    response = client_for(clerk).post(
+        reverse("schedules:engagement_new"),
+        {
+            "leaders": [leader.pk],
+            "kind": "meeting",
+            "title": "会",
+            "start": "0001-01-01T09:00",
+            "end": "0001-01-01T10:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "日期应在 2000 年至 2100 年之间" in response.text
+    assert not Engagement.objects.exists()
