@@ -70,7 +70,7 @@ def inbox_put(
             )
             if not reopened:
                 continue
-        notify(recipient=recipient, title=f"{category}：{title}", body=note, url=url)
+        notify(recipient=recipient, title=f"{category}：{title}", body=note, url=url, key=key)
         told += 1
     return told
 
@@ -80,12 +80,21 @@ def inbox_done(*, key: str, by: User | None, recipients: Iterable[User] | None =
     items = InboxItem.objects.filter(key=key, done_at__isnull=True)
     if recipients is not None:
         items = items.filter(recipient__in=[r.pk for r in recipients])
-    return items.update(done_at=timezone.now(), done_by=by)
+    now = timezone.now()
+    # The notifications that announced the work are read once it is done (by anyone).
+    Notification.objects.filter(key=key, read_at__isnull=True, recipient__in=items.values("recipient")).update(
+        read_at=now
+    )
+    return items.update(done_at=now, done_by=by)
 
 
 def inbox_withdraw(*, key: str) -> int:
     """Take back open items of `key` that will not be done (a copy taken off an absent leader's desk)."""
-    deleted, _ = InboxItem.objects.filter(key=key, done_at__isnull=True).delete()
+    items = InboxItem.objects.filter(key=key, done_at__isnull=True)
+    Notification.objects.filter(key=key, read_at__isnull=True, recipient__in=items.values("recipient")).update(
+        read_at=timezone.now()
+    )
+    deleted, _ = items.delete()
     return deleted
 
 

@@ -36,9 +36,12 @@ def _senders() -> list[Callable[[Notification], None]]:
     return [import_string(path) for path in settings.NOTIFICATION_SENDERS]
 
 
-def notify(*, recipient: User, title: str, body: str = "", url: str = "") -> Notification:
-    """Store a notification for `recipient` and send it on once the transaction commits."""
-    notification = Notification.objects.create(recipient=recipient, title=title[:200], body=body, url=url)
+def notify(*, recipient: User, title: str, body: str = "", url: str = "", key: str = "") -> Notification:
+    """Store a notification for `recipient` and send it on once the transaction commits.
+
+    `key` names the inbox item it announces: when that item is done, the notification is read.
+    """
+    notification = Notification.objects.create(recipient=recipient, title=title[:200], body=body, url=url, key=key)
 
     def send() -> None:
         for sender in _senders():

@@ -11,6 +11,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("directory/", views.directory, name="directory"),
     path("directory/export/", views.directory_download, name="directory_export"),
     path("directory/import/", views.directory_upload, name="directory_import"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -149,6 +149,20 @@ def notifications(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     items = Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")[:100]
     return render(request, "core/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open what a notification points to; it is read from then on."""
+    user = current_user(request)
+    notification = Notification.objects.filter(recipient=user, pk=pk).first()
+    if notification is None:
+        raise Http404("未找到该通知。")
+    notifications_mark_read(user=user, pk=notification.pk)
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+        return redirect(notification.url)
+    return redirect("core:notifications")
 
 
 @login_required

@@ -50,3 +50,25 @@ REMEMBERED: list[str] = []
 
 def remember(notification: Notification) -> None:
     REMEMBERED.append(notification.title)
+
+
+@pytest.mark.django_db
+def test_a_notification_is_read_when_its_work_is_done_or_when_opened(director: User, clerk: User) -> None:
+    from shuniu.core.inbox import inbox_done, inbox_put
+    from shuniu.core.models import InboxKind
+
+    with transaction.atomic():
+        for key in ("doc:1:approve", "doc:2:approve"):
+            inbox_put(
+                recipients=[director], key=key, kind=InboxKind.TODO, category="待审批", title=key, url="/documents/"
+            )
+        inbox_done(key="doc:1:approve", by=director)
+    unread = set(Notification.objects.filter(recipient=director, read_at__isnull=True).values_list("key", flat=True))
+    assert unread == {"doc:2:approve"}
+    other = Notification.objects.get(key="doc:2:approve")
+    assert client_for(clerk).post(reverse("core:notification_open", args=[other.pk])).status_code == 404
+    response = client_for(director).post(reverse("core:notification_open", args=[other.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == "/documents/"
+    other.refresh_from_db()
+    assert other.read_at is not None
