@@ -149,9 +149,24 @@ class ArchiveForm(StyledForm):
     retention = forms.ChoiceField(label="保管期限", choices=[("永久", "永久"), ("30年", "30年"), ("10年", "10年")])
 
 
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A person with their roles, so two 王 are told apart (王芳（文书）)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name}（{'、'.join(obj.role_labels)}）"
+
+
 class DelegationForm(StyledForm):
     leader = LeaderChoiceField(label="领导", queryset=User.objects.none(), empty_label="请选择领导")
-    acting = forms.ModelChoiceField(label="委托给", queryset=User.objects.none(), empty_label="请选择")
+    acting = PersonChoiceField(
+        label="委托给",
+        queryset=User.objects.none(),
+        empty_label="请选择",
+        error_messages={
+            "required": "请选择代阅人。",
+            "invalid_choice": "请从列表中选择代阅人（县领导或县委办人员，不能委托给本人）。",
+        },
+    )
     start = LocalDateTimeField(label="开始")
     end = LocalDateTimeField(label="结束")
 
@@ -164,6 +179,7 @@ class DelegationForm(StyledForm):
             self.fields["leader"].queryset = leader_queryset()  # type: ignore[attr-defined]
         self.fields["acting"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(is_active=True, role_grants__role__in=["leader", "director", "clerk"])
+            .exclude(pk__in=[for_leader.pk] if for_leader is not None else [])
             .distinct()
             .order_by("full_name")
         )

@@ -12,10 +12,15 @@ from shuniu.documents import selectors
 
 def panels(user: User, day: Day) -> Iterable[Panel]:
     """Each card only for those who act on it; every count is what this user may see."""
-    if can(user, "documents.desk"):
+    keeping = selectors.delegations_running(user)["taken"]
+    if can(user, "documents.desk") or keeping:
         yield Panel(
             "documents/panels/desk.html",
-            {"desk_count": selectors.desk(user).count(), "instructions": selectors.instructions_of(user).count()},
+            {
+                "desk_count": selectors.desk(user).count(),
+                "instructions": selectors.instructions_of(user).count() if can(user, "documents.desk") else None,
+                "keeping": keeping,
+            },
             10,
         )
     if can(user, "documents.approve"):

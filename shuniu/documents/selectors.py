@@ -34,6 +34,17 @@ def delegating_leaders(user: User, now: dt.datetime | None = None) -> list[int]:
     )
 
 
+def acting_for(leader: User, now: dt.datetime | None = None) -> list[User]:
+    """Who keeps the leader's desk right now (their new deliveries reach them too)."""
+    now = now or timezone.now()
+    return [
+        d.acting
+        for d in Delegation.objects.filter(
+            leader=leader, start__lte=now, end__gt=now, revoked_at__isnull=True
+        ).select_related("acting")
+    ]
+
+
 def delegations_for(user: User) -> QuerySet[Delegation]:
     """The delegations a user may see and revoke: a leader's own; the office sees every leader's.
 

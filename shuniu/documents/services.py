@@ -15,6 +15,7 @@ from shuniu.core.confirm import Match, NeedsConfirmation
 from shuniu.core.files import Upload, attach, check_upload
 from shuniu.core.inbox import inbox_done, inbox_put, inbox_withdraw, item_key
 from shuniu.core.models import Clearance, InboxKind, Role, Unit, User
+from shuniu.core.notify import notify
 from shuniu.core.numbering import next_number
 from shuniu.core.selectors import users_with_role
 from shuniu.documents import routing_adapter
@@ -33,7 +34,7 @@ from shuniu.documents.models import (
     Status,
     Urgency,
 )
-from shuniu.documents.selectors import delegating_leaders, duplicates
+from shuniu.documents.selectors import acting_for, delegating_leaders, duplicates
 
 __all__ = ["Upload"]
 
@@ -418,7 +419,7 @@ def copy_deliver(*, copy: Copy, actor: User, at: dt.datetime | None = None) -> N
     document = copy.document
     if copy.holder is not None:
         inbox_put(
-            recipients=[copy.holder],
+            recipients=[copy.holder, *acting_for(copy.holder, at)],
             key=item_key(document, "read", copy.holder.pk),
             kind=InboxKind.TOREAD,
             category="新送达",
@@ -459,6 +460,11 @@ def copy_take_back(*, copy: Copy, actor: User) -> None:
     inbox_withdraw(key=item_key(copy.document, "read", away.pk))
     _send_on(copy, routing_adapter.Planning(timezone.now()), skip={away.pk})
     audit.record(actor=actor, action="copy.take_back", obj=copy, data={"from": away.pk})
+
+
+def _day_time(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def may_sign_for(actor: User, leader: User, now: dt.datetime) -> bool:
@@ -571,7 +577,7 @@ def delegation_create(*, leader: User, acting: User, start: dt.datetime, end: dt
         raise ValidationError("只能委托本人的文件；为其他领导设置委托请联系县委办。")
     if acting.pk == leader.pk:
         raise ValidationError("不能委托给本人。")
-    if not acting.is_office_staff or not acting.is_active:
+    if not acting.has_role(Role.LEADER, Role.DIRECTOR, Role.CLERK) or not acting.is_active:
         raise ValidationError("只能委托给县领导或县委办工作人员。")
     if end <= start:
         raise ValidationError("结束时间必须晚于开始时间。")
@@ -591,6 +597,13 @@ def delegation_create(*, leader: User, acting: User, start: dt.datetime, end: dt
             "请先撤销原委托。"
         )
     delegation = Delegation.objects.create(leader=leader, acting=acting, start=start, end=end, created_by=actor)
+    period = f"{_day_time(start)} 至 {_day_time(end)}"
+    notify(
+        recipient=acting,
+        title=f"委托代阅：{leader.full_name} 委托您代阅其文件",
+        body=f"{period}；期间送达 {leader.full_name} 的文件会出现在您的“待阅文件”中。",
+        url=reverse("documents:desk"),
+    )
     audit.record(
         actor=actor,
         action="delegation.create",

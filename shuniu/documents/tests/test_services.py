@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
+from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
@@ -13,7 +14,7 @@ from shuniu.audit.models import AuditEntry
 from shuniu.core import files
 from shuniu.core.confirm import NeedsConfirmation
 from shuniu.core.models import Attachment, User
-from shuniu.core.testing import make_leader
+from shuniu.core.testing import client_for, make_leader
 from shuniu.documents import routing_adapter, services
 from shuniu.documents.models import Copy, CopyState, Delegation, Document, Reading, Status, Urgency
 from shuniu.documents.selectors import delegating_leaders, desk, documents_visible_to
@@ -529,3 +530,22 @@ def test_two_overlapping_delegations_at_once_one_is_refused(leader: User, leader
     )
     assert sum(isinstance(o, ValidationError) for o in outcomes) == 1
     assert Delegation.objects.filter(leader=leader).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_person_keeping_a_desk_is_told_and_finds_the_documents(
+    circulating: Document, leader: User, director: User, clerk: User
+) -> None:
+    from shuniu.core.models import InboxItem, Notification
+
+    now = timezone.now()
+    services.delegation_create(leader=leader, acting=director, start=now, end=now + dt.timedelta(days=1), actor=leader)
+    assert Notification.objects.filter(recipient=director, title__contains="委托您代阅").exists()
+    services.copy_deliver(copy=circulating.copies.get(state=CopyState.TO_DELIVER), actor=clerk)
+    item = InboxItem.objects.get(recipient=director, category="新送达")
+    assert item.done_at is None
+    text = client_for(director).get(reverse("board:workbench")).text
+    assert "受 领导1 委托代阅" in text
+    services.reading_sign(reading=Reading.objects.get(document=circulating, leader=leader), actor=director)
+    item.refresh_from_db()
+    assert item.done_at is not None  # signed by the one keeping the desk: the leader's item and theirs are done
