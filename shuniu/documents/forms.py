@@ -131,12 +131,26 @@ class SendBackForm(StyledForm):
 
 
 class SignForm(StyledForm):
-    instruction = forms.CharField(label="批示（可空）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    instruction = forms.CharField(
+        label="批示",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="只签“已阅”可不填；勾选“要求办理”时须写明批示内容。",
+    )
     requires_action = forms.BooleanField(label="批示要求办理（转督办）", required=False)
 
 
 class PaperSignForm(SignForm):
     signed_at = LocalDateTimeField(label="签阅时间")
+
+
+class SuperviseForm(StyledForm):
+    matter = forms.CharField(
+        label="督办事项",
+        max_length=200,
+        error_messages={"required": "请填写督办事项的编号或说明，如“督〔2026〕8号”。"},
+    )
 
 
 class CloseForm(StyledForm):

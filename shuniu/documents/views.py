@@ -36,6 +36,7 @@ from shuniu.documents.forms import (
     ReturnForm,
     SendBackForm,
     SignForm,
+    SuperviseForm,
 )
 from shuniu.documents.models import Status
 from shuniu.documents.selectors import approval_forecast, copy_routes
@@ -427,9 +428,20 @@ def reading_sign(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"已签阅：{reading.document.title}")
+            reading.refresh_from_db()
+            told = "，已转督查室待转督办" if reading.requires_action else ""
+            messages.success(request, f"已签阅《{reading.document.title}》{told}。")
             return redirect("documents:desk")
     document = reading.document
+    now = timezone.now()
+    if reading.signed_at is not None:
+        cannot = f"{reading.leader.full_name} 已于 {timezone.localtime(reading.signed_at):%m月%d日 %H:%M} 签阅此文件。"
+    elif not services.may_sign_for(user, reading.leader, now):
+        cannot = f"这份文件送 {reading.leader.full_name} 签阅；您不是该领导，也未受其委托。"
+    elif reading.copy is None or reading.copy.holder_id != reading.leader_id:
+        cannot = "文件尚未送到该领导处，送达后才能签阅。"
+    else:
+        cannot = ""
     return render(
         request,
         "documents/sign.html",
@@ -437,10 +449,30 @@ def reading_sign(request: HttpRequest, pk: int) -> HttpResponse:
             "reading": reading,
             "document": document,
             "form": form,
+            "cannot": cannot,
             "earlier": [r for r in selectors.readings_of(document) if r.signed_at],
             "attachments": list(document.attachments.all()),
         },
     )
+
+
+@capability_required("documents.supervise")
+@require_POST
+def document_supervise(request: HttpRequest, pk: int) -> HttpResponse:
+    """待转督办 → recorded as taken into supervision (the supervision module will open the matter here)."""
+    user = current_user(request)
+    document = get_document_for(user, pk)
+    form = SuperviseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("documents:detail", pk=pk)
+    try:
+        services.document_supervision_opened(document=document, actor=user, matter=form.cleaned_data["matter"])
+    except ValidationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, f"已记录转督办：{form.cleaned_data['matter']}；待转督办事项已办结。")
+    return redirect("documents:detail", pk=pk)
 
 
 @capability_required("documents.paper_sign")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries, Settings
 
 from shuniu.audit.models import AuditEntry
-from shuniu.core.models import User
+from shuniu.core.models import Role, User
 from shuniu.core.testing import client_for, xlsx_sheet
 from shuniu.documents import services
 from shuniu.documents.models import CopyState, Document, Reading, Status
@@ -505,3 +505,49 @@ def test_a_registration_in_year_one_is_refused_in_chinese(clerk: User) -> None:
     assert response.status_code == 200
     assert "日期应在 2000 年至 2100 年之间" in response.text
     assert not Document.objects.exists()
+
+
+@pytest.mark.django_db
+def test_supervision_staff_record_the_matter_and_the_item_is_done(
+    circulating: Document, clerk: User, leader: User
+) -> None:
+    from shuniu.core.models import InboxItem
+    from shuniu.core.testing import make_user
+
+    supervisor = make_user("dc", [Role.SUPERVISOR], full_name="督查员")
+    services.copy_deliver(copy=circulating.copies.get(state=CopyState.TO_DELIVER), actor=clerk)
+    services.reading_sign(
+        reading=Reading.objects.get(document=circulating, leader=leader),
+        actor=leader,
+        instruction="请应急局牵头",
+        requires_action=True,
+    )
+    url = reverse("documents:detail", args=[circulating.pk])
+    assert "已转督办" in client_for(supervisor).get(url).text
+    empty = client_for(supervisor).post(
+        reverse("documents:supervise", args=[circulating.pk]), {"matter": ""}, follow=True
+    )
+    assert "请填写督办事项" in empty.text
+    client_for(supervisor).post(reverse("documents:supervise", args=[circulating.pk]), {"matter": "督〔2026〕8号"})
+    circulating.refresh_from_db()
+    assert not circulating.needs_supervision
+    assert InboxItem.objects.get(recipient=supervisor, category="待转督办").done_at is not None
+    assert (
+        client_for(clerk).post(reverse("documents:supervise", args=[circulating.pk]), {"matter": "x"}).status_code
+        == 403
+    )
+
+
+@pytest.mark.django_db
+def test_the_sign_page_says_why_instead_of_offering_a_form(circulating: Document, clerk: User, leader: User) -> None:
+    services.copy_deliver(copy=circulating.copies.get(state=CopyState.TO_DELIVER), actor=clerk)
+    reading = Reading.objects.get(document=circulating, leader=leader)
+    url = reverse("documents:sign", args=[reading.pk])
+    clerk_page = client_for(clerk).get(url).text
+    assert "您不是该领导，也未受其委托" in clerk_page
+    assert "bi-pen" not in clerk_page
+    assert "bi-pen" in client_for(leader).get(url).text
+    services.reading_sign(reading=reading, actor=leader)
+    again = client_for(leader).get(url).text
+    assert "已于" in again
+    assert "bi-pen" not in again
