@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
@@ -10,11 +12,27 @@ from django.utils import timezone
 from shuniu.audit.forms import AuditFilterForm
 from shuniu.audit.selectors import EXPORT_LIMIT, entries_filtered, object_types
 from shuniu.audit.services import verify
-from shuniu.audit.vocabulary import OPERATION_GROUPS, describe, operation_choices
+from shuniu.audit.vocabulary import OPERATION_GROUPS, describe, object_label, operation_choices
 from shuniu.core.excel import Column, Sheet, xlsx_response
 from shuniu.core.permissions import capability_required
 
 PAGE_SIZE = 50
+
+
+def _filters_in_words(filters: dict[str, Any]) -> str:
+    """The filters of an export, as the heading of the sheet says them."""
+    words = []
+    if filters.get("actor"):
+        words.append(f"操作人含“{filters['actor']}”")
+    if filters.get("action"):
+        words.append(f"操作：{dict(operation_choices() + OPERATION_GROUPS).get(filters['action'], filters['action'])}")
+    if filters.get("object_type"):
+        words.append(f"对象：{object_label(filters['object_type'])}")
+    if filters.get("since"):
+        words.append(f"自 {filters['since']:%Y年%m月%d日}")
+    if filters.get("until"):
+        words.append(f"至 {filters['until']:%Y年%m月%d日}")
+    return "筛选条件：" + "；".join(words) if words else "全部记录"
 
 
 @capability_required("audit.view")
@@ -39,7 +57,7 @@ def entries(request: HttpRequest) -> HttpResponseBase:
                 Column("详情", 60, wrap=True),
             ],
             rows,
-            heading=f"审计日志（导出于 {timezone.localtime():%Y年%m月%d日 %H:%M}，最多 {EXPORT_LIMIT} 条）",
+            heading=f"审计日志（导出于 {timezone.localtime():%Y年%m月%d日 %H:%M}，{_filters_in_words(filters)}，最多 {EXPORT_LIMIT} 条）",
         )
         return xlsx_response([sheet], f"审计日志_{timezone.localtime():%Y%m%d_%H%M}.xlsx")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))

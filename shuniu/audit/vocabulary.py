@@ -53,7 +53,13 @@ OPERATION_GROUPS: list[tuple[str, str]] = [
     ("user.", "【用户与角色】全部"),
     ("admin.", "【系统管理】全部"),
 ]
-STATUS_LABELS: dict[str, dict[str, str]] = {}  # object type → status value → label
+STATUS_LABELS: dict[str, dict[str, str]] = {}
+# What a workflow action's `reason` is called where "理由" would read wrong.
+REASON_LABELS: dict[str, str] = {
+    "document.approve": "审批意见",
+    "document.correct": "更正说明",
+    "document.close": "办理结果",
+}  # object type → status value → label
 
 # Keys of `data` an auditor should read as words; "person" and "unit" values are ids to resolve.
 KEYS: dict[str, tuple[str, str]] = {
@@ -87,6 +93,8 @@ KEYS: dict[str, tuple[str, str]] = {
     "failures": ("连续失败次数", "text"),
     "message": ("说明", "text"),
     "matter": ("督办事项", "text"),
+    "instruction": ("批示", "text"),
+    "requires_action": ("要求办理", "bool"),
     "kind": ("类型", "text"),
     "due": ("到期", "text"),
     "name": ("名称", "text"),
@@ -168,6 +176,8 @@ def describe(entries: Iterable[AuditEntry]) -> list[Row]:
 
     def word(entry: AuditEntry, key: str, value: Any) -> str:
         label, kind = KEYS.get(key, (key, "text"))
+        if key == "reason":
+            label = REASON_LABELS.get(entry.action, label)
         if key in ("from", "to") and isinstance(value, str):  # a workflow's statuses
             labels = statuses.get(entry.object_type, {})
             return f"{'原状态' if key == 'from' else '新状态'}：{labels.get(value, value)}"
@@ -193,6 +203,9 @@ def describe(entries: Iterable[AuditEntry]) -> list[Row]:
         data = dict(entry.data or {})
         if isinstance(data.get("acting"), bool):  # a sign-off's flag, not a person
             data["acting_for"] = data.pop("acting")
+        if isinstance(data.get("from"), str) and data.get("from") == data.get("to"):
+            data.pop("from")  # an action that keeps the status (a correction): no status change to tell
+            data.pop("to")
         parts = [word(entry, k, v) for k, v in data.items() if k not in _HIDDEN and v not in (None, "", [], {})]
         rows.append(
             Row(entry, operation_label(entry.action), object_label(entry.object_type), "；".join(p for p in parts if p))

@@ -12,7 +12,7 @@ from shuniu.documents import selectors
 
 def panels(user: User, day: Day) -> Iterable[Panel]:
     """Each card only for those who act on it; every count is what this user may see."""
-    keeping = selectors.delegations_running(user)["taken"]
+    keeping = selectors.desks_kept_by(user)
     if can(user, "documents.desk") or keeping:
         yield Panel(
             "documents/panels/desk.html",

@@ -14,6 +14,8 @@ from django.utils import timezone
 from shuniu.core.models import Role, Unit, User
 from shuniu.documents.models import Copy, CopyState, Delegation, Document, Reading, Status, Urgency
 
+# The statuses in which a document has gone out to its readers.
+SENT_OUT = (Status.CIRCULATING, Status.READ, Status.CLOSED, Status.ARCHIVED)
 # Office roles that register, propose, approve and follow documents.
 DOCUMENT_STAFF = (Role.CLERK, Role.DIRECTOR)
 _URGENCY_RANK = Case(
@@ -57,6 +59,16 @@ def delegations_for(user: User) -> QuerySet[Delegation]:
     return delegations.select_related("leader", "acting", "revoked_by").order_by("-end", "-pk")
 
 
+def desks_kept_by(user: User, now: dt.datetime | None = None) -> list[Delegation]:
+    """The delegations by which `user` keeps a leader's desk right now."""
+    now = now or timezone.now()
+    return list(
+        Delegation.objects.filter(acting=user, start__lte=now, end__gt=now, revoked_at__isnull=True).select_related(
+            "leader"
+        )
+    )
+
+
 def delegations_running(user: User, now: dt.datetime | None = None) -> dict[str, list[Delegation]]:
     """For the desk's banner: whom the user's desk is delegated to now, and whose desk they keep."""
     now = now or timezone.now()
@@ -69,15 +81,16 @@ def delegations_running(user: User, now: dt.datetime | None = None) -> dict[str,
 def documents_visible_to(user: User) -> QuerySet[Document]:
     """Documents `user` may see, never above their clearance.
 
-    Clerks and the director see every document; a leader those routed to them (or to a leader whose
-    desk they keep); supervision staff those with an instruction asking for action; nobody else any.
+    Clerks and the director see every document; a leader those sent out to them (or to a leader whose
+    desk they keep) once approved — a proposal may still change who reads; supervision staff those
+    with an instruction asking for action; nobody else any.
     """
     documents = Document.objects.filter(secrecy__lte=user.clearance)
     if user.has_role(*DOCUMENT_STAFF):
         return documents
-    if user.has_role(Role.LEADER):
+    if user.has_role(Role.LEADER):  # once approved: a proposal may still change who reads
         leaders = [user.pk, *delegating_leaders(user)]
-        return documents.filter(readings__leader_id__in=leaders).distinct()
+        return documents.filter(readings__leader_id__in=leaders, status__in=SENT_OUT).distinct()
     if user.has_role(Role.SUPERVISOR):  # the documents whose instructions ask for action (待转督办)
         return documents.filter(readings__requires_action=True).distinct()
     return Document.objects.none()

@@ -527,6 +527,8 @@ def reading_sign(
         obj=document,
         data={
             "leader": reading.leader_id,
+            "instruction": reading.instruction[:500],
+            "requires_action": requires_action,
             "on_paper": on_paper,
             "acting": actor.pk != reading.leader_id and not on_paper,
         },
@@ -632,7 +634,9 @@ def document_close(*, document: Document, result: str, actor: User) -> None:
     """办结: record the result; the document becomes read-only."""
     if not result.strip():
         raise ValidationError("请填写办理结果。")
-    DOCUMENT_FLOW.apply(document, "close", actor=actor, result=result.strip(), closed_at=timezone.now())
+    DOCUMENT_FLOW.apply(
+        document, "close", actor=actor, reason=result.strip()[:300], result=result.strip(), closed_at=timezone.now()
+    )
 
 
 @audit.atomic

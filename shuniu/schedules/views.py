@@ -421,12 +421,14 @@ def key_work_complete(request: HttpRequest, pk: int) -> HttpResponse:
 def day_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     day = date_param(request.GET.get("date"), timezone.localdate())
+    hours = day_planner(user, day)
     return render(
         request,
         "schedules/day_planner.html",
         {
             "day": day,
-            "hours": day_planner(user, day),
+            "hours": hours,
+            "has_items": any(h["items"] for h in hours),
             "leaders_day": leaders_day(user, day),
             "previous": day - dt.timedelta(days=1),
             "next": day + dt.timedelta(days=1),

@@ -99,5 +99,6 @@ class TestTheLogInWords:
         response = client_for(auditor).get(reverse("audit:entries"), {"action": "user.", "format": "xlsx"})
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         sheet = xlsx_sheet(response.getvalue())
+        assert "筛选条件：操作：【用户与角色】全部" in str(sheet.cell(row=1, column=1).value)
         operations = {row[3] for row in sheet.iter_rows(min_row=3, values_only=True)}
         assert operations == {"创建用户", "修改角色"}

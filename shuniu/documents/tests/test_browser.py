@@ -90,7 +90,7 @@ def test_urgent_document_journey(browser: Browser, live_server: LiveServer, coun
     clerk.screenshot(path=str(SHOTS / "document-deliveries.png"), full_page=True)
     assert_accessible(clerk, "送文清单")
     for _ in range(2):
-        clerk.locator("tr", has_text=TITLE).get_by_role("button", name="已送达").first.click()
+        clerk.locator("tr", has_text=TITLE).get_by_role("button", name="确认送达").first.click()
         flash(clerk, "已送达")
 
     phone = browser.new_page(
@@ -106,7 +106,7 @@ def test_urgent_document_journey(browser: Browser, live_server: LiveServer, coun
     phone.screenshot(path=str(SHOTS / "document-desk-phone.png"), full_page=True)
     assert_accessible(phone, "待阅文件（手机）")
     phone.get_by_text(TITLE).click()
-    phone.get_by_label("批示（可空）").fill("请县应急管理局牵头，立即部署，今晚报告落实情况。")
+    phone.get_by_label("批示", exact=True).fill("请县应急管理局牵头，立即部署，今晚报告落实情况。")
     phone.get_by_label("批示要求办理（转督办）").check()
     phone.screenshot(path=str(SHOTS / "document-sign-phone.png"), full_page=True)
     assert_accessible(phone, "签阅（手机）")

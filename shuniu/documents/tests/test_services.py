@@ -549,3 +549,14 @@ def test_the_person_keeping_a_desk_is_told_and_finds_the_documents(
     services.reading_sign(reading=Reading.objects.get(document=circulating, leader=leader), actor=director)
     item.refresh_from_db()
     assert item.done_at is not None  # signed by the one keeping the desk: the leader's item and theirs are done
+
+
+@pytest.mark.django_db
+def test_a_leader_sees_a_document_only_once_it_is_sent_out(
+    register: Register, clerk: User, director: User, leader: User
+) -> None:
+    document = register()
+    services.proposal_submit(document=document, readers=[leader], actor=clerk)
+    assert not documents_visible_to(leader).exists()  # proposed: who reads may still change
+    services.proposal_approve(document=document, actor=director)
+    assert list(documents_visible_to(leader)) == [document]

@@ -19,6 +19,7 @@ document.addEventListener("DOMContentLoaded", () => {
       for (const group of groups) {
         group.hidden = group.querySelectorAll("[data-picker-item]:not([hidden])").length === 0;
       }
+      picker.querySelector("[data-picker-none]").hidden = items.some((item) => !item.hidden);
     });
     filter.addEventListener("keydown", (event) => {
       if (event.key === "Enter") event.preventDefault(); // Enter narrows the list; it does not send the form
