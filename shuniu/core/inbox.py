@@ -133,8 +133,8 @@ class Counts:
 
     @property
     def waiting(self) -> int:
-        """待办 and 待阅 together: the badge on the phone's menu button, where the menu is folded away."""
-        return self.todo + self.toread
+        """待办, 待阅 and unread notifications together: the badge on the phone's folded menu button."""
+        return self.todo + self.toread + self.unread
 
 
 def inbox_counts(user: User) -> Counts:

@@ -198,11 +198,21 @@ def stuck_copies(viewer: User, now: dt.datetime | None = None) -> list[dict[str,
     return flagged
 
 
-def duplicates(source_org: str, source_number: str, *, exclude: int | None = None) -> list[Document]:
-    """Up to five documents already registered with the same issuer and number (newest first)."""
-    if not source_number.strip():
+def duplicates(source_org: str, source_number: str, title: str = "", *, exclude: int | None = None) -> list[Document]:
+    """Up to five documents already registered that look like this one (newest first).
+
+    The same issuer and number; without a number, the same issuer and title within a year.
+    """
+    if source_number.strip():
+        found = Document.objects.filter(source_org=source_org.strip(), source_number=source_number.strip())
+    elif title.strip():
+        found = Document.objects.filter(
+            source_org=source_org.strip(),
+            title=title.strip(),
+            received_at__gte=timezone.now() - dt.timedelta(days=366),
+        )
+    else:
         return []
-    found = Document.objects.filter(source_org=source_org.strip(), source_number=source_number.strip())
     if exclude:
         found = found.exclude(pk=exclude)
     return list(found.order_by("-received_at")[:5])

@@ -45,7 +45,9 @@ def _duplicate_question(matches: list[Document], viewer: User) -> NeedsConfirmat
         day = f"{timezone.localtime(m.received_at):%Y年%m月%d日}"
         title = m.title if m.secrecy <= viewer.clearance else "（密级高于您的权限，标题不显示）"
         found.append(Match(m.reg_number, f"{day} {title}", reverse("documents:detail", args=[m.pk])))
-    return NeedsConfirmation("已登记过同一来文单位、同一发文字号的文件：", found, confirm_label="确认不是重复登记")
+    return NeedsConfirmation(
+        "已登记过同一来文单位、同一发文字号（或同一标题）的文件：", found, confirm_label="确认不是重复登记"
+    )
 
 
 def _url(document: Document) -> str:
@@ -183,7 +185,7 @@ def document_register(
     )
     for upload in files:
         check_upload(upload)
-    matches = duplicates(source_org, source_number)
+    matches = duplicates(source_org, source_number, title)
     if matches and not confirm_duplicate:
         raise _duplicate_question(matches, actor)
     received_at = received_at.replace(second=0, microsecond=0)

@@ -165,7 +165,7 @@ class TestInbox:
         nav = text.split("</nav>")[0]
         assert "待办 2" in nav
         assert "toggler-badge" in nav
-        assert "（待办 2，待阅 0）" in nav
+        assert "（待办 2，待阅 0，未读通知 2）" in nav
 
     def test_put_notifies_once_and_a_retry_adds_nothing(self, director: User, clerk: User) -> None:
         assert self.put([director, clerk]) == 2

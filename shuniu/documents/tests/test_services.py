@@ -560,3 +560,12 @@ def test_a_leader_sees_a_document_only_once_it_is_sent_out(
     assert not documents_visible_to(leader).exists()  # proposed: who reads may still change
     services.proposal_approve(document=document, actor=director)
     assert list(documents_visible_to(leader)) == [document]
+
+
+@pytest.mark.django_db
+def test_without_a_source_number_the_same_issuer_and_title_ask_first(register: Register) -> None:
+    register("关于征集民生实事项目的函")
+    with pytest.raises(NeedsConfirmation, match="同一标题"):
+        register("关于征集民生实事项目的函")
+    register("关于征集民生实事项目的函", source_org="示例市发改委")  # another issuer: no question
+    assert Document.objects.count() == 2
