@@ -64,7 +64,7 @@ class TestWeeklyPlanPages:
         assert "发布后新增" not in text
         editor_text = client_for(editor).get(PLAN, {"week": WEEK}).text
         assert "发布后新增" in editor_text
-        assert "已变更" in editor_text
+        assert "新增，尚未发布" in editor_text  # marked as a change against the published version
 
     def test_outsiders_get_403(self, outsider: User, auditor: User, sysadmin: User) -> None:
         for user in (outsider, auditor, sysadmin):
