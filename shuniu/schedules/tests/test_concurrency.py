@@ -1,16 +1,15 @@
 """Two people at once: one success, one clear message, nothing done twice."""
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.utils import timezone
 
 from shuniu.audit.models import AuditEntry
 from shuniu.core.models import InboxItem, User
+from shuniu.core.testing import at_once as run_at_once
 from shuniu.schedules import services
 from shuniu.schedules.models import CheckItem, KeyWork, WeeklyPlanVersion
 
@@ -20,30 +19,11 @@ MONDAY = dt.date(2026, 11, 23)
 
 
 def at_once(*actions: Callable[[], object]) -> tuple[list[object], list[str]]:
-    """Run the actions in threads released together; their results and their refusals' messages."""
-    barrier = threading.Barrier(len(actions))
-    results: list[object] = []
-    refused: list[str] = []
-    crashed: list[BaseException] = []
-
-    def run(action: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            results.append(action())
-        except ValidationError as exc:
-            refused.append(" ".join(exc.messages))
-        except BaseException as exc:  # reported below
-            crashed.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert crashed == []
-    return results, refused
+    """`core.testing.at_once`, sorted into results and the refusals' messages (anything else fails)."""
+    outcomes = run_at_once(*actions)
+    assert [o for o in outcomes if isinstance(o, BaseException) and not isinstance(o, ValidationError)] == []
+    refused = [" ".join(o.messages) for o in outcomes if isinstance(o, ValidationError)]
+    return [o for o in outcomes if not isinstance(o, BaseException)], refused
 
 
 @pytest.mark.django_db(transaction=True)
