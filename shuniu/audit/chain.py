@@ -15,7 +15,9 @@ _SECRET_KEY_PARTS = ("password", "passwd", "token", "secret", "otp", "密码", "
 # GB 11643 ID numbers (18 digits, last may be X; old 15-digit form) and mainland mobiles.
 _ID18_RE = re.compile(r"(?<![\dA-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![\dA-Za-z])")
 _ID15_RE = re.compile(r"(?<!\d)(\d{6})\d{5}(\d{4})(?!\d)")
-_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# A mobile as people write it: 13812345678, 138-1234-5678, 138 1234 5678, +86 138…, 0086-138….
+_MOBILE_RE = re.compile(r"(?<![\d+])((?:(?:\+|00)86[-\s]?)?1[3-9]\d)[-\s]?\d{4}[-\s]?(\d{4})(?!\d)")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋－　", "0123456789+- ")
 
 
 def sm3_hex(data: bytes) -> str:
@@ -25,7 +27,11 @@ def sm3_hex(data: bytes) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Mask ID numbers (110101********1234) and mobile numbers (138****5678) inside free text."""
+    """Mask ID numbers (110101********1234) and mobile numbers (138****5678) inside free text.
+
+    Full-width digits count as digits (they are written as half-width in the masked text).
+    """
+    text = text.translate(_FULL_WIDTH_DIGITS)
     text = _ID18_RE.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
     text = _ID15_RE.sub(lambda m: f"{m.group(1)}*****{m.group(2)}", text)
     return _MOBILE_RE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)

@@ -123,6 +123,15 @@ class TestScrub:
         assert "1990030712" not in masked
         assert "12345678" not in masked
 
+    @pytest.mark.parametrize(
+        "written",
+        ["138-1234-5678", "138 1234 5678", "+86 13812345678", "+86-138-1234-5678", "１３８１２３４５６７８", "１３８－１２３４－５６７８"],
+    )
+    def test_phone_numbers_are_masked_however_they_are_written(self, written: str) -> None:
+        masked = mask_text(f"联系电话：{written}。")
+        assert "1234" not in masked
+        assert "****5678" in masked
+
     @pytest.mark.django_db
     def test_nothing_personal_reaches_a_stored_entry(self) -> None:
         with transaction.atomic():
