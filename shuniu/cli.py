@@ -9,7 +9,11 @@ import sys
 ALIASES = {"demo-load": "demo_load", "audit-verify": "audit_verify", "worker": "run_huey"}
 
 
+PRIVATE_UMASK = 0o077  # files the service creates (database, attachments, backups) are its own: 0600 / 0700
+
+
 def main(argv: list[str] | None = None) -> None:
+    os.umask(PRIVATE_UMASK)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuniu.settings")
     from django.core.management import execute_from_command_line
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from shuniu import audit
 from shuniu.core.excel import Column, ImportRejected, Sheet, cell_text, read_workbook, xlsx_bytes
+from shuniu.core.forms import is_number
 from shuniu.core.models import (
     Clearance,
     Contact,
@@ -89,7 +90,7 @@ def directory_check(data: bytes) -> ImportReport:
         if phone and not _PHONE_RE.match(phone):
             problems.append(f"办公电话「{phone}」格式不正确")
         order = row.get("排序", "") or "100"
-        if not order.isdigit():
+        if not is_number(order):
             problems.append(f"排序「{order}」应为非负整数")
         if problems:
             bad("单位", number, "；".join(problems) + "。")
@@ -123,7 +124,7 @@ def directory_check(data: bytes) -> ImportReport:
         if phone and not _PHONE_RE.match(phone):
             problems.append(f"办公电话「{phone}」格式不正确")
         order = row.get("排序", "") or "100"
-        if not order.isdigit():
+        if not is_number(order):
             problems.append(f"排序「{order}」应为非负整数")
         if problems:
             bad("联系人", number, "；".join(problems) + "。")
@@ -173,7 +174,7 @@ def directory_check(data: bytes) -> ImportReport:
         if rank_text:
             if Role.LEADER not in roles:
                 problems.append("只有领导才能填写领导排序")
-            elif not rank_text.isdigit() or int(rank_text) < 1:
+            elif not is_number(rank_text) or int(rank_text) < 1:
                 problems.append(f"领导排序「{rank_text}」应为正整数")
             else:
                 rank = int(rank_text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,9 +121,12 @@ def store(digest: str, data: bytes) -> None:
     path = path_for(digest)
     if path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
-    partial.write_bytes(data)
+    # Readable by the service's user only (0600), whatever the umask of the process that writes it.
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
     partial.replace(path)
 
 

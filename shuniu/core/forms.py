@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
@@ -48,6 +49,22 @@ class LocalDateTimeField(forms.DateTimeField):
         if moment is not None:
             _in_years(moment)
         return moment
+
+
+_ASCII_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def is_number(text: str) -> bool:
+    """Plain digits 0–9 (str.isdigit also says yes to ² and full-width digits, which int() refuses)."""
+    return _ASCII_NUMBER.fullmatch(text) is not None
+
+
+def int_param(text: str | None, default: int, low: int, high: int) -> int:
+    """A whole number from a URL or a cell within [low, high]; anything else gives `default`."""
+    if text is None or not is_number(text):
+        return default
+    value = int(text)
+    return value if low <= value <= high else default
 
 
 def date_param(text: str | None, default: dt.date) -> dt.date:

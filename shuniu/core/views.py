@@ -16,7 +16,7 @@ from shuniu.core import services
 from shuniu.core.access import current_user
 from shuniu.core.directory import directory_export, directory_import
 from shuniu.core.excel import XLSX, ImportRejected
-from shuniu.core.forms import DirectoryFilterForm, ExcelUploadForm, LoginForm, PasswordChangeForm
+from shuniu.core.forms import DirectoryFilterForm, ExcelUploadForm, LoginForm, PasswordChangeForm, is_number
 from shuniu.core.inbox import TABS, inbox_counts, inbox_list
 from shuniu.core.middleware import SESSION_KEY
 from shuniu.core.models import Notification, Role
@@ -169,5 +169,5 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
     pk = request.POST.get("pk")
-    notifications_mark_read(user=current_user(request), pk=int(pk) if pk and pk.isdigit() else None)
+    notifications_mark_read(user=current_user(request), pk=int(pk) if pk and is_number(pk) else None)
     return redirect("core:notifications")

@@ -18,6 +18,7 @@ from shuniu.core.models import Clearance, InboxKind, Role, Unit, User
 from shuniu.core.notify import notify
 from shuniu.core.numbering import next_number
 from shuniu.core.selectors import users_with_role
+from shuniu.core.text import visible
 from shuniu.documents import routing_adapter
 from shuniu.documents.flow import DOCUMENT_FLOW
 from shuniu.documents.models import (
@@ -115,8 +116,8 @@ def document_correct(*, document: Document, actor: User, reason: str, **values: 
     if unknown:
         raise ValueError(f"not correctable: {sorted(unknown)}")
     merged = {name: values.get(name, getattr(document, name)) for name in CORRECTABLE}
-    merged["source_org"], merged["title"] = merged["source_org"].strip(), merged["title"].strip()
-    merged["source_number"], merged["secrecy_term"] = merged["source_number"].strip(), merged["secrecy_term"].strip()
+    merged["source_org"], merged["title"] = visible(merged["source_org"]), visible(merged["title"])
+    merged["source_number"], merged["secrecy_term"] = visible(merged["source_number"]), visible(merged["secrecy_term"])
     if merged["received_at"] != document.received_at:
         merged["received_at"] = merged["received_at"].replace(second=0, microsecond=0)
     _check_particulars(
@@ -171,6 +172,7 @@ def document_register(
     confirm_duplicate: bool = False,
 ) -> Document:
     """Register an incoming document (签收 → 登记) with the next number of its year."""
+    title, source_org, source_number = visible(title), visible(source_org), visible(source_number)
     _check_particulars(
         received_at=received_at,
         source_org=source_org,

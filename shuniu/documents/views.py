@@ -17,6 +17,7 @@ from shuniu.core.access import current_user
 from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.excel import xlsx_response
 from shuniu.core.files import Upload, file_response, keep, kept, kept_names
+from shuniu.core.forms import YEARS, int_param
 from shuniu.core.models import Role
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
@@ -92,8 +93,8 @@ def register_list(request: HttpRequest) -> HttpResponse:
 @capability_required("documents.register")
 def register_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     user = current_user(request)
-    text = request.GET.get("year", "")
-    year = int(text) if text.isdigit() else timezone.localdate().year
+    today = timezone.localdate()
+    year = int_param(request.GET.get("year"), today.year, YEARS[0], YEARS[1])
     documents = selectors.register(user, year=year).order_by("reg_seq")
     if fmt == "xlsx":
         return xlsx_response([printouts.register_sheet(documents.iterator(chunk_size=2000))], f"收文登记簿_{year}.xlsx")

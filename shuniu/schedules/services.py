@@ -22,6 +22,7 @@ from shuniu.core.inbox import inbox_done, inbox_put, inbox_withdraw, item_key
 from shuniu.core.models import OFFICE_ROLES, Counter, InboxKind, Role, User
 from shuniu.core.numbering import next_number
 from shuniu.core.selectors import users_with_role
+from shuniu.core.text import visible
 from shuniu.schedules.models import (
     Attendance,
     CheckItem,
@@ -79,7 +80,7 @@ def _check_engagement(
             raise ValidationError(f"「{leader}」不是县领导，不能录入领导日程。")
     if kind not in EngagementKind.values:
         raise ValidationError(f"日程类型「{kind}」无效。")
-    if not title.strip():
+    if not visible(title):
         raise ValidationError("请填写事项。")
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ValidationError("时间必须带时区。")
@@ -120,7 +121,7 @@ def engagement_create(
     engagement = Engagement.objects.create(
         leader=ordered[0],
         kind=kind,
-        title=title.strip(),
+        title=visible(title),
         start=start,
         end=end,
         place=place,
@@ -164,7 +165,7 @@ def engagement_update(
     changed = Engagement.objects.filter(pk=engagement.pk, version=version).update(
         leader=ordered[0],
         kind=kind,
-        title=title.strip(),
+        title=visible(title),
         start=start,
         end=end,
         place=place,
@@ -273,7 +274,7 @@ def _check_key_work(
     *, title: str, start: dt.datetime, end: dt.datetime | None, remind_minutes: int, now: dt.datetime | None
 ) -> None:
     """`now`: refuse a start in the past (on create and when the time moves); None: the start is unchanged."""
-    if not title.strip():
+    if not visible(title):
         raise ValidationError("请填写事项。")
     if now is not None and start < now:
         raise ValidationError("时间不能早于现在。")
@@ -306,7 +307,7 @@ def key_work_create(
     _check_key_work(title=title, start=start, end=end, remind_minutes=remind_minutes, now=timezone.now())
     _check_key_work_leader(leader)
     item = KeyWork.objects.create(
-        title=title.strip(),
+        title=visible(title),
         owner=owner,
         leader=leader,
         start=start,
@@ -358,7 +359,7 @@ def key_work_update(
     _check_key_work_leader(leader)
     before = {"title": item.title, "start": item.start.isoformat(), "owner": item.owner_id, "leader": item.leader_id}
     changed = KeyWork.objects.filter(pk=item.pk, version=version, done=False).update(
-        title=title.strip(),
+        title=visible(title),
         owner=owner,
         leader=leader,
         start=start,

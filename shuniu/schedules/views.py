@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shuniu.core.access import current_user, get_visible_or_404
 from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.excel import ImportRejected, xlsx_response
-from shuniu.core.forms import date_param
+from shuniu.core.forms import date_param, is_number
 from shuniu.core.models import OFFICE_ROLES, Role, User
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
@@ -251,7 +251,7 @@ def engagement_delete(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         more = f"（{len(leaders)} 位领导的日程中均已删除）" if len(leaders) > 1 else ""
         messages.success(request, f"日程已删除：{engagement}{more}。")
-    return redirect("schedules:leader", pk=int(back) if back.isdigit() and int(back) in leaders else leaders[0])
+    return redirect("schedules:leader", pk=int(back) if is_number(back) and int(back) in leaders else leaders[0])
 
 
 @capability_required("schedules.edit")

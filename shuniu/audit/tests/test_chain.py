@@ -125,7 +125,14 @@ class TestScrub:
 
     @pytest.mark.parametrize(
         "written",
-        ["138-1234-5678", "138 1234 5678", "+86 13812345678", "+86-138-1234-5678", "１３８１２３４５６７８", "１３８－１２３４－５６７８"],
+        [
+            "138-1234-5678",
+            "138 1234 5678",
+            "+86 13812345678",
+            "+86-138-1234-5678",
+            "１３８１２３４５６７８",
+            "１３８－１２３４－５６７８",
+        ],
     )
     def test_phone_numbers_are_masked_however_they_are_written(self, written: str) -> None:
         masked = mask_text(f"联系电话：{written}。")

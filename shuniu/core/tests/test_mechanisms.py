@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -381,3 +382,32 @@ def test_audit_entries_are_written_when_the_service_is_done(clerk: User) -> None
         failing()
     assert not AuditEntry.objects.filter(action="test.failed").exists()
     assert verify().ok
+
+
+def test_stored_files_are_the_services_own(tmp_path: Path, settings: Settings) -> None:
+    import os
+    import stat
+
+    from shuniu.core.files import path_for, store
+
+    settings.VAR_DIR = tmp_path
+    old = os.umask(0o022)  # a permissive umask must not matter
+    try:
+        store("ab" * 32, b"%PDF-1.4 x")
+    finally:
+        os.umask(old)
+    path = path_for("ab" * 32)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_the_console_command_makes_private_files(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = "import os, shuniu.cli as c; c.main(['check']); print(oct(os.umask(0)))"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={**os.environ, "DEBUG": "1"}
+    )
+    assert out.stdout.strip().endswith("0o77")

@@ -551,3 +551,37 @@ def test_the_sign_page_says_why_instead_of_offering_a_form(circulating: Document
     again = client_for(leader).get(url).text
     assert "已于" in again
     assert "bi-pen" not in again
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["²", "１２", "1900", "99999999999"])
+def test_odd_years_in_a_register_export_are_not_a_500(clerk: User, year: str) -> None:
+    response = client_for(clerk).get(reverse("documents:register_export", args=["xlsx"]), {"year": year})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_title_of_only_invisible_characters_is_empty(clerk: User) -> None:
+    response = client_for(clerk).post(reverse("documents:new"), form(title="\u200b\u200b\ufeff"))
+    assert "不能为空" in response.text
+    assert not Document.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_copy_actions_never_redirect_elsewhere(circulating: Document, clerk: User) -> None:
+    copy = circulating.copies.get(state=CopyState.TO_DELIVER)
+    for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        response = client_for(clerk).post(reverse("documents:deliver", args=[copy.pk]), {"next": target})
+        assert response["Location"] == reverse("documents:deliveries"), target
+
+
+@pytest.mark.django_db
+def test_exported_register_keeps_formula_looking_text_as_text(register: Register, clerk: User) -> None:
+    register('=HYPERLINK("http://evil","点我")')
+    response = client_for(clerk).get(reverse("documents:register_export", args=["xlsx"]))
+    from shuniu.core.testing import xlsx_sheet
+
+    sheet = xlsx_sheet(response.getvalue())
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells
+    assert all(c.data_type == "s" for c in cells)

@@ -1,0 +1,15 @@
+"""Text as people type or paste it: invisible characters removed, ends trimmed."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Format and control characters (zero-width spaces and joiners, BOM, direction marks) have no place in
+# a title or a name; line breaks and tabs are left to the fields that take several lines.
+_KEEP = {"\n", "\t"}
+
+
+def visible(text: str) -> str:
+    """`text` without invisible characters, trimmed: a title of only zero-width spaces is empty."""
+    cleaned = "".join(ch for ch in text if ch in _KEEP or unicodedata.category(ch) not in ("Cf", "Cc", "Co", "Cn"))
+    return cleaned.strip()
