@@ -13,8 +13,10 @@ from shuniu.audit.forms import AuditFilterForm
 from shuniu.audit.selectors import EXPORT_LIMIT, entries_filtered, object_types
 from shuniu.audit.services import verify
 from shuniu.audit.vocabulary import OPERATION_GROUPS, describe, object_label, operation_choices
+from shuniu.core.access import current_user
 from shuniu.core.excel import Column, Sheet, xlsx_response
 from shuniu.core.permissions import capability_required
+from shuniu.core.services import read_recorded
 
 PAGE_SIZE = 50
 
@@ -40,7 +42,13 @@ def entries(request: HttpRequest) -> HttpResponseBase:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     found = entries_filtered(**filters)
-    if request.GET.get("format") == "xlsx" and form.is_valid():
+    exporting = request.GET.get("format") == "xlsx" and form.is_valid()
+    read_recorded(
+        actor=current_user(request),
+        action="export.audit" if exporting else "audit.view",
+        data={k: str(v) for k, v in filters.items() if v},
+    )
+    if exporting:
         rows = (
             (r.entry.seq, r.entry.at, r.entry.actor_name, r.operation, r.object_kind, r.entry.object_repr, r.details)
             for r in describe(found[:EXPORT_LIMIT])

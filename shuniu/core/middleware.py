@@ -24,6 +24,9 @@ class IdleLogoutMiddleware:
             now = time.time()
             last_seen = request.session.get(SESSION_KEY)
             if last_seen is not None and now - float(last_seen) > settings.IDLE_LOGOUT_MINUTES * 60:
+                from shuniu.core.services import read_recorded
+
+                read_recorded(actor=request.user, action="auth.idle_logout", obj=request.user)
                 logout(request)
                 messages.info(request, f"您已超过 {settings.IDLE_LOGOUT_MINUTES} 分钟未操作，已自动退出，请重新登录。")
             elif last_seen is None or now - float(last_seen) > _TOUCH_EVERY_SECONDS:

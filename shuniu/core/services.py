@@ -73,6 +73,15 @@ def login_attempt(*, request: HttpRequest | None, username: str, password: str) 
         return LoginResult(user)
 
 
+@audit.atomic
+def read_recorded(*, actor: User | None, action: str, obj: Any = None, data: dict[str, Any] | None = None) -> None:
+    """Record a read that matters in the audit log.
+
+    A classified document opened, a file downloaded, an export, the audit log itself opened, a logout.
+    """
+    audit.record(actor=actor, action=action, obj=obj, data=data)
+
+
 @transaction.atomic
 def user_unlock(*, user: User, actor: User) -> None:
     """Clear a lock-out before it runs out (the admin's action)."""

@@ -51,6 +51,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.read_recorded(actor=request.user, action="auth.logout", obj=request.user)
     logout(request)
     messages.success(request, "您已安全退出。")
     return redirect("core:login")
@@ -87,6 +89,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @capability_required("directory.edit")
 def directory_download(request: HttpRequest) -> HttpResponse:
+    services.read_recorded(actor=current_user(request), action="export.directory")
     return download(directory_export(), f"通讯录_{timezone.localdate():%Y%m%d}.xlsx", XLSX)
 
 

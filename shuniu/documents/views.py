@@ -18,9 +18,10 @@ from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.excel import xlsx_response
 from shuniu.core.files import Upload, file_response, keep, kept, kept_names
 from shuniu.core.forms import YEARS, int_param
-from shuniu.core.models import Role
+from shuniu.core.models import Clearance, Role
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
+from shuniu.core.services import read_recorded
 from shuniu.documents import printouts, selectors, services
 from shuniu.documents.access import get_copy_for, get_document_for, get_reading_for
 from shuniu.documents.flow import DOCUMENT_FLOW
@@ -96,6 +97,8 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     today = timezone.localdate()
     year = int_param(request.GET.get("year"), today.year, YEARS[0], YEARS[1])
     documents = selectors.register(user, year=year).order_by("reg_seq")
+    if fmt in ("xlsx", "pdf"):
+        read_recorded(actor=user, action="export.register", data={"year": year, "format": fmt})
     if fmt == "xlsx":
         return xlsx_response([printouts.register_sheet(documents.iterator(chunk_size=2000))], f"收文登记簿_{year}.xlsx")
     if fmt == "pdf":
@@ -201,6 +204,8 @@ def _keep_for_next_try(form: RegisterForm, uploads: list[Upload]) -> list[str]:
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     document = get_document_for(user, pk)
+    if document.secrecy >= Clearance.SECRET:  # who opened a classified document is on record
+        read_recorded(actor=user, action="document.view", obj=document)
     readings = selectors.readings_of(document)
     is_staff = user.has_role(*STAFF)
     actions = [a.name for a in DOCUMENT_FLOW.actions_for(document, user)]
@@ -247,6 +252,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
     attachment = document.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404("未找到附件。")
+    read_recorded(
+        actor=current_user(request), action="attachment.download", obj=document, data={"name": attachment.name}
+    )
     return file_response(attachment)
 
 

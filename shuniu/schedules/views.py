@@ -20,6 +20,7 @@ from shuniu.core.forms import date_param, is_number
 from shuniu.core.models import OFFICE_ROLES, Role, User
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
+from shuniu.core.services import read_recorded
 from shuniu.schedules import services
 from shuniu.schedules.feeds import leader_ics
 from shuniu.schedules.forms import (
@@ -138,6 +139,7 @@ def weekly_plan_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if grid is None:
         raise Http404("本周安排尚未发布。")
     name = f"周工作安排_{week:%Y%m%d}"
+    read_recorded(actor=user, action="export.weekly_plan", data={"week": week.isoformat(), "format": fmt})
     if fmt == "pdf":
         return download(weekly_plan_pdf(grid, subtitle=state), f"{name}.pdf", "application/pdf")
     return xlsx_response([weekly_plan_sheet(grid, subtitle=state)], f"{name}.xlsx")
