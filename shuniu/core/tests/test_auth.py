@@ -147,3 +147,22 @@ def test_password_change_needs_the_old_password(client: Client, clerk: User) -> 
     assert "原密码不正确" in response.text
     clerk.refresh_from_db()
     assert clerk.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_every_page_carries_a_strict_content_security_policy(client: Client) -> None:
+    response = client.get(reverse("core:login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "object-src 'none'" in policy
+
+
+def test_no_template_carries_inline_script() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    inline = re.compile(r"""<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=\s*["']""", re.IGNORECASE)
+    found = [str(p.relative_to(root)) for p in root.rglob("templates/**/*.html") if inline.search(p.read_text())]
+    assert found == []

@@ -1,0 +1,10 @@
+// Small behaviours of our pages, kept out of the markup (the Content-Security-Policy allows no inline script).
+document.addEventListener("submit", (event) => {
+  // <form data-confirm="…">: ask before sending (e.g. deleting a meeting of several leaders).
+  const question = event.target.dataset ? event.target.dataset.confirm : undefined;
+  if (question && !window.confirm(question)) event.preventDefault();
+});
+document.addEventListener("click", (event) => {
+  // <input data-select-on-click>: one click selects the whole text, ready to copy.
+  if (event.target.matches && event.target.matches("[data-select-on-click]")) event.target.select();
+});
