@@ -125,6 +125,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Security (等保 2.0 level-3 style)
 LOGIN_MAX_FAILURES = env_int("SHUNIU_LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_LOCK_MINUTES = env_int("SHUNIU_LOGIN_LOCK_MINUTES", 30, minimum=1)
+# One source address failing for many user names (password spraying) is refused as a whole.
+LOGIN_ADDRESS_LIMIT = env_int("SHUNIU_LOGIN_ADDRESS_LIMIT", 20, minimum=1)
+# Behind our own reverse proxy: believe the last address of X-Forwarded-For (else the socket's).
+TRUST_PROXY = env_bool("SHUNIU_TRUST_PROXY", False)
 IDLE_LOGOUT_MINUTES = env_int("SHUNIU_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True

@@ -100,6 +100,8 @@ KEYS: dict[str, tuple[str, str]] = {
     "after": ("修改后", "roles"),
     "roles": ("角色", "roles"),
     "failures": ("连续失败次数", "text"),
+    "username": ("所填用户名", "text"),
+    "address": ("来源地址", "text"),
     "message": ("说明", "text"),
     "matter": ("督办事项", "text"),
     "instruction": ("批示", "text"),

@@ -390,6 +390,31 @@ class Attachment(HeldByObject):
         return self.name
 
 
+class LoginThrottle(models.Model):
+    """Failed logins of one user name from one source address, and the lock they earned.
+
+    The lock holds for that address only: five wrong passwords from one machine cannot shut the
+    account's owner out from another. Kept for unknown user names too, so that an attacker learns
+    nothing from the messages about which names exist.
+    """
+
+    username = models.CharField("用户名", max_length=150)
+    address = models.CharField("来源地址", max_length=45)
+    failures = models.PositiveIntegerField("连续失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    refused = models.PositiveIntegerField("锁定期间被拒次数", default=0)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "登录限制"
+        verbose_name_plural = "登录限制"
+        constraints = [models.UniqueConstraint(fields=["username", "address"], name="loginthrottle_unique")]
+        indexes = [models.Index(fields=["address", "updated_at"], name="loginthrottle_address_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.address}"
+
+
 class SentReminder(models.Model):
     """That one reminder (a key naming what and when) went to one person: the key is sent once, ever."""
 

@@ -12,7 +12,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from shuniu.core.models import (
     Clearance,
     Contact,
     LeaderProfile,
+    LoginThrottle,
     Role,
     RoleGrant,
     Unit,
@@ -39,37 +40,66 @@ class LoginResult:
     error: str = ""
 
 
-def login_attempt(*, request: HttpRequest | None, username: str, password: str) -> LoginResult:
-    """Check a login; count failures and lock the account after too many (5 → 30 minutes).
+def client_address(request: HttpRequest | None) -> str:
+    """Where a request comes from: the socket's address, or behind our own proxy the one it reports.
 
-    Returns rather than raises, so that the failure count commits even when the login fails.
+    `X-Forwarded-For` is believed only with ``SHUNIU_TRUST_PROXY`` set, and then only its last
+    entry (the address our proxy saw; anything before it the client could have written).
+    """
+    if request is None:
+        return ""
+    if settings.TRUST_PROXY:
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()[:45]
+    return str(request.META.get("REMOTE_ADDR", ""))[:45]
+
+
+def login_attempt(*, request: HttpRequest | None, username: str, password: str) -> LoginResult:
+    """Check a login; count failures per user name and source address; lock that pair after 5 (30 minutes).
+
+    The lock binds the address the failures came from, so an attacker cannot lock a leader out of
+    their own machine; one address failing for many names is refused as a whole
+    (``SHUNIU_LOGIN_ADDRESS_LIMIT`` failures within the lock time). Known and unknown names get the
+    same messages. Every failure is audited with its address; attempts refused during a lock are
+    counted on the lock, not audited one by one. Returns rather than raises, so that the counts
+    commit even when the login fails.
     """
     now = timezone.now()
+    address = client_address(request)
+    username = username[:150]
     with transaction.atomic():
-        account = User.objects.select_for_update().filter(username=username).first()
-        if account is not None and account.locked_until and account.locked_until > now:
-            audit.record(actor=None, action="auth.login_refused_locked", obj=account)
-            until = timezone.localtime(account.locked_until)
+        throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=username, address=address)
+        account = User.objects.filter(username=username).first()
+        if throttle.locked_until and throttle.locked_until > now:
+            LoginThrottle.objects.filter(pk=throttle.pk).update(refused=F("refused") + 1)
+            until = timezone.localtime(throttle.locked_until)
             return LoginResult(None, f"账号因连续登录失败已被锁定，请于 {until:%H:%M} 后再试，或联系系统管理员解锁。")
+        window = now - dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+        from_here = LoginThrottle.objects.filter(address=address, updated_at__gte=window).aggregate(n=Sum("failures"))
+        if address and (from_here["n"] or 0) >= settings.LOGIN_ADDRESS_LIMIT:
+            LoginThrottle.objects.filter(pk=throttle.pk).update(refused=F("refused") + 1)
+            return LoginResult(None, "此地址登录失败次数过多，请稍后再试，或联系系统管理员。")
         user = authenticate(request, username=username, password=password)
         if user is None:
-            if account is None:
-                return LoginResult(None, GENERIC_LOGIN_ERROR)
-            failures = account.failed_logins + 1
+            failures = throttle.failures + 1
+            data = {"username": username, "address": address, "failures": failures}
+            if account is not None:
+                User.objects.filter(pk=account.pk).update(failed_logins=F("failed_logins") + 1)
             if failures >= settings.LOGIN_MAX_FAILURES:
                 locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-                User.objects.filter(pk=account.pk).update(failed_logins=0, locked_until=locked_until)
-                audit.record(actor=None, action="auth.locked", obj=account, data={"failures": failures})
-                return LoginResult(
-                    None,
-                    f"连续 {failures} 次登录失败，账号已锁定 {settings.LOGIN_LOCK_MINUTES} 分钟。",
-                )
-            User.objects.filter(pk=account.pk).update(failed_logins=F("failed_logins") + 1)
-            audit.record(actor=None, action="auth.login_failed", obj=account, data={"failures": failures})
+                LoginThrottle.objects.filter(pk=throttle.pk).update(failures=0, locked_until=locked_until, refused=0)
+                if account is not None:  # for the administrator's list of locked accounts
+                    User.objects.filter(pk=account.pk).update(failed_logins=0, locked_until=locked_until)
+                audit.record(actor=None, action="auth.locked", obj=account, data=data)
+                return LoginResult(None, f"连续 {failures} 次登录失败，账号已锁定 {settings.LOGIN_LOCK_MINUTES} 分钟。")
+            LoginThrottle.objects.filter(pk=throttle.pk).update(failures=failures)
+            audit.record(actor=None, action="auth.login_failed", obj=account, data=data)
             left = settings.LOGIN_MAX_FAILURES - failures
             return LoginResult(None, f"{GENERIC_LOGIN_ERROR}再失败 {left} 次账号将被锁定。")
+        LoginThrottle.objects.filter(username=username).delete()
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-        audit.record(actor=user, action="auth.login", obj=user)
+        audit.record(actor=user, action="auth.login", obj=user, data={"address": address})
         return LoginResult(user)
 
 
@@ -86,6 +116,7 @@ def read_recorded(*, actor: User | None, action: str, obj: Any = None, data: dic
 def user_unlock(*, user: User, actor: User) -> None:
     """Clear a lock-out before it runs out (the admin's action)."""
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    LoginThrottle.objects.filter(username=user.username).delete()
     audit.record(actor=actor, action="user.unlock", obj=user)
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import Settings
 
 from shuniu.audit.models import AuditEntry
 from shuniu.core.middleware import SESSION_KEY
@@ -166,3 +167,62 @@ def test_no_template_carries_inline_script() -> None:
     inline = re.compile(r"""<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=\s*["']""", re.IGNORECASE)
     found = [str(p.relative_to(root)) for p in root.rglob("templates/**/*.html") if inline.search(p.read_text())]
     assert found == []
+
+
+def login_from(client: Client, address: str, username: str, password: str) -> str:
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address).text
+
+
+@pytest.mark.django_db
+class TestLockoutByAddress:
+    def test_an_attacker_cannot_lock_the_owner_out_from_another_machine(self, clerk: User) -> None:
+        attacker, owner = Client(), Client()
+        for _ in range(5):
+            login_from(attacker, "10.0.0.66", "clerk", "wrong")
+        assert "已被锁定" in login_from(attacker, "10.0.0.66", "clerk", PASSWORD)
+        owner.post(LOGIN, {"username": "clerk", "password": PASSWORD}, REMOTE_ADDR="10.0.0.8")
+        assert "_auth_user_id" in owner.session
+
+    def test_unknown_and_known_names_get_the_same_messages(self, clerk: User) -> None:
+        known = [login_from(Client(), "10.0.0.1", "clerk", "wrong") for _ in range(5)]
+        unknown = [login_from(Client(), "10.0.0.2", "nobody", "wrong") for _ in range(5)]
+
+        def message(page: str) -> str:
+            import re
+
+            found = re.search(r'class="alert alert-danger[^"]*"[^>]*>(.*?)</div>', page, re.S)
+            assert found is not None
+            return found.group(1).strip()
+
+        assert [message(a) for a in known] == [message(b) for b in unknown]
+        assert "已锁定" in message(known[-1])
+
+    def test_one_address_failing_for_many_names_is_refused(self, clerk: User, settings: Settings) -> None:
+        settings.LOGIN_ADDRESS_LIMIT = 6
+        for name in ("a", "b", "c"):
+            login_from(Client(), "10.0.0.9", name, "x")
+            login_from(Client(), "10.0.0.9", name, "x")
+        assert "此地址登录失败次数过多" in login_from(Client(), "10.0.0.9", "clerk", PASSWORD)
+        assert "此地址登录失败次数过多" not in login_from(Client(), "10.0.0.10", "clerk", "wrong")
+
+    def test_failures_are_audited_with_the_address_and_refusals_only_counted(self, clerk: User) -> None:
+        for _ in range(8):
+            login_from(Client(), "10.0.0.5", "clerk", "wrong")
+        failed = AuditEntry.objects.filter(action="auth.login_failed")
+        assert failed.count() == 4
+        assert {e.data["address"] for e in failed} == {"10.0.0.5"}
+        assert AuditEntry.objects.filter(action="auth.locked").count() == 1
+        assert not AuditEntry.objects.filter(action="auth.login_refused_locked").exists()
+        from shuniu.core.models import LoginThrottle
+
+        assert LoginThrottle.objects.get(username="clerk", address="10.0.0.5").refused == 3
+
+    def test_the_proxy_address_is_believed_only_when_configured(self, clerk: User, settings: Settings) -> None:
+        from django.test import RequestFactory
+
+        from shuniu.core.services import client_address
+
+        request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.168.1.20")
+        assert client_address(request) == "10.0.0.1"
+        settings.TRUST_PROXY = True
+        assert client_address(request) == "192.168.1.20"
