@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "shuniu.core.middleware.IdleLogoutMiddleware",
+    "shuniu.core.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -120,6 +121,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "shuniu.core.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "shuniu.core.passwords.NotTheUsernameValidator"},
+    {"NAME": "shuniu.core.passwords.NotTheDemoPasswordValidator"},
+    {"NAME": "shuniu.core.passwords.HistoryValidator", "OPTIONS": {"count": 5}},
 ]
 
 # Security (等保 2.0 level-3 style)
@@ -203,6 +207,8 @@ LOGGING = {
 # Demo accounts share one password, printed by `shuniu demo-load`; `shuniu serve` refuses to start
 # with DEBUG off while any of them still has it.
 DEMO_PASSWORD = "Shuniu@2026"  # noqa: S105 - published on purpose, refused in production
+# The demo (DEBUG=1 in the environment) may use the demo password; a production service never.
+DEMO_PASSWORD_ALLOWED = DEBUG
 
 NOTIFICATION_SENDERS = env_list("SHUNIU_NOTIFICATION_SENDERS", ["shuniu.core.notify.log_sender"])
 # What the worker asks every minute for reminders that are due (core/reminders.py); each module adds its own.

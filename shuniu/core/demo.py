@@ -158,6 +158,7 @@ def _user(username: str, name: str, roles: Sequence[str], unit: Unit | None, cle
             unit=unit,
             clearance=clearance,
             password=settings.DEMO_PASSWORD,
+            must_change=False,
             actor=None,
         )
     User.objects.filter(pk=user.pk).update(full_name=name, unit=unit, clearance=clearance, is_active=True)

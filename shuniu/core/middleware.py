@@ -32,3 +32,22 @@ class IdleLogoutMiddleware:
             elif last_seen is None or now - float(last_seen) > _TOUCH_EVERY_SECONDS:
                 request.session[SESSION_KEY] = now
         return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """A password someone else set (new account, reset) must be changed before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if getattr(user, "is_authenticated", False) and getattr(user, "must_change_password", False):
+            from django.shortcuts import redirect
+            from django.urls import reverse
+
+            allowed = {reverse("core:password_change"), reverse("core:logout")}
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL or "/static/"):
+                messages.info(request, "您的密码由管理员设置，请先改为只有您自己知道的密码。")
+                return redirect("core:password_change")
+        return self.get_response(request)

@@ -124,6 +124,9 @@ class User(AbstractUser):
     clearance = models.IntegerField("涉密等级", choices=Clearance.choices, default=Clearance.NONE)
     mobile = models.CharField("手机", max_length=20, blank=True)
     failed_logins = models.PositiveIntegerField("连续登录失败次数", default=0)
+    must_change_password = models.BooleanField(
+        "须修改密码", default=False, help_text="管理员设置或重置的密码，本人首次登录时须改为自己的密码。"
+    )
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
 
     class Meta:
@@ -388,6 +391,22 @@ class Attachment(HeldByObject):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PasswordHistory(models.Model):
+    """A password a user had (its hash only): the last ones may not be chosen again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history", verbose_name="用户")
+    password = models.CharField("密码摘要", max_length=128)
+    set_at = models.DateTimeField("设置时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-set_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.set_at:%Y-%m-%d}"
 
 
 class LoginThrottle(models.Model):

@@ -22,6 +22,7 @@ from shuniu.core.models import (
     Contact,
     LeaderProfile,
     LoginThrottle,
+    PasswordHistory,
     Role,
     RoleGrant,
     Unit,
@@ -97,6 +98,10 @@ def login_attempt(*, request: HttpRequest | None, username: str, password: str) 
             audit.record(actor=None, action="auth.login_failed", obj=account, data=data)
             left = settings.LOGIN_MAX_FAILURES - failures
             return LoginResult(None, f"{GENERIC_LOGIN_ERROR}再失败 {left} 次账号将被锁定。")
+        if not settings.DEMO_PASSWORD_ALLOWED and password == settings.DEMO_PASSWORD:
+            # However the service was started: the published demo password opens nothing in production.
+            audit.record(actor=None, action="auth.demo_password_refused", obj=user, data={"address": address})
+            return LoginResult(None, "该账号仍在使用公开的演示密码，不能登录；请联系系统管理员重置密码。")
         LoginThrottle.objects.filter(username=username).delete()
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         audit.record(actor=user, action="auth.login", obj=user, data={"address": address})
@@ -170,8 +175,13 @@ def user_create(
     clearance: int = Clearance.NONE,
     mobile: str = "",
     password: str | None = None,
+    must_change: bool = True,
 ) -> User:
-    """Create a user with roles; without a password the account cannot log in until one is set."""
+    """Create a user with roles; without a password the account cannot log in until one is set.
+
+    A password given here was chosen by someone else: the person must change it at first login
+    (`must_change`; the demo and the test personas say False).
+    """
     chosen = _check_roles(roles, unit)
     if User.objects.filter(username=username).exists():
         raise ValidationError(f"用户名「{username}」已存在。")
@@ -181,6 +191,7 @@ def user_create(
     else:
         validate_password(password, user)
         user.set_password(password)
+        user.must_change_password = must_change
     user.full_clean(exclude=["password"])
     user.save()
     audit.record(actor=actor, action="user.create", obj=user, data={"roles": sorted(chosen)})
@@ -242,11 +253,18 @@ def contact_save(*, unit: Unit, name: str, actor: User | None, **values: Any) ->
 
 @transaction.atomic
 def user_set_password(*, user: User, password: str, actor: User) -> None:
-    """Set a user's password after Django's password validators (and ours) accept it."""
+    """Set a user's password after Django's password validators (and ours) accept it.
+
+    The old hash goes into the history (the last five may not come back). A password someone else
+    set must be changed by its owner at their next login.
+    """
     validate_password(password, user)
+    if user.has_usable_password():
+        PasswordHistory.objects.create(user=user, password=user.password)
     user.set_password(password)
-    user.save(update_fields=["password"])
-    audit.record(actor=actor, action="user.password_set", obj=user)
+    user.must_change_password = actor.pk != user.pk
+    user.save(update_fields=["password", "must_change_password"])
+    audit.record(actor=actor, action="user.password_set", obj=user, data={"by_owner": actor.pk == user.pk})
 
 
 @transaction.atomic

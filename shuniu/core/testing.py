@@ -49,6 +49,7 @@ def make_user(
         clearance=clearance,
         password=PASSWORD,
         actor=None,
+        must_change=False,
     )
 
 

@@ -226,3 +226,56 @@ class TestLockoutByAddress:
         assert client_address(request) == "10.0.0.1"
         settings.TRUST_PROXY = True
         assert client_address(request) == "192.168.1.20"
+
+
+@pytest.mark.django_db
+class TestPasswordPolicy:
+    def test_the_username_and_the_demo_password_are_refused(self, clerk: User, settings: Settings) -> None:
+        from django.contrib.auth.password_validation import validate_password
+        from django.core.exceptions import ValidationError
+
+        with pytest.raises(ValidationError, match="不能包含用户名"):
+            validate_password("Clerk#2026x", clerk)
+        settings.DEMO_PASSWORD_ALLOWED = False
+        with pytest.raises(ValidationError, match="公开的演示密码"):
+            validate_password(settings.DEMO_PASSWORD, clerk)
+
+    def test_the_last_five_passwords_do_not_come_back(self, clerk: User) -> None:
+        from django.core.exceptions import ValidationError
+
+        from shuniu.core import services
+
+        for n in range(5):
+            services.user_set_password(user=clerk, password=f"New-pass-{n}x", actor=clerk)
+        with pytest.raises(ValidationError, match="最近 5 次"):
+            services.user_set_password(user=clerk, password="New-pass-1x", actor=clerk)
+        with pytest.raises(ValidationError, match="最近 5 次"):
+            services.user_set_password(user=clerk, password="New-pass-4x", actor=clerk)  # the current one
+
+    def test_a_password_set_by_the_administrator_must_be_changed_first(
+        self, clerk: User, sysadmin: User, client: Client
+    ) -> None:
+        from shuniu.core import services
+
+        services.user_set_password(user=clerk, password="Given-by-admin9", actor=sysadmin)
+        post_login(client, "clerk", "Given-by-admin9")
+        response = client.get(reverse("board:workbench"))
+        assert response["Location"] == reverse("core:password_change")
+        client.post(
+            reverse("core:password_change"),
+            {"old_password": "Given-by-admin9", "new_password": "Mine-own-2026", "new_password2": "Mine-own-2026"},
+        )
+        clerk.refresh_from_db()
+        assert not clerk.must_change_password
+        assert client.get(reverse("board:workbench")).status_code == 200
+
+    def test_in_production_the_demo_password_opens_nothing(self, client: Client, settings: Settings) -> None:
+        from shuniu.core import services
+
+        services.user_create(
+            username="wangfang", full_name="王芳", roles=["clerk"], actor=None, password=settings.DEMO_PASSWORD
+        )
+        settings.DEMO_PASSWORD_ALLOWED = False
+        response = post_login(client, "wangfang", settings.DEMO_PASSWORD)
+        assert "公开的演示密码" in response.text
+        assert "_auth_user_id" not in client.session
