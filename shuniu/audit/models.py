@@ -11,9 +11,11 @@ class AuditEntry(models.Model):
 
     seq = models.PositiveBigIntegerField("序号", unique=True)
     at = models.DateTimeField("时间", db_index=True)
+    # DO_NOTHING without a database constraint: the actor's id stays as recorded (it is part of the hash)
+    # even if a user row were ever removed; users who have acted are deactivated, never deleted.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",

@@ -29,6 +29,7 @@ OPERATIONS: dict[str, str] = {
     "user.unlock": "解除锁定",
     "user.password_set": "设置密码",
     "user.update": "修改用户信息",
+    "user.password_disabled": "停用密码登录",
     "unit.create": "新增单位",
     "unit.update": "修改单位信息",
     "contact.create": "新增联系人",

@@ -267,6 +267,16 @@ def user_set_password(*, user: User, password: str, actor: User) -> None:
     audit.record(actor=actor, action="user.password_set", obj=user, data={"by_owner": actor.pk == user.pk})
 
 
+@audit.atomic
+def user_disable_password(*, user: User, actor: User) -> None:
+    """The account can no longer log in with a password (the administrator sets a new one later)."""
+    if user.has_usable_password():
+        PasswordHistory.objects.create(user=user, password=user.password)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    audit.record(actor=actor, action="user.password_disabled", obj=user)
+
+
 @transaction.atomic
 def leader_profile_set(
     *, user: User, rank: int, post: str, responsibilities: str = "", office_location: str = "", actor: User | None

@@ -149,3 +149,19 @@ class TestScrub:
         assert "13912345678" not in str(stored)
         assert "11010119900307123X" not in str(stored)
         assert stored["pwd_password"] == "[已隐去]"
+
+
+@pytest.mark.django_db
+def test_removing_a_user_row_leaves_the_chain_whole(clerk: User) -> None:
+    from shuniu.audit.services import verify
+
+    with transaction.atomic():
+        audit.record(actor=clerk, action="x.y", data={})
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # as a careless script would; the admin site cannot delete users
+        cursor.execute("DELETE FROM core_rolegrant WHERE user_id = %s", [clerk.pk])
+        cursor.execute("DELETE FROM core_user WHERE id = %s", [clerk.pk])
+    entry = AuditEntry.objects.get(action="x.y")
+    assert entry.actor_id == clerk.pk
+    assert verify().ok

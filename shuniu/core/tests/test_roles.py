@@ -266,3 +266,31 @@ def test_two_administrators_changing_roles_at_once_get_one_success_and_one_messa
     assert "刚被他人修改" in failures[0].messages[0]
     roles = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
     assert roles in ({Role.CLERK, Role.SUPERVISOR}, {Role.DIRECTOR})
+
+
+@pytest.mark.django_db
+def test_the_administrators_password_reset_goes_through_the_service(sysadmin: User, auditor: User) -> None:
+    from shuniu.audit.models import AuditEntry
+
+    url = reverse("admin:auth_user_password_change", args=[auditor.pk])
+    response = client_for(sysadmin).post(
+        url, {"password1": "Reset-by-admin7", "password2": "Reset-by-admin7", "usable_password": "true"}
+    )
+    assert response.status_code == 302
+    auditor.refresh_from_db()
+    assert auditor.check_password("Reset-by-admin7")
+    assert auditor.must_change_password  # the auditor must make it their own at the next login
+    entry = AuditEntry.objects.get(action="user.password_set", object_id=str(auditor.pk))
+    assert entry.actor_id == sysadmin.pk
+    assert entry.data == {"by_owner": False}
+    weak = client_for(sysadmin).post(url, {"password1": "auditor1", "password2": "auditor1", "usable_password": "true"})
+    assert weak.status_code == 200  # refused with the form's message, nothing changed
+    auditor.refresh_from_db()
+    assert auditor.check_password("Reset-by-admin7")
+
+
+@pytest.mark.django_db
+def test_the_admin_site_deactivates_users_and_never_deletes_them(sysadmin: User, clerk: User) -> None:
+    response = client_for(sysadmin).post(reverse("admin:core_user_delete", args=[clerk.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert User.objects.filter(pk=clerk.pk).exists()
