@@ -43,3 +43,21 @@ def object_types() -> list[tuple[str, str]]:
     """The kinds of object the log mentions, by their Chinese names."""
     kinds = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
     return sorted(((kind, object_label(kind)) for kind in kinds if kind), key=lambda item: item[1])
+
+
+RETENTION_DAYS = 180  # 《网络安全法》第二十一条: network logs kept for no less than six months
+
+
+def retention() -> dict[str, object]:
+    """The log's extent for the auditor: oldest and newest entry, count, and whether the numbers run unbroken.
+
+    One aggregate query: a gap in the sequence numbers (an entry removed) shows without walking the chain.
+    """
+    from django.db.models import Count, Max, Min
+
+    found = AuditEntry.objects.aggregate(count=Count("pk"), first=Min("seq"), last=Max("seq"), oldest=Min("at"))
+    count, first, last = found["count"], found["first"], found["last"]
+    gap = bool(count) and (first != 1 or last - first + 1 != count)
+    oldest = found["oldest"]
+    covers_days = (timezone.now() - oldest).days if oldest else 0
+    return {"count": count, "oldest": oldest, "gap": gap, "days": covers_days, "required_days": RETENTION_DAYS}

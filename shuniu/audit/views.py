@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from shuniu.audit.forms import AuditFilterForm
-from shuniu.audit.selectors import EXPORT_LIMIT, entries_filtered, object_types
+from shuniu.audit.selectors import EXPORT_LIMIT, entries_filtered, object_types, retention
 from shuniu.audit.services import verify
 from shuniu.audit.vocabulary import OPERATION_GROUPS, describe, object_label, operation_choices
 from shuniu.core.access import current_user
@@ -80,6 +80,7 @@ def entries(request: HttpRequest) -> HttpResponseBase:
             "page": page,
             "rows": describe(page.object_list),
             "object_types": object_types(),
+            "extent": retention(),
             "operations": operation_choices(),
             "operation_groups": OPERATION_GROUPS,
             "query": query.urlencode(),
