@@ -6,7 +6,12 @@ import os
 import sys
 
 # Shuniu's own commands are spelt with a hyphen on the command line (`shuniu demo-load`).
-ALIASES = {"demo-load": "demo_load", "audit-verify": "audit_verify", "worker": "run_huey"}
+ALIASES = {
+    "demo-load": "demo_load",
+    "audit-verify": "audit_verify",
+    "audit-checkpoint": "audit_checkpoint",
+    "worker": "run_huey",
+}
 
 
 PRIVATE_UMASK = 0o077  # files the service creates (database, attachments, backups) are its own: 0600 / 0700

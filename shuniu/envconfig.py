@@ -81,6 +81,37 @@ def secret_key(*, var_dir: Path, demo_allowed: bool) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def audit_key(*, var_dir: Path, demo_allowed: bool) -> bytes:
+    """The audit chain's HMAC key, kept outside the database.
+
+    From ``SHUNIU_AUDIT_KEY`` (hex, at least 32 bytes) or the file named by ``SHUNIU_AUDIT_KEY_FILE``
+    (readable by the service only); for the demo and the tests, one generated once into var/.
+    """
+    value = os.environ.get("SHUNIU_AUDIT_KEY", "").strip()
+    path_text = os.environ.get("SHUNIU_AUDIT_KEY_FILE", "").strip()
+    if not value and path_text:
+        try:
+            value = Path(path_text).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"无法读取审计密钥文件 SHUNIU_AUDIT_KEY_FILE={path_text}：{exc.strerror}") from None
+    if not value:
+        if not demo_allowed:
+            raise ConfigError("未设置审计密钥：生产环境须设置 SHUNIU_AUDIT_KEY 或 SHUNIU_AUDIT_KEY_FILE。")
+        path = var_dir / "audit_key"
+        if not path.exists():
+            var_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32), encoding="utf-8")
+            path.chmod(0o600)
+        value = path.read_text(encoding="utf-8").strip()
+    try:
+        key = bytes.fromhex(value)
+    except ValueError:
+        raise ConfigError("审计密钥应为十六进制字符串（如 openssl rand -hex 32 的输出）。") from None
+    if len(key) < 32:
+        raise ConfigError("审计密钥太短（至少 32 字节，即 64 个十六进制字符）。")
+    return key
+
+
 def office_hours(name: str, default: str) -> list[tuple[str, str]]:
     """Parse '08:30-12:00,14:30-18:00' into sorted, disjoint (start, end) pairs."""
     raw = os.environ.get(name, default)

@@ -9,6 +9,7 @@ from csp.constants import NONE, SELF
 
 from shuniu.envconfig import (
     ConfigError,
+    audit_key,
     env_bool,
     env_int,
     env_list,
@@ -22,6 +23,7 @@ VAR_DIR = Path(env_str("SHUNIU_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = secret_key(var_dir=VAR_DIR, demo_allowed=DEBUG)
+AUDIT_KEY = audit_key(var_dir=VAR_DIR, demo_allowed=DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", []) if env_str("CSRF_TRUSTED_ORIGINS", "") else []
 

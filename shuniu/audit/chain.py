@@ -1,4 +1,5 @@
-"""SM3 hash chaining and the scrubbing of personal data out of audit entries."""
+"""The audit chain's links (HMAC-SM3 under a key kept outside the database) and the scrubbing of
+personal data out of audit entries."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 import re
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, hmac
 
 GENESIS = "0" * 64
 
@@ -64,7 +65,15 @@ def canonical_at(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def entry_hash(*, prev_hash: str, fields: dict[str, Any]) -> str:
-    """SM3(prev_hash ‖ canonical JSON of the entry): sorted keys, no spaces, UTF-8."""
+def entry_hash(*, prev_hash: str, fields: dict[str, Any], key: bytes | None = None) -> str:
+    """HMAC-SM3 under the audit key of (prev_hash ‖ canonical JSON of the entry): sorted keys, no spaces, UTF-8.
+
+    Without a key (the chains written before the key, and only for re-keying them) plain SM3.
+    """
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return sm3_hex(prev_hash.encode("ascii") + canonical.encode("utf-8"))
+    message = prev_hash.encode("ascii") + canonical.encode("utf-8")
+    if key is None:
+        return sm3_hex(message)
+    mac = hmac.HMAC(key, hashes.SM3())
+    mac.update(message)
+    return mac.finalize().hex()

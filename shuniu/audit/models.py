@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEntry(models.Model):
@@ -59,3 +60,27 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's head at a moment (sequence number and hash), made daily and kept outside too.
+
+    Exported, printed or sent to another system, a checkpoint proves later that the entries up to it
+    have not been rewritten or cut — even by someone who holds the database and the key.
+    """
+
+    seq = models.PositiveBigIntegerField("序号")
+    hash = models.CharField("哈希", max_length=64)
+    made_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "审计检查点"
+        verbose_name_plural = "审计检查点"
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.line()
+
+    def line(self) -> str:
+        """The checkpoint as one line of text, the form `audit-verify --checkpoint` reads."""
+        return f"shuniu-audit-checkpoint seq={self.seq} hash={self.hash} at={self.made_at.isoformat()}"

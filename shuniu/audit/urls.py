@@ -7,4 +7,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.entries, name="entries"),
     path("verify/", views.chain_verify, name="verify"),
+    path("checkpoints.txt", views.checkpoints_export, name="checkpoints"),
 ]

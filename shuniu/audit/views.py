@@ -10,12 +10,14 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from shuniu.audit.forms import AuditFilterForm
+from shuniu.audit.models import AuditCheckpoint
 from shuniu.audit.selectors import EXPORT_LIMIT, entries_filtered, object_types, retention
-from shuniu.audit.services import verify
+from shuniu.audit.services import checkpoint_make, verify
 from shuniu.audit.vocabulary import OPERATION_GROUPS, describe, object_label, operation_choices
 from shuniu.core.access import current_user
 from shuniu.core.excel import Column, Sheet, xlsx_response
 from shuniu.core.permissions import capability_required
+from shuniu.core.responses import download
 from shuniu.core.services import read_recorded
 
 PAGE_SIZE = 50
@@ -91,3 +93,17 @@ def entries(request: HttpRequest) -> HttpResponseBase:
 @capability_required("audit.view")
 def chain_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/verify.html", {"result": verify()})
+
+
+@capability_required("audit.view")
+def checkpoints_export(request: HttpRequest) -> HttpResponseBase:
+    """The chain's checkpoints as text, a new one for now first: to print, save or send elsewhere."""
+    checkpoint_make()
+    read_recorded(actor=current_user(request), action="export.checkpoints")
+    lines = [c.line() for c in AuditCheckpoint.objects.order_by("-made_at", "-pk")[:400]]
+    text = "\n".join(
+        ["# 枢纽审计检查点：请打印或另存于系统之外。核对：shuniu audit-verify --checkpoint 本文件", *lines, ""]
+    )
+    return download(
+        text.encode("utf-8"), f"审计检查点_{timezone.localtime():%Y%m%d_%H%M}.txt", "text/plain; charset=utf-8"
+    )

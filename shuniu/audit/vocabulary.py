@@ -47,6 +47,7 @@ OPERATIONS: dict[str, str] = {
     "auth.idle_logout": "超时自动退出",
     "audit.view": "查看审计日志",
     "export.audit": "导出审计日志",
+    "export.checkpoints": "导出审计检查点",
     "export.register": "导出收文登记簿",
     "export.directory": "导出通讯录",
     "export.weekly_plan": "导出周工作安排",

@@ -1,17 +1,22 @@
+import io
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pytest_django import Settings
 
 from shuniu import audit
 from shuniu.audit.chain import mask_text, scrub
 from shuniu.audit.models import AuditEntry
 from shuniu.audit.services import verify
 from shuniu.core.models import User
+from shuniu.core.testing import client_for
 
 
 def write(n: int, actor: User | None = None) -> None:
@@ -165,3 +170,85 @@ def test_removing_a_user_row_leaves_the_chain_whole(clerk: User) -> None:
     entry = AuditEntry.objects.get(action="x.y")
     assert entry.actor_id == clerk.pk
     assert verify().ok
+
+
+def rewrite_chain(key: bytes | None, *, change_seq: int, keep: int | None = None) -> None:
+    """What an intruder with the database does: change an entry (and drop the tail), recompute every link."""
+    from shuniu.audit.chain import GENESIS, canonical_at, entry_hash
+    from shuniu.audit.models import AuditHead
+
+    if keep is not None:
+        AuditEntry.objects.filter(seq__gt=keep).delete()
+    prev = GENESIS
+    for entry in AuditEntry.objects.order_by("seq"):
+        if entry.seq == change_seq:
+            entry.action = "forged"
+        fields = {
+            "seq": entry.seq,
+            "at": canonical_at(entry.at),
+            "actor_id": entry.actor_id,
+            "actor_name": entry.actor_name,
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "object_repr": entry.object_repr,
+            "data": entry.data,
+        }
+        entry.prev_hash, entry.hash = prev, entry_hash(prev_hash=prev, fields=fields, key=key)
+        AuditEntry.objects.filter(pk=entry.pk).update(action=entry.action, prev_hash=entry.prev_hash, hash=entry.hash)
+        prev = entry.hash
+    last = AuditEntry.objects.order_by("-seq").first()
+    AuditHead.objects.filter(pk=1).update(seq=last.seq if last else 0, hash=prev)
+
+
+@pytest.mark.django_db
+class TestKeyedChain:
+    def test_a_chain_rewritten_without_the_key_does_not_verify(self) -> None:
+        import os
+
+        write(6)
+        rewrite_chain(os.urandom(32), change_seq=3)  # the intruder's guess of a key
+        assert not verify().ok
+        rewrite_chain(None, change_seq=3)  # or plain SM3, as the chain was before the key
+        result = verify()
+        assert not result.ok
+        assert result.broken_seq == 1
+
+    def test_with_the_key_too_an_exported_checkpoint_shows_the_rewrite(self, settings: Settings) -> None:
+        from shuniu.audit.services import checkpoint_make, parse_checkpoints, verify_against
+
+        write(6)
+        exported = checkpoint_make().line()
+        write(2)
+        rewrite_chain(settings.AUDIT_KEY, change_seq=3)
+        assert verify().ok  # the key alone lets the intruder make a consistent chain...
+        result = verify_against(parse_checkpoints(exported))
+        assert not result.ok  # ...but not one that matches the checkpoint kept outside
+        assert result.broken_seq == 6
+        assert "改写" in result.reason
+
+    def test_a_log_cut_after_a_checkpoint_is_noticed(self, settings: Settings) -> None:
+        from shuniu.audit.services import checkpoint_make, parse_checkpoints, verify_against
+
+        write(6)
+        exported = checkpoint_make().line()
+        rewrite_chain(settings.AUDIT_KEY, change_seq=0, keep=4)
+        assert verify().ok
+        result = verify_against(parse_checkpoints(exported))
+        assert not result.ok
+        assert "截断" in result.reason
+
+    def test_the_command_reads_an_exported_file(self, tmp_path: Path, auditor: User) -> None:
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+
+        write(3)
+        page = client_for(auditor).get(reverse("audit:checkpoints"))
+        path = tmp_path / "检查点.txt"
+        path.write_bytes(page.content)
+        out = io.StringIO()
+        call_command("audit_verify", checkpoint=str(path), stdout=out)
+        assert "检查点一致" in out.getvalue()
+        sql("UPDATE {table} SET action = %s WHERE seq = %s", ["forged", 2])
+        with pytest.raises(CommandError, match="断裂"):
+            call_command("audit_verify", checkpoint=str(path))
