@@ -29,7 +29,7 @@ ROLES = [
     "fenghui",  # admin
 ]
 # Files, not pages: exports, printouts, calendar feeds, attachments; and the way out.
-NOT_PAGES = re.compile(r"/export|\.(pdf|xlsx|csv|ics)$|/attachments/|/logout/")
+NOT_PAGES = re.compile(r"/export|\.(pdf|xlsx|csv|ics|txt)$|format=(xlsx|pdf)|/attachments/|/logout/")
 DESKTOP: PageOptions = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
 PHONE: PageOptions = {
     "viewport": {"width": 390, "height": 844},
