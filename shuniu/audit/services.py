@@ -60,7 +60,7 @@ def record(
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=mask_text(str(obj))[:200] if obj is not None else "",
+        object_repr=mask_text(_label_of(obj))[:200] if obj is not None else "",
         data=scrub(data or {}),
     )
     pending: list[AuditEntry] | None = getattr(connection, "shuniu_audit_pending", None)
@@ -69,6 +69,15 @@ def record(
         return entry
     _append([entry])
     return entry
+
+
+def _label_of(obj: models.Model) -> str:
+    """Name an object as the log does: by its own `audit_label` where it has one, else by its text.
+
+    A classified document is named by number only: the auditor's clearance may be lower than its.
+    """
+    label = getattr(obj, "audit_label", None)
+    return str(label() if callable(label) else obj)
 
 
 def _append(entries: list[AuditEntry]) -> None:

@@ -100,6 +100,12 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.reg_number} {self.title}"
 
+    def audit_label(self) -> str:
+        """The document as the audit log names it: a classified one by number only."""
+        if self.secrecy > 0:
+            return f"{self.reg_number}（{self.get_secrecy_display()}，标题不入日志）"
+        return str(self)
+
     @property
     def reg_number(self) -> str:
         """The registration number as printed, e.g. 收〔2026〕12号."""

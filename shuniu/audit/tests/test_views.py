@@ -167,3 +167,20 @@ def test_the_auditor_sees_the_logs_extent_and_a_removed_entry(auditor: User) -> 
     with connection.cursor() as cursor:  # what an intruder with the database would do
         cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [middle.pk])
     assert "序号不连续" in client_for(auditor).get(reverse("audit:entries")).text
+
+
+@pytest.mark.django_db
+def test_the_log_names_a_classified_document_by_number_only(auditor: User, director: User) -> None:
+    from shuniu.documents import services
+
+    secret = services.document_register(
+        actor=director,
+        received_at=timezone.now(),
+        source_org="市委",
+        title="绝不外传的标题",
+        secrecy=1,
+        secrecy_term="10年",
+    )
+    text = client_for(auditor).get(reverse("audit:entries")).text  # the auditor's clearance: none
+    assert secret.reg_number in text
+    assert "绝不外传的标题" not in text
