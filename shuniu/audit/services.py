@@ -18,7 +18,8 @@ from shuniu.audit.chain import GENESIS, canonical_at, entry_hash, mask_text, scr
 from shuniu.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 
 
-def _fields(entry: AuditEntry) -> dict[str, Any]:
+def entry_fields(entry: AuditEntry) -> dict[str, Any]:
+    """The fields of an entry its hash covers."""
     return {
         "seq": entry.seq,
         "at": canonical_at(entry.at),
@@ -90,7 +91,7 @@ def _append(entries: list[AuditEntry]) -> None:
     for entry in entries:
         seq += 1
         entry.seq, entry.prev_hash = seq, prev
-        entry.hash = entry_hash(prev_hash=prev, fields=_fields(entry), key=settings.AUDIT_KEY)
+        entry.hash = entry_hash(prev_hash=prev, fields=entry_fields(entry), key=settings.AUDIT_KEY)
         prev = entry.hash
     AuditEntry.objects.bulk_create(entries)
     AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev)
@@ -162,7 +163,7 @@ def verify() -> VerifyResult:
                 return VerifyResult(
                     False, checked, entry.seq, "前一条记录的哈希与本条所存不符（记录被删除、插入或调换）。"
                 )
-            if entry_hash(prev_hash=entry.prev_hash, fields=_fields(entry), key=settings.AUDIT_KEY) != entry.hash:
+            if entry_hash(prev_hash=entry.prev_hash, fields=entry_fields(entry), key=settings.AUDIT_KEY) != entry.hash:
                 return VerifyResult(False, checked, entry.seq, "记录内容与其哈希不符（记录被篡改）。")
             expected_prev = entry.hash
             expected_seq += 1

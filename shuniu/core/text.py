@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
+
+from django.utils import timezone
 
 # Format and control characters (zero-width spaces and joiners, BOM, direction marks) have no place in
 # a title or a name; line breaks and tabs are left to the fields that take several lines.
@@ -13,3 +16,9 @@ def visible(text: str) -> str:
     """`text` without invisible characters, trimmed: a title of only zero-width spaces is empty."""
     cleaned = "".join(ch for ch in text if ch in _KEEP or unicodedata.category(ch) not in ("Cf", "Cc", "Co", "Cn"))
     return cleaned.strip()
+
+
+def day_time(moment: dt.datetime) -> str:
+    """A moment as messages say it: 11月27日 09:30 (local time, month and day without leading zeros)."""
+    local = timezone.localtime(moment)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"

@@ -12,6 +12,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from shuniu.core.models import Role, Unit, User
+from shuniu.core.text import day_time
 from shuniu.documents.models import Copy, CopyState, Delegation, Document, Reading, Status, Urgency
 
 # The statuses in which a document has gone out to its readers.
@@ -26,25 +27,35 @@ _URGENCY_RANK = Case(
 )
 
 
+def _in_force(now: dt.datetime) -> QuerySet[Delegation]:
+    """Delegations running at `now` (started, not ended, not revoked)."""
+    return Delegation.objects.filter(start__lte=now, end__gt=now, revoked_at__isnull=True)
+
+
 def delegating_leaders(user: User, now: dt.datetime | None = None) -> list[int]:
     """Leaders whose desk this user keeps right now (委托)."""
-    now = now or timezone.now()
-    return list(
-        Delegation.objects.filter(acting=user, start__lte=now, end__gt=now, revoked_at__isnull=True).values_list(
-            "leader_id", flat=True
-        )
-    )
+    return list(_in_force(now or timezone.now()).filter(acting=user).values_list("leader_id", flat=True))
+
+
+def may_sign_for(actor: User, leader: User, now: dt.datetime) -> bool:
+    """Whether `actor` may sign on screen for `leader`: the leader, or someone keeping their desk."""
+    return actor.pk == leader.pk or leader.pk in delegating_leaders(actor, now)
+
+
+def sign_refusal(reading: Reading, user: User, now: dt.datetime | None = None) -> str:
+    """Why `user` cannot sign this reading on screen now (empty if they can), for the sign page."""
+    if reading.signed_at is not None:
+        return f"{reading.leader.full_name} 已于 {day_time(reading.signed_at)} 签阅此文件。"
+    if not may_sign_for(user, reading.leader, now or timezone.now()):
+        return f"这份文件送 {reading.leader.full_name} 签阅；您不是该领导，也未受其委托。"
+    if reading.copy is None or reading.copy.holder_id != reading.leader_id:
+        return "文件尚未送到该领导处，送达后才能签阅。"
+    return ""
 
 
 def acting_for(leader: User, now: dt.datetime | None = None) -> list[User]:
     """Who keeps the leader's desk right now (their new deliveries reach them too)."""
-    now = now or timezone.now()
-    return [
-        d.acting
-        for d in Delegation.objects.filter(
-            leader=leader, start__lte=now, end__gt=now, revoked_at__isnull=True
-        ).select_related("acting")
-    ]
+    return [d.acting for d in _in_force(now or timezone.now()).filter(leader=leader).select_related("acting")]
 
 
 def delegations_for(user: User) -> QuerySet[Delegation]:
@@ -61,21 +72,14 @@ def delegations_for(user: User) -> QuerySet[Delegation]:
 
 def desks_kept_by(user: User, now: dt.datetime | None = None) -> list[Delegation]:
     """The delegations by which `user` keeps a leader's desk right now."""
-    now = now or timezone.now()
-    return list(
-        Delegation.objects.filter(acting=user, start__lte=now, end__gt=now, revoked_at__isnull=True).select_related(
-            "leader"
-        )
-    )
+    return list(_in_force(now or timezone.now()).filter(acting=user).select_related("leader"))
 
 
 def delegations_running(user: User, now: dt.datetime | None = None) -> dict[str, list[Delegation]]:
     """For the desk's banner: whom the user's desk is delegated to now, and whose desk they keep."""
     now = now or timezone.now()
-    running = Delegation.objects.filter(start__lte=now, end__gt=now, revoked_at__isnull=True).select_related(
-        "leader", "acting"
-    )
-    return {"given": list(running.filter(leader=user)), "taken": list(running.filter(acting=user))}
+    given = list(_in_force(now).filter(leader=user).select_related("acting"))
+    return {"given": given, "taken": desks_kept_by(user, now)}
 
 
 def documents_visible_to(user: User) -> QuerySet[Document]:

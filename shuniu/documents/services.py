@@ -18,7 +18,7 @@ from shuniu.core.models import Clearance, InboxKind, Role, Unit, User
 from shuniu.core.notify import notify
 from shuniu.core.numbering import next_number
 from shuniu.core.selectors import users_with_role
-from shuniu.core.text import visible
+from shuniu.core.text import day_time, visible
 from shuniu.documents import routing_adapter
 from shuniu.documents.flow import DOCUMENT_FLOW
 from shuniu.documents.models import (
@@ -35,7 +35,7 @@ from shuniu.documents.models import (
     Status,
     Urgency,
 )
-from shuniu.documents.selectors import acting_for, delegating_leaders, duplicates
+from shuniu.documents.selectors import acting_for, duplicates, may_sign_for
 
 __all__ = ["Upload"]
 
@@ -429,7 +429,7 @@ def copy_deliver(*, copy: Copy, actor: User, at: dt.datetime | None = None) -> N
             category="新送达",
             title=f"{document.title}",
             note=f"{document.get_urgency_display()} · {document.reg_number}"
-            + (f" · 办理时限 {timezone.localtime(document.deadline):%m月%d日 %H:%M}" if document.deadline else ""),
+            + (f" · 办理时限 {day_time(document.deadline)}" if document.deadline else ""),
             url=reverse("documents:desk"),
             secrecy=document.secrecy,
         )
@@ -464,15 +464,6 @@ def copy_take_back(*, copy: Copy, actor: User) -> None:
     inbox_withdraw(key=item_key(copy.document, "read", away.pk))
     _send_on(copy, routing_adapter.Planning(timezone.now()), skip={away.pk})
     audit.record(actor=actor, action="copy.take_back", obj=copy, data={"from": away.pk})
-
-
-def _day_time(moment: dt.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
-
-
-def may_sign_for(actor: User, leader: User, now: dt.datetime) -> bool:
-    return actor.pk == leader.pk or leader.pk in delegating_leaders(actor, now)
 
 
 @audit.atomic
@@ -598,12 +589,11 @@ def delegation_create(*, leader: User, acting: User, start: dt.datetime, end: dt
     )
     if clash is not None:
         raise ValidationError(
-            f"{leader.full_name} 在 {timezone.localtime(clash.start):%m月%d日 %H:%M} 至 "
-            f"{timezone.localtime(clash.end):%m月%d日 %H:%M} 已委托 {clash.acting.full_name} 代阅，时间不能重叠；"
+            f"{leader.full_name} 在 {day_time(clash.start)} 至 {day_time(clash.end)} 已委托 {clash.acting.full_name} 代阅，时间不能重叠；"
             "请先撤销原委托。"
         )
     delegation = Delegation.objects.create(leader=leader, acting=acting, start=start, end=end, created_by=actor)
-    period = f"{_day_time(start)} 至 {_day_time(end)}"
+    period = f"{day_time(start)} 至 {day_time(end)}"
     notify(
         recipient=acting,
         title=f"委托代阅：{leader.full_name} 委托您代阅其文件",

@@ -22,6 +22,7 @@ from shuniu.core.models import Clearance, Role
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
 from shuniu.core.services import read_recorded
+from shuniu.core.text import day_time
 from shuniu.documents import printouts, selectors, services
 from shuniu.documents.access import get_copy_for, get_document_for, get_reading_for
 from shuniu.documents.flow import DOCUMENT_FLOW
@@ -442,15 +443,7 @@ def reading_sign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已签阅《{reading.document.title}》{told}。")
             return redirect("documents:desk")
     document = reading.document
-    now = timezone.now()
-    if reading.signed_at is not None:
-        cannot = f"{reading.leader.full_name} 已于 {timezone.localtime(reading.signed_at):%m月%d日 %H:%M} 签阅此文件。"
-    elif not services.may_sign_for(user, reading.leader, now):
-        cannot = f"这份文件送 {reading.leader.full_name} 签阅；您不是该领导，也未受其委托。"
-    elif reading.copy is None or reading.copy.holder_id != reading.leader_id:
-        cannot = "文件尚未送到该领导处，送达后才能签阅。"
-    else:
-        cannot = ""
+    cannot = selectors.sign_refusal(reading, user)
     return render(
         request,
         "documents/sign.html",
@@ -607,7 +600,7 @@ def delegation_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"已委托 {data['acting'].full_name} 代阅 {leader.full_name} 的文件，至 {timezone.localtime(data['end']):%m月%d日 %H:%M}。",
+                f"已委托 {data['acting'].full_name} 代阅 {leader.full_name} 的文件，至 {day_time(data['end'])}。",
             )
             return redirect("documents:delegate")
     context = {

@@ -10,7 +10,7 @@ from django.db.models import Q
 from shuniu.core.models import User
 from shuniu.core.panels import Day, Panel
 from shuniu.core.permissions import can
-from shuniu.schedules.selectors import engagements_between, key_work_for, sees_in_full
+from shuniu.schedules.selectors import engagements_between, key_work_for, leaders_day
 
 
 def panels(user: User, day: Day) -> Iterable[Panel]:
@@ -30,8 +30,5 @@ def panels(user: User, day: Day) -> Iterable[Panel]:
         )
         yield Panel("schedules/panels/key_work.html", {"items": list(items)}, 40)
     if can(user, "schedules.day"):
-        rows = [
-            {"engagement": e, "full": sees_in_full(user, e)}
-            for e in engagements_between(day.start, day.end).select_related("leader").prefetch_related("others")
-        ]
+        rows = leaders_day(user, day.date)
         yield Panel("schedules/panels/leaders_day.html", {"rows": rows}, 70)

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any, TypedDict, TypeVar
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -408,12 +408,12 @@ def leaders_day(viewer: User, day: dt.date) -> list[dict[str, Any]]:
     found = (
         engagements_between(start, start + dt.timedelta(days=1))
         .select_related("leader")
-        .prefetch_related("others", "attendances")
+        .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.select_related("leader")))
     )
     return [
         {
             "engagement": e,
-            "leaders": "、".join([e.leader.full_name, *(o.full_name for o in e.others.all())]),
+            "leaders": "、".join([e.leader.full_name, *(a.leader.full_name for a in e.attendances.all())]),
             "full": sees_in_full(viewer, e),
         }
         for e in found

@@ -22,7 +22,7 @@ from shuniu.core.inbox import inbox_done, inbox_put, inbox_withdraw, item_key
 from shuniu.core.models import OFFICE_ROLES, Counter, InboxKind, Role, User
 from shuniu.core.numbering import next_number
 from shuniu.core.selectors import users_with_role
-from shuniu.core.text import visible
+from shuniu.core.text import day_time, visible
 from shuniu.schedules.models import (
     Attendance,
     CheckItem,
@@ -42,12 +42,6 @@ from shuniu.schedules.selectors import (
 )
 
 
-def _when(moment: dt.datetime) -> str:
-    """11月27日 09:30, as messages say it."""
-    local = timezone.localtime(moment)
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
-
-
 class OverlapNeedsConfirmation(NeedsConfirmation):
     """The engagement overlaps others of the same leaders; saving needs an explicit confirmation."""
 
@@ -58,7 +52,7 @@ class OverlapNeedsConfirmation(NeedsConfirmation):
         matches = []
         for c in conflicts:
             who = "、".join(names[pk] for pk in leader_ids(c) if pk in names)
-            span = f"{_when(c.start)}–{_when(c.end)}"
+            span = f"{day_time(c.start)}–{day_time(c.end)}"
             matches.append(
                 Match(
                     label=f"{who}：{c}",
@@ -230,7 +224,7 @@ def weekly_plan_publish(*, week_start: dt.date, actor: User, base: int | None = 
     previous = latest_published(week_start)
     if previous is not None and base is not None and previous.number != base:
         raise ValidationError(
-            f"本周安排刚由 {previous.published_by.full_name} 于 {_when(previous.published_at)} 发布为第 "
+            f"本周安排刚由 {previous.published_by.full_name} 于 {day_time(previous.published_at)} 发布为第 "
             f"{previous.number} 版，请查看后再决定是否发布。"
         )
     grid = weekly_grid(week_start, viewer=None)
@@ -330,7 +324,7 @@ def _stale(item: KeyWork) -> ValidationError:
         return ValidationError("该重点工作已被删除。")
     if fresh.done and fresh.done_at is not None and fresh.done_by is not None:
         return ValidationError(
-            f"「{fresh.title}」已由 {fresh.done_by.full_name} 于 {_when(fresh.done_at)} 标记完成，不能再修改。"
+            f"「{fresh.title}」已由 {fresh.done_by.full_name} 于 {day_time(fresh.done_at)} 标记完成，不能再修改。"
         )
     return ValidationError("该重点工作已被他人修改，请刷新后再改。")
 
@@ -435,7 +429,7 @@ def check_item_set(*, item: CheckItem, done: bool, actor: User) -> CheckItem:
         fresh = CheckItem.objects.select_related("done_by").get(pk=item.pk)
         if fresh.done_at is not None:
             by = fresh.done_by.full_name if fresh.done_by else "他人"
-            raise ValidationError(f"该事项已由 {by} 于 {_when(fresh.done_at)} 标记完成。")
+            raise ValidationError(f"该事项已由 {by} 于 {day_time(fresh.done_at)} 标记完成。")
         raise ValidationError("该事项已被取消完成（可能是他人刚刚操作），现为未完成。")
     item.refresh_from_db()
     audit.record(actor=actor, action="key_work.check", obj=item, data={"done": done})

@@ -174,8 +174,9 @@ def test_removing_a_user_row_leaves_the_chain_whole(clerk: User) -> None:
 
 def rewrite_chain(key: bytes | None, *, change_seq: int, keep: int | None = None) -> None:
     """What an intruder with the database does: change an entry (and drop the tail), recompute every link."""
-    from shuniu.audit.chain import GENESIS, canonical_at, entry_hash
+    from shuniu.audit.chain import GENESIS, entry_hash
     from shuniu.audit.models import AuditHead
+    from shuniu.audit.services import entry_fields
 
     if keep is not None:
         AuditEntry.objects.filter(seq__gt=keep).delete()
@@ -183,17 +184,7 @@ def rewrite_chain(key: bytes | None, *, change_seq: int, keep: int | None = None
     for entry in AuditEntry.objects.order_by("seq"):
         if entry.seq == change_seq:
             entry.action = "forged"
-        fields = {
-            "seq": entry.seq,
-            "at": canonical_at(entry.at),
-            "actor_id": entry.actor_id,
-            "actor_name": entry.actor_name,
-            "action": entry.action,
-            "object_type": entry.object_type,
-            "object_id": entry.object_id,
-            "object_repr": entry.object_repr,
-            "data": entry.data,
-        }
+        fields = entry_fields(entry)
         entry.prev_hash, entry.hash = prev, entry_hash(prev_hash=prev, fields=fields, key=key)
         AuditEntry.objects.filter(pk=entry.pk).update(action=entry.action, prev_hash=entry.prev_hash, hash=entry.hash)
         prev = entry.hash
