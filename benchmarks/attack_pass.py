@@ -39,10 +39,11 @@ django.setup()
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from shuniu.audit import triggers
 from shuniu.audit.services import verify
 from shuniu.core.models import User
 from shuniu.documents.models import Copy, Document, Reading
@@ -193,7 +194,14 @@ def main() -> None:
     owner.post("/accounts/login/", {"username": "qianli", "password": settings.DEMO_PASSWORD}, REMOTE_ADDR="10.9.0.7")
     tally("lock-out cannot shut the owner out elsewhere", "_auth_user_id" in owner.session, "owner refused")
 
-    with connection.cursor() as cursor:
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE audit_auditentry SET action = 'forged' WHERE seq = 3")
+        refused = False
+    except DatabaseError:
+        refused = True
+    tally("audit entry rewritten through SQL", refused, "the database let an audit entry be updated")
+    with triggers.lifted(connection), connection.cursor() as cursor:  # the owner of the database drops the trigger
         cursor.execute("UPDATE audit_auditentry SET action = 'forged' WHERE seq = 3")
     tally("tampered audit entry detected", not verify().ok, "verify passed after tampering")
 

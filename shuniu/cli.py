@@ -8,6 +8,7 @@ import sys
 # Shuniu's own commands are spelt with a hyphen on the command line (`shuniu demo-load`).
 ALIASES = {
     "demo-load": "demo_load",
+    "demo-code": "demo_code",
     "audit-verify": "audit_verify",
     "audit-checkpoint": "audit_checkpoint",
     "worker": "run_huey",

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "shuniu.core.middleware.IdleLogoutMiddleware",
     "shuniu.core.middleware.PasswordChangeRequiredMiddleware",
+    "shuniu.core.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -205,6 +206,12 @@ LOGGING = {
     # WeasyPrint and fontTools narrate every page they lay out at INFO.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
+
+# Roles that must log in with a second factor (an authenticator app); anyone else may choose to.
+SECOND_FACTOR_ROLES = env_list("SHUNIU_SECOND_FACTOR_ROLES", ["admin", "auditor"])
+
+# `flush` may empty a database that holds audit entries only under the test suite (audit/triggers.py).
+AUDIT_FLUSH_ALLOWED = False
 
 # Demo accounts share one password, printed by `shuniu demo-load`; `shuniu serve` refuses to start
 # with DEBUG off while any of them still has it.

@@ -51,7 +51,7 @@ RETENTION_DAYS = 180  # 《网络安全法》第二十一条: network logs kept 
 def retention() -> dict[str, object]:
     """The log's extent for the auditor: oldest and newest entry, count, and whether the numbers run unbroken.
 
-    One aggregate query: a gap in the sequence numbers (an entry removed) shows without walking the chain.
+    One aggregate query (and one for the append-only triggers): a gap in the sequence numbers (an entry removed) shows without walking the chain.
     """
     from django.db.models import Count, Max, Min
 
@@ -60,4 +60,15 @@ def retention() -> dict[str, object]:
     gap = bool(count) and (first != 1 or last - first + 1 != count)
     oldest = found["oldest"]
     covers_days = (timezone.now() - oldest).days if oldest else 0
-    return {"count": count, "oldest": oldest, "gap": gap, "days": covers_days, "required_days": RETENTION_DAYS}
+    from django.db import connection
+
+    from shuniu.audit import triggers
+
+    return {
+        "count": count,
+        "oldest": oldest,
+        "gap": gap,
+        "days": covers_days,
+        "required_days": RETENTION_DAYS,
+        "append_only": triggers.installed(connection),
+    }

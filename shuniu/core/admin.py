@@ -154,7 +154,7 @@ class ShuniuUserAdmin(AuditedAdmin, UserAdmin):  # type: ignore[type-arg]
         (None, {"fields": ["username", "full_name", "unit", "mobile", "password1", "password2"]}),
         ("角色与权限", {"fields": ["roles", "clearance"]}),
     ]
-    actions = ["unlock"]
+    actions = ["unlock", "reset_second_factor"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).select_related("unit").prefetch_related("role_grants")
@@ -172,6 +172,14 @@ class ShuniuUserAdmin(AuditedAdmin, UserAdmin):  # type: ignore[type-arg]
         for user in queryset:
             services.user_unlock(user=user, actor=request.user)  # type: ignore[arg-type]
         self.message_user(request, f"已解除 {queryset.count()} 个账号的锁定。", messages.SUCCESS)
+
+    @admin.action(description="重置所选账号的两步验证（手机丢失时）")
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            services.second_factor_reset(user=user, actor=request.user)  # type: ignore[arg-type]
+        self.message_user(
+            request, f"已重置 {queryset.count()} 个账号的两步验证；下次登录时由本人重新设置。", messages.SUCCESS
+        )
 
 
 @admin.register(LeaderProfile)

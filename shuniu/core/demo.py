@@ -18,6 +18,7 @@ from shuniu.core.models import (
     Contact,
     OverrideKind,
     Role,
+    SecondFactor,
     Unit,
     UnitKind,
     User,
@@ -149,6 +150,21 @@ def _units() -> dict[str, Unit]:
 
 
 def _user(username: str, name: str, roles: Sequence[str], unit: Unit | None, clearance: int) -> User:
+    user = _account(username, name, roles, unit, clearance)
+    if (
+        set(roles) & set(settings.SECOND_FACTOR_ROLES)
+        and not SecondFactor.objects.filter(user=user, confirmed_at__isnull=False).exists()
+    ):
+        # The administrator and the auditor log in with an authenticator app: the demo sets one up,
+        # whose secret `shuniu demo-load` prints (and `shuniu demo-code` shows its current code).
+        import pyotp
+
+        factor = services.second_factor_begin(user=user)
+        services.second_factor_confirm(user=user, code=pyotp.TOTP(factor.secret).now())
+    return user
+
+
+def _account(username: str, name: str, roles: Sequence[str], unit: Unit | None, clearance: int) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         return services.user_create(

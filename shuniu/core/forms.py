@@ -101,6 +101,17 @@ class LoginForm(StyledForm):
     )
 
 
+class CodeForm(StyledForm):
+    """A code from the authenticator app (6 digits) or, at login, a recovery code."""
+
+    code = forms.CharField(
+        label="验证码",
+        max_length=20,
+        error_messages={"required": "请输入验证码。"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+
 class PasswordChangeForm(StyledForm):
     old_password = forms.CharField(label="原密码", strip=False, widget=forms.PasswordInput)
     new_password = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput)

@@ -1,4 +1,4 @@
-"""Log a user out after a spell of inactivity (30 minutes by default)."""
+"""Per-request account rules: idle logout (30 minutes by default), a password to change, a second factor to set up."""
 
 from __future__ import annotations
 
@@ -50,4 +50,29 @@ class PasswordChangeRequiredMiddleware:
             if request.path not in allowed and not request.path.startswith(settings.STATIC_URL or "/static/"):
                 messages.info(request, "您的密码由管理员设置，请先改为只有您自己知道的密码。")
                 return redirect("core:password_change")
+        return self.get_response(request)
+
+
+class SecondFactorRequiredMiddleware:
+    """A role that must use two-step verification (administrator, auditor) sets it up before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if getattr(user, "is_authenticated", False) and getattr(user, "second_factor_required", False):
+            from django.shortcuts import redirect
+            from django.urls import reverse
+
+            from shuniu.core.models import SecondFactor
+
+            allowed = {reverse("core:second_factor"), reverse("core:logout"), reverse("core:password_change")}
+            if (
+                request.path not in allowed
+                and not request.path.startswith(settings.STATIC_URL or "/static/")
+                and not SecondFactor.objects.filter(user_id=int(user.pk or 0), confirmed_at__isnull=False).exists()
+            ):
+                messages.info(request, "您的角色必须使用两步验证：请先用手机上的验证器 App 完成设置。")
+                return redirect("core:second_factor")
         return self.get_response(request)

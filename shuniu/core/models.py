@@ -144,6 +144,13 @@ class User(AbstractUser):
             return frozenset()
         return frozenset(grant.role for grant in self.role_grants.all())
 
+    @property
+    def second_factor_required(self) -> bool:
+        """Whether this user's roles require a second factor at login (settings.SECOND_FACTOR_ROLES)."""
+        from django.conf import settings
+
+        return self.has_role(*settings.SECOND_FACTOR_ROLES)
+
     def has_role(self, *roles: str) -> bool:
         """Whether this active user holds any of `roles`."""
         return self.is_active and bool(self.roles.intersection(roles))
@@ -407,6 +414,41 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.set_at:%Y-%m-%d}"
+
+
+class SecondFactor(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238): the shared secret, and the last time step used.
+
+    Unconfirmed until the user has typed one code from the app; only a confirmed one is asked for at
+    login. `last_step` refuses a code seen before (a code read over someone's shoulder cannot be replayed).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="second_factor", verbose_name="用户")
+    secret = models.CharField("密钥", max_length=64)
+    confirmed_at = models.DateTimeField("启用时间", null=True, blank=True)
+    last_step = models.BigIntegerField("最近一次验证码的时间步", default=0)
+
+    class Meta:
+        verbose_name = "两步验证"
+        verbose_name_plural = "两步验证"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'已启用' if self.confirmed_at else '待确认'}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for when the phone is lost; only its SHA-256 digest is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes", verbose_name="用户")
+    digest = models.CharField("摘要", max_length=64)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "恢复码"
+        verbose_name_plural = "恢复码"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'已用' if self.used_at else '未用'}"
 
 
 class LoginThrottle(models.Model):

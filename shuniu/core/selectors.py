@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from shuniu.core.models import Contact, LeaderProfile, Role, Unit, UnitKind, User
@@ -42,3 +44,27 @@ def leaders() -> QuerySet[LeaderProfile]:
 def users_with_role(role: str) -> QuerySet[User]:
     """Active users holding `role` (who gets a step's inbox item, e.g. every director for 待审批)."""
     return User.objects.filter(is_active=True, role_grants__role=role).distinct()
+
+
+def second_factor_state(user: User) -> dict[str, Any]:
+    """What the second-factor page shows: enabled or not, the QR code while setting up, unused recovery codes.
+
+    The QR code (an otpauth:// address holding the secret) is drawn here as an SVG data address:
+    nothing leaves the server.
+    """
+    import pyotp
+    import segno
+
+    from shuniu.core.models import RecoveryCode, SecondFactor
+
+    factor = SecondFactor.objects.filter(user=user).first()
+    state: dict[str, Any] = {"factor": factor, "required": user.second_factor_required}
+    if factor is None:
+        return state
+    if factor.confirmed_at is None:
+        uri = pyotp.TOTP(factor.secret).provisioning_uri(name=user.username, issuer_name="枢纽")
+        state["qr"] = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
+        state["secret_groups"] = " ".join(factor.secret[i : i + 4] for i in range(0, len(factor.secret), 4))
+    else:
+        state["codes_left"] = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+    return state

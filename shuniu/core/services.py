@@ -23,8 +23,10 @@ from shuniu.core.models import (
     LeaderProfile,
     LoginThrottle,
     PasswordHistory,
+    RecoveryCode,
     Role,
     RoleGrant,
+    SecondFactor,
     Unit,
     User,
     role_combination_errors,
@@ -35,10 +37,15 @@ GENERIC_LOGIN_ERROR = "用户名或密码错误。"
 
 @dataclass(frozen=True)
 class LoginResult:
-    """The outcome of a login attempt: the user on success, otherwise a Chinese message saying why not."""
+    """The outcome of a login attempt: the user on success, otherwise a Chinese message saying why not.
+
+    `pending` is a user whose password was right but who must still give the code from their
+    authenticator app (`login_second_step`).
+    """
 
     user: User | None
     error: str = ""
+    pending: User | None = None
 
 
 def client_address(request: HttpRequest | None) -> str:
@@ -64,7 +71,7 @@ def login_attempt(*, request: HttpRequest | None, username: str, password: str) 
     (``SHUNIU_LOGIN_ADDRESS_LIMIT`` failures within the lock time). Known and unknown names get the
     same messages. Every failure is audited with its address; attempts refused during a lock are
     counted on the lock, not audited one by one. Returns rather than raises, so that the counts
-    commit even when the login fails.
+    commit even when the login fails. A user with an authenticator app comes back as `pending`.
     """
     now = timezone.now()
     address = client_address(request)
@@ -72,40 +79,216 @@ def login_attempt(*, request: HttpRequest | None, username: str, password: str) 
     with transaction.atomic():
         throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=username, address=address)
         account = User.objects.filter(username=username).first()
-        if throttle.locked_until and throttle.locked_until > now:
-            LoginThrottle.objects.filter(pk=throttle.pk).update(refused=F("refused") + 1)
-            until = timezone.localtime(throttle.locked_until)
-            return LoginResult(None, f"账号因连续登录失败已被锁定，请于 {until:%H:%M} 后再试，或联系系统管理员解锁。")
-        window = now - dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-        from_here = LoginThrottle.objects.filter(address=address, updated_at__gte=window).aggregate(n=Sum("failures"))
-        if address and (from_here["n"] or 0) >= settings.LOGIN_ADDRESS_LIMIT:
-            LoginThrottle.objects.filter(pk=throttle.pk).update(refused=F("refused") + 1)
-            return LoginResult(None, "此地址登录失败次数过多，请稍后再试，或联系系统管理员。")
+        refused = _refused_by_throttle(throttle, address, now)
+        if refused:
+            return refused
         user = authenticate(request, username=username, password=password)
         if user is None:
-            failures = throttle.failures + 1
-            data = {"username": username, "address": address, "failures": failures}
-            if account is not None:
-                User.objects.filter(pk=account.pk).update(failed_logins=F("failed_logins") + 1)
-            if failures >= settings.LOGIN_MAX_FAILURES:
-                locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-                LoginThrottle.objects.filter(pk=throttle.pk).update(failures=0, locked_until=locked_until, refused=0)
-                if account is not None:  # for the administrator's list of locked accounts
-                    User.objects.filter(pk=account.pk).update(failed_logins=0, locked_until=locked_until)
-                audit.record(actor=None, action="auth.locked", obj=account, data=data)
-                return LoginResult(None, f"连续 {failures} 次登录失败，账号已锁定 {settings.LOGIN_LOCK_MINUTES} 分钟。")
-            LoginThrottle.objects.filter(pk=throttle.pk).update(failures=failures)
-            audit.record(actor=None, action="auth.login_failed", obj=account, data=data)
-            left = settings.LOGIN_MAX_FAILURES - failures
-            return LoginResult(None, f"{GENERIC_LOGIN_ERROR}再失败 {left} 次账号将被锁定。")
+            return _login_failed(throttle, account, address, now, action="auth.login_failed")
         if not settings.DEMO_PASSWORD_ALLOWED and password == settings.DEMO_PASSWORD:
             # However the service was started: the published demo password opens nothing in production.
             audit.record(actor=None, action="auth.demo_password_refused", obj=user, data={"address": address})
             return LoginResult(None, "该账号仍在使用公开的演示密码，不能登录；请联系系统管理员重置密码。")
-        LoginThrottle.objects.filter(username=username).delete()
-        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-        audit.record(actor=user, action="auth.login", obj=user, data={"address": address})
-        return LoginResult(user)
+        if SecondFactor.objects.filter(user=user, confirmed_at__isnull=False).exists():
+            return LoginResult(None, pending=user)  # the throttle stays until the code is right too
+        return _login_succeeded(user, address, {"address": address})
+
+
+def login_second_step(*, request: HttpRequest | None, user: User, code: str) -> LoginResult:
+    """The second step of a login: a code from the authenticator app, or one of the recovery codes.
+
+    A wrong code counts against the same user name and address as a wrong password (five lock them);
+    a code already used, or a used recovery code, is a wrong code.
+    """
+    now = timezone.now()
+    address = client_address(request)
+    with transaction.atomic():
+        throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=user.username, address=address)
+        refused = _refused_by_throttle(throttle, address, now)
+        if refused:
+            return refused
+        factor = SecondFactor.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
+        if factor is None or not user.is_active:
+            return LoginResult(None, "请重新登录。")
+        used = _code_accepted(factor, code, now)
+        if used is None:
+            result = _login_failed(throttle, user, address, now, action="auth.code_failed")
+            if result.error.startswith(GENERIC_LOGIN_ERROR):
+                return LoginResult(None, result.error.replace(GENERIC_LOGIN_ERROR, "验证码不正确或已使用过。"))
+            return result
+        return _login_succeeded(user, address, {"address": address, "factor": used})
+
+
+def _refused_by_throttle(throttle: LoginThrottle, address: str, now: dt.datetime) -> LoginResult | None:
+    if throttle.locked_until and throttle.locked_until > now:
+        LoginThrottle.objects.filter(pk=throttle.pk).update(refused=F("refused") + 1)
+        until = timezone.localtime(throttle.locked_until)
+        return LoginResult(None, f"账号因连续登录失败已被锁定，请于 {until:%H:%M} 后再试，或联系系统管理员解锁。")
+    window = now - dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+    from_here = LoginThrottle.objects.filter(address=address, updated_at__gte=window).aggregate(n=Sum("failures"))
+    if address and (from_here["n"] or 0) >= settings.LOGIN_ADDRESS_LIMIT:
+        LoginThrottle.objects.filter(pk=throttle.pk).update(refused=F("refused") + 1)
+        return LoginResult(None, "此地址登录失败次数过多，请稍后再试，或联系系统管理员。")
+    return None
+
+
+def _login_failed(
+    throttle: LoginThrottle, account: User | None, address: str, now: dt.datetime, *, action: str
+) -> LoginResult:
+    failures = throttle.failures + 1
+    data = {"username": throttle.username, "address": address, "failures": failures}
+    if account is not None:
+        User.objects.filter(pk=account.pk).update(failed_logins=F("failed_logins") + 1)
+    if failures >= settings.LOGIN_MAX_FAILURES:
+        locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+        LoginThrottle.objects.filter(pk=throttle.pk).update(failures=0, locked_until=locked_until, refused=0)
+        if account is not None:  # for the administrator's list of locked accounts
+            User.objects.filter(pk=account.pk).update(failed_logins=0, locked_until=locked_until)
+        audit.record(actor=None, action="auth.locked", obj=account, data=data)
+        return LoginResult(None, f"连续 {failures} 次登录失败，账号已锁定 {settings.LOGIN_LOCK_MINUTES} 分钟。")
+    LoginThrottle.objects.filter(pk=throttle.pk).update(failures=failures)
+    audit.record(actor=None, action=action, obj=account, data=data)
+    left = settings.LOGIN_MAX_FAILURES - failures
+    return LoginResult(None, f"{GENERIC_LOGIN_ERROR}再失败 {left} 次账号将被锁定。")
+
+
+def _login_succeeded(user: User, address: str, data: dict[str, Any]) -> LoginResult:
+    LoginThrottle.objects.filter(username=user.username).delete()
+    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    audit.record(actor=user, action="auth.login", obj=user, data=data)
+    return LoginResult(user)
+
+
+# --- The second factor (TOTP, RFC 6238) --------------------------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+_RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i to misread
+
+
+def _normal_code(code: str) -> str:
+    """What the user typed, as the code it means: full-width digits, spaces and dashes forgiven."""
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKC", code).lower() if ch.isalnum())
+
+
+def _digest(code: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(_normal_code(code).encode()).hexdigest()
+
+
+def _totp_step(factor: SecondFactor, code: str, now: dt.datetime) -> int | None:
+    """The time step whose code this is (the one before and after are accepted too), if not used before."""
+    import hmac
+
+    import pyotp
+
+    code = _normal_code(code)
+    if len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(factor.secret)
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if step > factor.last_step and hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _code_accepted(factor: SecondFactor, code: str, now: dt.datetime) -> str | None:
+    """Use up a code: "totp" or "recovery" when it is right, None when not. The factor row is locked."""
+    step = _totp_step(factor, code, now)
+    if step is not None:
+        SecondFactor.objects.filter(pk=factor.pk).update(last_step=step)
+        return "totp"
+    used = RecoveryCode.objects.filter(user_id=factor.user_id, digest=_digest(code), used_at__isnull=True).update(
+        used_at=now
+    )
+    return "recovery" if used else None
+
+
+def _recovery_codes_make(user: User) -> list[str]:
+    import secrets
+
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = []
+    for _ in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(8))
+        codes.append(f"{raw[:4]}-{raw[4:]}")
+    RecoveryCode.objects.bulk_create([RecoveryCode(user=user, digest=_digest(c)) for c in codes])
+    return codes
+
+
+@audit.atomic
+def second_factor_begin(*, user: User) -> SecondFactor:
+    """Start setting up an authenticator app: a new secret, not asked for at login until confirmed."""
+    import pyotp
+
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if SecondFactor.objects.filter(user=user, confirmed_at__isnull=False).exists():
+        raise ValidationError("两步验证已经启用。要换手机，请先停用再重新设置。")
+    factor, _ = SecondFactor.objects.update_or_create(
+        user=user, defaults={"secret": pyotp.random_base32(), "last_step": 0, "confirmed_at": None}
+    )
+    audit.record(actor=user, action="second_factor.begin", obj=user)
+    return factor
+
+
+@audit.atomic
+def second_factor_confirm(*, user: User, code: str) -> list[str]:
+    """Confirm the app with one code from it; returns the recovery codes, shown to the user once."""
+    factor = SecondFactor.objects.select_for_update().filter(user=user).first()
+    if factor is None:
+        raise ValidationError("请先开始设置两步验证。")
+    if factor.confirmed_at is not None:
+        raise ValidationError("两步验证已经启用。")
+    now = timezone.now()
+    step = _totp_step(factor, code, now)
+    if step is None:
+        raise ValidationError("验证码不正确：请输入验证器 App 上当前显示的 6 位数字（手机时间须准确）。")
+    SecondFactor.objects.filter(pk=factor.pk).update(confirmed_at=now, last_step=step)
+    audit.record(actor=user, action="second_factor.enable", obj=user)
+    return _recovery_codes_make(user)
+
+
+@audit.atomic
+def recovery_codes_renew(*, user: User, code: str) -> list[str]:
+    """New recovery codes (the old ones stop working), on a current code from the app."""
+    factor = SecondFactor.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
+    if factor is None:
+        raise ValidationError("尚未启用两步验证。")
+    step = _totp_step(factor, code, timezone.now())
+    if step is None:
+        raise ValidationError("验证码不正确或已使用过。")
+    SecondFactor.objects.filter(pk=factor.pk).update(last_step=step)
+    audit.record(actor=user, action="second_factor.recovery_renew", obj=user)
+    return _recovery_codes_make(user)
+
+
+@audit.atomic
+def second_factor_disable(*, user: User, code: str) -> None:
+    """Turn the second factor off, on a current code — not for a role that must have it."""
+    if user.second_factor_required:
+        raise ValidationError("您的角色必须使用两步验证，不能停用；换手机请联系系统管理员重置。")
+    factor = SecondFactor.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
+    if factor is None:
+        raise ValidationError("尚未启用两步验证。")
+    if _code_accepted(factor, code, timezone.now()) is None:
+        raise ValidationError("验证码不正确或已使用过。")
+    SecondFactor.objects.filter(pk=factor.pk).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+    audit.record(actor=user, action="second_factor.disable", obj=user)
+
+
+@audit.atomic
+def second_factor_reset(*, actor: User, user: User) -> None:
+    """The administrator removes a user's app and recovery codes (a lost phone); audited.
+
+    A user whose role requires it sets a new one up at the next login.
+    """
+    removed = SecondFactor.objects.filter(user=user).delete()[0]
+    RecoveryCode.objects.filter(user=user).delete()
+    audit.record(actor=actor, action="second_factor.reset", obj=user, data={"had": bool(removed)})
 
 
 @audit.atomic

@@ -6,7 +6,9 @@ app_name = "core"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/code/", views.login_code, name="login_code"),
     path("logout/", views.logout_view, name="logout"),
+    path("second-factor/", views.second_factor, name="second_factor"),
     path("password/", views.password_change, name="password_change"),
     path("inbox/", views.inbox, name="inbox"),
     path("notifications/", views.notifications, name="notifications"),

@@ -1,10 +1,13 @@
-"""Login, logout, password, and the directory (通讯录) with its Excel import and export."""
+"""Login (with the second step), logout, password, two-step verification, and the directory (通讯录) with its Excel import and export."""
 
 from __future__ import annotations
+
+import time
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,16 +19,29 @@ from shuniu.core import services
 from shuniu.core.access import current_user
 from shuniu.core.directory import directory_export, directory_import
 from shuniu.core.excel import XLSX, ImportRejected
-from shuniu.core.forms import DirectoryFilterForm, ExcelUploadForm, LoginForm, PasswordChangeForm, is_number
+from shuniu.core.forms import CodeForm, DirectoryFilterForm, ExcelUploadForm, LoginForm, PasswordChangeForm, is_number
 from shuniu.core.inbox import TABS, inbox_counts, inbox_list
 from shuniu.core.middleware import SESSION_KEY
-from shuniu.core.models import Notification, Role
+from shuniu.core.models import Notification, Role, User
 from shuniu.core.notify import notifications_mark_read
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
-from shuniu.core.selectors import directory_for
+from shuniu.core.selectors import directory_for, second_factor_state
 
 _DIRECTORY_ROLES = tuple(set(Role.values) - {Role.AUDITOR})
+
+
+# Between a right password and the code from the app: who, since when, and where to go after.
+PENDING_KEY = "shuniu_login_pending"
+PENDING_SECONDS = 300
+
+
+def _logged_in(request: HttpRequest, user: User, target: str) -> HttpResponse:
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_KEY] = timezone.now().timestamp()
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = ""
+    return redirect(target or "board:workbench")
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,15 +54,38 @@ def login_view(request: HttpRequest) -> HttpResponse:
         result = services.login_attempt(
             request=request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
         )
+        target = request.POST.get("next", "")
+        if result.pending is not None:
+            request.session[PENDING_KEY] = {"user": result.pending.pk, "at": time.time(), "next": target}
+            return redirect("core:login_code")
         if result.user is not None:
-            login(request, result.user)
-            request.session[SESSION_KEY] = timezone.now().timestamp()
-            target = request.POST.get("next", "")
-            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-                target = ""
-            return redirect(target or "board:workbench")
+            return _logged_in(request, result.user, target)
         error = result.error
     return render(request, "core/login.html", {"form": form, "error": error, "next": request.GET.get("next", "")})
+
+
+@require_http_methods(["GET", "POST"])
+def login_code(request: HttpRequest) -> HttpResponse:
+    """The second step of a login: the code from the authenticator app, or a recovery code."""
+    pending = request.session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        pending = {}
+    user = None
+    if time.time() - float(pending.get("at", 0)) <= PENDING_SECONDS:
+        user = User.objects.filter(pk=int(pending.get("user", 0)), is_active=True).first()
+    if user is None:
+        request.session.pop(PENDING_KEY, None)
+        messages.info(request, "请输入用户名和密码登录（验证码须在输入密码后 5 分钟内填写）。")
+        return redirect("core:login")
+    form = CodeForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        result = services.login_second_step(request=request, user=user, code=form.cleaned_data["code"])
+        if result.user is not None:
+            del request.session[PENDING_KEY]
+            return _logged_in(request, result.user, str(pending.get("next", "")))
+        error = result.error
+    return render(request, "core/login_code.html", {"form": form, "error": error})
 
 
 @require_POST
@@ -69,6 +108,38 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, "密码已修改。")
         return redirect("board:workbench")
     return render(request, "core/password_change.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Two-step verification: set up an authenticator app, renew recovery codes, turn it off."""
+    user = current_user(request)
+    form = CodeForm(request.POST or None)
+    codes: list[str] = []
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            if step == "begin":
+                services.second_factor_begin(user=user)
+                return redirect("core:second_factor")
+            if step in {"confirm", "renew", "disable"} and form.is_valid():
+                code = form.cleaned_data["code"]
+                if step == "confirm":
+                    codes = services.second_factor_confirm(user=user, code=code)
+                    messages.success(request, "两步验证已启用：以后登录时，输入密码后还要输入验证器 App 上的验证码。")
+                elif step == "renew":
+                    codes = services.recovery_codes_renew(user=user, code=code)
+                    messages.success(request, "已生成新的恢复码，原来的恢复码作废。")
+                else:
+                    services.second_factor_disable(user=user, code=code)
+                    messages.success(request, "两步验证已停用。")
+                    return redirect("core:second_factor")
+                form = CodeForm()
+        except ValidationError as exc:
+            form.add_error("code", exc)
+    context = {"form": form, "codes": codes, **second_factor_state(user)}
+    return render(request, "core/second_factor.html", context)
 
 
 @capability_required("directory.view")

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pytest_django import Settings
 
 from shuniu import audit
+from shuniu.audit import triggers
 from shuniu.audit.chain import mask_text, scrub
 from shuniu.audit.models import AuditEntry
 from shuniu.audit.services import verify
@@ -26,8 +27,9 @@ def write(n: int, actor: User | None = None) -> None:
 
 
 def sql(statement: str, params: Sequence[str | int] = ()) -> None:
+    """What an intruder who owns the database does: lift the append-only triggers and write."""
     table = AuditEntry._meta.db_table
-    with connection.cursor() as cursor:
+    with triggers.lifted(connection), connection.cursor() as cursor:
         cursor.execute(statement.format(table=table), params)
 
 
@@ -178,16 +180,19 @@ def rewrite_chain(key: bytes | None, *, change_seq: int, keep: int | None = None
     from shuniu.audit.models import AuditHead
     from shuniu.audit.services import entry_fields
 
-    if keep is not None:
-        AuditEntry.objects.filter(seq__gt=keep).delete()
-    prev = GENESIS
-    for entry in AuditEntry.objects.order_by("seq"):
-        if entry.seq == change_seq:
-            entry.action = "forged"
-        fields = entry_fields(entry)
-        entry.prev_hash, entry.hash = prev, entry_hash(prev_hash=prev, fields=fields, key=key)
-        AuditEntry.objects.filter(pk=entry.pk).update(action=entry.action, prev_hash=entry.prev_hash, hash=entry.hash)
-        prev = entry.hash
+    with triggers.lifted(connection):
+        if keep is not None:
+            AuditEntry.objects.filter(seq__gt=keep).delete()
+        prev = GENESIS
+        for entry in AuditEntry.objects.order_by("seq"):
+            if entry.seq == change_seq:
+                entry.action = "forged"
+            fields = entry_fields(entry)
+            entry.prev_hash, entry.hash = prev, entry_hash(prev_hash=prev, fields=fields, key=key)
+            AuditEntry.objects.filter(pk=entry.pk).update(
+                action=entry.action, prev_hash=entry.prev_hash, hash=entry.hash
+            )
+            prev = entry.hash
     last = AuditEntry.objects.order_by("-seq").first()
     AuditHead.objects.filter(pk=1).update(seq=last.seq if last else 0, hash=prev)
 
@@ -243,3 +248,41 @@ class TestKeyedChain:
         sql("UPDATE {table} SET action = %s WHERE seq = %s", ["forged", 2])
         with pytest.raises(CommandError, match="断裂"):
             call_command("audit_verify", checkpoint=str(path))
+
+
+@pytest.mark.django_db(transaction=True)
+class TestAppendOnly:
+    def test_the_database_refuses_to_update_or_delete_an_entry(self) -> None:
+        from django.db import DatabaseError
+
+        write(3)
+        for statement in (
+            "UPDATE audit_auditentry SET action = 'forged' WHERE seq = 2",
+            "DELETE FROM audit_auditentry",
+        ):
+            with pytest.raises(DatabaseError, match="只能追加"), transaction.atomic(), connection.cursor() as c:
+                c.execute(statement)
+        assert AuditEntry.objects.filter(seq=2, action="test.write").exists()
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditEntry.objects.all().delete()
+        assert verify().ok
+
+    def test_checkpoints_are_append_only_too(self) -> None:
+        from django.db import DatabaseError
+
+        from shuniu.audit.models import AuditCheckpoint
+        from shuniu.audit.services import checkpoint_make
+
+        write(2)
+        checkpoint_make()
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditCheckpoint.objects.update(seq=1)
+        assert AuditCheckpoint.objects.get().seq == AuditEntry.objects.count()
+
+    def test_flush_refuses_a_database_that_holds_audit_entries(self, settings: Settings) -> None:
+        settings.AUDIT_FLUSH_ALLOWED = False
+        write(1)
+        with pytest.raises(CommandError, match="180 天"):
+            call_command("flush", interactive=False, verbosity=0)
+        assert AuditEntry.objects.count() == 1
+        assert triggers.installed(connection)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from shuniu.core.demo import LOGIN_PER_ROLE, demo_load
-from shuniu.core.models import Role, User
+from shuniu.core.models import Role, SecondFactor, User
 from shuniu.documents.demo import documents_demo_load
 from shuniu.schedules.demo import schedules_demo_load
 
@@ -24,5 +24,9 @@ class Command(BaseCommand):
             User.objects.filter(username__in=[u for _, u in LOGIN_PER_ROLE]).values_list("username", "full_name")
         )
         self.stdout.write(self.style.SUCCESS(f"示例县已载入。各角色登录账号（密码均为 {settings.DEMO_PASSWORD}）："))
+        secrets = dict(SecondFactor.objects.filter(user__username__in=names).values_list("user__username", "secret"))
         for role, username in LOGIN_PER_ROLE:
-            self.stdout.write(f"  {Role(role).label}：{username}（{names.get(username, '')}）")
+            line = f"  {Role(role).label}：{username}（{names.get(username, '')}）"
+            if username in secrets:
+                line += f"，两步验证密钥 {secrets[username]}（验证器 App 添加，或运行 .venv/bin/shuniu demo-code {username}）"
+            self.stdout.write(line)
