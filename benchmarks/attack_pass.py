@@ -46,6 +46,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from shuniu.audit import triggers
 from shuniu.audit.services import verify
 from shuniu.core.models import User
+from shuniu.core.testing import second_factor_code
 from shuniu.documents.models import Copy, Document, Reading
 from shuniu.schedules.models import CheckItem, Engagement, KeyWork
 
@@ -192,7 +193,13 @@ def main() -> None:
     tally("login: unknown names indistinguishable", known == unknown, f"{known[-1]} / {unknown[-1]}")
     owner = Client()
     owner.post("/accounts/login/", {"username": "qianli", "password": settings.DEMO_PASSWORD}, REMOTE_ADDR="10.9.0.7")
+    owner.post("/accounts/login/code/", {"code": second_factor_code("qianli")}, REMOTE_ADDR="10.9.0.7")
     tally("lock-out cannot shut the owner out elsewhere", "_auth_user_id" in owner.session, "owner refused")
+    thief = Client()  # the auditor's password alone, from another address
+    thief.post("/accounts/login/", {"username": "qianli", "password": settings.DEMO_PASSWORD}, REMOTE_ADDR="10.9.0.8")
+    for guess in ("000000", "123456", "111111", "654321", "999999", "000001"):
+        thief.post("/accounts/login/code/", {"code": guess}, REMOTE_ADDR="10.9.0.8")
+    tally("password without the second factor opens nothing", "_auth_user_id" not in thief.session, "logged in")
 
     try:
         with transaction.atomic(), connection.cursor() as cursor:

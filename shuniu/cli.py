@@ -9,6 +9,8 @@ import sys
 ALIASES = {
     "demo-load": "demo_load",
     "demo-code": "demo_code",
+    "backup": "backup",
+    "restore": "restore",
     "audit-verify": "audit_verify",
     "audit-checkpoint": "audit_checkpoint",
     "worker": "run_huey",

@@ -39,6 +39,8 @@ OPERATIONS: dict[str, str] = {
     "notification.read": "阅读通知",
     "reminder.send": "发送提醒",
     "demo.load": "载入演示数据",
+    "backup.make": "备份",
+    "backup.restore": "从备份恢复",
     "admin.add": "系统管理·新增",
     "admin.change": "系统管理·修改",
     "admin.delete": "系统管理·删除",
