@@ -64,6 +64,7 @@ def retention() -> dict[str, object]:
 
     from shuniu.audit import triggers
 
+    gaps = checkpoint_gaps(since=oldest) if oldest else []
     return {
         "count": count,
         "oldest": oldest,
@@ -71,4 +72,30 @@ def retention() -> dict[str, object]:
         "days": covers_days,
         "required_days": RETENTION_DAYS,
         "append_only": triggers.installed(connection),
+        "checkpoint_gaps": gaps[-5:],
+        "checkpoint_gap_count": len(gaps),
     }
+
+
+CHECKPOINT_EVERY = dt.timedelta(hours=36)  # nightly, with a day's slack for a worker restarted late
+
+
+def checkpoint_gaps(*, since: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Spells of more than 36 hours without a checkpoint in the retention period (the worker was down).
+
+    Counted from the log's first entry (or 180 days ago) to now; one query.
+    """
+    from shuniu.audit.models import AuditCheckpoint
+
+    now = timezone.now()
+    start = max(since, now - dt.timedelta(days=RETENTION_DAYS))
+    times = list(
+        AuditCheckpoint.objects.filter(made_at__gte=start).order_by("made_at").values_list("made_at", flat=True)
+    )
+    gaps = []
+    previous = start
+    for made_at in [*times, now]:
+        if made_at - previous > CHECKPOINT_EVERY:
+            gaps.append((previous, made_at))
+        previous = made_at
+    return gaps

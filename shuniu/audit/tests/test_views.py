@@ -48,9 +48,10 @@ class TestAuditorPages:
                 audit.record(actor=auditor, action="bulk", data={"i": i})
         client = client_for(auditor)
         client.get(reverse("audit:entries"))
-        # 7 reads, the auditor's second factor, the log's extent (one aggregate, one look for the triggers), and the record of the auditor opening the log
+        # 7 reads, the auditor's second factor, the log's extent (one aggregate, one look for the triggers, one for
+        # the checkpoints), and the record of the auditor opening the log
         # (savepoint, head lock, insert, head update, release): fixed however many entries the page lists.
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(16):
             client.get(reverse("audit:entries"))
 
 
@@ -189,3 +190,26 @@ def test_the_log_names_a_classified_document_by_number_only(auditor: User, direc
     text = client_for(auditor).get(reverse("audit:entries")).text  # the auditor's clearance: none
     assert secret.reg_number in text
     assert "绝不外传的标题" not in text
+
+
+@pytest.mark.django_db
+def test_the_auditor_is_warned_of_days_without_a_checkpoint(auditor: User) -> None:
+    from django.db import connection
+
+    from shuniu.audit import triggers
+    from shuniu.audit.models import AuditCheckpoint
+    from shuniu.audit.services import checkpoint_make
+
+    now = timezone.now()
+    with transaction.atomic():
+        audit.record(actor=None, action="x.y", data={})
+    assert "检查点有" not in client_for(auditor).get(reverse("audit:entries")).text  # a young log misses none
+    # The log began ten days ago; the worker made checkpoints on the next two nights, then stopped.
+    with triggers.lifted(connection):
+        AuditEntry.objects.update(at=now - dt.timedelta(days=10))
+        for days_ago in (9, 8):
+            made = checkpoint_make()
+            AuditCheckpoint.objects.filter(pk=made.pk).update(made_at=now - dt.timedelta(days=days_ago))
+    assert "审计检查点有 1 段超过 36 小时的空缺" in client_for(auditor).get(reverse("audit:entries")).text
+    checkpoint_make()  # the worker runs again: the spell without one stays on record
+    assert "审计检查点有 1 段" in client_for(auditor).get(reverse("audit:entries")).text
