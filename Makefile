@@ -11,7 +11,7 @@ DEMO_ENV := DEBUG=1
 # Tests close database connections after each request, so threads leave none open at teardown.
 TEST_ENV := DEBUG=1 DJANGO_ALLOW_ASYNC_UNSAFE=true DB_CONN_MAX_AGE=0
 
-.PHONY: demo test test-postgres lint pytest system-demo system-test clean
+.PHONY: demo test test-postgres load load-ci deploy-check lint pytest system-demo system-test clean
 
 $(BIN)/.deps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,21 @@ test: system-test $(BIN)/.deps lint pytest
 test-postgres: system-test $(BIN)/.deps
 	@scripts/apt-ensure $(APT_POSTGRES)
 	$(TEST_ENV) scripts/with-postgres $(BIN)/pytest
+
+# The load test (benchmarks/load.py): two app servers, the worker, eight writers and four readers.
+load: system-test $(BIN)/.deps
+	@scripts/apt-ensure $(APT_POSTGRES)
+	$(BIN)/python benchmarks/load.py --compare
+
+# CI's short run on PostgreSQL: fails on any 5xx, deadlock, lost request or broken data.
+load-ci: system-test $(BIN)/.deps
+	@scripts/apt-ensure $(APT_POSTGRES)
+	$(BIN)/python benchmarks/load.py --seconds 30 --strict
+
+# docs/deploy.md followed on loopback: nginx + TLS, two app servers, the worker on Redis, PostgreSQL.
+deploy-check: system-test $(BIN)/.deps
+	@scripts/apt-ensure $(APT_POSTGRES) nginx redis-server openssl
+	scripts/deploy-check
 
 clean:
 	rm -rf $(VENV) var/test_*.sqlite3* .mypy_cache .pytest_cache .ruff_cache

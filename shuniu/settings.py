@@ -19,13 +19,29 @@ from shuniu.envconfig import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("SHUNIU_VAR_DIR", str(BASE_DIR / "var")))
-
 DEBUG = env_bool("DEBUG", False)
+# Data outside the code: in a source checkout var/ beside it; installed with `pip install .`,
+# /var/lib/shuniu (so an upgrade of the installation loses nothing). SHUNIU_VAR_DIR says otherwise.
+_CHECKOUT = (BASE_DIR / "pyproject.toml").exists()
+VAR_DIR = Path(env_str("SHUNIU_VAR_DIR", str(BASE_DIR / "var" if _CHECKOUT else "/var/lib/shuniu")))
+
 SECRET_KEY = secret_key(var_dir=VAR_DIR, demo_allowed=DEBUG)
 AUDIT_KEY = audit_key(var_dir=VAR_DIR, demo_allowed=DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", []) if env_str("CSRF_TRUSTED_ORIGINS", "") else []
+# Plain HTTP on an intranet (no TLS anywhere): cookies without the Secure flag. The risk: anyone on
+# the network path can read session cookies and passwords. Only when a setting says so.
+PLAIN_HTTP = env_bool("SHUNIU_PLAIN_HTTP", DEBUG)
+# The origins a POST may come from: by default every allowed host over HTTPS (and HTTP when
+# SHUNIU_PLAIN_HTTP is on), so that behind a TLS proxy forms work once ALLOWED_HOSTS names the host.
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS",
+    [
+        f"{scheme}://{host.lstrip('.')}"
+        for host in ALLOWED_HOSTS
+        if host != "*"
+        for scheme in (("https", "http") if PLAIN_HTTP else ("https",))
+    ],
+)
 
 INSTALLED_APPS = [
     "shuniu.core",  # before the admin, so its templates/admin/base_site.html (legible colours) is the one used
@@ -81,7 +97,9 @@ TEMPLATES = [
 def _database(url: str) -> dict[str, object]:
     try:
         config: dict[str, object] = dict(
-            dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
+            # Health checks: a connection kept across requests is tested before reuse, so a restarted
+            # PostgreSQL costs no request an error once it is back.
+            dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True)
         )
     except (ValueError, KeyError) as exc:
         raise ConfigError(f"环境变量 DATABASE_URL 无法解析：{exc}") from None
@@ -107,6 +125,9 @@ def _database(url: str) -> dict[str, object]:
     return config
 
 
+if not DEBUG and not env_str("DATABASE_URL", ""):
+    # No silent SQLite in production: say which database, even if it is SQLite (sqlite:////path).
+    raise ConfigError("未设置 DATABASE_URL：生产环境必须指定数据库（如 postgres://用户:密码@主机:5432/库名）。")
 DATABASES = {"default": _database(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'shuniu.sqlite3'}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -139,7 +160,7 @@ TRUST_PROXY = env_bool("SHUNIU_TRUST_PROXY", False)
 IDLE_LOGOUT_MINUTES = env_int("SHUNIU_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not PLAIN_HTTP)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

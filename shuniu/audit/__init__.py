@@ -6,6 +6,7 @@ A service runs under `@audit.atomic`: one transaction whose audit entries are wr
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
@@ -25,6 +26,13 @@ def atomic(func: Callable[P, R]) -> Callable[P, R]:
     from shuniu.audit.services import atomic as _atomic
 
     return _atomic(func)
+
+
+def deferred_transaction() -> AbstractContextManager[None]:
+    """`atomic` as a `with` block (for a function that must return rather than raise on refusal)."""
+    from shuniu.audit.services import deferred_transaction as _deferred_transaction
+
+    return _deferred_transaction()
 
 
 def apply_changes(obj: Any, values: dict[str, Any]) -> dict[str, list[Any]]:

@@ -111,6 +111,13 @@ def _deferred() -> Iterator[None]:
             connection.shuniu_audit_pending = None  # type: ignore[attr-defined]
 
 
+@contextmanager
+def deferred_transaction() -> Iterator[None]:
+    """`atomic` as a block: a transaction whose audit entries are appended last, just before it commits."""
+    with transaction.atomic(), _deferred():
+        yield
+
+
 def atomic(func: Callable[P, R]) -> Callable[P, R]:
     """A service's transaction whose audit entries are written last, just before it commits.
 
@@ -122,7 +129,7 @@ def atomic(func: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with transaction.atomic(), _deferred():
+        with deferred_transaction():
             return func(*args, **kwargs)
 
     return wrapper

@@ -54,7 +54,7 @@ def notify(*, recipient: User, title: str, body: str = "", url: str = "", key: s
     return notification
 
 
-@transaction.atomic
+@audit.atomic
 def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
     """Mark one (or, without pk, all) of the user's notifications read; returns how many changed."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)

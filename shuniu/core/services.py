@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F, Sum
 from django.http import HttpRequest
 from django.utils import timezone
@@ -76,7 +75,7 @@ def login_attempt(*, request: HttpRequest | None, username: str, password: str) 
     now = timezone.now()
     address = client_address(request)
     username = username[:150]
-    with transaction.atomic():
+    with audit.deferred_transaction():
         throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=username, address=address)
         account = User.objects.filter(username=username).first()
         refused = _refused_by_throttle(throttle, address, now)
@@ -102,7 +101,7 @@ def login_second_step(*, request: HttpRequest | None, user: User, code: str) -> 
     """
     now = timezone.now()
     address = client_address(request)
-    with transaction.atomic():
+    with audit.deferred_transaction():
         throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=user.username, address=address)
         refused = _refused_by_throttle(throttle, address, now)
         if refused:
@@ -300,7 +299,7 @@ def read_recorded(*, actor: User | None, action: str, obj: Any = None, data: dic
     audit.record(actor=actor, action=action, obj=obj, data=data)
 
 
-@transaction.atomic
+@audit.atomic
 def user_unlock(*, user: User, actor: User) -> None:
     """Clear a lock-out before it runs out (the admin's action)."""
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
@@ -347,7 +346,7 @@ def user_set_roles(
     )
 
 
-@transaction.atomic
+@audit.atomic
 def user_create(
     *,
     username: str,
@@ -434,7 +433,7 @@ def contact_save(*, unit: Unit, name: str, actor: User | None, **values: Any) ->
     return contact
 
 
-@transaction.atomic
+@audit.atomic
 def user_set_password(*, user: User, password: str, actor: User) -> None:
     """Set a user's password after Django's password validators (and ours) accept it.
 
@@ -460,7 +459,7 @@ def user_disable_password(*, user: User, actor: User) -> None:
     audit.record(actor=actor, action="user.password_disabled", obj=user)
 
 
-@transaction.atomic
+@audit.atomic
 def leader_profile_set(
     *, user: User, rank: int, post: str, responsibilities: str = "", office_location: str = "", actor: User | None
 ) -> LeaderProfile:

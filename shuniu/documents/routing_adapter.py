@@ -137,13 +137,18 @@ def _snapshot(
     return leaders, lives
 
 
-def replan(now: dt.datetime | None = None, *, free_copy: int | None = None) -> LivePlan | None:
+def replan(
+    now: dt.datetime | None = None, *, free_copy: int | None = None, only_document: int | None = None
+) -> LivePlan | None:
     """Plan every document in circulation from now; store routes and predicted completions.
 
     Called by the worker after every change (`replan_after_commit`) and every few minutes, outside
     any write transaction: reading the office's state and planning take no lock; only the short
-    bulk update at the end writes. A service calls it (through `Planning`) only when a copy's stored
-    route cannot answer.
+    bulk update at the end writes (rows in primary-key order, as every writer of several copies).
+    A service calls it (through `Planning`) only when a copy's stored route cannot answer, with
+    ``only_document`` the document it is moving: only that document's copies (rows the service holds
+    already) are written; the other documents' stored plans are left to the worker, so a business
+    transaction never locks another document's copies.
     """
     now = now or timezone.now()
     documents = _circulating()
@@ -158,6 +163,8 @@ def replan(now: dt.datetime | None = None, *, free_copy: int | None = None) -> L
     changed_copies = []
     changed_documents = []
     for document in documents:
+        if only_document is not None and document.pk != only_document:
+            continue
         routes = plan.routes.get(str(document.pk), ())
         for copy, route in zip(document.copies.all(), routes, strict=False):
             copy.route = [
@@ -169,8 +176,8 @@ def replan(now: dt.datetime | None = None, *, free_copy: int | None = None) -> L
         document.predicted_done = _moment(done) if done is not None else None
         changed_documents.append(document)
     with transaction.atomic():
-        Copy.objects.bulk_update(changed_copies, ["route"])
-        Document.objects.bulk_update(changed_documents, ["predicted_done"])
+        Copy.objects.bulk_update(sorted(changed_copies, key=lambda c: c.pk), ["route"])
+        Document.objects.bulk_update(sorted(changed_documents, key=lambda d: d.pk), ["predicted_done"])
     return plan
 
 
@@ -205,7 +212,8 @@ class Planning:
 
     def plan(self, free_copy: int) -> LivePlan | None:
         if not self.planned:
-            self._plan = replan(self.now, free_copy=free_copy)
+            document = Copy.objects.filter(pk=free_copy).values_list("document_id", flat=True).first()
+            self._plan = replan(self.now, free_copy=free_copy, only_document=document or 0)
             self.planned = True
         return self._plan
 

@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -55,7 +56,10 @@ def test_serve_refuses_production_with_a_demo_password(settings: Settings) -> No
 
 
 @pytest.mark.django_db
-def test_serve_starts_once_the_demo_passwords_are_gone(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_starts_once_the_demo_passwords_are_gone(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings.STATIC_ROOT = tmp_path
     call_command("demo_load", stdout=io.StringIO())
     User.objects.filter(username__in=[u for _, u in LOGIN_PER_ROLE] + ["zhangjianguo"]).update(is_active=False)
     for user in User.objects.filter(is_active=True):
@@ -69,6 +73,27 @@ def test_serve_starts_once_the_demo_passwords_are_gone(settings: Settings, monke
     assert started
     assert "gunicorn" in started[0]
     assert "127.0.0.1:8123" in started[0]
+    assert started[0][started[0].index("--timeout") + 1] == "60"
+
+
+def test_serve_collects_static_files_only_when_they_changed(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from shuniu.core.management.commands import serve
+
+    source = tmp_path / "static"
+    source.mkdir()
+    (source / "site.css").write_text("a{}")
+    settings.STATICFILES_DIRS = [source]
+    settings.STATIC_ROOT = tmp_path / "collected"
+    runs: list[object] = []
+    monkeypatch.setattr(serve, "call_command", lambda *a, **k: runs.append(a))
+    serve.collect_static_once()
+    serve.collect_static_once()  # a restart: nothing changed
+    assert len(runs) == 1
+    (source / "site.css").write_text("a{color:red}")  # an upgrade
+    serve.collect_static_once()
+    assert len(runs) == 2
 
 
 def test_cli_aliases_point_at_real_commands() -> None:

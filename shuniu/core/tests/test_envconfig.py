@@ -46,3 +46,42 @@ def test_secret_key_required_outside_demo(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert len(generated) >= 50
     assert secret_key(var_dir=tmp_path, demo_allowed=True) == generated
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def settings_under(**env: str) -> dict[str, object]:
+    """The settings module as a fresh process with this environment reads it (or its error)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "ALLOWED_HOSTS"}}
+    code = (
+        "import json, shuniu.settings as s; print(json.dumps({k: getattr(s, k) for k in "
+        "['CSRF_TRUSTED_ORIGINS', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'VAR_DIR']}, default=str))"
+    )
+    production = {"SECRET_KEY": "s" * 40, "SHUNIU_AUDIT_KEY": "ab" * 32, "DATABASE_URL": "postgres://u@h/db"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env={**clean, **production, **env}, capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        return {"error": done.stderr.strip().splitlines()[-1]}
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def test_production_without_database_url_stops_naming_it() -> None:
+    assert "DATABASE_URL" in str(settings_under(DATABASE_URL="").get("error"))
+
+
+def test_behind_tls_forms_work_once_the_host_is_named() -> None:
+    found = settings_under(ALLOWED_HOSTS="shuniu.example.gov.cn")
+    assert found["CSRF_TRUSTED_ORIGINS"] == ["https://shuniu.example.gov.cn"]
+    assert found["SESSION_COOKIE_SECURE"] is True
+
+
+def test_plain_http_only_when_a_setting_says_so() -> None:
+    found = settings_under(ALLOWED_HOSTS="10.1.2.3", SHUNIU_PLAIN_HTTP="1")
+    assert found["SESSION_COOKIE_SECURE"] is False
+    assert found["CSRF_COOKIE_SECURE"] is False
+    assert found["CSRF_TRUSTED_ORIGINS"] == ["https://10.1.2.3", "http://10.1.2.3"]
