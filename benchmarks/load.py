@@ -4,6 +4,9 @@ Run:  .venv/bin/python benchmarks/load.py                      PostgreSQL (its o
       .venv/bin/python benchmarks/load.py --db sqlite          SQLite under var/bench-load/
       .venv/bin/python benchmarks/load.py --seconds 30 --strict   CI: exit 1 on any 5xx, deadlock or lost request
       --writers N (8), --readers N (4), --compare (also a run with one writer, for the ratio)
+      --fault app|db|worker   a third of the way in: kill an app server (nginx in front) / restart
+                              PostgreSQL / kill the worker and stop its Redis for 20 s
+      --nginx, --redis        nginx in front (deploy/nginx/shuniu-plain-http.conf), the queue on Redis
 
 Starts, on loopback, as the README's deployment does: PostgreSQL (through scripts/with-postgres) or a
 SQLite file, `shuniu migrate` and `shuniu demo-load`, two `shuniu serve` instances (gunicorn, DEBUG off,
@@ -112,12 +115,16 @@ class Tally:
     conflicts: int = 0
     reads: int = 0
     kinds: Counter[str] = field(default_factory=Counter)
+    error_times: list[float] = field(default_factory=list)
+    until: float = float("inf")  # set once everyone has logged in: the timed part starts then
+    ready: threading.Barrier | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def write(self, started: float, status: int, kind: str) -> None:
         with self.lock:
             if status >= 500:
                 self.errors[f"HTTP {status} ({kind})"] += 1
+                self.error_times.append(time.monotonic())
             else:
                 self.latencies.append(time.monotonic() - started)
                 self.kinds[kind] += 1
@@ -126,9 +133,9 @@ class Tally:
 class Writer(threading.Thread):
     """One person working the whole document flow, as clerk, director and (in turn) each leader."""
 
-    def __init__(self, index: int, ports: list[int], tally: Tally, until: float) -> None:
+    def __init__(self, index: int, ports: list[int], tally: Tally) -> None:
         super().__init__(daemon=True)
-        self.index, self.tally, self.until = index, tally, until
+        self.index, self.tally = index, tally
         self.people = {name: Browser(ports[index % 2 :] + ports[: index % 2]) for name in [CLERK, DIRECTOR, *LEADERS]}
         self.leader_ids: dict[str, int] = {}
         self.made = 0
@@ -140,6 +147,7 @@ class Writer(threading.Thread):
         except Refused as exc:
             with self.tally.lock:
                 self.tally.errors[f"no answer: {exc} ({kind})"] += 1
+                self.tally.error_times.append(time.monotonic())
             return 0, "", ""
         self.tally.write(started, status, kind)
         return status, location, text
@@ -151,13 +159,18 @@ class Writer(threading.Thread):
             for name, browser in self.people.items():
                 browser.log_in(name)
             self.leader_ids = dict(User.objects.filter(username__in=LEADERS).values_list("username", "pk"))
-            while time.monotonic() < self.until:
+        finally:
+            assert self.tally.ready is not None
+            self.tally.ready.wait()
+        try:
+            while time.monotonic() < self.tally.until:
                 self.one_document()
         except Exception as exc:  # a writer that stops is an error of the run, not a silence
             with self.tally.lock:
                 self.tally.errors[f"writer stopped: {type(exc).__name__}: {exc}"[:120]] += 1
 
     def one_document(self) -> None:
+        from django.db import OperationalError, connection
         from django.utils import timezone
 
         from shuniu.documents.models import Copy, CopyState, Reading
@@ -198,7 +211,15 @@ class Writer(threading.Thread):
         signed: set[int] = set()
         deadline = time.monotonic() + 20
         while len(signed) < len(pair) and time.monotonic() < deadline:
-            copy = Copy.objects.filter(document_id=pk).first()
+            try:  # the test's own look-ups survive a database restart too
+                copy = Copy.objects.filter(document_id=pk).first()
+                reading = Reading.objects.filter(
+                    document_id=pk, copy=copy, signed_at__isnull=True, delivered_at__isnull=False
+                ).first()
+            except OperationalError:
+                connection.close()
+                time.sleep(0.5)
+                continue
             if copy is None:
                 time.sleep(0.05)
                 continue
@@ -208,9 +229,6 @@ class Writer(threading.Thread):
             if copy.state == CopyState.TO_COLLECT:
                 self.post(CLERK, f"/documents/copies/{copy.pk}/collect/", {}, "collect")
                 continue
-            reading = Reading.objects.filter(
-                document_id=pk, copy=copy, signed_at__isnull=True, delivered_at__isnull=False
-            ).first()
             if copy.state == CopyState.ON_DESK and reading is not None:
                 leader = next(n for n, i in self.leader_ids.items() if i == reading.leader_id)
                 self.post(leader, f"/documents/readings/{reading.pk}/sign/", {"instruction": "已阅"}, "sign")
@@ -220,31 +238,36 @@ class Writer(threading.Thread):
 
 
 class Reader(threading.Thread):
-    def __init__(self, ports: list[int], tally: Tally, until: float, who: str) -> None:
+    def __init__(self, ports: list[int], tally: Tally, who: str) -> None:
         super().__init__(daemon=True)
-        self.browser, self.tally, self.until, self.who = Browser(ports), tally, until, who
+        self.browser, self.tally, self.who = Browser(ports), tally, who
 
     def run(self) -> None:
+        assert self.tally.ready is not None
         try:
             self.browser.log_in(self.who)
         except Exception as exc:
             with self.tally.lock:
                 self.tally.errors[f"reader stopped: {exc}"[:120]] += 1
+            self.tally.ready.wait()
             return
+        self.tally.ready.wait()
         pages = ["/documents/", "/documents/desk/", "/workbench/", "/schedules/"]
         n = 0
-        while time.monotonic() < self.until:
+        while time.monotonic() < self.tally.until:
             try:
                 status, _, _ = self.browser.request("GET", pages[n % len(pages)])
             except Refused as exc:
                 status = 0
                 with self.tally.lock:
                     self.tally.errors[f"no answer: {exc} (read)"] += 1
+                    self.tally.error_times.append(time.monotonic())
             n += 1
             with self.tally.lock:
                 self.tally.reads += 1
                 if status >= 500:
                     self.tally.errors[f"HTTP {status} (read)"] += 1
+                    self.tally.error_times.append(time.monotonic())
 
 
 def environment(db: str) -> dict[str, str]:
@@ -265,7 +288,7 @@ def environment(db: str) -> dict[str, str]:
 
 def start(env: dict[str, str], args: list[str], log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(  # noqa: S603
-        [str(BIN / "shuniu"), *args], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
+        args, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True
     )
 
 
@@ -280,19 +303,166 @@ def wait_for(port: int, seconds: float = 60) -> None:
     raise RuntimeError(f"端口 {port} 上的服务没有启动")
 
 
-def run_load(env: dict[str, str], ports: list[int], writers: int, readers: int, seconds: float) -> tuple[Tally, float]:
+class Site:
+    """The deployment on loopback: two app servers, the worker, and (when asked) Redis and nginx in front."""
+
+    def __init__(self, env: dict[str, str], *, redis: bool, nginx: bool) -> None:
+        self.env = env
+        self.app_ports = [free_port(), free_port()]
+        self.redis_port = free_port()
+        self.redis: subprocess.Popen[bytes] | None = None
+        if redis:
+            env["HUEY_REDIS_URL"] = f"redis://127.0.0.1:{self.redis_port}/0"
+            self.redis = self.redis_server()
+            wait_for(self.redis_port)
+        self.apps = [self.app_server(n) for n in range(2)]
+        self.worker = self.worker_process()
+        self.nginx: subprocess.Popen[bytes] | None = None
+        self.nginx_port = free_port()
+        if nginx:
+            self.nginx = self.nginx_server()
+        for port in [*self.app_ports, *([self.nginx_port] if nginx else [])]:
+            wait_for(port)
+
+    def app_server(self, n: int) -> subprocess.Popen[bytes]:
+        bind = f"127.0.0.1:{self.app_ports[n]}"
+        return start(self.env, [str(BIN / "shuniu"), "serve", "--bind", bind, "--workers", "2"], VAR / f"app{n}.log")
+
+    def worker_process(self) -> subprocess.Popen[bytes]:
+        return start(self.env, [str(BIN / "shuniu"), "worker", "-w", "1"], VAR / "worker.log")
+
+    def redis_server(self) -> subprocess.Popen[bytes]:
+        args = ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", ""]
+        return start(self.env, args, VAR / "redis.log")
+
+    def nginx_server(self) -> subprocess.Popen[bytes]:
+        """deploy/nginx/shuniu-plain-http.conf, as written, on loopback ports."""
+        site = (ROOT / "deploy" / "nginx" / "shuniu-plain-http.conf").read_text()
+        site = site.replace("127.0.0.1:8001", f"127.0.0.1:{self.app_ports[0]}")
+        site = site.replace("127.0.0.1:8002", f"127.0.0.1:{self.app_ports[1]}")
+        site = site.replace("listen 80;", f"listen 127.0.0.1:{self.nginx_port};")
+        temp = VAR / "nginx"
+        temp.mkdir(exist_ok=True)
+        conf = VAR / "nginx.conf"
+        conf.write_text(
+            f"worker_processes 1;\npid {temp}/nginx.pid;\nerror_log {temp}/error.log;\nevents {{}}\n"
+            f"http {{\n  access_log off;\n  client_body_temp_path {temp}/body;\n  proxy_temp_path {temp}/proxy;\n"
+            f"  fastcgi_temp_path {temp}/f;\n  uwsgi_temp_path {temp}/u;\n  scgi_temp_path {temp}/s;\n{site}\n}}\n"
+        )
+        return start(self.env, ["/usr/sbin/nginx", "-c", str(conf), "-g", "daemon off;"], VAR / "nginx.log")
+
+    @property
+    def client_ports(self) -> list[int]:
+        return [self.nginx_port] if self.nginx is not None else self.app_ports
+
+    def stop(self) -> None:
+        for process in [*self.apps, self.worker, *(p for p in (self.nginx, self.redis) if p is not None)]:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+
+
+class Faults:
+    """The fault a run suffers a third of the way in, as the issue lists them, and when it struck."""
+
+    def __init__(self, kind: str, site: Site) -> None:
+        self.kind, self.site = kind, site
+        self.struck_at: float | None = None
+        self.back_at: float | None = None
+
+    def strike(self) -> None:
+        self.struck_at = time.monotonic()
+        if self.kind == "app":  # killed outright; systemd starts it again two seconds later
+            os.killpg(self.site.apps[0].pid, signal.SIGKILL)
+            time.sleep(2)
+            self.site.apps[0] = self.site.app_server(0)
+            wait_for(self.site.app_ports[0])
+        elif self.kind == "db":  # PostgreSQL restarted
+            subprocess.run(  # noqa: S603 - the command scripts/with-postgres gave
+                [*os.environ["SHUNIU_PG_CTL"].split(), "-m", "fast", "-w", "restart"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        elif self.kind == "worker":  # the worker killed and Redis stopped, both back 20 s later
+            os.killpg(self.site.worker.pid, signal.SIGKILL)
+            assert self.site.redis is not None
+            os.killpg(self.site.redis.pid, signal.SIGKILL)
+            time.sleep(20)
+            self.site.redis = self.site.redis_server()
+            wait_for(self.site.redis_port)
+            self.site.worker = self.site.worker_process()
+        self.back_at = time.monotonic()
+
+
+def run_load(
+    env: dict[str, str], ports: list[int], writers: int, readers: int, seconds: float, faults: Faults | None = None
+) -> tuple[Tally, float]:
     tally = Tally()
-    until = time.monotonic() + seconds
-    threads: list[threading.Thread] = [Writer(i, ports, tally, until) for i in range(writers)]
-    threads += [
-        Reader(ports, tally, until, who) for who in ["zhangjianguo", "zhengwei", "wangfang", "zhaoqiang"][:readers]
-    ]
-    started = time.monotonic()
+    threads: list[threading.Thread] = [Writer(i, ports, tally) for i in range(writers)]
+    threads += [Reader(ports, tally, who) for who in ["zhangjianguo", "zhengwei", "wangfang", "zhaoqiang"][:readers]]
+    tally.ready = threading.Barrier(len(threads) + 1)
     for thread in threads:
         thread.start()
+    tally.ready.wait()  # everyone has logged in
+    tally.until = time.monotonic() + seconds
+    if faults is not None and faults.kind != "none":
+
+        def strike_later() -> None:
+            time.sleep(seconds / 3)
+            faults.strike()
+
+        threads.append(threading.Thread(target=strike_later, daemon=True))
+        threads[-1].start()
+    started = time.monotonic()
     for thread in threads:
         thread.join(timeout=seconds + 60)
     return tally, time.monotonic() - started
+
+
+def plant_reminders(seconds: float) -> list[str]:
+    """Twelve key-work items whose reminders fall due during the run (some while the worker is down)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shuniu.core.models import User
+    from shuniu.schedules.models import KeyWork
+    from shuniu.schedules.reminders import reminder_key
+
+    clerk, leader = User.objects.get(username=CLERK), User.objects.get(username=LEADERS[0])
+    now, keys = timezone.now(), []
+    for n in range(12):
+        due = now + dt.timedelta(seconds=20 + seconds * 0.8 * n / 11)
+        item = KeyWork.objects.create(
+            title=f"压力测试提醒 {n}",
+            owner=clerk,
+            leader=leader,
+            start=due + dt.timedelta(minutes=30),
+            remind_minutes=30,
+            created_by=clerk,
+        )
+        keys.append(reminder_key(item))
+    return keys
+
+
+def reminders_sent(keys: list[str]) -> str:
+    """Wait for the worker to catch up (it asks every minute), then count: each reminder once per person."""
+    from django.db.models import Count
+
+    from shuniu.core.models import SentReminder
+
+    limit = time.monotonic() + 150
+    while time.monotonic() < limit:
+        sent = dict(SentReminder.objects.filter(key__in=keys).values_list("key").annotate(n=Count("pk")))
+        if len(sent) == len(keys):
+            break
+        time.sleep(5)
+    counts = [sent.get(key, 0) for key in keys]
+    lost, doubled = sum(1 for c in counts if c == 0), sum(1 for c in counts if c > 2)
+    return f"reminders: {len(keys)} due during the run, each to 2 people: {sum(counts)} sent, lost {lost}, doubled {doubled}"
 
 
 def check_data() -> list[str]:
@@ -323,6 +493,14 @@ def main() -> int:
     parser.add_argument("--readers", type=int, default=4)
     parser.add_argument("--compare", action="store_true", help="也以 1 个写入者运行同样时长，报告倍数")
     parser.add_argument("--strict", action="store_true", help="有任何 5xx、死锁或无应答时退出码为 1")
+    parser.add_argument(
+        "--fault",
+        choices=["none", "app", "db", "worker"],
+        default="none",
+        help="运行到三分之一时：杀掉一台应用服务 / 重启 PostgreSQL / 杀掉 worker 并停掉 Redis（20 秒）",
+    )
+    parser.add_argument("--nginx", action="store_true", help="经 nginx（deploy/nginx/shuniu-plain-http.conf）访问")
+    parser.add_argument("--redis", action="store_true", help="worker 的队列用 Redis")
     args = parser.parse_args()
     if args.db == "postgres" and "DATABASE_URL" not in os.environ:
         with_postgres = str(ROOT / "scripts" / "with-postgres")
@@ -351,28 +529,26 @@ def main() -> int:
         user.save(update_fields=["password"])
     User.objects.update(must_change_password=False)
 
-    ports = [free_port(), free_port()]
-    processes = [
-        start(env, ["serve", "--bind", f"127.0.0.1:{p}", "--workers", "2"], VAR / f"app{n}.log")
-        for n, p in enumerate(ports)
-    ]
-    processes.append(start(env, ["worker", "-w", "1"], VAR / "worker.log"))
+    due_keys = plant_reminders(args.seconds) if args.fault == "worker" else []
+    site = Site(env, redis=args.fault == "worker" or args.redis, nginx=args.fault == "app" or args.nginx)
+    faults = Faults(args.fault, site)
     try:
-        for port in ports:
-            wait_for(port)
         runs = [(args.writers, args.readers)] + ([(1, args.readers)] if args.compare else [])
         results = []
-        for writers, readers in runs:
-            tally, took = run_load(env, ports, writers, readers, args.seconds)
+        for n, (writers, readers) in enumerate(runs):
+            tally, took = run_load(env, site.client_ports, writers, readers, args.seconds, faults if n == 0 else None)
             results.append((writers, tally, took))
+        reminders = reminders_sent(due_keys) if args.fault == "worker" else ""
     finally:
-        for process in processes:
-            os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
-            process.wait(timeout=30)
+        site.stop()
     logs = "".join((VAR / f"app{n}.log").read_text(errors="replace") for n in range(2))
+    if args.fault == "db":  # the restart's own terminations are expected; a deadlock is not
+        logs = logs.replace("terminating connection due to administrator command", "")
     deadlocks = logs.count("deadlock detected")
     locked = logs.count("database is locked")
+    from django.db import connections
+
+    connections.close_all()  # a connection of this process may have seen the database restart
     problems = check_data()
 
     print(
@@ -392,6 +568,17 @@ def main() -> int:
     if len(results) == 2:
         ratio = (len(results[0][1].latencies) / results[0][2]) / max(len(results[1][1].latencies) / results[1][2], 1e-9)
         print(f"writes/s with {results[0][0]} writers ÷ with 1: {ratio:.2f}×")
+    if faults.struck_at is not None:
+        first = results[0][1]
+        after = [t - faults.struck_at for t in first.error_times if t >= faults.struck_at - 1]
+        before = len(first.error_times) - len(after)
+        print(
+            f"fault '{args.fault}' at {args.seconds / 3:.0f} s, over after {faults.back_at - faults.struck_at:.1f} s"  # type: ignore[operator]
+            + (f"; errors until {max(after):.1f} s after it struck" if after else "; no request failed")
+            + (f"; {before} errors before it" if before else "")
+        )
+        if reminders:
+            print(reminders)
     print(f"server logs: 'deadlock detected' {deadlocks}, 'database is locked' {locked}")
     print(
         "data after the run: "

@@ -12,3 +12,6 @@ urlpatterns = [
     path("documents/", include("shuniu.documents.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that is restarting or unreachable answers "请稍后重试" (503), not a second error.
+handler500 = "shuniu.core.views.server_error"

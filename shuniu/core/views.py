@@ -245,3 +245,19 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     pk = request.POST.get("pk")
     notifications_mark_read(user=current_user(request), pk=int(pk) if pk and is_number(pk) else None)
     return redirect("core:notifications")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler: a database that cannot be reached (restarting, a lost connection) answers 503
+    "请稍后重试" with Retry-After; anything else the plain 500 page. Renders without the database."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.template import loader
+
+    failed = sys.exc_info()[1]
+    if isinstance(failed, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -182,9 +182,14 @@ def replan(
 
 
 def _queue_replan() -> None:
+    """Ask the worker to replan. A queue that cannot be reached (Redis stopped) costs nothing but time:
+    the write has committed, and the worker's five-minute refresh replans anyway once it is back."""
     from shuniu.documents.tasks import replan_circulation
 
-    replan_circulation(time.time())
+    try:
+        replan_circulation(time.time())
+    except Exception:  # the office's work must not fail on the queue
+        log.warning("无法把重新规划交给后台（队列不可用）；后台恢复后的定时刷新会补上。", exc_info=True)
 
 
 class Planning:

@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from shuniu.audit.services import verify
 from shuniu.core import services as core_services
@@ -146,3 +147,26 @@ def test_every_step_of_the_flow_locks_the_audit_head_last(
     assert writes_after_the_head(sign) == []
     login = partial(core_services.login_attempt, request=None, username=leader.username, password=PASSWORD)
     assert writes_after_the_head(login) == []
+
+
+@pytest.mark.django_db
+def test_a_write_goes_through_when_the_queue_cannot_be_reached(
+    register: Register,
+    clerk: User,
+    director: User,
+    leader: User,
+    leader2: User,
+    always_in: None,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    def redis_stopped(*args: object) -> None:
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr("shuniu.documents.tasks.replan_circulation", redis_stopped)
+    document = register("队列停了也能审批")
+    services.proposal_submit(document=document, readers=[leader, leader2], actor=clerk)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.proposal_approve(document=document, actor=director)
+    assert callbacks  # the replan was asked for, and its failure did not reach the director
+    assert to_deliver(document) is not None
