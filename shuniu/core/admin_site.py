@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 
 def is_system_admin(request: HttpRequest) -> bool:
@@ -19,6 +21,16 @@ class ShuniuAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return is_system_admin(request)
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """The one login page (throttle, second factor, audit): the admin site has no password form of its own."""
+        from urllib.parse import urlencode
+
+        from django.shortcuts import redirect
+        from django.urls import reverse
+
+        target = request.GET.get("next") or reverse("admin:index")
+        return redirect(f"{reverse('core:login')}?{urlencode({'next': target})}")
 
 
 class ShuniuAdminConfig(AdminConfig):

@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -32,6 +33,9 @@ from django.conf import settings
 from django.utils import timezone
 
 FORMAT = "shuniu-backup/1"
+DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+# An attachment in the archive is named as in the store: attachments/ab/cd/abcd…(SHA-256).
+_ATTACHMENT_NAME = re.compile(r"attachments/([0-9a-f]{2})/([0-9a-f]{2})/(\1\2[0-9a-f]{60})")
 MANIFEST = "manifest.json"
 _CHUNK = 1024 * 1024
 
@@ -193,13 +197,17 @@ def backup_write(
     now = timezone.localtime(now or timezone.now())
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     vendor = _vendor(database)
-    member = "database.sqlite3" if vendor == "sqlite" else "database.pgdump"
+    member = DATABASE_MEMBERS[vendor]
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".backup-") as work:
         db_copy = Path(work) / member
         copy = _copy_sqlite if vendor == "sqlite" else _copy_postgresql
         migrations, audit_seq, audit_hash = copy(database, db_copy)
         files = {member: {"sha256": _sha256(db_copy), "size": db_copy.stat().st_size}}
-        stored = sorted(p for p in attachments.rglob("*") if p.is_file() and not p.name.endswith(".part"))
+        stored = sorted(
+            p
+            for p in attachments.rglob("*")
+            if p.is_file() and _ATTACHMENT_NAME.fullmatch(f"attachments/{p.relative_to(attachments).as_posix()}")
+        )  # the store's own files (not a half-written .part, nor anything put there by hand)
         for path in stored:
             files[f"attachments/{path.relative_to(attachments).as_posix()}"] = {
                 "sha256": _sha256(path),
@@ -246,6 +254,7 @@ def manifest_read(archive: Path) -> Manifest:
                 raise BackupRejected(f"不是本系统能读的备份（格式 {data.get('format')!r}，应为 {FORMAT}）。")
             data.pop("format")
             manifest = Manifest(**data)
+            _check_names(manifest)
             members = {m.name: m for m in tar.getmembers() if m.isfile()}
             for name, expected in manifest.files.items():
                 member = members.get(name)
@@ -264,6 +273,18 @@ def manifest_read(archive: Path) -> Manifest:
     except (tarfile.TarError, EOFError, OSError, ValueError, TypeError) as exc:
         raise BackupRejected(f"备份文件已损坏，无法读取（{type(exc).__name__}）。") from None
     return manifest
+
+
+def _check_names(manifest: Manifest) -> None:
+    """Every member is one this program writes: the database under its fixed name, attachments by hash.
+
+    Nothing else is read or written, so a crafted archive cannot reach outside the attachment store.
+    """
+    if manifest.database_member != DATABASE_MEMBERS.get(manifest.vendor):
+        raise BackupRejected("备份清单不正确：数据库文件名不符。")
+    for name in manifest.files:
+        if name != manifest.database_member and not _ATTACHMENT_NAME.fullmatch(name):
+            raise BackupRejected(f"备份清单含有不应有的文件：{name[:80]}")
 
 
 def _known_migrations() -> dict[str, set[str]]:
@@ -311,8 +332,11 @@ def restore(archive: Path, *, database: Mapping[str, Any], attachments: Path) ->
     if attachments.exists() and any(attachments.iterdir()):
         raise BackupRejected(f"附件目录不是空的：{attachments}。请先移走其中的文件。")
     with tempfile.TemporaryDirectory(prefix="shuniu-restore-") as work, tarfile.open(archive, "r:*") as tar:
-        for name in manifest.files:
-            tar.extract(name, path=work, filter="data")
+        try:
+            for name in manifest.files:
+                tar.extract(name, path=work, filter="data")
+        except (tarfile.TarError, OSError) as exc:
+            raise BackupRejected(f"备份文件无法解开（{type(exc).__name__}）。") from None
         db_copy = Path(work) / manifest.database_member
         if vendor == "sqlite":
             target = Path(str(database["NAME"]))
@@ -343,6 +367,8 @@ def restore(archive: Path, *, database: Mapping[str, Any], attachments: Path) ->
             if not name.startswith("attachments/"):
                 continue
             dest = attachments / name.removeprefix("attachments/")
+            if not dest.resolve().is_relative_to(attachments.resolve()):
+                raise BackupRejected(f"备份清单含有不应有的文件：{name[:80]}")  # _check_names already refuses it
             dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             shutil.copyfile(Path(work) / name, dest)
             dest.chmod(0o600)

@@ -18,11 +18,11 @@ from shuniu.core.models import (
     Contact,
     OverrideKind,
     Role,
-    SecondFactor,
     Unit,
     UnitKind,
     User,
 )
+from shuniu.core.selectors import second_factor_enabled
 
 SECTIONS = ["综合室", "秘书室", "机要室", "督查室", "信息室", "信访接待室"]
 DEPARTMENTS = [
@@ -151,16 +151,13 @@ def _units() -> dict[str, Unit]:
 
 def _user(username: str, name: str, roles: Sequence[str], unit: Unit | None, clearance: int) -> User:
     user = _account(username, name, roles, unit, clearance)
-    if (
-        set(roles) & set(settings.SECOND_FACTOR_ROLES)
-        and not SecondFactor.objects.filter(user=user, confirmed_at__isnull=False).exists()
-    ):
+    if set(roles) & set(settings.SECOND_FACTOR_ROLES) and not second_factor_enabled(user):
         # The administrator and the auditor log in with an authenticator app: the demo sets one up,
         # whose secret `shuniu demo-load` prints (and `shuniu demo-code` shows its current code).
         import pyotp
 
-        factor = services.second_factor_begin(user=user)
-        services.second_factor_confirm(user=user, code=pyotp.TOTP(factor.secret).now())
+        factor = services.second_factor_begin(user=user, actor=user)
+        services.second_factor_confirm(user=user, actor=user, code=pyotp.TOTP(factor.secret).now())
     return user
 
 

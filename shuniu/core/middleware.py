@@ -53,26 +53,42 @@ class PasswordChangeRequiredMiddleware:
         return self.get_response(request)
 
 
+SECOND_FACTOR_KEY = "shuniu_second_factor"  # set at login: whether this session gave a code
+
+
 class SecondFactorRequiredMiddleware:
-    """A role that must use two-step verification (administrator, auditor) sets it up before anything else."""
+    """Two-step verification holds for every session, however it was opened.
+
+    A session our login did not open (no record of how it began) for a user with an authenticator
+    app is ended: nothing but the login page's second step may open such an account. A role that
+    must use two-step verification (administrator, auditor) sets it up before anything else.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if getattr(user, "is_authenticated", False) and getattr(user, "second_factor_required", False):
-            from django.shortcuts import redirect
-            from django.urls import reverse
+        if not getattr(user, "is_authenticated", False):
+            return self.get_response(request)
+        from django.shortcuts import redirect
+        from django.urls import reverse
 
-            from shuniu.core.models import SecondFactor
+        from shuniu.core.selectors import second_factor_enabled
 
-            allowed = {reverse("core:second_factor"), reverse("core:logout"), reverse("core:password_change")}
-            if (
-                request.path not in allowed
-                and not request.path.startswith(settings.STATIC_URL or "/static/")
-                and not SecondFactor.objects.filter(user_id=int(user.pk or 0), confirmed_at__isnull=False).exists()
-            ):
-                messages.info(request, "您的角色必须使用两步验证：请先用手机上的验证器 App 完成设置。")
-                return redirect("core:second_factor")
+        passed = request.session.get(SECOND_FACTOR_KEY)
+        if passed is None and second_factor_enabled(user):  # type: ignore[arg-type]
+            logout(request)
+            messages.info(request, "请通过登录页输入密码和验证码登录。")
+            return redirect("core:login")
+        if passed or not getattr(user, "second_factor_required", False):
+            return self.get_response(request)
+        allowed = {reverse("core:logout"), reverse("core:password_change")}
+        if (
+            request.path not in allowed
+            and not request.path.startswith((reverse("core:second_factor"), settings.STATIC_URL or "/static/"))
+            and not second_factor_enabled(user)  # type: ignore[arg-type]
+        ):
+            messages.info(request, "您的角色必须使用两步验证：请先用手机上的验证器 App 完成设置。")
+            return redirect("core:second_factor")
         return self.get_response(request)

@@ -46,6 +46,24 @@ def users_with_role(role: str) -> QuerySet[User]:
     return User.objects.filter(is_active=True, role_grants__role=role).distinct()
 
 
+def login_pending_user(pending: dict[str, Any], *, now: float, within: float) -> User | None:
+    """The active user whose password was right `within` seconds before `now` and who owes the code."""
+    try:
+        at, pk = float(pending.get("at", 0)), int(pending.get("user", 0))
+    except (TypeError, ValueError):
+        return None
+    if now - at > within:
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def second_factor_enabled(user: User) -> bool:
+    """Whether the user has a confirmed authenticator app (asked for at every login)."""
+    from shuniu.core.models import SecondFactor
+
+    return SecondFactor.objects.filter(user_id=user.pk, confirmed_at__isnull=False).exists()
+
+
 def second_factor_state(user: User) -> dict[str, Any]:
     """What the second-factor page shows: enabled or not, the QR code while setting up, unused recovery codes.
 

@@ -30,6 +30,7 @@ from shuniu.core.models import (
     User,
     role_combination_errors,
 )
+from shuniu.core.selectors import second_factor_enabled
 
 GENERIC_LOGIN_ERROR = "用户名或密码错误。"
 
@@ -88,7 +89,7 @@ def login_attempt(*, request: HttpRequest | None, username: str, password: str) 
             # However the service was started: the published demo password opens nothing in production.
             audit.record(actor=None, action="auth.demo_password_refused", obj=user, data={"address": address})
             return LoginResult(None, "该账号仍在使用公开的演示密码，不能登录；请联系系统管理员重置密码。")
-        if SecondFactor.objects.filter(user=user, confirmed_at__isnull=False).exists():
+        if second_factor_enabled(user):
             return LoginResult(None, pending=user)  # the throttle stays until the code is right too
         return _login_succeeded(user, address, {"address": address})
 
@@ -172,9 +173,11 @@ def _normal_code(code: str) -> str:
 
 
 def _digest(code: str) -> str:
+    """HMAC-SHA-256 under SECRET_KEY: a copy of the database alone cannot try codes offline."""
     import hashlib
+    import hmac
 
-    return hashlib.sha256(_normal_code(code).encode()).hexdigest()
+    return hmac.new(settings.SECRET_KEY.encode(), _normal_code(code).encode(), hashlib.sha256).hexdigest()
 
 
 def _totp_step(factor: SecondFactor, code: str, now: dt.datetime) -> int | None:
@@ -219,23 +222,28 @@ def _recovery_codes_make(user: User) -> list[str]:
 
 
 @audit.atomic
-def second_factor_begin(*, user: User) -> SecondFactor:
-    """Start setting up an authenticator app: a new secret, not asked for at login until confirmed."""
+def second_factor_begin(*, user: User, actor: User) -> SecondFactor:
+    """Start setting up an authenticator app: a new secret, not asked for at login until confirmed.
+
+    The user's row is locked first (as in `second_factor_confirm`): a second tab cannot replace an app
+    being confirmed at the same moment.
+    """
     import pyotp
 
     User.objects.select_for_update().filter(pk=user.pk).first()
-    if SecondFactor.objects.filter(user=user, confirmed_at__isnull=False).exists():
+    if second_factor_enabled(user):
         raise ValidationError("两步验证已经启用。要换手机，请先停用再重新设置。")
     factor, _ = SecondFactor.objects.update_or_create(
         user=user, defaults={"secret": pyotp.random_base32(), "last_step": 0, "confirmed_at": None}
     )
-    audit.record(actor=user, action="second_factor.begin", obj=user)
+    audit.record(actor=actor, action="second_factor.begin", obj=user)
     return factor
 
 
 @audit.atomic
-def second_factor_confirm(*, user: User, code: str) -> list[str]:
+def second_factor_confirm(*, user: User, code: str, actor: User) -> list[str]:
     """Confirm the app with one code from it; returns the recovery codes, shown to the user once."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
     factor = SecondFactor.objects.select_for_update().filter(user=user).first()
     if factor is None:
         raise ValidationError("请先开始设置两步验证。")
@@ -246,12 +254,12 @@ def second_factor_confirm(*, user: User, code: str) -> list[str]:
     if step is None:
         raise ValidationError("验证码不正确：请输入验证器 App 上当前显示的 6 位数字（手机时间须准确）。")
     SecondFactor.objects.filter(pk=factor.pk).update(confirmed_at=now, last_step=step)
-    audit.record(actor=user, action="second_factor.enable", obj=user)
+    audit.record(actor=actor, action="second_factor.enable", obj=user)
     return _recovery_codes_make(user)
 
 
 @audit.atomic
-def recovery_codes_renew(*, user: User, code: str) -> list[str]:
+def recovery_codes_renew(*, user: User, code: str, actor: User) -> list[str]:
     """New recovery codes (the old ones stop working), on a current code from the app."""
     factor = SecondFactor.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
     if factor is None:
@@ -260,12 +268,12 @@ def recovery_codes_renew(*, user: User, code: str) -> list[str]:
     if step is None:
         raise ValidationError("验证码不正确或已使用过。")
     SecondFactor.objects.filter(pk=factor.pk).update(last_step=step)
-    audit.record(actor=user, action="second_factor.recovery_renew", obj=user)
+    audit.record(actor=actor, action="second_factor.recovery_renew", obj=user)
     return _recovery_codes_make(user)
 
 
 @audit.atomic
-def second_factor_disable(*, user: User, code: str) -> None:
+def second_factor_disable(*, user: User, code: str, actor: User) -> None:
     """Turn the second factor off, on a current code — not for a role that must have it."""
     if user.second_factor_required:
         raise ValidationError("您的角色必须使用两步验证，不能停用；换手机请联系系统管理员重置。")
@@ -276,7 +284,7 @@ def second_factor_disable(*, user: User, code: str) -> None:
         raise ValidationError("验证码不正确或已使用过。")
     SecondFactor.objects.filter(pk=factor.pk).delete()
     RecoveryCode.objects.filter(user=user).delete()
-    audit.record(actor=user, action="second_factor.disable", obj=user)
+    audit.record(actor=actor, action="second_factor.disable", obj=user)
 
 
 @audit.atomic

@@ -65,8 +65,8 @@ def make_user(
 
 def enrol_second_factor(user: User) -> None:
     """Set up the user's authenticator app as they would: begin, then confirm with the app's code."""
-    factor = services.second_factor_begin(user=user)
-    services.second_factor_confirm(user=user, code=pyotp.TOTP(factor.secret).now())
+    factor = services.second_factor_begin(user=user, actor=user)
+    services.second_factor_confirm(user=user, actor=user, code=pyotp.TOTP(factor.secret).now())
 
 
 def second_factor_code(username: str) -> str:
@@ -85,8 +85,15 @@ def make_leader(username: str, rank: int, *, clearance: int = Clearance.CONFIDEN
 
 
 def client_for(user: User) -> Client:
+    """A client logged in as `user`, as the login page leaves it (with the second step, if they have one)."""
+    from shuniu.core.middleware import SECOND_FACTOR_KEY
+    from shuniu.core.selectors import second_factor_enabled
+
     client = Client()
     client.force_login(user)
+    session = client.session
+    session[SECOND_FACTOR_KEY] = second_factor_enabled(user)
+    session.save()
     return client
 
 

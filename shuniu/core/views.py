@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -21,12 +22,12 @@ from shuniu.core.directory import directory_export, directory_import
 from shuniu.core.excel import XLSX, ImportRejected
 from shuniu.core.forms import CodeForm, DirectoryFilterForm, ExcelUploadForm, LoginForm, PasswordChangeForm, is_number
 from shuniu.core.inbox import TABS, inbox_counts, inbox_list
-from shuniu.core.middleware import SESSION_KEY
+from shuniu.core.middleware import SECOND_FACTOR_KEY, SESSION_KEY
 from shuniu.core.models import Notification, Role, User
 from shuniu.core.notify import notifications_mark_read
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
-from shuniu.core.selectors import directory_for, second_factor_state
+from shuniu.core.selectors import directory_for, login_pending_user, second_factor_state
 
 _DIRECTORY_ROLES = tuple(set(Role.values) - {Role.AUDITOR})
 
@@ -36,9 +37,10 @@ PENDING_KEY = "shuniu_login_pending"
 PENDING_SECONDS = 300
 
 
-def _logged_in(request: HttpRequest, user: User, target: str) -> HttpResponse:
+def _logged_in(request: HttpRequest, user: User, target: str, *, second_factor: bool = False) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_KEY] = timezone.now().timestamp()
+    request.session[SECOND_FACTOR_KEY] = second_factor  # the middleware knows how this session began
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = ""
     return redirect(target or "board:workbench")
@@ -68,11 +70,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def login_code(request: HttpRequest) -> HttpResponse:
     """The second step of a login: the code from the authenticator app, or a recovery code."""
     pending = request.session.get(PENDING_KEY)
-    if not isinstance(pending, dict):
-        pending = {}
-    user = None
-    if time.time() - float(pending.get("at", 0)) <= PENDING_SECONDS:
-        user = User.objects.filter(pk=int(pending.get("user", 0)), is_active=True).first()
+    pending = pending if isinstance(pending, dict) else {}
+    user = login_pending_user(pending, now=time.time(), within=PENDING_SECONDS)
     if user is None:
         request.session.pop(PENDING_KEY, None)
         messages.info(request, "请输入用户名和密码登录（验证码须在输入密码后 5 分钟内填写）。")
@@ -83,7 +82,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
         result = services.login_second_step(request=request, user=user, code=form.cleaned_data["code"])
         if result.user is not None:
             del request.session[PENDING_KEY]
-            return _logged_in(request, result.user, str(pending.get("next", "")))
+            return _logged_in(request, result.user, str(pending.get("next", "")), second_factor=True)
         error = result.error
     return render(request, "core/login_code.html", {"form": form, "error": error})
 
@@ -110,36 +109,70 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "core/password_change.html", {"form": form})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def second_factor(request: HttpRequest) -> HttpResponse:
-    """Two-step verification: set up an authenticator app, renew recovery codes, turn it off."""
+def _second_factor_page(request: HttpRequest, form: CodeForm | None = None, codes: Sequence[str] = ()) -> HttpResponse:
     user = current_user(request)
-    form = CodeForm(request.POST or None)
-    codes: list[str] = []
-    if request.method == "POST":
-        step = request.POST.get("step", "")
+    context = {"form": form or CodeForm(), "codes": codes, **second_factor_state(user)}
+    return render(request, "core/second_factor.html", context)
+
+
+@login_required
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """两步验证: set up an authenticator app, renew recovery codes, turn it off."""
+    return _second_factor_page(request)
+
+
+@login_required
+@require_POST
+def second_factor_begin(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    try:
+        services.second_factor_begin(user=user, actor=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("core:second_factor")
+
+
+def _with_code(request: HttpRequest, act: Callable[[User, str], Sequence[str] | None], done: str) -> HttpResponse:
+    """Run a second-factor service that needs a current code; the page again, with the codes it made."""
+    form = CodeForm(request.POST)
+    if form.is_valid():
         try:
-            if step == "begin":
-                services.second_factor_begin(user=user)
-                return redirect("core:second_factor")
-            if step in {"confirm", "renew", "disable"} and form.is_valid():
-                code = form.cleaned_data["code"]
-                if step == "confirm":
-                    codes = services.second_factor_confirm(user=user, code=code)
-                    messages.success(request, "两步验证已启用：以后登录时，输入密码后还要输入验证器 App 上的验证码。")
-                elif step == "renew":
-                    codes = services.recovery_codes_renew(user=user, code=code)
-                    messages.success(request, "已生成新的恢复码，原来的恢复码作废。")
-                else:
-                    services.second_factor_disable(user=user, code=code)
-                    messages.success(request, "两步验证已停用。")
-                    return redirect("core:second_factor")
-                form = CodeForm()
+            codes = act(current_user(request), form.cleaned_data["code"])
         except ValidationError as exc:
             form.add_error("code", exc)
-    context = {"form": form, "codes": codes, **second_factor_state(user)}
-    return render(request, "core/second_factor.html", context)
+        else:
+            messages.success(request, done)
+            return _second_factor_page(request, codes=codes or ())
+    return _second_factor_page(request, form)
+
+
+@login_required
+@require_POST
+def second_factor_confirm(request: HttpRequest) -> HttpResponse:
+    def confirm(user: User, code: str) -> Sequence[str]:
+        codes = services.second_factor_confirm(user=user, code=code, actor=user)
+        request.session[SECOND_FACTOR_KEY] = True  # this session has just given a code
+        return codes
+
+    return _with_code(request, confirm, "两步验证已启用：以后登录时，输入密码后还要输入验证器 App 上的验证码。")
+
+
+@login_required
+@require_POST
+def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
+    def renew(user: User, code: str) -> Sequence[str]:
+        return services.recovery_codes_renew(user=user, code=code, actor=user)
+
+    return _with_code(request, renew, "已生成新的恢复码，原来的恢复码作废。")
+
+
+@login_required
+@require_POST
+def second_factor_disable(request: HttpRequest) -> HttpResponse:
+    def disable(user: User, code: str) -> None:
+        services.second_factor_disable(user=user, code=code, actor=user)
+
+    return _with_code(request, disable, "两步验证已停用。")
 
 
 @capability_required("directory.view")
@@ -247,16 +280,31 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     return redirect("core:notifications")
 
 
+# Database errors after which nothing was saved and trying again is right: the connection is gone or
+# refused (class 08, an administrator's shutdown or a server starting), a deadlock, a serialization
+# failure or a lock wait that ran out (PostgreSQL SQLSTATE), SQLite's lock after its busy timeout.
+_TRANSIENT_STATES = ("08", "57P01", "57P02", "57P03", "40P01", "40001", "55P03")
+_TRANSIENT_WORDS = ("connection", "connect to server", "database is locked", "server closed")
+
+
+def _transient(error: BaseException) -> bool:
+    state = getattr(error.__cause__, "sqlstate", None)
+    if state:
+        return str(state).startswith(_TRANSIENT_STATES)
+    text = str(error).lower()
+    return error.__class__.__name__ == "InterfaceError" or any(word in text for word in _TRANSIENT_WORDS)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 handler: a database that cannot be reached (restarting, a lost connection) answers 503
-    "请稍后重试" with Retry-After; anything else the plain 500 page. Renders without the database."""
+    """The 500 handler: a database that cannot be reached or is briefly locked (nothing was saved) answers
+    503 "请稍后重试" with Retry-After; anything else — a bug — the plain 500 page. Renders without the database."""
     import sys
 
     from django.db import InterfaceError, OperationalError
     from django.template import loader
 
     failed = sys.exc_info()[1]
-    if isinstance(failed, (OperationalError, InterfaceError)):
+    if isinstance(failed, (OperationalError, InterfaceError)) and _transient(failed):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = "30"
         return response

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
 from django.db import transaction
@@ -138,7 +138,7 @@ def _snapshot(
 
 
 def replan(
-    now: dt.datetime | None = None, *, free_copy: int | None = None, only_document: int | None = None
+    now: dt.datetime | None = None, *, free_copy: int | None = None, only_copies: Collection[int] | None = None
 ) -> LivePlan | None:
     """Plan every document in circulation from now; store routes and predicted completions.
 
@@ -146,9 +146,9 @@ def replan(
     any write transaction: reading the office's state and planning take no lock; only the short
     bulk update at the end writes (rows in primary-key order, as every writer of several copies).
     A service calls it (through `Planning`) only when a copy's stored route cannot answer, with
-    ``only_document`` the document it is moving: only that document's copies (rows the service holds
-    already) are written; the other documents' stored plans are left to the worker, so a business
-    transaction never locks another document's copies.
+    ``only_copies`` the copies it holds (the one it moves; every copy of a document it approves): only
+    their routes are written, and every other stored route and prediction is left to the worker, so
+    a business transaction never waits for a copy another write holds.
     """
     now = now or timezone.now()
     documents = _circulating()
@@ -163,18 +163,19 @@ def replan(
     changed_copies = []
     changed_documents = []
     for document in documents:
-        if only_document is not None and document.pk != only_document:
-            continue
         routes = plan.routes.get(str(document.pk), ())
         for copy, route in zip(document.copies.all(), routes, strict=False):
+            if only_copies is not None and copy.pk not in only_copies:
+                continue
             copy.route = [
                 {"leader": int(v.leader), "start": _moment(v.start).isoformat(), "end": _moment(v.end).isoformat()}
                 for v in route
             ]
             changed_copies.append(copy)
-        done = plan.done(str(document.pk))
-        document.predicted_done = _moment(done) if done is not None else None
-        changed_documents.append(document)
+        if only_copies is None or {c.pk for c in document.copies.all()} <= set(only_copies):  # approval holds all
+            done = plan.done(str(document.pk))
+            document.predicted_done = _moment(done) if done is not None else None
+            changed_documents.append(document)
     with transaction.atomic():
         Copy.objects.bulk_update(sorted(changed_copies, key=lambda c: c.pk), ["route"])
         Document.objects.bulk_update(sorted(changed_documents, key=lambda d: d.pk), ["predicted_done"])
@@ -200,8 +201,9 @@ class Planning:
     of copies it moves.
     """
 
-    def __init__(self, now: dt.datetime) -> None:
+    def __init__(self, now: dt.datetime, *, holding: Collection[int] = ()) -> None:
         self.now = now
+        self.holding = set(holding)  # copies the call has locked or made: the only routes it may write
         self.planned = False
         self._plan: LivePlan | None = None
         self._queued = False
@@ -217,8 +219,7 @@ class Planning:
 
     def plan(self, free_copy: int) -> LivePlan | None:
         if not self.planned:
-            document = Copy.objects.filter(pk=free_copy).values_list("document_id", flat=True).first()
-            self._plan = replan(self.now, free_copy=free_copy, only_document=document or 0)
+            self._plan = replan(self.now, free_copy=free_copy, only_copies={free_copy, *self.holding})
             self.planned = True
         return self._plan
 

@@ -360,7 +360,7 @@ def proposal_approve(
     inbox_done(key=item_key(document, "approve"), by=actor)
     count = routing_adapter.copies_to_make(document, proposal.copies_allowed, document.readings.count())
     copies = [Copy.objects.create(document=document, number=n + 1, since=now) for n in range(count)]
-    planning = routing_adapter.Planning(now)
+    planning = routing_adapter.Planning(now, holding=[c.pk for c in copies])
     for copy in copies:
         _send_on(copy, planning)
     audit.record(actor=actor, action="proposal.approve", obj=document, data={"copies": count})

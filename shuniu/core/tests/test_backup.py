@@ -199,6 +199,46 @@ class TestRefusals:
             restore(forged, database=elsewhere, attachments=tmp_path / "files")
         assert _empty(elsewhere)
 
+    @pytest.mark.parametrize(
+        ("member", "database_member"),
+        [("attachments/../secret_key", None), ("../../evil", None), (None, "/etc/passwd")],
+    )
+    def test_a_crafted_manifest_cannot_write_or_read_outside_its_place(
+        self,
+        archive: Path,
+        elsewhere: dict[str, Any],
+        tmp_path: Path,
+        member: str | None,
+        database_member: str | None,
+    ) -> None:
+        import io
+        import json
+
+        crafted = tmp_path / "crafted.tar.gz"
+        with tarfile.open(archive) as source, tarfile.open(crafted, "w:gz") as target:
+            manifest = json.loads(source.extractfile("manifest.json").read())  # type: ignore[union-attr]
+            if member:
+                manifest["files"][member] = {"sha256": hashlib_of(b"evil"), "size": 4}
+            if database_member:
+                manifest["database_member"] = database_member
+            body = json.dumps(manifest).encode()
+            info = tarfile.TarInfo("manifest.json")
+            info.size = len(body)
+            target.addfile(info, io.BytesIO(body))
+            for m in source.getmembers():
+                if m.name != "manifest.json":
+                    target.addfile(m, source.extractfile(m))
+            if member:
+                evil = tarfile.TarInfo(member)
+                evil.size = 4
+                target.addfile(evil, io.BytesIO(b"evil"))
+        files = tmp_path / "store" / "attachments"
+        with pytest.raises(BackupRejected, match="清单"):
+            restore(crafted, database=elsewhere, attachments=files)
+        assert not (tmp_path / "store" / "secret_key").exists()
+        assert not files.exists()
+        assert _empty(elsewhere)
+
     def test_not_a_backup_is_refused(self, db: None, elsewhere: dict[str, Any], tmp_path: Path) -> None:
         other = tmp_path / "photos.tar.gz"
         with tarfile.open(other, "w:gz") as tar:
@@ -231,6 +271,12 @@ class TestRefusals:
         with pytest.raises(BackupRejected, match="附件目录不是空的"):
             restore(archive, database=elsewhere, attachments=tmp_path / "files")
         assert _empty(elsewhere)
+
+
+def hashlib_of(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def _empty(database: dict[str, Any]) -> bool:

@@ -44,3 +44,16 @@ def test_any_other_error_is_the_plain_500_page(clerk: User, monkeypatch: pytest.
     response = client.get(reverse("core:directory"))
     assert response.status_code == 500
     assert "系统出错" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_database_error_that_is_a_bug_is_not_called_temporary(clerk: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import OperationalError
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise OperationalError("no such table: core_unit")
+
+    monkeypatch.setattr("shuniu.core.views.directory_for", bug)
+    client = client_for(clerk)
+    client.raise_request_exception = False
+    assert client.get(reverse("core:directory")).status_code == 500

@@ -86,8 +86,8 @@ class TestLogin:
     def test_a_recovery_code_works_once(self, client: Client) -> None:
         user = make_user("wangshen", [Role.AUDITOR])
         SecondFactor.objects.filter(user=user).delete()
-        factor = services.second_factor_begin(user=user)
-        codes = services.second_factor_confirm(user=user, code=pyotp.TOTP(factor.secret).now())
+        factor = services.second_factor_begin(user=user, actor=user)
+        codes = services.second_factor_confirm(user=user, actor=user, code=pyotp.TOTP(factor.secret).now())
         assert len(codes) == 10
         assert len(set(codes)) == 10
         assert all(re.fullmatch(r"[a-z2-9]{4}-[a-z2-9]{4}", c) for c in codes)
@@ -141,14 +141,14 @@ class TestSetup:
     def test_setting_up_with_the_qr_code_and_a_code(self, clerk: User) -> None:
         client = client_for(clerk)
         assert "未启用" in client.get(SETUP).text
-        client.post(SETUP, {"step": "begin"})
+        client.post(reverse("core:second_factor_begin"))
         page = client.get(SETUP).text
         assert 'src="data:image/svg+xml' in page  # the QR code is drawn by the server, nothing fetched
         factor = SecondFactor.objects.get(user=clerk)
         assert factor.secret[:4] in page
-        assert "验证码不正确" in client.post(SETUP, {"step": "confirm", "code": "000000"}).text
+        assert "验证码不正确" in client.post(reverse("core:second_factor_confirm"), {"code": "000000"}).text
         assert SecondFactor.objects.get(user=clerk).confirmed_at is None
-        page = client.post(SETUP, {"step": "confirm", "code": pyotp.TOTP(factor.secret).now()}).text
+        page = client.post(reverse("core:second_factor_confirm"), {"code": pyotp.TOTP(factor.secret).now()}).text
         assert "恢复码（只显示这一次）" in page
         assert len(codes_shown(page)) == 10
         assert SecondFactor.objects.get(user=clerk).confirmed_at is not None
@@ -157,14 +157,14 @@ class TestSetup:
         assert password_step(Client(), "clerk") == CODE
 
     def test_a_started_setup_is_not_asked_at_login(self, client: Client, clerk: User) -> None:
-        services.second_factor_begin(user=clerk)
+        services.second_factor_begin(user=clerk, actor=clerk)
         assert password_step(client, "clerk") == reverse("board:workbench")
 
     def test_an_enabled_app_is_not_replaced_by_starting_again(self, sysadmin: User) -> None:
         secret = SecondFactor.objects.get(user=sysadmin).secret
         with pytest.raises(ValidationError, match="已经启用"):
-            services.second_factor_begin(user=sysadmin)
-        client_for(sysadmin).post(SETUP, {"step": "begin"})
+            services.second_factor_begin(user=sysadmin, actor=sysadmin)
+        client_for(sysadmin).post(reverse("core:second_factor_begin"))
         assert SecondFactor.objects.get(user=sysadmin).secret == secret
 
     def test_a_clerk_may_turn_it_off_but_the_auditor_may_not(self, clerk: User, auditor: User) -> None:
@@ -172,18 +172,20 @@ class TestSetup:
 
         enrol_second_factor(clerk)
         client = client_for(clerk)
-        assert "验证码不正确" in client.post(SETUP, {"step": "disable", "code": "12"}).text
-        client.post(SETUP, {"step": "disable", "code": second_factor_code("clerk")})
+        assert "验证码不正确" in client.post(reverse("core:second_factor_disable"), {"code": "12"}).text
+        client.post(reverse("core:second_factor_disable"), {"code": second_factor_code("clerk")})
         assert not SecondFactor.objects.filter(user=clerk).exists()
         page = client_for(auditor).get(SETUP).text
         assert "停用两步验证" not in page
         with pytest.raises(ValidationError, match="必须使用"):
-            services.second_factor_disable(user=auditor, code=second_factor_code("auditor"))
+            services.second_factor_disable(user=auditor, actor=auditor, code=second_factor_code("auditor"))
         assert SecondFactor.objects.filter(user=auditor).exists()
 
     def test_renewing_recovery_codes_retires_the_old_ones(self, auditor: User) -> None:
         old = set(RecoveryCode.objects.filter(user=auditor).values_list("digest", flat=True))
-        page = client_for(auditor).post(SETUP, {"step": "renew", "code": second_factor_code("auditor")}).text
+        page = (
+            client_for(auditor).post(reverse("core:recovery_codes_renew"), {"code": second_factor_code("auditor")}).text
+        )
         assert len(codes_shown(page)) == 10
         new = set(RecoveryCode.objects.filter(user=auditor).values_list("digest", flat=True))
         assert len(new) == 10
@@ -230,3 +232,23 @@ def test_demo_code_is_refused_outside_the_demo(settings: Settings, sysadmin: Use
     settings.DEMO_PASSWORD_ALLOWED = False
     with pytest.raises(CommandError, match="只在演示环境"):
         call_command("demo_code", "sysadmin")
+
+
+@pytest.mark.django_db
+def test_the_admin_site_has_no_password_form_of_its_own(client: Client, sysadmin: User) -> None:
+    response = client.get("/admin/login/?next=/admin/core/user/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN}?next=%2Fadmin%2Fcore%2Fuser%2F"
+    response = client.post("/admin/login/", {"username": "sysadmin", "password": PASSWORD})
+    assert not logged_in(client)
+
+
+@pytest.mark.django_db
+def test_a_session_not_opened_by_the_two_step_login_is_ended(sysadmin: User, clerk: User) -> None:
+    bypass = Client()
+    bypass.force_login(sysadmin)  # however it was made: not through the login page's second step
+    assert bypass.get(reverse("board:workbench"))["Location"] == LOGIN
+    assert not logged_in(bypass)
+    plain = Client()
+    plain.force_login(clerk)  # a user without an app is not affected
+    assert plain.get(reverse("board:workbench")).status_code == 200

@@ -86,6 +86,25 @@ def test_a_sign_off_and_a_delivery_of_the_same_document_at_once(
         )
 
 
+def test_a_sign_off_and_a_take_back_of_the_same_document_both_replanning(
+    register: Register, clerk: User, director: User, leader: User, leader2: User, always_in: None
+) -> None:
+    """Two writes on two copies of one document, each having to plan: neither writes the other's copy."""
+    for _ in range(ROUNDS):
+        document = in_circulation(register, clerk, director, [leader, leader2], copies=2)
+        reading = on_desk(document, clerk)
+        other = to_deliver(document)
+        services.copy_deliver(copy=other, actor=clerk)
+        Copy.objects.filter(document=document).update(route=[])  # stored routes gone: both must plan
+        outcomes = at_once(
+            partial(services.reading_sign, reading=reading, actor=reading.leader, instruction="已阅"),
+            partial(services.copy_take_back, copy=other, actor=clerk),
+        )
+        settled(outcomes)
+        assert Reading.objects.get(pk=reading.pk).signed_at is not None
+        assert Copy.objects.get(pk=other.pk).state != CopyState.ON_DESK
+
+
 def test_an_approval_and_a_delivery_at_once(
     register: Register, clerk: User, director: User, leader: User, leader2: User, always_in: None
 ) -> None:

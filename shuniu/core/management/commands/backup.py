@@ -6,11 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
+from django.db import connection
 
-from shuniu import audit
 from shuniu.core.backup import BackupRejected, backup_write
 from shuniu.core.files import attachment_root
+from shuniu.core.services import read_recorded
 
 
 class Command(BaseCommand):
@@ -26,12 +26,11 @@ class Command(BaseCommand):
             path, manifest = backup_write(out_dir, database=connection.settings_dict, attachments=attachment_root())
         except BackupRejected as exc:
             raise CommandError(str(exc)) from None
-        with transaction.atomic():
-            audit.record(
-                actor=None,
-                action="backup.make",
-                data={"archive": path.name, "audit_seq": manifest.audit_seq, "files": len(manifest.files) - 1},
-            )
+        read_recorded(
+            actor=None,
+            action="backup.make",
+            data={"archive": path.name, "audit_seq": manifest.audit_seq, "files": len(manifest.files) - 1},
+        )
         size = path.stat().st_size / 1024 / 1024
         self.stdout.write(
             f"已备份：{path}（{size:.1f} MB，附件 {len(manifest.files) - 1} 个，"

@@ -6,12 +6,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 
-from shuniu import audit
 from shuniu.audit.services import verify
 from shuniu.core.backup import BackupRejected, key_check, manifest_read, restore
 from shuniu.core.files import attachment_root
+from shuniu.core.services import read_recorded
 
 
 class Command(BaseCommand):
@@ -39,10 +39,7 @@ class Command(BaseCommand):
         connections.close_all()
         call_command("migrate", interactive=False, verbosity=0)
         result = verify()
-        with transaction.atomic():
-            audit.record(
-                actor=None, action="backup.restore", data={"archive": archive.name, "made_at": manifest.made_at}
-            )
+        read_recorded(actor=None, action="backup.restore", data={"archive": archive.name, "made_at": manifest.made_at})
         self.stdout.write(f"已恢复：{archive.name}（备份于 {manifest.made_at}，附件 {len(manifest.files) - 1} 个）。")
         if not result.ok:
             raise CommandError(f"恢复后审计链校验未通过：{result.message()}")
