@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "shuniu.audit",
     "shuniu.schedules",
     "shuniu.documents",
+    "shuniu.supervision",
     "shuniu.board",
     "huey.contrib.djhuey",
 ]

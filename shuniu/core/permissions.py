@@ -46,6 +46,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "documents.desk": _LEADER,
     "documents.delegate": _DOC_READERS,
     "documents.supervise": frozenset({Role.SUPERVISOR, Role.DIRECTOR}),
+    # Supervision (SPEC §4).
+    "supervision.view": frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.LEADER, Role.LIAISON}),
+    "supervision.manage": frozenset({Role.SUPERVISOR, Role.DIRECTOR}),
+    "supervision.report": frozenset({Role.LIAISON}),
     # Schedules (SPEC §2).
     "schedules.view": _PLAN_READERS,
     "schedules.edit": _DOC_STAFF,
