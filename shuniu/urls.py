@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("shuniu.audit.urls")),
     path("schedules/", include("shuniu.schedules.urls")),
     path("documents/", include("shuniu.documents.urls")),
+    path("supervision/", include("shuniu.supervision.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -75,6 +75,7 @@ STAFF = [
     ("zhaoqiang", "赵强", [Role.SUPERVISOR], "督查室", Clearance.NONE),
     ("sunmei", "孙梅", [Role.PETITION_OFFICER], "信访接待室", Clearance.NONE),
     ("zhouping", "周平", [Role.LIAISON], "县财政局", Clearance.NONE),
+    ("lixiang", "李想", [Role.LIAISON], "石门乡", Clearance.NONE),
     ("wuxia", "吴霞", [Role.LIAISON], "城关镇", Clearance.NONE),
     ("qianli", "钱力", [Role.AUDITOR], "", Clearance.NONE),
     ("fenghui", "冯辉", [Role.ADMIN], "", Clearance.NONE),

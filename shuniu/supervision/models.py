@@ -155,7 +155,7 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = "承办单位"
         verbose_name_plural = "承办单位"
-        ordering = ["matter", "part", "pk"]
+        ordering = ["matter", "-part", "pk"]  # the lead unit first
         indexes = [models.Index(fields=["unit", "receipt"], name="assignment_unit_receipt_idx")]
 
     def __str__(self) -> str:

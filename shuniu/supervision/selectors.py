@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from shuniu.core.deadlines import Light, light
 from shuniu.core.models import ClockUnit, Role, User
 from shuniu.core.workcal import WorkingCalendar
-from shuniu.supervision.models import Matter, Receipt, Status
+from shuniu.supervision.models import Assignment, Matter, Receipt, Status
 
 WARN_WORKDAYS = 3  # yellow within three working days of the deadline
 
@@ -39,3 +39,35 @@ def matter_light(matter: Matter, now: dt.datetime, calendar: WorkingCalendar) ->
     if matter.status == Status.CLOSED or matter.deadline is None:
         return None
     return light(ClockUnit.WORKDAYS, WARN_WORKDAYS, matter.deadline, now, calendar)
+
+
+def matter_list(user: User, *, status: str = "") -> QuerySet[Matter]:
+    """The list page's matters: for a liaison, those still to be signed by their unit first, then by deadline."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    matters = matters_for(user).select_related("instructing_leader").prefetch_related("assignments__unit")
+    if status in Status.values:
+        matters = matters.filter(status=status)
+    if user.has_role(Role.LIAISON) and user.unit_id is not None:
+        to_sign = Case(
+            When(assignments__unit_id=user.unit_id, assignments__receipt=Receipt.TO_SIGN, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return matters.annotate(first=to_sign).order_by("first", "deadline", "-seq")
+    return matters.order_by("status", "deadline", "-seq")
+
+
+def matter_for(user: User, pk: object) -> Matter:
+    """One matter the user may see (404 otherwise), with what its page shows."""
+    from shuniu.core.access import get_visible_or_404
+
+    matters = matters_for(user).select_related("instructing_leader", "leader_in_charge", "registered_by", "document")
+    return get_visible_or_404(matters, pk)
+
+
+def own_assignment(user: User, matter: Matter) -> Assignment | None:
+    """The part of `matter` that the liaison's unit holds now (none after reassignment away)."""
+    if not user.has_role(Role.LIAISON) or user.unit_id is None:
+        return None
+    return matter.assignments.filter(unit_id=user.unit_id).exclude(receipt=Receipt.WITHDRAWN).first()

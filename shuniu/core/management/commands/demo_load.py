@@ -10,6 +10,7 @@ from shuniu.core.demo import LOGIN_PER_ROLE, demo_load
 from shuniu.core.models import Role, SecondFactor, User
 from shuniu.documents.demo import documents_demo_load
 from shuniu.schedules.demo import schedules_demo_load
+from shuniu.supervision.demo import supervision_demo_load
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             demo_load()
             schedules_demo_load()
             documents_demo_load()
+            supervision_demo_load()
         names = dict(
             User.objects.filter(username__in=[u for _, u in LOGIN_PER_ROLE]).values_list("username", "full_name")
         )

@@ -1,0 +1,92 @@
+"""Forms of supervision: register a matter; sign, object, reassign; report; chase."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from shuniu.core.forms import LocalDateTimeField, Picker, StyledForm
+from shuniu.core.models import Unit, UnitKind
+from shuniu.schedules.forms import LeaderChoiceField
+from shuniu.schedules.selectors import leader_queryset
+from shuniu.supervision.models import Channel, Cycle, Method, Source, Urgency
+
+
+def _units() -> Any:
+    return Unit.objects.filter(is_active=True).order_by("kind", "sort_order", "name")
+
+
+class MatterForm(StyledForm):
+    source = forms.ChoiceField(label="交办来源", choices=Source.choices)
+    title = forms.CharField(label="事项名称", max_length=200, error_messages={"required": "请填写事项名称。"})
+    content = forms.CharField(
+        label="交办内容", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "请填写交办内容。"}
+    )
+    instruction = forms.CharField(label="领导批示原文", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    instructing_leader = LeaderChoiceField(
+        label="交办领导", queryset=leader_queryset(), required=False, empty_label="（无）"
+    )
+    leader_in_charge = LeaderChoiceField(
+        label="分管领导", queryset=leader_queryset(), required=False, empty_label="（无）"
+    )
+    lead_unit = forms.ModelChoiceField(
+        label="主办单位", queryset=_units(), error_messages={"required": "请选择主办单位。"}
+    )
+    co_units = forms.ModelMultipleChoiceField(
+        label="协办单位", queryset=_units(), required=False, widget=Picker, help_text="可输入名称筛选，可多选。"
+    )
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
+    cycle = forms.ChoiceField(label="报告周期", choices=Cycle.choices, required=False)
+    deadline = LocalDateTimeField(
+        label="办理时限",
+        required=False,
+        help_text="不填则按来源和紧急程度取默认时限（领导批示 15 天，紧急 5 天，疑难 30 天；会议决定 5 个工作日内首次报告）。",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = dict(UnitKind.choices)
+        grouped: dict[str, list[tuple[int, str]]] = {}
+        for unit in _units():
+            grouped.setdefault(str(kinds.get(unit.kind, unit.kind)), []).append((unit.pk, unit.name))
+        self.fields["co_units"].widget.choices = list(grouped.items())
+
+
+class RecordSignForm(StyledForm):
+    """Staff record a unit's paper or phone hand-over."""
+
+    channel = forms.ChoiceField(
+        label="签收方式", choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.PAPER, Channel.PAPER.label)]
+    )
+    person = forms.CharField(label="签收人", max_length=50, error_messages={"required": "请填写签收人。"})
+
+
+class ObjectForm(StyledForm):
+    reason = forms.CharField(
+        label="不属于本单位职责的理由",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请说明理由。"},
+    )
+
+
+class ReassignForm(StyledForm):
+    unit = forms.ModelChoiceField(label="改派给", queryset=_units(), error_messages={"required": "请选择单位。"})
+    reason = forms.CharField(label="说明", max_length=300, required=False)
+
+
+class ReportForm(StyledForm):
+    text = forms.CharField(
+        label="进展情况", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写进展情况。"}
+    )
+    percent = forms.IntegerField(label="完成进度（%）", min_value=0, max_value=100, initial=0)
+    problems = forms.CharField(label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_steps = forms.CharField(label="下一步打算", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    completion = forms.BooleanField(label="这是办结报告（主办单位）", required=False)
+
+
+class ChaseForm(StyledForm):
+    method = forms.ChoiceField(label="催办方式", choices=Method.choices)
+    reached = forms.CharField(label="联系对象", max_length=50, error_messages={"required": "请填写联系对象。"})
+    outcome = forms.CharField(label="催办结果", max_length=300, error_messages={"required": "请填写催办结果。"})

@@ -1,0 +1,150 @@
+"""Supervision's pages: who gets which, the register form, and each action through its form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from shuniu.core.models import Role, Unit, UnitKind, User
+from shuniu.core.testing import client_for, make_unit, make_user
+from shuniu.supervision import services
+from shuniu.supervision.models import Assignment, Chase, Matter, Receipt, Report, Source, Status
+
+
+@pytest.fixture
+def supervisor(db: None) -> User:
+    return make_user("supervisor", [Role.SUPERVISOR], full_name="赵督查", unit=make_unit("督查室", UnitKind.SECTION))
+
+
+@pytest.fixture
+def finance(db: None) -> Unit:
+    return make_unit("县财政局")
+
+
+@pytest.fixture
+def matter(supervisor: User, leader: User, finance: Unit) -> Matter:
+    return services.matter_register(
+        actor=supervisor,
+        source=Source.INSTRUCTION,
+        title="冬季供暖保障",
+        content="确保按时供暖。",
+        lead_unit=finance,
+        instructing_leader=leader,
+        deadline=timezone.now() + dt.timedelta(days=15),
+    )
+
+
+@pytest.fixture
+def cz(finance: Unit) -> User:
+    return make_user("cz", [Role.LIAISON], full_name="财政联络员", unit=finance)
+
+
+def test_who_may_open_the_pages(
+    matter: Matter, supervisor: User, leader: User, cz: User, outsider: User, clerk: User
+) -> None:
+    detail = reverse("supervision:detail", args=[matter.pk])
+    for user in (supervisor, leader, cz):
+        assert matter.title in client_for(user).get(reverse("supervision:list")).text
+        assert client_for(user).get(detail).status_code == 200
+    assert client_for(outsider).get(detail).status_code == 404  # a liaison of another unit
+    assert client_for(outsider).get(reverse("supervision:list")).status_code == 200
+    assert matter.title not in client_for(outsider).get(reverse("supervision:list")).text
+    assert client_for(clerk).get(reverse("supervision:list")).status_code == 403
+    assert client_for(cz).get(reverse("supervision:new")).status_code == 403
+
+
+def test_registering_through_the_form_with_the_default_deadline(supervisor: User, leader: User, finance: Unit) -> None:
+    response = client_for(supervisor).post(
+        reverse("supervision:new"),
+        {
+            "source": Source.INSTRUCTION,
+            "title": "秸秆禁烧",
+            "content": "加强巡查。",
+            "instructing_leader": leader.pk,
+            "lead_unit": finance.pk,
+            "urgency": "urgent",
+        },
+    )
+    matter = Matter.objects.get()
+    assert response["Location"] == reverse("supervision:detail", args=[matter.pk])
+    assert matter.deadline is not None
+    assert 4 <= (matter.deadline - timezone.now()).days <= 9  # five days, run on past a day off
+
+
+def test_a_bad_registration_says_why_and_saves_nothing(supervisor: User, finance: Unit) -> None:
+    response = client_for(supervisor).post(
+        reverse("supervision:new"),
+        {"source": Source.INSTRUCTION, "title": "x", "content": "y", "lead_unit": finance.pk, "urgency": "normal"},
+    )
+    assert response.status_code == 200
+    assert "交办领导" in response.text
+    assert not Matter.objects.exists()
+
+
+def test_the_liaison_signs_reports_and_the_staff_chase(matter: Matter, supervisor: User, cz: User) -> None:
+    lead = Assignment.objects.get(matter=matter)
+    liaison = client_for(cz)
+    assert "签收" in liaison.get(reverse("supervision:detail", args=[matter.pk])).text
+    liaison.post(reverse("supervision:sign", args=[matter.pk, lead.pk]))
+    lead.refresh_from_db()
+    assert lead.receipt == Receipt.SIGNED
+    liaison.post(reverse("supervision:report", args=[matter.pk, lead.pk]), {"text": "已完成检修", "percent": "60"})
+    assert Report.objects.get().percent == 60
+    page = liaison.post(
+        reverse("supervision:report", args=[matter.pk, lead.pk]), {"text": "", "percent": "300"}, follow=True
+    ).text
+    assert "请填写进展情况" in page
+    assert Report.objects.count() == 1
+    client_for(supervisor).post(
+        reverse("supervision:chase", args=[matter.pk]),
+        {"method": "phone", "reached": "王科长", "outcome": "周五前报送"},
+    )
+    assert Chase.objects.get().reached == "王科长"
+    liaison.post(
+        reverse("supervision:report", args=[matter.pk, lead.pk]),
+        {"text": "供暖已启动", "percent": "100", "completion": "on"},
+    )
+    matter.refresh_from_db()
+    assert matter.status == Status.REPORTED
+
+
+def test_another_units_liaison_cannot_act_on_the_matter(matter: Matter, outsider: User) -> None:
+    lead = Assignment.objects.get(matter=matter)
+    response = client_for(outsider).post(reverse("supervision:sign", args=[matter.pk, lead.pk]))
+    assert response.status_code == 404
+    lead.refresh_from_db()
+    assert lead.receipt == Receipt.TO_SIGN
+
+
+def test_an_objection_and_the_reassignment_through_the_pages(matter: Matter, supervisor: User, cz: User) -> None:
+    lead = Assignment.objects.get(matter=matter)
+    client_for(cz).post(reverse("supervision:object", args=[matter.pk, lead.pk]), {"reason": "属于住建局职责"})
+    lead.refresh_from_db()
+    assert lead.receipt == Receipt.OBJECTED
+    housing = make_unit("县住房和城乡建设局")
+    client_for(supervisor).post(reverse("supervision:reassign", args=[matter.pk, lead.pk]), {"unit": housing.pk})
+    assert Assignment.objects.get(matter=matter, receipt=Receipt.TO_SIGN).unit == housing
+    assert client_for(cz).get(reverse("supervision:detail", args=[matter.pk])).status_code == 404
+
+
+def test_the_list_query_count_is_fixed(
+    supervisor: User, leader: User, finance: Unit, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    for n in range(25):
+        services.matter_register(
+            actor=supervisor,
+            source=Source.INSTRUCTION,
+            title=f"事项{n}",
+            content="内容",
+            lead_unit=finance,
+            instructing_leader=leader,
+            deadline=timezone.now() + dt.timedelta(days=n + 1),
+        )
+    client = client_for(supervisor)
+    client.get(reverse("supervision:list"))
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("supervision:list")).status_code == 200
