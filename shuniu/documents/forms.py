@@ -145,14 +145,6 @@ class PaperSignForm(SignForm):
     signed_at = LocalDateTimeField(label="签阅时间")
 
 
-class SuperviseForm(StyledForm):
-    matter = forms.CharField(
-        label="督办事项",
-        max_length=200,
-        error_messages={"required": "请填写督办事项的编号或说明，如“督〔2026〕8号”。"},
-    )
-
-
 class CloseForm(StyledForm):
     result = forms.CharField(
         label="办理结果", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写办理结果。"}

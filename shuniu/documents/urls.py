@@ -18,7 +18,6 @@ urlpatterns = [
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path("<int:pk>/slip.pdf", views.slip, name="slip"),
     path("<int:pk>/correct/", views.document_correct, name="correct"),
-    path("<int:pk>/supervise/", views.document_supervise, name="supervise"),
     path("<int:pk>/return/", views.document_return, name="return"),
     path("<int:pk>/reopen/", views.document_reopen, name="reopen"),
     path("<int:pk>/proposal/", views.proposal_edit, name="propose"),

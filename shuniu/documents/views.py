@@ -39,10 +39,10 @@ from shuniu.documents.forms import (
     ReturnForm,
     SendBackForm,
     SignForm,
-    SuperviseForm,
 )
 from shuniu.documents.models import Status
 from shuniu.documents.selectors import approval_forecast, copy_routes
+from shuniu.supervision.selectors import matters_for
 
 STAFF = (Role.CLERK, Role.DIRECTOR)
 # What the page says when the signed-in person has nothing to do with the document now.
@@ -232,6 +232,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "waiting_for": WAITING.get(Status(document.status), ""),
         "proposal": proposal,
         "units": list(document.handling_units.select_related("unit")),
+        # The supervised matters this document's instructions opened, as far as the user may see them.
+        "matters": list(matters_for(user).filter(document=document).order_by("year", "seq")),
         "order": list(document.order_constraints.select_related("first", "then")),
         "is_staff": is_staff,
         "predicted": document.predicted_done if document.status == Status.CIRCULATING else None,
@@ -456,25 +458,6 @@ def reading_sign(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": list(document.attachments.all()),
         },
     )
-
-
-@capability_required("documents.supervise")
-@require_POST
-def document_supervise(request: HttpRequest, pk: int) -> HttpResponse:
-    """待转督办 → recorded as taken into supervision (the supervision module will open the matter here)."""
-    user = current_user(request)
-    document = get_document_for(user, pk)
-    form = SuperviseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return redirect("documents:detail", pk=pk)
-    try:
-        services.document_supervision_opened(document=document, actor=user, matter=form.cleaned_data["matter"])
-    except ValidationError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, f"已记录转督办：{form.cleaned_data['matter']}；待转督办事项已办结。")
-    return redirect("documents:detail", pk=pk)
 
 
 @capability_required("documents.paper_sign")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from shuniu.core.deadlines import Light, light
 from shuniu.core.models import ClockUnit, Role, User
 from shuniu.core.workcal import WorkingCalendar
-from shuniu.supervision.models import Assignment, Matter, Receipt, Status
+from shuniu.supervision.models import Assignment, Matter, Receipt, Source, Status
+
+if TYPE_CHECKING:
+    from shuniu.documents.models import Document
 
 WARN_WORKDAYS = 3  # yellow within three working days of the deadline
 
@@ -71,3 +75,17 @@ def own_assignment(user: User, matter: Matter) -> Assignment | None:
     if not user.has_role(Role.LIAISON) or user.unit_id is None:
         return None
     return matter.assignments.filter(unit_id=user.unit_id).exclude(receipt=Receipt.WITHDRAWN).first()
+
+
+def draft_from_document(document: Document) -> dict[str, object]:
+    """A registration filled in from a document whose leader asked for action (待转督办)."""
+    asking = [r for r in document.readings.select_related("leader") if r.requires_action and r.instruction]
+    instruction = "\n".join(f"{r.leader.full_name}：{r.instruction}" for r in asking)
+    return {
+        "source": Source.INSTRUCTION,
+        "title": document.title[:200],
+        "content": instruction or document.title,
+        "instruction": instruction,
+        "instructing_leader": asking[0].leader_id if asking else None,
+        "document": document.pk,
+    }

@@ -125,6 +125,10 @@ def matter_register(
     Assignment.objects.bulk_create(
         [Assignment(matter=matter, unit=u, part=p, handler=visible(handlers.get(u.pk, ""))[:50]) for u, p in units]
     )
+    if document is not None and document.needs_supervision:
+        from shuniu.documents.services import document_supervision_opened
+
+        document_supervision_opened(document=document, actor=actor, matter=matter.number)
     audit.record(
         actor=actor,
         action="matter.register",

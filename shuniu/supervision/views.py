@@ -17,6 +17,7 @@ from shuniu.core.access import current_user
 from shuniu.core.models import Unit
 from shuniu.core.permissions import capability_required
 from shuniu.core.workcal import WorkingCalendar
+from shuniu.documents.access import get_document_for
 from shuniu.supervision import selectors, services
 from shuniu.supervision.flow import MATTER_FLOW
 from shuniu.supervision.forms import ChaseForm, MatterForm, ObjectForm, ReassignForm, RecordSignForm, ReportForm
@@ -46,7 +47,9 @@ def matter_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def matter_new(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    form = MatterForm(request.POST or None)
+    document_pk = request.POST.get("document") or request.GET.get("document")
+    document = get_document_for(user, document_pk) if document_pk and str(document_pk).isdigit() else None
+    form = MatterForm(request.POST or None, initial=selectors.draft_from_document(document) if document else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         deadline = data["deadline"] or (
@@ -68,13 +71,14 @@ def matter_new(request: HttpRequest) -> HttpResponse:
                 urgency=data["urgency"],
                 cycle=data["cycle"] or "",
                 deadline=deadline,
+                document=document,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, f"已登记 {matter.number}，并交办给承办单位。")
             return redirect("supervision:detail", pk=matter.pk)
-    return render(request, "supervision/matter_form.html", {"form": form})
+    return render(request, "supervision/matter_form.html", {"form": form, "document": document})
 
 
 @capability_required("supervision.view")

@@ -508,9 +508,7 @@ def test_a_registration_in_year_one_is_refused_in_chinese(clerk: User) -> None:
 
 
 @pytest.mark.django_db
-def test_supervision_staff_record_the_matter_and_the_item_is_done(
-    circulating: Document, clerk: User, leader: User
-) -> None:
+def test_supervision_staff_are_offered_the_registration(circulating: Document, clerk: User, leader: User) -> None:
     from shuniu.core.models import InboxItem
     from shuniu.core.testing import make_user
 
@@ -523,19 +521,10 @@ def test_supervision_staff_record_the_matter_and_the_item_is_done(
         requires_action=True,
     )
     url = reverse("documents:detail", args=[circulating.pk])
-    assert "已转督办" in client_for(supervisor).get(url).text
-    empty = client_for(supervisor).post(
-        reverse("documents:supervise", args=[circulating.pk]), {"matter": ""}, follow=True
-    )
-    assert "请填写督办事项" in empty.text
-    client_for(supervisor).post(reverse("documents:supervise", args=[circulating.pk]), {"matter": "督〔2026〕8号"})
-    circulating.refresh_from_db()
-    assert not circulating.needs_supervision
-    assert InboxItem.objects.get(recipient=supervisor, category="待转督办").done_at is not None
-    assert (
-        client_for(clerk).post(reverse("documents:supervise", args=[circulating.pk]), {"matter": "x"}).status_code
-        == 403
-    )
+    register = f"{reverse('supervision:new')}?document={circulating.pk}"
+    assert register in client_for(supervisor).get(url).text  # 待转督办 opens the registration (supervision's tests)
+    assert register not in client_for(clerk).get(url).text
+    assert InboxItem.objects.get(recipient=supervisor, category="待转督办").done_at is None
 
 
 @pytest.mark.django_db

@@ -148,3 +148,54 @@ def test_the_list_query_count_is_fixed(
     client.get(reverse("supervision:list"))
     with django_assert_max_num_queries(14):
         assert client.get(reverse("supervision:list")).status_code == 200
+
+
+def test_a_leaders_instruction_on_a_document_opens_a_prefilled_matter_linked_both_ways(
+    supervisor: User, clerk: User, director: User, leader: User, finance: Unit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shuniu.core.models import InboxItem
+    from shuniu.documents import services as documents
+    from shuniu.documents.models import Copy, Document, Reading
+
+    monkeypatch.setattr(
+        "shuniu.documents.routing_adapter._windows", lambda leader, start, end, calendar: [(start, end)]
+    )
+    document = documents.document_register(
+        actor=clerk,
+        received_at=timezone.now() - dt.timedelta(hours=1),
+        source_org="市委办公室",
+        title="关于冬季供暖的通知",
+    )
+    documents.proposal_submit(document=document, readers=[leader], actor=clerk)
+    documents.proposal_approve(document=document, actor=director)
+    documents.copy_deliver(copy=Copy.objects.get(document=document), actor=clerk)
+    reading = Reading.objects.get(document=document, leader=leader)
+    documents.reading_sign(reading=reading, actor=leader, instruction="请财政局抓紧落实。", requires_action=True)
+    document.refresh_from_db()
+    assert document.needs_supervision
+
+    staff = client_for(supervisor)
+    page = staff.get(reverse("documents:detail", args=[document.pk])).text
+    assert f"{reverse('supervision:new')}?document={document.pk}" in page
+    form = staff.get(f"{reverse('supervision:new')}?document={document.pk}").text
+    assert "请财政局抓紧落实。" in form
+    assert 'value="关于冬季供暖的通知"' in form
+    staff.post(
+        reverse("supervision:new"),
+        {
+            "document": document.pk,
+            "source": Source.INSTRUCTION,
+            "title": "关于冬季供暖的通知",
+            "content": "领导1：请财政局抓紧落实。",
+            "instructing_leader": leader.pk,
+            "lead_unit": finance.pk,
+            "urgency": "normal",
+        },
+    )
+    matter = Matter.objects.get()
+    assert matter.document == document
+    document = Document.objects.get(pk=document.pk)
+    assert not document.needs_supervision
+    assert not InboxItem.objects.filter(key__endswith=":supervise", done_at__isnull=True).exists()
+    assert matter.number in staff.get(reverse("documents:detail", args=[document.pk])).text
+    assert document.reg_number in staff.get(reverse("supervision:detail", args=[matter.pk])).text
