@@ -11,14 +11,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from shuniu import audit
 from shuniu.core.deadlines import Rule
-from shuniu.core.models import ClockUnit, Unit, User
+from shuniu.core.inbox import inbox_done, inbox_put, item_key
+from shuniu.core.models import ClockUnit, InboxKind, Unit, User
 from shuniu.core.models import Role as UserRole
 from shuniu.core.numbering import next_number
-from shuniu.core.text import visible
+from shuniu.core.text import day_time, visible
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.supervision.flow import MATTER_FLOW
 from shuniu.supervision.models import (
@@ -55,6 +57,29 @@ DEFAULT_RULES: dict[tuple[str, str], Rule] = {
     (Source.MEETING, Urgency.HARD): Rule(ClockUnit.WORKDAYS, 5),
 }
 DOCUMENT_RULE = Rule(ClockUnit.CALENDAR_DAYS, 30, roll_holidays=True)
+
+
+def _liaisons(unit: Unit) -> list[User]:
+    return list(User.objects.filter(unit=unit, is_active=True, role_grants__role=UserRole.LIAISON).distinct())
+
+
+def _staff() -> list[User]:
+    return list(User.objects.filter(is_active=True, role_grants__role=UserRole.SUPERVISOR).distinct())
+
+
+def _to_sign(assignment: Assignment) -> None:
+    """The unit's liaisons find the matter in their inbox, to sign for (and are notified)."""
+    matter = assignment.matter
+    inbox_put(
+        recipients=_liaisons(assignment.unit),
+        key=item_key(matter, "sign", assignment.unit_id),
+        kind=InboxKind.TODO,
+        category="待签收督办",
+        title=f"{matter.number} {matter.title}",
+        note=f"{assignment.get_part_display()}" + (f" · 时限 {day_time(matter.deadline)}" if matter.deadline else ""),
+        url=reverse("supervision:detail", args=[matter.pk]),
+        secrecy=matter.secrecy,
+    )
 
 
 def default_deadline(source: str, urgency: str, start: dt.datetime, calendar: WorkingCalendar) -> dt.datetime:
@@ -122,9 +147,11 @@ def matter_register(
     )
     handlers = handlers or {}
     units = [(lead_unit, Part.LEAD), *((u, Part.CO) for u in dict.fromkeys(co_units))]
-    Assignment.objects.bulk_create(
+    made = Assignment.objects.bulk_create(
         [Assignment(matter=matter, unit=u, part=p, handler=visible(handlers.get(u.pk, ""))[:50]) for u, p in units]
     )
+    for assignment in made:
+        _to_sign(assignment)
     if document is not None and document.needs_supervision:
         from shuniu.documents.services import document_supervision_opened
 
@@ -179,6 +206,7 @@ def assignment_sign(
         signed_by_name=(visible(person) or actor.full_name or actor.username)[:50],
         channel=channel,
     )
+    inbox_done(key=item_key(assignment.matter, "sign", assignment.unit_id), by=actor)
     audit.record(actor=actor, action="assignment.sign", obj=assignment, data={"channel": channel})
     _start_when_all_signed(assignment.matter, actor)
     assignment.refresh_from_db()
@@ -207,6 +235,18 @@ def assignment_object(*, assignment: Assignment, actor: User, reason: str) -> As
     Assignment.objects.filter(pk=assignment.pk).update(
         receipt=Receipt.OBJECTED, objection=reason[:300], objected_at=timezone.now()
     )
+    inbox_done(key=item_key(assignment.matter, "sign", assignment.unit_id), by=actor)
+    matter = assignment.matter
+    inbox_put(
+        recipients=_staff(),
+        key=item_key(matter, "reassign", assignment.pk),
+        kind=InboxKind.TODO,
+        category="督办异议待改派",
+        title=f"{matter.number} {matter.title}",
+        note=f"{assignment.unit.name}：{reason[:60]}",
+        url=reverse("supervision:detail", args=[matter.pk]),
+        secrecy=matter.secrecy,
+    )
     audit.record(actor=actor, action="assignment.object", obj=assignment, data={"reason": reason})
     assignment.refresh_from_db()
     return assignment
@@ -224,6 +264,8 @@ def assignment_reassign(*, assignment: Assignment, unit: Unit, actor: User, reas
         raise ValidationError(f"{unit.name}已在承办单位中。")
     successor = Assignment.objects.create(matter=assignment.matter, unit=unit, part=assignment.part)
     Assignment.objects.filter(pk=assignment.pk).update(receipt=Receipt.WITHDRAWN, replaced_by=successor)
+    inbox_done(key=item_key(assignment.matter, "reassign", assignment.pk), by=actor)
+    _to_sign(successor)
     audit.record(
         actor=actor,
         action="assignment.reassign",
@@ -273,7 +315,31 @@ def report_submit(
     audit.record(actor=actor, action="report.submit", obj=report, data={"percent": report.percent})
     if completion:
         MATTER_FLOW.apply(matter, "report_done", actor=actor)
+        inbox_put(
+            recipients=_staff(),
+            key=item_key(matter, "review"),
+            kind=InboxKind.TODO,
+            category="办结报告待复核",
+            title=f"{matter.number} {matter.title}",
+            note=assignment.unit.name,
+            url=reverse("supervision:detail", args=[matter.pk]),
+            secrecy=matter.secrecy,
+        )
     return report
+
+
+@audit.atomic
+def matter_review(*, matter: Matter, actor: User, action: str, reason: str = "") -> Matter:
+    """Staff review a completion report: close the matter (办结) or send it back for more work (退回重办)."""
+    if action not in ("close", "send_back"):
+        raise ValidationError("未知的复核操作。")
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    if action == "close":
+        MATTER_FLOW.apply(matter, action, actor=actor, reason=visible(reason), closed_at=timezone.now())
+    else:
+        MATTER_FLOW.apply(matter, action, actor=actor, reason=visible(reason))
+    inbox_done(key=item_key(matter, "review"), by=actor)
+    return matter
 
 
 @audit.atomic

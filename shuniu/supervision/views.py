@@ -93,6 +93,7 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments": matter.assignments.select_related("unit"),
         "reports": matter.reports.select_related("assignment__unit", "author"),
         "chases": matter.chases.select_related("by", "assignment__unit"),
+        "actions": MATTER_FLOW.actions_for(matter, user),
         "history": [(h, MATTER_FLOW.actions[h.action].label) for h in MATTER_FLOW.history(matter)],
         "mine": mine,
         "staff": staff,
@@ -221,4 +222,21 @@ def chase_record(request: HttpRequest, pk: int) -> HttpResponse:
             outcome=data["outcome"],
         ),
         "催办已登记。",
+    )
+
+
+@capability_required("supervision.manage")
+@require_POST
+def matter_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    matter = selectors.matter_for(current_user(request), pk)
+    done = {"close": "事项已办结。", "send_back": "已退回重办。"}.get(action)
+    if done is None:
+        raise Http404
+    return _act(
+        request,
+        pk,
+        lambda: services.matter_review(
+            matter=matter, actor=current_user(request), action=action, reason=request.POST.get("reason", "")[:300]
+        ),
+        done,
     )

@@ -35,6 +35,16 @@ def test_staff_see_the_overdue_matter_and_a_liaison_signs_and_reports_on_a_phone
     desk.get_by_role("heading", name="催办记录").wait_for()
     desk.screenshot(path=str(SHOTS / "supervision-matter-overdue.png"), full_page=True)
     assert_accessible(desk, "督办事项（已逾期）")
+    reported = Matter.objects.get(title="县城主干道冬季除雪预案")
+    desk.goto(f"{live_server.url}/supervision/{reported.pk}/")
+    desk.get_by_role("heading", name="复核办结报告").wait_for()
+    desk.screenshot(path=str(SHOTS / "supervision-review.png"), full_page=True)
+    assert_accessible(desk, "督办事项（待复核）")
+    desk.get_by_role("button", name="办结").click()
+    desk.get_by_text("事项已办结").wait_for()
+    reported.refresh_from_db()
+    assert reported.status == "closed"
+    assert_accessible(desk, "督办事项（已办结）")
 
     roads = Matter.objects.get(title__startswith="县委常委会议定事项")
     phone = browser.new_page(**PHONE)

@@ -14,6 +14,7 @@ from shuniu.core.models import CalendarOverride, CalendarYear, OverrideKind, Rol
 from shuniu.core.testing import at_once, make_leader, make_unit, make_user
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.supervision import services
+from shuniu.supervision.flow import MATTER_FLOW
 from shuniu.supervision.models import Assignment, Channel, Matter, Method, Part, Receipt, Source, Status, Urgency
 from shuniu.supervision.selectors import matter_light, matters_for
 
@@ -260,3 +261,60 @@ def test_lights_count_working_days(supervisor: User, leader: User, finance: Unit
     assert matter_light(matter, now, calendar) == "green"
     assert matter_light(matter, now + dt.timedelta(days=12), calendar) == "yellow"
     assert matter_light(matter, now + dt.timedelta(days=15), calendar) == "red"
+
+
+def open_items(user: User) -> list[str]:
+    from shuniu.core.models import InboxItem
+
+    return list(InboxItem.objects.filter(recipient=user, done_at__isnull=True).values_list("category", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_inbox_tells_each_person_what_is_theirs(
+    supervisor: User, leader: User, finance: Unit, township: Unit
+) -> None:
+    cz, xz = make_user("cz", [Role.LIAISON], unit=finance), make_user("xz", [Role.LIAISON], unit=township)
+    matter = register(supervisor, township, leader=leader)
+    assert open_items(xz) == ["待签收督办"]
+    assert open_items(cz) == []
+    first = Assignment.objects.get(matter=matter)
+    services.assignment_object(assignment=first, actor=xz, reason="不属于乡镇职责")
+    assert open_items(xz) == []
+    assert open_items(supervisor) == ["督办异议待改派"]
+    successor = services.assignment_reassign(assignment=first, unit=finance, actor=supervisor)
+    assert open_items(supervisor) == []
+    assert open_items(cz) == ["待签收督办"]
+    services.assignment_sign(assignment=successor, actor=cz)
+    assert open_items(cz) == []
+    services.report_submit(assignment=successor, actor=cz, text="已办结", percent=100, completion=True)
+    assert open_items(supervisor) == ["办结报告待复核"]
+
+
+@pytest.mark.django_db
+def test_review_closes_or_sends_back_with_a_reason(supervisor: User, leader: User, finance: Unit) -> None:
+    matter = register(supervisor, finance, leader=leader)
+    cz = make_user("cz", [Role.LIAISON], unit=finance)
+    lead = Assignment.objects.get(matter=matter)
+    services.assignment_sign(assignment=lead, actor=cz)
+    services.report_submit(assignment=lead, actor=cz, text="已办结", percent=100, completion=True)
+    with pytest.raises(ValidationError, match="理由"):
+        services.matter_review(matter=matter, actor=supervisor, action="send_back")
+    services.matter_review(matter=matter, actor=supervisor, action="send_back", reason="资金拨付凭证未附")
+    matter.refresh_from_db()
+    assert matter.status == Status.ACTING
+    with pytest.raises(ValidationError, match="不能办结"):
+        services.matter_review(matter=matter, actor=supervisor, action="close")  # no completion report now
+    services.report_submit(assignment=lead, actor=cz, text="凭证已补", percent=100, completion=True)
+    with pytest.raises(ValidationError):
+        services.matter_review(matter=matter, actor=cz, action="close")
+    services.matter_review(matter=matter, actor=supervisor, action="close")
+    matter.refresh_from_db()
+    assert matter.status == Status.CLOSED
+    assert matter.closed_at is not None
+    assert [h.action for h in MATTER_FLOW.history(matter)] == [
+        "start",
+        "report_done",
+        "send_back",
+        "report_done",
+        "close",
+    ]
