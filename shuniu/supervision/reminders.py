@@ -1,0 +1,98 @@
+"""Reminder sources of supervision (asked every minute by `core.reminders.reminders_run`).
+
+Each reminder's key says what and when, so `remind_once` sends it once to each person:
+- a unit that has not signed one working day after the matter was assigned: its liaisons and the
+  supervision staff, once;
+- the lead unit's liaisons when the deadline is within 3 working days, once per deadline (an extended
+  deadline is a new reminder);
+- every working morning after the deadline, from the office's opening: the lead unit's liaisons and
+  the staff (a key with the date in it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from shuniu.core.deadlines import remaining
+from shuniu.core.models import ClockUnit, Role, User
+from shuniu.core.reminders import Due
+from shuniu.core.text import day_time
+from shuniu.core.workcal import WorkingCalendar
+from shuniu.supervision.models import Assignment, Matter, Part, Receipt, Status
+
+WARN_WORKDAYS = 3
+
+
+def _liaisons(unit_ids: set[int]) -> dict[int, list[User]]:
+    found: dict[int, list[User]] = {}
+    for user in User.objects.filter(unit_id__in=unit_ids, is_active=True, role_grants__role=Role.LIAISON).distinct():
+        found.setdefault(int(user.unit_id or 0), []).append(user)
+    return found
+
+
+def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
+    """What supervision has to say now (see the module's docstring)."""
+    staff = list(User.objects.filter(is_active=True, role_grants__role=Role.SUPERVISOR).distinct())
+    today = timezone.localtime(now, calendar.tz).date()
+    opening = dt.time.fromisoformat(settings.OFFICE_HOURS[0][0]) if settings.OFFICE_HOURS else dt.time(8, 30)
+    working_morning = calendar.is_workday(today) and timezone.localtime(now, calendar.tz).time() >= opening
+
+    unsigned = list(
+        Assignment.objects.filter(receipt=Receipt.TO_SIGN, matter__status=Status.ASSIGNED).select_related(
+            "matter", "unit"
+        )
+    )
+    open_matters = list(
+        Matter.objects.filter(status=Status.ACTING, deadline__isnull=False).prefetch_related("assignments")
+    )
+    leads = {
+        m.pk: next((a for a in m.assignments.all() if a.part == Part.LEAD and a.receipt == Receipt.SIGNED), None)
+        for m in open_matters
+    }
+    liaisons = _liaisons({a.unit_id for a in unsigned} | {a.unit_id for a in leads.values() if a is not None})
+
+    for assignment in unsigned:
+        matter = assignment.matter
+        registered = timezone.localtime(matter.registered_at, calendar.tz).date()
+        if today < calendar.add_workdays(registered, 1):
+            continue
+        url = reverse("supervision:detail", args=[matter.pk])
+        for person in [*liaisons.get(assignment.unit_id, []), *staff]:
+            yield Due(
+                key=f"matter:{matter.pk}:unsigned:{assignment.pk}",
+                recipient=person,
+                title=f"督办事项未签收：{matter.number} {matter.title}",
+                body=f"{assignment.unit.name}尚未签收，请尽快签收或说明情况。",
+                url=url,
+            )
+
+    for matter in open_matters:
+        if matter.deadline is None:  # filtered out above; for the type checker
+            continue
+        lead = leads.get(matter.pk)
+        url = reverse("supervision:detail", args=[matter.pk])
+        unit_people = liaisons.get(lead.unit_id, []) if lead is not None else []
+        if matter.deadline <= now:
+            if working_morning:
+                for person in [*unit_people, *staff]:
+                    yield Due(
+                        key=f"matter:{matter.pk}:overdue:{today.isoformat()}",
+                        recipient=person,
+                        title=f"督办事项已逾期：{matter.number} {matter.title}",
+                        body=f"办理时限为 {day_time(matter.deadline)}，请尽快办结并报告，或申请延期。",
+                        url=url,
+                    )
+        elif remaining(ClockUnit.WORKDAYS, matter.deadline, now, calendar) <= WARN_WORKDAYS:
+            for person in unit_people:
+                yield Due(
+                    key=f"matter:{matter.pk}:due:{int(matter.deadline.timestamp())}",
+                    recipient=person,
+                    title=f"督办事项临近时限：{matter.number} {matter.title}",
+                    body=f"办理时限为 {day_time(matter.deadline)}，请按时办结并报告。",
+                    url=url,
+                )
