@@ -19,25 +19,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuniu.core.deadlines import remaining
-from shuniu.core.models import ClockUnit, Role, User
+from shuniu.core.models import ClockUnit
 from shuniu.core.reminders import Due
 from shuniu.core.text import day_time
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.supervision.models import Assignment, Matter, Part, Receipt, Status
+from shuniu.supervision.selectors import liaisons_of, supervision_staff
 
 WARN_WORKDAYS = 3
 
 
-def _liaisons(unit_ids: set[int]) -> dict[int, list[User]]:
-    found: dict[int, list[User]] = {}
-    for user in User.objects.filter(unit_id__in=unit_ids, is_active=True, role_grants__role=Role.LIAISON).distinct():
-        found.setdefault(int(user.unit_id or 0), []).append(user)
-    return found
-
-
 def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
     """What supervision has to say now (see the module's docstring)."""
-    staff = list(User.objects.filter(is_active=True, role_grants__role=Role.SUPERVISOR).distinct())
+    staff = supervision_staff()
     today = timezone.localtime(now, calendar.tz).date()
     opening = dt.time.fromisoformat(settings.OFFICE_HOURS[0][0]) if settings.OFFICE_HOURS else dt.time(8, 30)
     working_morning = calendar.is_workday(today) and timezone.localtime(now, calendar.tz).time() >= opening
@@ -54,7 +48,7 @@ def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
         m.pk: next((a for a in m.assignments.all() if a.part == Part.LEAD and a.receipt == Receipt.SIGNED), None)
         for m in open_matters
     }
-    liaisons = _liaisons({a.unit_id for a in unsigned} | {a.unit_id for a in leads.values() if a is not None})
+    liaisons = liaisons_of({a.unit_id for a in unsigned} | {a.unit_id for a in leads.values() if a is not None})
 
     for assignment in unsigned:
         matter = assignment.matter

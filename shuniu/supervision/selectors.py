@@ -89,3 +89,16 @@ def draft_from_document(document: Document) -> dict[str, object]:
         "instructing_leader": asking[0].leader_id if asking else None,
         "document": document.pk,
     }
+
+
+def liaisons_of(unit_ids: set[int]) -> dict[int, list[User]]:
+    """The active liaisons of each unit (the people a unit's part of a matter is addressed to)."""
+    found: dict[int, list[User]] = {}
+    for user in User.objects.filter(unit_id__in=unit_ids, is_active=True, role_grants__role=Role.LIAISON).distinct():
+        found.setdefault(int(user.unit_id or 0), []).append(user)
+    return found
+
+
+def supervision_staff() -> list[User]:
+    """The supervision section's staff (督查室), who chase, reassign and review."""
+    return list(User.objects.filter(is_active=True, role_grants__role=Role.SUPERVISOR).distinct())

@@ -38,6 +38,7 @@ from shuniu.supervision.models import (
     Status,
     Urgency,
 )
+from shuniu.supervision.selectors import liaisons_of, supervision_staff
 
 if TYPE_CHECKING:
     from shuniu.documents.models import Document
@@ -59,19 +60,11 @@ DEFAULT_RULES: dict[tuple[str, str], Rule] = {
 DOCUMENT_RULE = Rule(ClockUnit.CALENDAR_DAYS, 30, roll_holidays=True)
 
 
-def _liaisons(unit: Unit) -> list[User]:
-    return list(User.objects.filter(unit=unit, is_active=True, role_grants__role=UserRole.LIAISON).distinct())
-
-
-def _staff() -> list[User]:
-    return list(User.objects.filter(is_active=True, role_grants__role=UserRole.SUPERVISOR).distinct())
-
-
 def _to_sign(assignment: Assignment) -> None:
     """The unit's liaisons find the matter in their inbox, to sign for (and are notified)."""
     matter = assignment.matter
     inbox_put(
-        recipients=_liaisons(assignment.unit),
+        recipients=liaisons_of({assignment.unit_id}).get(assignment.unit_id, []),
         key=item_key(matter, "sign", assignment.unit_id),
         kind=InboxKind.TODO,
         category="待签收督办",
@@ -238,7 +231,7 @@ def assignment_object(*, assignment: Assignment, actor: User, reason: str) -> As
     inbox_done(key=item_key(assignment.matter, "sign", assignment.unit_id), by=actor)
     matter = assignment.matter
     inbox_put(
-        recipients=_staff(),
+        recipients=supervision_staff(),
         key=item_key(matter, "reassign", assignment.pk),
         kind=InboxKind.TODO,
         category="督办异议待改派",
@@ -316,7 +309,7 @@ def report_submit(
     if completion:
         MATTER_FLOW.apply(matter, "report_done", actor=actor)
         inbox_put(
-            recipients=_staff(),
+            recipients=supervision_staff(),
             key=item_key(matter, "review"),
             kind=InboxKind.TODO,
             category="办结报告待复核",
