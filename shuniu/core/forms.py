@@ -54,6 +54,11 @@ class LocalDateTimeField(forms.DateTimeField):
 _ASCII_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
+def form_errors(form: forms.Form) -> str:
+    """A bound form's errors as one Chinese sentence, for a message after a redirect."""
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
 def is_number(text: str) -> bool:
     """Plain digits 0–9 (str.isdigit also says yes to ² and full-width digits, which int() refuses)."""
     return _ASCII_NUMBER.fullmatch(text) is not None

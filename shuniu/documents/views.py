@@ -17,7 +17,7 @@ from shuniu.core.access import current_user
 from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.excel import xlsx_response
 from shuniu.core.files import Upload, file_response, keep, kept, kept_names
-from shuniu.core.forms import YEARS, int_param
+from shuniu.core.forms import YEARS, form_errors, int_param
 from shuniu.core.models import Clearance, Role
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
@@ -62,10 +62,6 @@ PAGE_SIZE = 50
 
 def _fail(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
-
-
-def _form_errors(form: Any) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 @capability_required("documents.view")
@@ -284,7 +280,7 @@ def _do(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     }
     form = forms[action](request.POST) if action in forms else None
     if form is not None and not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
         return redirect("documents:detail", pk=pk)
     data = form.cleaned_data if form is not None else {}
     done = DONE_MESSAGES[action]
@@ -467,7 +463,7 @@ def reading_paper_sign(request: HttpRequest, pk: int) -> HttpResponse:
     reading = get_reading_for(user, pk)
     form = PaperSignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
         return redirect("documents:detail", pk=reading.document_id)
     try:
         services.reading_sign(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shuniu.core.access import current_user, get_visible_or_404
 from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.excel import ImportRejected, xlsx_response
-from shuniu.core.forms import date_param, is_number
+from shuniu.core.forms import date_param, form_errors, is_number
 from shuniu.core.models import OFFICE_ROLES, Role, User
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
@@ -386,7 +386,7 @@ def check_item_set(request: HttpRequest, pk: int) -> HttpResponse:
     form = CheckForm(request.POST)
     error = ""
     if not form.is_valid():
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        error = form_errors(form)
     else:
         try:
             check = services.check_item_set(item=check, done=form.cleaned_data["done"], actor=user)

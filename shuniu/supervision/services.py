@@ -18,8 +18,8 @@ from shuniu import audit
 from shuniu.core.deadlines import Rule
 from shuniu.core.inbox import inbox_done, inbox_put, item_key
 from shuniu.core.models import ClockUnit, InboxKind, Unit, User
-from shuniu.core.models import Role as UserRole
 from shuniu.core.numbering import next_number
+from shuniu.core.permissions import can
 from shuniu.core.text import day_time, visible
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.supervision.flow import MATTER_FLOW
@@ -166,11 +166,14 @@ def _locked(assignment: Assignment) -> Assignment:
     return Assignment.objects.select_for_update(of=("self",)).select_related("matter", "unit").get(pk=assignment.pk)
 
 
+def _liaison_of(actor: User, assignment: Assignment) -> bool:
+    """A liaison of the unit that holds this part of the matter."""
+    return can(actor, "supervision.report") and actor.unit_id == assignment.unit_id
+
+
 def _acts_for_unit(actor: User, assignment: Assignment) -> bool:
     """A liaison of the unit, or supervision staff (recording a paper or phone hand-over)."""
-    if actor.has_role(UserRole.SUPERVISOR, UserRole.DIRECTOR):
-        return True
-    return actor.has_role(UserRole.LIAISON) and actor.unit_id == assignment.unit_id
+    return can(actor, "supervision.manage") or _liaison_of(actor, assignment)
 
 
 @audit.atomic
@@ -186,7 +189,7 @@ def assignment_sign(
     assignment = _locked(assignment)
     if not _acts_for_unit(actor, assignment):
         raise ValidationError("只有本单位联络员或督查人员可以签收。")
-    if channel != Channel.SCREEN and not actor.has_role(UserRole.SUPERVISOR, UserRole.DIRECTOR):
+    if channel != Channel.SCREEN and not can(actor, "supervision.manage"):
         raise ValidationError("纸质或电话签收由督查人员代录。")
     if channel != Channel.SCREEN and not visible(person):
         raise ValidationError("代录签收须填写签收人。")
@@ -216,7 +219,7 @@ def _start_when_all_signed(matter: Matter, actor: User) -> None:
 def assignment_object(*, assignment: Assignment, actor: User, reason: str) -> Assignment:
     """The unit answers "不属于我单位职责" with a reason; staff then reassign it."""
     assignment = _locked(assignment)
-    if not (actor.has_role(UserRole.LIAISON) and actor.unit_id == assignment.unit_id):
+    if not _liaison_of(actor, assignment):
         raise ValidationError("只有本单位联络员可以提出异议。")
     reason = visible(reason)
     if not reason:
@@ -249,7 +252,7 @@ def assignment_object(*, assignment: Assignment, actor: User, reason: str) -> As
 def assignment_reassign(*, assignment: Assignment, unit: Unit, actor: User, reason: str = "") -> Assignment:
     """Staff accept an objection and assign the unit's part to another unit; both steps stay on record."""
     assignment = _locked(assignment)
-    if not actor.has_role(UserRole.SUPERVISOR, UserRole.DIRECTOR):
+    if not can(actor, "supervision.manage"):
         raise ValidationError("只有督查人员可以改派。")
     if assignment.receipt != Receipt.OBJECTED:
         raise ValidationError("只有提出异议的单位可以改派。")
@@ -281,7 +284,7 @@ def report_submit(
 ) -> Report:
     """A unit reports progress (or, the lead unit only, completion: the matter then waits for review)."""
     assignment = _locked(assignment)
-    if not (actor.has_role(UserRole.LIAISON) and actor.unit_id == assignment.unit_id):
+    if not _liaison_of(actor, assignment):
         raise ValidationError("只有本单位联络员可以报告进展。")
     if assignment.receipt != Receipt.SIGNED:
         raise ValidationError("请先签收，再报告进展。")
@@ -340,7 +343,7 @@ def chase_record(
     *, matter: Matter, actor: User, method: str, reached: str, outcome: str, assignment: Assignment | None = None
 ) -> Chase:
     """Supervision staff record a chase (催办): the method, whom they reached, the outcome."""
-    if not actor.has_role(UserRole.SUPERVISOR, UserRole.DIRECTOR):
+    if not can(actor, "supervision.manage"):
         raise ValidationError("只有督查人员可以登记催办。")
     reached, outcome = visible(reached), visible(outcome)
     if method not in Method.values:

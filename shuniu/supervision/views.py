@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user
+from shuniu.core.forms import form_errors
 from shuniu.core.models import Unit
-from shuniu.core.permissions import capability_required
+from shuniu.core.permissions import can, capability_required
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.documents.access import get_document_for
 from shuniu.supervision import selectors, services
@@ -38,7 +39,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "status": status,
         "statuses": Status.choices,
-        "can_manage": user.has_role("supervisor", "director"),
+        "can_manage": can(user, "supervision.manage"),
     }
     return render(request, "supervision/matter_list.html", context)
 
@@ -86,7 +87,7 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     matter = selectors.matter_for(user, pk)
     mine = selectors.own_assignment(user, matter)
-    staff = user.has_role("supervisor", "director")
+    staff = can(user, "supervision.manage")
     context: dict[str, Any] = {
         "matter": matter,
         "light": selectors.matter_light(matter, timezone.now(), WorkingCalendar.load()),
@@ -183,7 +184,7 @@ def report_submit(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
     assignment = _assignment(request, pk, assignment_pk)
     form = ReportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors(form))
         return redirect("supervision:detail", pk=pk)
     data = form.cleaned_data
     return _act(
@@ -208,7 +209,7 @@ def chase_record(request: HttpRequest, pk: int) -> HttpResponse:
     matter = selectors.matter_for(current_user(request), pk)
     form = ChaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors(form))
         return redirect("supervision:detail", pk=pk)
     data = form.cleaned_data
     return _act(
