@@ -192,3 +192,21 @@ class ExcelUploadForm(StyledForm):
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError("只接受 .xlsx 格式的 Excel 文件。")
         return upload
+
+
+class MultiFileInput(forms.ClearableFileInput):
+    """A file input that takes several files at once."""
+
+    allow_multiple_selected = True
+
+
+class MultiFileField(forms.FileField):
+    """Several files in one field (cleaned to a list; checked by `core.files.attach`)."""
+
+    widget = MultiFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []

@@ -50,6 +50,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "supervision.view": frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.LEADER, Role.LIAISON}),
     "supervision.manage": frozenset({Role.SUPERVISOR, Role.DIRECTOR}),
     "supervision.report": frozenset({Role.LIAISON}),
+    "supervision.comment": frozenset({Role.LEADER}),  # the instructing leader's comment on the feedback report
+    "supervision.figures": frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.LEADER}),
     # Schedules (SPEC §2).
     "schedules.view": _PLAN_READERS,
     "schedules.edit": _DOC_STAFF,

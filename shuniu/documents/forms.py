@@ -7,25 +7,11 @@ from typing import Any
 from django import forms
 
 from shuniu.core.confirm import ConfirmField
-from shuniu.core.forms import LocalDateTimeField, Picker, StyledForm
+from shuniu.core.forms import LocalDateTimeField, MultiFileField, Picker, StyledForm
 from shuniu.core.models import Clearance, Unit, UnitKind, User
 from shuniu.documents.models import Kind, Urgency
 from shuniu.schedules.forms import LeaderChoiceField
 from shuniu.schedules.selectors import leader_queryset
-
-
-class MultiFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiFileField(forms.FileField):
-    widget = MultiFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class RegisterForm(StyledForm):

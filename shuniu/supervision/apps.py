@@ -18,5 +18,13 @@ class SupervisionConfig(AppConfig):
                 "assignment.reassign": "改派承办单位",
                 "report.submit": "报告进展",
                 "chase.record": "登记催办",
+                "extension.request": "申请延期",
+                "extension.approve": "同意延期",
+                "extension.refuse": "不同意延期",
+                "escalation.blue": "发出蓝色提示单",
+                "escalation.yellow": "发出黄色督办单",
+                "escalation.red": "发出红色警示单（抄送主任和交办领导）",
+                "escalation.leaders": "停滞情况报告领导",
+                "comment.add": "领导阅示反馈报告",
             }
         )

@@ -21,5 +21,7 @@ MATTER_FLOW: Workflow[Matter] = Workflow(
             "warning",
             needs_reason=True,
         ),
+        # The instructing leader's comment asks for more (the service checks who may): a new round.
+        Action("reopen", "领导阅示要求继续办理", frozenset({S.CLOSED}), S.ACTING, "supervision.view", automatic=True),
     ],
 )

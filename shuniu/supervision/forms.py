@@ -6,11 +6,11 @@ from typing import Any
 
 from django import forms
 
-from shuniu.core.forms import LocalDateTimeField, Picker, StyledForm
+from shuniu.core.forms import LocalDateTimeField, MultiFileField, Picker, StyledForm
 from shuniu.core.models import Unit, UnitKind
 from shuniu.schedules.forms import LeaderChoiceField
 from shuniu.schedules.selectors import leader_queryset
-from shuniu.supervision.models import Channel, Cycle, Method, Source, Urgency
+from shuniu.supervision.models import Channel, Cycle, Level, Method, Source, Urgency
 
 
 def _units() -> Any:
@@ -85,9 +85,67 @@ class ReportForm(StyledForm):
     problems = forms.CharField(label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     next_steps = forms.CharField(label="下一步打算", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     completion = forms.BooleanField(label="这是办结报告（主办单位）", required=False)
+    uploads = MultiFileField(label="附件（PDF、OFD、PNG、JPEG；涉密事项不得上传）", required=False)
 
 
 class ChaseForm(StyledForm):
     method = forms.ChoiceField(label="催办方式", choices=Method.choices)
     reached = forms.CharField(label="联系对象", max_length=50, error_messages={"required": "请填写联系对象。"})
     outcome = forms.CharField(label="催办结果", max_length=300, error_messages={"required": "请填写催办结果。"})
+
+
+class ExtensionForm(StyledForm):
+    """The lead unit asks for a later deadline."""
+
+    expected = LocalDateTimeField(label="预计办结时间", error_messages={"required": "请填写预计办结时间。"})
+    reason = forms.CharField(
+        label="延期理由",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写延期理由。"},
+    )
+    progress = forms.CharField(
+        label="目前进展",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写目前进展。"},
+    )
+
+
+class DecideForm(StyledForm):
+    """Staff approve an extension with a concrete date, or refuse it with a reason."""
+
+    new_deadline = LocalDateTimeField(label="批准的办理时限", required=False)
+    answer = forms.CharField(label="审批意见（不同意时必填）", max_length=300, required=False)
+
+
+class EscalationForm(StyledForm):
+    """A notice of the ladder to one of the matter's units, or a stalling unit reported to the leaders."""
+
+    assignment = forms.TypedChoiceField(label="承办单位", coerce=int, error_messages={"required": "请选择单位。"})
+    level = forms.ChoiceField(label="等级", choices=Level.choices)
+    text = forms.CharField(
+        label="督办要求 / 停滞情况",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写督办要求或停滞情况。"},
+    )
+
+    def __init__(self, *args: Any, assignments: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignment"]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 - declared above
+        field.choices = [(a.pk, f"{a.unit.name}（{a.get_part_display()}）") for a in assignments]
+
+
+class CommentForm(StyledForm):
+    """The instructing leader's comment on the feedback report."""
+
+    text = forms.CharField(
+        label="阅示意见",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写阅示意见。"},
+    )
+    more = forms.BooleanField(label="需继续办理（开启新一轮督办）", required=False)
+    deadline = LocalDateTimeField(label="新一轮办理时限（不填按默认时限）", required=False)

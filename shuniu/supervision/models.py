@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 
-from shuniu.core.models import Clearance, Unit
+from shuniu.core.models import Attachment, Clearance, ClockUnit, Unit
 from shuniu.core.numbering import official_number
 
 SERIES = "督"  # 督〔2026〕8号
@@ -47,6 +48,35 @@ class Status(models.TextChoices):
     CLOSED = "closed", "已办结"
 
 
+class TimeLimit(models.Model):
+    """The default deadline of a new matter by its source and urgency (督办时限标准), set by the administrator."""
+
+    source = models.CharField("交办来源", max_length=20, choices=Source.choices, unique=True)
+    unit = models.CharField(
+        "计算方式",
+        max_length=20,
+        choices=[(ClockUnit.CALENDAR_DAYS, "自然日（末日遇节假日顺延）"), (ClockUnit.WORKDAYS, "工作日")],
+        default=ClockUnit.CALENDAR_DAYS,
+    )
+    normal = models.PositiveSmallIntegerField("一般（天）")
+    urgent = models.PositiveSmallIntegerField("紧急（天）")
+    hard = models.PositiveSmallIntegerField("疑难复杂（天）")
+    note = models.CharField("说明", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "督办时限标准"
+        verbose_name_plural = "督办时限标准"
+        ordering = ["source"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(normal__gte=1, urgent__gte=1, hard__gte=1), name="time_limit_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}：一般 {self.normal}、紧急 {self.urgent}、疑难 {self.hard}"
+
+
 class Matter(models.Model):
     """An assigned matter (督办事项), numbered 督〔year〕seq号, followed until it is closed."""
 
@@ -84,6 +114,15 @@ class Matter(models.Model):
     urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     cycle = models.CharField("报告周期", max_length=10, choices=Cycle.choices, default=Cycle.NONE, blank=True)
     deadline = models.DateTimeField("办理时限", null=True, blank=True)
+    original_deadline = models.DateTimeField("原定时限", null=True, blank=True)  # before any approved extension
+    round = models.PositiveSmallIntegerField(
+        "办理轮次", default=1
+    )  # a leader's comment asking for more opens a new one
+    last_report_at = models.DateTimeField("最近报告时间", null=True, blank=True)  # the lead unit's
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="主办单位"
+    )  # kept with the lead assignment, so figures per unit read one table
+    completed_at = models.DateTimeField("报告办结时间", null=True, blank=True)  # on time: completed by the deadline
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ASSIGNED)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
@@ -96,7 +135,12 @@ class Matter(models.Model):
         verbose_name_plural = "督办事项"
         ordering = ["-year", "-seq"]
         constraints = [models.UniqueConstraint(fields=["year", "seq"], name="matter_unique_number")]
-        indexes = [models.Index(fields=["status", "deadline"], name="matter_status_deadline_idx")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="matter_status_deadline_idx"),
+            models.Index(fields=["deadline"], name="matter_deadline_idx"),
+            models.Index(fields=["registered_at"], name="matter_registered_idx"),
+            models.Index(fields=["closed_at"], name="matter_closed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -174,6 +218,7 @@ class Report(models.Model):
     problems = models.TextField("存在问题", blank=True)
     next_steps = models.TextField("下一步打算", blank=True)
     completion = models.BooleanField("办结报告", default=False)
+    attachments = GenericRelation(Attachment)
 
     class Meta:
         verbose_name = "进展报告"
@@ -211,3 +256,95 @@ class Chase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter.number} {self.get_method_display()} {self.at:%Y-%m-%d}"
+
+
+class ExtensionStatus(models.TextChoices):
+    """Where an extension request stands."""
+
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已同意"
+    REFUSED = "refused", "未同意"
+
+
+class Extension(models.Model):
+    """A lead unit's request to extend the deadline (申请延期), and the staff's answer.
+
+    The old deadline stays here; the matter's deadline moves only when the request is approved.
+    """
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="extensions", verbose_name="事项")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="+", verbose_name="单位")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    reason = models.CharField("延期理由", max_length=300)
+    expected = models.DateTimeField("预计办结时间")
+    progress = models.CharField("目前进展", max_length=300)
+    old_deadline = models.DateTimeField("原办理时限")
+    status = models.CharField("审批", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    new_deadline = models.DateTimeField("批准的办理时限", null=True, blank=True)
+    answer = models.CharField("审批意见", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matter"], condition=models.Q(status="pending"), name="extension_one_pending_per_matter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter.number} 延期申请 {self.get_status_display()}"
+
+
+class Level(models.TextChoices):
+    """The escalation ladder: a notice for each step, and the report of a stalling unit to the leaders."""
+
+    BLUE = "blue", "蓝色提示单"
+    YELLOW = "yellow", "黄色督办单"
+    RED = "red", "红色警示单"
+    LEADERS = "leaders", "停滞情况报告领导"
+
+
+class Escalation(models.Model):
+    """A notice of the ladder issued to a unit (printable), or a stalling unit reported to the leaders."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="escalations", verbose_name="事项")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="+", verbose_name="单位")
+    level = models.CharField("等级", max_length=10, choices=Level.choices)
+    text = models.CharField("督办要求", max_length=500)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("发出时间", default=timezone.now)
+    copied_to = models.CharField("抄送", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "督办提示与报告"
+        verbose_name_plural = "督办提示与报告"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.matter.number} {self.get_level_display()}"
+
+
+class Comment(models.Model):
+    """The instructing leader's comment on the feedback report (反馈报告); asking for more opens a new round."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="comments", verbose_name="事项")
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("阅示时间", default=timezone.now)
+    round = models.PositiveSmallIntegerField("轮次")
+    text = models.CharField("阅示意见", max_length=500)
+    more = models.BooleanField("需继续办理", default=False)
+
+    class Meta:
+        verbose_name = "领导阅示"
+        verbose_name_plural = "领导阅示"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.matter.number} 第{self.round}轮 {self.leader}"

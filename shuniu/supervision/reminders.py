@@ -6,7 +6,10 @@ Each reminder's key says what and when, so `remind_once` sends it once to each p
 - the lead unit's liaisons when the deadline is within 3 working days, once per deadline (an extended
   deadline is a new reminder);
 - every working morning after the deadline, from the office's opening: the lead unit's liaisons and
-  the staff (a key with the date in it).
+  the staff (a key with the date in it);
+- on a working morning, the lead unit's liaisons when a weekly or monthly report is overdue, once per
+  missed report; and the staff when a unit stalls (behind, no report for 5 working days), once per
+  last report.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +28,7 @@ from shuniu.core.reminders import Due
 from shuniu.core.text import day_time
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.supervision.models import Assignment, Matter, Part, Receipt, Status
-from shuniu.supervision.selectors import liaisons_of, supervision_staff
+from shuniu.supervision.selectors import liaisons_of, next_report_due, stalled, supervision_staff
 
 WARN_WORKDAYS = 3
 
@@ -42,7 +46,9 @@ def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
         )
     )
     open_matters = list(
-        Matter.objects.filter(status=Status.ACTING, deadline__isnull=False).prefetch_related("assignments")
+        Matter.objects.filter(status=Status.ACTING)
+        .filter(Q(deadline__isnull=False) | ~Q(cycle=""))
+        .prefetch_related("assignments")
     )
     leads = {
         m.pk: next((a for a in m.assignments.all() if a.part == Part.LEAD and a.receipt == Receipt.SIGNED), None)
@@ -66,11 +72,31 @@ def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
             )
 
     for matter in open_matters:
-        if matter.deadline is None:  # filtered out above; for the type checker
-            continue
         lead = leads.get(matter.pk)
         url = reverse("supervision:detail", args=[matter.pk])
         unit_people = liaisons.get(lead.unit_id, []) if lead is not None else []
+        report_due = next_report_due(matter)
+        if working_morning and report_due is not None and now > report_due:
+            for person in unit_people:
+                yield Due(
+                    key=f"matter:{matter.pk}:cycle:{int(report_due.timestamp())}",
+                    recipient=person,
+                    title=f"请按周期报告进展：{matter.number} {matter.title}",
+                    body=f"该事项{matter.get_cycle_display()}，上次报告后已超过报告周期，请尽快报告进展。",
+                    url=url,
+                )
+        if working_morning and stalled(matter, now, calendar):
+            last = matter.last_report_at or matter.registered_at
+            for person in staff:
+                yield Due(
+                    key=f"matter:{matter.pk}:stalled:{int(last.timestamp())}",
+                    recipient=person,
+                    title=f"督办事项停滞：{matter.number} {matter.title}",
+                    body="主办单位已逾期或误报周期，且 5 个工作日没有进展报告，建议报告主任和交办领导。",
+                    url=url,
+                )
+        if matter.deadline is None:
+            continue
         if matter.deadline <= now:
             if working_morning:
                 for person in [*unit_people, *staff]:

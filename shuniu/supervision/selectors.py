@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from shuniu.core.deadlines import Light, light
 from shuniu.core.models import ClockUnit, Role, User
 from shuniu.core.workcal import WorkingCalendar
-from shuniu.supervision.models import Assignment, Matter, Receipt, Source, Status
+from shuniu.supervision.models import (
+    Assignment,
+    Cycle,
+    Extension,
+    ExtensionStatus,
+    Level,
+    Matter,
+    Receipt,
+    Source,
+    Status,
+)
 
 if TYPE_CHECKING:
     from shuniu.documents.models import Document
 
 WARN_WORKDAYS = 3  # yellow within three working days of the deadline
+STALL_WORKDAYS = 5  # behind, and no report for five working days: the unit is stalling
+CYCLE_DAYS: dict[str, int] = {
+    Cycle.WEEKLY: 7,
+    Cycle.MONTHLY: 31,
+}  # a regular report is due this many days after the last
 
 
 def matters_for(user: User) -> QuerySet[Matter]:
@@ -31,34 +48,72 @@ def matters_for(user: User) -> QuerySet[Matter]:
     if user.has_role(Role.LEADER):
         scope |= Q(instructing_leader=user) | Q(leader_in_charge=user)
     if user.has_role(Role.LIAISON) and user.unit_id is not None:
-        scope |= Q(
-            assignments__unit_id=user.unit_id,
-            assignments__receipt__in=(Receipt.TO_SIGN, Receipt.SIGNED, Receipt.OBJECTED),
+        held = Assignment.objects.filter(
+            matter=OuterRef("pk"),
+            unit_id=user.unit_id,
+            receipt__in=(Receipt.TO_SIGN, Receipt.SIGNED, Receipt.OBJECTED),
         )
-    return matters.filter(scope).distinct()
+        scope |= Q(Exists(held))
+    return matters.filter(scope)
+
+
+def next_report_due(matter: Matter) -> dt.datetime | None:
+    """When the lead unit's next regular report is due (a week or a month after its last, or after registration)."""
+    period = CYCLE_DAYS.get(matter.cycle)
+    if period is None:
+        return None
+    return (matter.last_report_at or matter.registered_at) + dt.timedelta(days=period)
+
+
+def cycle_missed(matter: Matter, now: dt.datetime) -> bool:
+    """A matter under way whose lead unit has let its weekly or monthly report pass."""
+    due = next_report_due(matter)
+    return matter.status == Status.ACTING and due is not None and now > due
 
 
 def matter_light(matter: Matter, now: dt.datetime, calendar: WorkingCalendar) -> Light | None:
-    """Green on track, yellow within 3 working days of the deadline, red overdue; none once closed."""
-    if matter.status == Status.CLOSED or matter.deadline is None:
+    """Red overdue; yellow within 3 working days of the deadline or a report cycle missed; else green.
+
+    None once closed.
+    """
+    if matter.status == Status.CLOSED:
         return None
-    return light(ClockUnit.WORKDAYS, WARN_WORKDAYS, matter.deadline, now, calendar)
+    by_deadline = light(ClockUnit.WORKDAYS, WARN_WORKDAYS, matter.deadline, now, calendar) if matter.deadline else None
+    if by_deadline == "red":
+        return "red"
+    if by_deadline == "yellow" or cycle_missed(matter, now):
+        return "yellow"
+    return "green" if by_deadline or matter.cycle else None
+
+
+def stalled(matter: Matter, now: dt.datetime, calendar: WorkingCalendar) -> bool:
+    """Overdue (or behind its report cycle) with no report from the lead unit for `STALL_WORKDAYS` working days."""
+    if matter.status != Status.ACTING:
+        return False
+    behind = (matter.deadline is not None and now > matter.deadline) or cycle_missed(matter, now)
+    last = timezone.localtime(matter.last_report_at or matter.registered_at, calendar.tz).date()
+    return behind and calendar.add_workdays(last, STALL_WORKDAYS) < timezone.localtime(now, calendar.tz).date()
+
+
+def suggested_level(matter: Matter, now: dt.datetime, calendar: WorkingCalendar) -> str:
+    """The ladder's step the matter has reached: red overdue, yellow behind, blue near; "" on track."""
+    if matter.status != Status.ACTING:
+        return ""
+    if matter.deadline is not None and now > matter.deadline:
+        return Level.RED
+    if cycle_missed(matter, now):
+        return Level.YELLOW
+    return Level.BLUE if matter_light(matter, now, calendar) == "yellow" else ""
 
 
 def matter_list(user: User, *, status: str = "") -> QuerySet[Matter]:
     """The list page's matters: for a liaison, those still to be signed by their unit first, then by deadline."""
-    from django.db.models import Case, IntegerField, Value, When
-
     matters = matters_for(user).select_related("instructing_leader").prefetch_related("assignments__unit")
     if status in Status.values:
         matters = matters.filter(status=status)
     if user.has_role(Role.LIAISON) and user.unit_id is not None:
-        to_sign = Case(
-            When(assignments__unit_id=user.unit_id, assignments__receipt=Receipt.TO_SIGN, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-        return matters.annotate(first=to_sign).order_by("first", "deadline", "-seq")
+        to_sign = Assignment.objects.filter(matter=OuterRef("pk"), unit_id=user.unit_id, receipt=Receipt.TO_SIGN)
+        return matters.annotate(to_sign=Exists(to_sign)).order_by("-to_sign", "deadline", "-seq")
     return matters.order_by("status", "deadline", "-seq")
 
 
@@ -102,3 +157,93 @@ def liaisons_of(unit_ids: set[int]) -> dict[int, list[User]]:
 def supervision_staff() -> list[User]:
     """The supervision section's staff (督查室), who chase, reassign and review."""
     return list(User.objects.filter(is_active=True, role_grants__role=Role.SUPERVISOR).distinct())
+
+
+# Figures and the weekly bulletin --------------------------------------------------------------------
+
+
+@dataclass
+class FigureRow:
+    """One unit's (or leader's) figures over a period."""
+
+    key: int | None
+    name: str
+    registered: int = 0  # 交办: registered in the period
+    due: int = 0  # 到期: deadline in the period, and passed
+    on_time: int = 0  # of those, closed with completion reported by the deadline
+    late: int = 0  # of those, not completed by the deadline
+    overdue_now: int = 0  # open and past the deadline, now
+    closed: int = 0  # closed in the period
+    days_total: float = 0.0  # their days from registration to completion, summed
+    extensions: int = 0  # extensions approved in the period
+
+    @property
+    def rate(self) -> float | None:
+        """按期办结率: on time ÷ due, None when nothing fell due."""
+        return self.on_time / self.due if self.due else None
+
+    @property
+    def average_days(self) -> float | None:
+        """平均办理天数 of the matters closed in the period."""
+        return self.days_total / self.closed if self.closed else None
+
+
+def figures(user: User, *, start: dt.datetime, end: dt.datetime, now: dt.datetime, by: str = "unit") -> list[FigureRow]:
+    """Per lead unit (`by="unit"`) or per instructing leader (`by="leader"`), over [start, end).
+
+    On time counts against the deadline in force: the original one unless an extension was approved.
+    Three grouped queries whatever the number of matters (the period's rows only, through indexes).
+    """
+    group = "lead_unit" if by == "unit" else "instructing_leader"
+    name = "lead_unit__name" if by == "unit" else "instructing_leader__full_name"
+    seen = matters_for(user)
+    due_by = Q(deadline__gte=start, deadline__lt=min(end, now))
+    counted = (
+        seen.filter(
+            Q(registered_at__gte=start, registered_at__lt=end)
+            | due_by
+            | Q(closed_at__gte=start, closed_at__lt=end)
+            | Q(status__in=OPEN, deadline__lt=now)
+        )
+        .values(group, name)
+        .annotate(
+            registered=Count("pk", filter=Q(registered_at__gte=start, registered_at__lt=end)),
+            due=Count("pk", filter=due_by),
+            on_time=Count("pk", filter=due_by & Q(status=Status.CLOSED, completed_at__lte=F("deadline"))),
+            overdue_now=Count("pk", filter=Q(status__in=OPEN, deadline__lt=now)),
+            closed=Count("pk", filter=Q(closed_at__gte=start, closed_at__lt=end)),
+        )
+    )
+    rows: dict[int | None, FigureRow] = {}
+    for r in counted:
+        row = FigureRow(key=r[group], name=r[name] or "（未指定）", **{k: r[k] for k in _COUNTS})
+        row.late = row.due - row.on_time
+        rows[row.key] = row
+    closed = seen.filter(closed_at__gte=start, closed_at__lt=end, completed_at__isnull=False)
+    for key, registered_at, completed_at in closed.values_list(group, "registered_at", "completed_at"):
+        rows[key].days_total += (completed_at - registered_at).total_seconds() / 86400
+    extended = (
+        Extension.objects.filter(matter__in=seen, status=ExtensionStatus.APPROVED, decided_at__gte=start)
+        .filter(decided_at__lt=end)
+        .values(f"matter__{group}")
+        .annotate(n=Count("pk"))
+    )
+    for r in extended:
+        key = r[f"matter__{group}"]
+        if key in rows:
+            rows[key].extensions = r["n"]
+    return sorted(rows.values(), key=lambda r: (-(r.late + r.overdue_now), r.name))
+
+
+OPEN = (Status.ASSIGNED, Status.ACTING, Status.REPORTED)
+_COUNTS = ("registered", "due", "on_time", "overdue_now", "closed")
+
+
+def overdue_matters(user: User, *, now: dt.datetime, limit: int = 200) -> QuerySet[Matter]:
+    """Open matters past their deadline, the longest overdue first (the bulletin names them)."""
+    return (
+        matters_for(user)
+        .filter(status__in=OPEN, deadline__lt=now)
+        .select_related("lead_unit", "instructing_leader")
+        .order_by("deadline")[:limit]
+    )

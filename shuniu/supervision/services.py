@@ -16,8 +16,10 @@ from django.utils import timezone
 
 from shuniu import audit
 from shuniu.core.deadlines import Rule
+from shuniu.core.files import Upload, attach
 from shuniu.core.inbox import inbox_done, inbox_put, item_key
-from shuniu.core.models import ClockUnit, InboxKind, Unit, User
+from shuniu.core.models import Clearance, ClockUnit, InboxKind, Role, Unit, User
+from shuniu.core.notify import notify
 from shuniu.core.numbering import next_number
 from shuniu.core.permissions import can
 from shuniu.core.text import day_time, visible
@@ -28,7 +30,12 @@ from shuniu.supervision.models import (
     Assignment,
     Channel,
     Chase,
+    Comment,
     Cycle,
+    Escalation,
+    Extension,
+    ExtensionStatus,
+    Level,
     Matter,
     Method,
     Part,
@@ -36,6 +43,7 @@ from shuniu.supervision.models import (
     Report,
     Source,
     Status,
+    TimeLimit,
     Urgency,
 )
 from shuniu.supervision.selectors import liaisons_of, supervision_staff
@@ -43,21 +51,8 @@ from shuniu.supervision.selectors import liaisons_of, supervision_staff
 if TYPE_CHECKING:
     from shuniu.documents.models import Document
 
-# County practice (SPEC §4), the starting point an administrator may change: a leader's instruction
-# 15 days (urgent 5, difficult 30); a meeting decision's first report within 5 working days; a
-# superior's assignment, a call or a letter 30 days.
-DEFAULT_RULES: dict[tuple[str, str], Rule] = {
-    (Source.INSTRUCTION, Urgency.NORMAL): Rule(ClockUnit.CALENDAR_DAYS, 15, roll_holidays=True),
-    (Source.INSTRUCTION, Urgency.URGENT): Rule(ClockUnit.CALENDAR_DAYS, 5, roll_holidays=True),
-    (Source.INSTRUCTION, Urgency.HARD): Rule(ClockUnit.CALENDAR_DAYS, 30, roll_holidays=True),
-    (Source.ORAL, Urgency.NORMAL): Rule(ClockUnit.CALENDAR_DAYS, 15, roll_holidays=True),
-    (Source.ORAL, Urgency.URGENT): Rule(ClockUnit.CALENDAR_DAYS, 5, roll_holidays=True),
-    (Source.ORAL, Urgency.HARD): Rule(ClockUnit.CALENDAR_DAYS, 30, roll_holidays=True),
-    (Source.MEETING, Urgency.NORMAL): Rule(ClockUnit.WORKDAYS, 5),
-    (Source.MEETING, Urgency.URGENT): Rule(ClockUnit.WORKDAYS, 5),
-    (Source.MEETING, Urgency.HARD): Rule(ClockUnit.WORKDAYS, 5),
-}
-DOCUMENT_RULE = Rule(ClockUnit.CALENDAR_DAYS, 30, roll_holidays=True)
+# When the administrator's table (TimeLimit) has no row for a source: a document's matter, 30 days.
+FALLBACK_RULE = Rule(ClockUnit.CALENDAR_DAYS, 30, roll_holidays=True)
 
 
 def _to_sign(assignment: Assignment) -> None:
@@ -75,9 +70,19 @@ def _to_sign(assignment: Assignment) -> None:
     )
 
 
+def time_limit(source: str, urgency: str) -> Rule:
+    """The default period of a new matter of this source and urgency (the administrator's 督办时限标准)."""
+    row = TimeLimit.objects.filter(source=source).first()
+    if row is None:
+        return FALLBACK_RULE
+    amounts: dict[str, int] = {Urgency.URGENT: row.urgent, Urgency.HARD: row.hard}
+    amount = amounts.get(urgency, row.normal)
+    return Rule(row.unit, amount, roll_holidays=row.unit == ClockUnit.CALENDAR_DAYS)
+
+
 def default_deadline(source: str, urgency: str, start: dt.datetime, calendar: WorkingCalendar) -> dt.datetime:
     """The deadline a county would set for a new matter of this source and urgency."""
-    return DEFAULT_RULES.get((source, urgency), DOCUMENT_RULE).due(start, calendar)
+    return time_limit(source, urgency).due(start, calendar)
 
 
 @audit.atomic
@@ -109,6 +114,10 @@ def matter_register(
         problems.append("请填写交办内容。")
     if source not in Source.values:
         problems.append("请选择交办来源。")
+    if urgency not in Urgency.values:
+        problems.append("请选择紧急程度。")
+    if cycle not in Cycle.values:
+        problems.append("请选择报告周期。")
     if source in (Source.INSTRUCTION, Source.ORAL) and instructing_leader is None:
         problems.append("领导批示或口头交办须填写交办领导。")
     if deadline is None and not cycle:
@@ -135,6 +144,8 @@ def matter_register(
         urgency=urgency,
         cycle=cycle,
         deadline=deadline,
+        original_deadline=deadline,
+        lead_unit=lead_unit,
         registered_by=actor,
         registered_at=now,
     )
@@ -260,6 +271,8 @@ def assignment_reassign(*, assignment: Assignment, unit: Unit, actor: User, reas
         raise ValidationError(f"{unit.name}已在承办单位中。")
     successor = Assignment.objects.create(matter=assignment.matter, unit=unit, part=assignment.part)
     Assignment.objects.filter(pk=assignment.pk).update(receipt=Receipt.WITHDRAWN, replaced_by=successor)
+    if assignment.part == Part.LEAD:
+        Matter.objects.filter(pk=assignment.matter_id).update(lead_unit=unit)
     inbox_done(key=item_key(assignment.matter, "reassign", assignment.pk), by=actor)
     _to_sign(successor)
     audit.record(
@@ -281,6 +294,8 @@ def report_submit(
     problems: str = "",
     next_steps: str = "",
     completion: bool = False,
+    uploads: Sequence[Upload] = (),
+    now: dt.datetime | None = None,
 ) -> Report:
     """A unit reports progress (or, the lead unit only, completion: the matter then waits for review)."""
     assignment = _locked(assignment)
@@ -298,19 +313,32 @@ def report_submit(
         raise ValidationError("完成进度应在 0 到 100 之间。")
     if completion and assignment.part != Part.LEAD:
         raise ValidationError("办结报告由主办单位提交。")
+    if uploads and matter.secrecy >= Clearance.SECRET:
+        raise ValidationError("涉密事项的材料不得上传，请按保密规定报送纸质材料。")
+    now = now or timezone.now()
     report = Report.objects.create(
         matter=matter,
         assignment=assignment,
         author=actor,
+        at=now,
         text=text,
         percent=100 if completion else percent,
         problems=visible(problems),
         next_steps=visible(next_steps),
         completion=completion,
     )
-    audit.record(actor=actor, action="report.submit", obj=report, data={"percent": report.percent})
+    attached = attach(report, uploads, actor=actor)
+    if assignment.part == Part.LEAD:
+        Matter.objects.filter(pk=matter.pk).update(last_report_at=now)
+    audit.record(
+        actor=actor,
+        action="report.submit",
+        obj=report,
+        data={"percent": report.percent, "completion": completion, "attachments": len(attached)},
+    )
     if completion:
-        MATTER_FLOW.apply(matter, "report_done", actor=actor)
+        inbox_done(key=item_key(matter, "redo"), by=actor)
+        MATTER_FLOW.apply(matter, "report_done", actor=actor, completed_at=now)
         inbox_put(
             recipients=supervision_staff(),
             key=item_key(matter, "review"),
@@ -330,12 +358,54 @@ def matter_review(*, matter: Matter, actor: User, action: str, reason: str = "")
     if action not in ("close", "send_back"):
         raise ValidationError("未知的复核操作。")
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    reason = visible(reason)
     if action == "close":
-        MATTER_FLOW.apply(matter, action, actor=actor, reason=visible(reason), closed_at=timezone.now())
+        MATTER_FLOW.apply(matter, action, actor=actor, reason=reason, closed_at=timezone.now())
+        _feedback_to_leader(matter)
     else:
-        MATTER_FLOW.apply(matter, action, actor=actor, reason=visible(reason))
+        MATTER_FLOW.apply(matter, action, actor=actor, reason=reason, completed_at=None)
+        lead = _lead(matter)
+        if lead is not None:
+            inbox_put(
+                recipients=liaisons_of({lead.unit_id}).get(lead.unit_id, []),
+                key=item_key(matter, "redo"),
+                kind=InboxKind.TODO,
+                category="督办事项退回重办",
+                title=f"{matter.number} {matter.title}",
+                note=reason[:80],
+                url=reverse("supervision:detail", args=[matter.pk]),
+                secrecy=matter.secrecy,
+            )
     inbox_done(key=item_key(matter, "review"), by=actor)
     return matter
+
+
+def _lead(matter: Matter) -> Assignment | None:
+    """The unit holding the lead part now (not one reassigned away)."""
+    return matter.assignments.filter(part=Part.LEAD).exclude(receipt=Receipt.WITHDRAWN).select_related("unit").first()
+
+
+def _leaders_of(matter: Matter) -> list[User]:
+    """The instructing leader and the leader in charge (once each)."""
+    people = [p for p in (matter.instructing_leader, matter.leader_in_charge) if p is not None]
+    return list({p.pk: p for p in people}.values())
+
+
+def _feedback_to_leader(matter: Matter) -> None:
+    """The feedback report (反馈报告) reaches the instructing leader (or, failing one, the leader in charge)."""
+    leader = matter.instructing_leader or matter.leader_in_charge
+    if leader is None:
+        return
+    inbox_put(
+        recipients=[leader],
+        key=item_key(matter, "feedback", matter.round),
+        kind=InboxKind.TODO,
+        category="督办反馈待阅示",
+        title=f"{matter.number} {matter.title}",
+        note="已办结，请阅示反馈报告",
+        url=reverse("supervision:detail", args=[matter.pk]),
+        secrecy=matter.secrecy,
+    )
 
 
 @audit.atomic
@@ -359,3 +429,278 @@ def chase_record(
     )
     audit.record(actor=actor, action="chase.record", obj=matter, data={"method": method})
     return chase
+
+
+# Extensions (申请延期) -------------------------------------------------------------------------------
+
+
+@audit.atomic
+def extension_request(
+    *,
+    assignment: Assignment,
+    actor: User,
+    reason: str,
+    expected: dt.datetime,
+    progress: str,
+    now: dt.datetime | None = None,
+) -> Extension:
+    """The lead unit asks, before the deadline, for a later one: why, by when, how far it has got."""
+    assignment = _locked(assignment)
+    if not _liaison_of(actor, assignment) or assignment.part != Part.LEAD:
+        raise ValidationError("延期申请由主办单位联络员提出。")
+    matter = Matter.objects.select_for_update().get(pk=assignment.matter_id)
+    now = now or timezone.now()
+    reason, progress = visible(reason), visible(progress)
+    problems = []
+    if matter.status != Status.ACTING or assignment.receipt != Receipt.SIGNED:
+        problems.append(f"事项{matter.get_status_display()}，不能申请延期。")
+    elif matter.deadline is None:
+        problems.append("该事项按周期报告，没有办理时限，无需延期。")
+    elif now >= matter.deadline:
+        problems.append("延期须在办理时限届满前申请；已逾期的事项请尽快办结并说明情况。")
+    elif expected <= matter.deadline:
+        problems.append("预计办结时间须晚于现在的办理时限。")
+    if not reason:
+        problems.append("请填写延期理由。")
+    if not progress:
+        problems.append("请填写目前进展。")
+    if matter.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        problems.append("已有一份延期申请在审批中。")
+    if problems or matter.deadline is None:
+        raise ValidationError(problems)
+    extension = Extension.objects.create(
+        matter=matter,
+        assignment=assignment,
+        requested_by=actor,
+        requested_at=now,
+        reason=reason[:300],
+        expected=expected,
+        progress=progress[:300],
+        old_deadline=matter.deadline,
+    )
+    inbox_put(
+        recipients=supervision_staff(),
+        key=item_key(extension, "decide"),
+        kind=InboxKind.TODO,
+        category="延期申请待审批",
+        title=f"{matter.number} {matter.title}",
+        note=f"{assignment.unit.name}申请延至 {day_time(expected)}",
+        url=reverse("supervision:detail", args=[matter.pk]),
+        secrecy=matter.secrecy,
+    )
+    audit.record(
+        actor=actor,
+        action="extension.request",
+        obj=matter,
+        data={"expected": expected.isoformat(), "reason": reason, "deadline": matter.deadline.isoformat()},
+    )
+    return extension
+
+
+@audit.atomic
+def extension_decide(
+    *,
+    extension: Extension,
+    actor: User,
+    approve: bool,
+    new_deadline: dt.datetime | None = None,
+    answer: str = "",
+    now: dt.datetime | None = None,
+) -> Extension:
+    """Staff approve with a concrete new date (the matter's deadline moves) or refuse with a reason."""
+    if not can(actor, "supervision.manage"):
+        raise ValidationError("只有督查人员可以审批延期申请。")
+    now = now or timezone.now()
+    extension = Extension.objects.select_for_update().select_related("matter").get(pk=extension.pk)
+    if extension.status != ExtensionStatus.PENDING:
+        raise ValidationError(f"该申请{extension.get_status_display()}，不能重复审批。")
+    answer = visible(answer)
+    matter = Matter.objects.select_for_update().get(pk=extension.matter_id)
+    if approve:
+        if new_deadline is None:
+            raise ValidationError("同意延期须填写新的办理时限。")
+        if new_deadline <= extension.old_deadline or new_deadline <= now:
+            raise ValidationError("新的办理时限须晚于原时限和现在。")
+        if matter.status == Status.CLOSED:
+            raise ValidationError("事项已办结，无需延期。")
+    elif not answer:
+        raise ValidationError("不同意延期须说明理由。")
+    changed = Extension.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
+        decided_by=actor,
+        decided_at=now,
+        new_deadline=new_deadline if approve else None,
+        answer=answer[:300],
+    )
+    if not changed:
+        raise ValidationError("该申请已被他人审批，请刷新页面。")
+    if approve:
+        Matter.objects.filter(pk=matter.pk).update(deadline=new_deadline)
+    inbox_done(key=item_key(extension, "decide"), by=actor)
+    verdict = f"同意延至 {day_time(new_deadline)}" if approve and new_deadline else f"不同意：{answer}"
+    notify(
+        recipient=extension.requested_by,
+        title=f"延期申请{'已同意' if approve else '未同意'}：{matter.number}",
+        body=verdict,
+        url=reverse("supervision:detail", args=[matter.pk]),
+    )
+    audit.record(
+        actor=actor,
+        action="extension.approve" if approve else "extension.refuse",
+        obj=matter,
+        data={
+            "old": extension.old_deadline.isoformat(),
+            "new": new_deadline.isoformat() if approve and new_deadline else "",
+            "answer": answer,
+        },
+    )
+    extension.refresh_from_db()
+    return extension
+
+
+# The escalation ladder ------------------------------------------------------------------------------
+
+_LADDER_TITLE = {
+    Level.BLUE: "督办提示",
+    Level.YELLOW: "督办催办",
+    Level.RED: "督办警示",
+    Level.LEADERS: "督办事项停滞报告",
+}
+
+
+def directors() -> list[User]:
+    """The office's directors (主任), to whom red notices and stalling units are reported."""
+    return list(User.objects.filter(is_active=True, role_grants__role=Role.DIRECTOR).distinct())
+
+
+@audit.atomic
+def escalation_issue(*, matter: Matter, assignment: Assignment, actor: User, level: str, text: str) -> Escalation:
+    """Issue a notice of the ladder to a unit, or report a stalling unit to the leaders.
+
+    Blue near the deadline, yellow behind, red overdue; the red one and the report are copied to the
+    director and the instructing leader (and the leader in charge).
+    """
+    if not can(actor, "supervision.manage"):
+        raise ValidationError("只有督查人员可以发出督办提示或报告领导。")
+    text = visible(text)
+    if level not in Level.values:
+        raise ValidationError("请选择督办等级。")
+    if not text:
+        raise ValidationError("请填写督办要求或停滞情况。")
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    if matter.status == Status.CLOSED:
+        raise ValidationError("事项已办结，无需督办。")
+    if assignment.matter_id != matter.pk or assignment.receipt == Receipt.WITHDRAWN:
+        raise ValidationError("所选单位不承办该事项。")
+    copied: list[User] = []
+    if level in (Level.RED, Level.LEADERS):
+        copied = [p for p in {p.pk: p for p in [*directors(), *_leaders_of(matter)]}.values() if p.pk != actor.pk]
+    escalation = Escalation.objects.create(
+        matter=matter,
+        assignment=assignment,
+        level=level,
+        text=text[:500],
+        by=actor,
+        copied_to="、".join(p.full_name or p.username for p in copied)[:200],
+    )
+    url = reverse("supervision:detail", args=[matter.pk])
+    title = f"{matter.number} {matter.title}"
+    if level != Level.LEADERS:
+        inbox_put(
+            recipients=liaisons_of({assignment.unit_id}).get(assignment.unit_id, []),
+            key=item_key(escalation, "unit"),
+            kind=InboxKind.TOREAD,
+            category=Level(level).label,
+            title=title,
+            note=text[:80],
+            url=url,
+            secrecy=matter.secrecy,
+        )
+    if copied:
+        inbox_put(
+            recipients=copied,
+            key=item_key(escalation, "leaders"),
+            kind=InboxKind.TOREAD,
+            category="督办事项停滞报告" if level == Level.LEADERS else "红色警示单（抄送）",
+            title=title,
+            note=f"{assignment.unit.name}：{text[:60]}",
+            url=url,
+            secrecy=matter.secrecy,
+        )
+    audit.record(
+        actor=actor,
+        action=f"escalation.{level}",
+        obj=matter,
+        data={"unit": assignment.unit_id, "text": text, "copied": [p.pk for p in copied]},
+    )
+    return escalation
+
+
+def escalation_title(level: str) -> str:
+    """The printed notice's heading."""
+    return _LADDER_TITLE.get(Level(level), "督办提示")
+
+
+# The feedback report and the leader's comment --------------------------------------------------------
+
+
+@audit.atomic
+def comment_add(
+    *,
+    matter: Matter,
+    actor: User,
+    text: str,
+    more: bool,
+    deadline: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Comment:
+    """The instructing leader (or the leader in charge) comments on the feedback report.
+
+    A comment asking for more opens a new round of the same matter, with a new deadline (the leader's,
+    or the default one); the lead unit finds it in its inbox.
+    """
+    now = now or timezone.now()
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    if actor.pk not in (matter.instructing_leader_id, matter.leader_in_charge_id):
+        raise ValidationError("只有交办领导或分管领导可以阅示反馈报告。")
+    if matter.status != Status.CLOSED:
+        raise ValidationError("事项办结后才有反馈报告可阅示。")
+    text = visible(text)
+    if not text:
+        raise ValidationError("请填写阅示意见。")
+    if more and deadline is not None and deadline <= now:
+        raise ValidationError("新的办理时限须晚于现在。")
+    if matter.comments.filter(round=matter.round, leader=actor, more=True).exists():
+        raise ValidationError("本轮已阅示要求继续办理。")
+    comment = Comment.objects.create(
+        matter=matter, leader=actor, at=now, round=matter.round, text=text[:500], more=more
+    )
+    inbox_done(key=item_key(matter, "feedback", matter.round), by=actor)
+    audit.record(actor=actor, action="comment.add", obj=matter, data={"more": more, "text": text})
+    if more:
+        calendar = WorkingCalendar.load()
+        new_deadline = deadline or default_deadline(matter.source, matter.urgency, now, calendar)
+        MATTER_FLOW.apply(
+            matter,
+            "reopen",
+            actor=actor,
+            reason=text,
+            round=matter.round + 1,
+            closed_at=None,
+            completed_at=None,
+            deadline=new_deadline,
+            original_deadline=new_deadline,
+        )
+        lead = _lead(matter)
+        if lead is not None:
+            inbox_put(
+                recipients=[*liaisons_of({lead.unit_id}).get(lead.unit_id, []), *supervision_staff()],
+                key=item_key(matter, "round", matter.round),
+                kind=InboxKind.TODO,
+                category="领导阅示要求继续办理",
+                title=f"{matter.number} {matter.title}",
+                note=f"{actor.full_name}：{text[:60]}",
+                url=reverse("supervision:detail", args=[matter.pk]),
+                secrecy=matter.secrecy,
+            )
+    return comment

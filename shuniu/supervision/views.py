@@ -2,27 +2,44 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user
-from shuniu.core.forms import form_errors
+from shuniu.core.excel import xlsx_response
+from shuniu.core.files import Upload, file_response
+from shuniu.core.forms import date_param, form_errors
 from shuniu.core.models import Unit
 from shuniu.core.permissions import can, capability_required
+from shuniu.core.printing import PDF
+from shuniu.core.responses import download
+from shuniu.core.services import read_recorded
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.documents.access import get_document_for
-from shuniu.supervision import selectors, services
+from shuniu.supervision import printouts, selectors, services
 from shuniu.supervision.flow import MATTER_FLOW
-from shuniu.supervision.forms import ChaseForm, MatterForm, ObjectForm, ReassignForm, RecordSignForm, ReportForm
-from shuniu.supervision.models import Assignment, Receipt, Status
+from shuniu.supervision.forms import (
+    ChaseForm,
+    CommentForm,
+    DecideForm,
+    EscalationForm,
+    ExtensionForm,
+    MatterForm,
+    ObjectForm,
+    ReassignForm,
+    RecordSignForm,
+    ReportForm,
+)
+from shuniu.supervision.models import Assignment, ExtensionStatus, Level, Part, Receipt, Status
 
 PAGE_SIZE = 30
 
@@ -40,6 +57,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": Status.choices,
         "can_manage": can(user, "supervision.manage"),
+        "can_figures": can(user, "supervision.figures"),
     }
     return render(request, "supervision/matter_list.html", context)
 
@@ -88,11 +106,40 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     matter = selectors.matter_for(user, pk)
     mine = selectors.own_assignment(user, matter)
     staff = can(user, "supervision.manage")
+    now, calendar = timezone.now(), WorkingCalendar.load()
+    assignments = list(matter.assignments.select_related("unit"))
+    live = [a for a in assignments if a.receipt != Receipt.WITHDRAWN]
+    extensions = list(matter.extensions.select_related("assignment__unit", "requested_by", "decided_by"))
+    pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
+    leader = user.pk in (matter.instructing_leader_id, matter.leader_in_charge_id)
+    level = selectors.suggested_level(matter, now, calendar)
+    acting = matter.status == Status.ACTING
     context: dict[str, Any] = {
         "matter": matter,
-        "light": selectors.matter_light(matter, timezone.now(), WorkingCalendar.load()),
-        "assignments": matter.assignments.select_related("unit"),
-        "reports": matter.reports.select_related("assignment__unit", "author"),
+        "light": selectors.matter_light(matter, now, calendar),
+        "stalled": selectors.stalled(matter, now, calendar),
+        "next_report": selectors.next_report_due(matter) if acting else None,
+        "assignments": assignments,
+        "extensions": extensions,
+        "escalations": matter.escalations.select_related("assignment__unit", "by"),
+        "comments": matter.comments.select_related("leader"),
+        "extension_form": ExtensionForm()
+        if mine
+        and mine.part == Part.LEAD
+        and mine.receipt == Receipt.SIGNED
+        and acting
+        and matter.deadline
+        and pending is None
+        else None,
+        "pending": pending,
+        "decide_form": DecideForm(initial={"new_deadline": pending.expected}) if staff and pending else None,
+        "escalation_form": EscalationForm(assignments=live, initial={"level": level or Level.BLUE})
+        if staff and matter.status != Status.CLOSED
+        else None,
+        "suggested": Level(level).label if level else "",
+        "comment_form": CommentForm() if leader and matter.status == Status.CLOSED else None,
+        "feedback": matter.status == Status.CLOSED or matter.comments.exists(),
+        "reports": matter.reports.select_related("assignment__unit", "author").prefetch_related("attachments"),
         "chases": matter.chases.select_related("by", "assignment__unit"),
         "actions": MATTER_FLOW.actions_for(matter, user),
         "history": [(h, MATTER_FLOW.actions[h.action].label) for h in MATTER_FLOW.history(matter)],
@@ -182,7 +229,7 @@ def assignment_reassign(request: HttpRequest, pk: int, assignment_pk: int) -> Ht
 @require_POST
 def report_submit(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     assignment = _assignment(request, pk, assignment_pk)
-    form = ReportForm(request.POST)
+    form = ReportForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return redirect("supervision:detail", pk=pk)
@@ -198,6 +245,7 @@ def report_submit(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
             problems=data["problems"],
             next_steps=data["next_steps"],
             completion=data["completion"],
+            uploads=[Upload(f.name or "附件", f.read()) for f in data["uploads"]],
         ),
         "办结报告已提交，等待督查室复核。" if data["completion"] else "进展已报告。",
     )
@@ -241,3 +289,188 @@ def matter_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         ),
         done,
     )
+
+
+@capability_required("supervision.report")
+@require_POST
+def extension_request(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk, assignment_pk)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("supervision:detail", pk=pk)
+    data = form.cleaned_data
+    return _act(
+        request,
+        pk,
+        lambda: services.extension_request(
+            assignment=assignment,
+            actor=current_user(request),
+            reason=data["reason"],
+            expected=data["expected"],
+            progress=data["progress"],
+        ),
+        "延期申请已提交，等待督查室审批。",
+    )
+
+
+@capability_required("supervision.manage")
+@require_POST
+def extension_decide(request: HttpRequest, pk: int, extension_pk: int, verdict: str) -> HttpResponse:
+    matter = selectors.matter_for(current_user(request), pk)
+    extension = matter.extensions.filter(pk=extension_pk).first()
+    if extension is None or verdict not in ("approve", "refuse"):
+        raise Http404
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("supervision:detail", pk=pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.extension_decide(
+            extension=extension,
+            actor=current_user(request),
+            approve=verdict == "approve",
+            new_deadline=form.cleaned_data["new_deadline"],
+            answer=form.cleaned_data["answer"],
+        ),
+        "已同意延期，办理时限已更新。" if verdict == "approve" else "已答复不同意延期。",
+    )
+
+
+@capability_required("supervision.manage")
+@require_POST
+def escalation_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = selectors.matter_for(current_user(request), pk)
+    form = EscalationForm(request.POST, assignments=matter.assignments.select_related("unit"))
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("supervision:detail", pk=pk)
+    data = form.cleaned_data
+    assignment = matter.assignments.get(pk=data["assignment"])
+    return _act(
+        request,
+        pk,
+        lambda: services.escalation_issue(
+            matter=matter, assignment=assignment, actor=current_user(request), level=data["level"], text=data["text"]
+        ),
+        f"已发出{Level(data['level']).label}。",
+    )
+
+
+@capability_required("supervision.comment")
+@require_POST
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = selectors.matter_for(current_user(request), pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("supervision:detail", pk=pk)
+    data = form.cleaned_data
+    return _act(
+        request,
+        pk,
+        lambda: services.comment_add(
+            matter=matter, actor=current_user(request), text=data["text"], more=data["more"], deadline=data["deadline"]
+        ),
+        "已阅示，事项重新交办承办单位继续办理。" if data["more"] else "已阅示。",
+    )
+
+
+@capability_required("supervision.view")
+def notice_pdf(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk, assignment_pk)
+    matter = assignment.matter
+    return download(
+        printouts.notice_pdf(matter, assignment),
+        f"督办通知单_{matter.year}_{matter.seq}_{assignment.unit.name}.pdf",
+        PDF,
+        inline=True,
+    )
+
+
+@capability_required("supervision.view")
+def escalation_pdf(request: HttpRequest, pk: int, escalation_pk: int) -> HttpResponse:
+    matter = selectors.matter_for(current_user(request), pk)
+    escalation = matter.escalations.select_related("assignment__unit", "by", "matter").filter(pk=escalation_pk).first()
+    if escalation is None:
+        raise Http404
+    title = services.escalation_title(escalation.level)
+    return download(
+        printouts.escalation_pdf(escalation, title), f"{title}_{matter.year}_{matter.seq}.pdf", PDF, inline=True
+    )
+
+
+@capability_required("supervision.view")
+def feedback_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = selectors.matter_for(current_user(request), pk)
+    if matter.status != Status.CLOSED and not matter.comments.exists():
+        raise Http404
+    context: dict[str, object] = {
+        "assignments": matter.assignments.exclude(receipt=Receipt.WITHDRAWN).select_related("unit"),
+        "reports": matter.reports.select_related("assignment__unit").order_by("at"),
+        "completion": matter.reports.filter(completion=True).first(),
+        "chases": matter.chases.order_by("at"),
+        "escalations": matter.escalations.select_related("assignment__unit").order_by("at"),
+        "comments": matter.comments.select_related("leader"),
+    }
+    return download(
+        printouts.feedback_pdf(matter, context), f"反馈报告_{matter.year}_{matter.seq}.pdf", PDF, inline=True
+    )
+
+
+@capability_required("supervision.view")
+def report_attachment(request: HttpRequest, pk: int, report_pk: int, attachment_pk: int) -> HttpResponseBase:
+    user = current_user(request)
+    matter = selectors.matter_for(user, pk)
+    report = matter.reports.filter(pk=report_pk).first()
+    attachment = report.attachments.filter(pk=attachment_pk).first() if report else None
+    if attachment is None:
+        raise Http404
+    read_recorded(actor=user, action="attachment.download", obj=matter, data={"name": attachment.name})
+    return file_response(attachment)
+
+
+def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    first = date_param(request.GET.get("from"), today.replace(day=1))
+    last = date_param(request.GET.get("to"), today)
+    return (first, last) if first <= last else (last, first)
+
+
+def _start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@capability_required("supervision.figures")
+def figures(request: HttpRequest) -> HttpResponseBase:
+    user = current_user(request)
+    first, last = _period(request)
+    by = "leader" if request.GET.get("by") == "leader" else "unit"
+    now = timezone.now()
+    rows = selectors.figures(user, start=_start(first), end=_start(last + dt.timedelta(days=1)), now=now, by=by)
+    by_label = "交办领导" if by == "leader" else "主办单位"
+    title = f"督办统计（{first:%Y年%-m月%-d日}—{last:%Y年%-m月%-d日}，按{by_label}）"
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response([printouts.figures_sheet(title, rows, by_label=by_label)], f"{title}.xlsx")
+    context = {"rows": rows, "first": first, "last": last, "by": by, "by_label": by_label, "title": title}
+    return render(request, "supervision/figures.html", context)
+
+
+@capability_required("supervision.figures")
+def bulletin(request: HttpRequest) -> HttpResponseBase:
+    """The weekly 督办通报 (PDF or Excel) for the week holding ``?week=`` (this week by default)."""
+    user = current_user(request)
+    day = date_param(request.GET.get("week"), timezone.localdate())
+    monday = day - dt.timedelta(days=day.weekday())
+    now = timezone.now()
+    end = min(_start(monday + dt.timedelta(days=7)), now)
+    rows = selectors.figures(user, start=_start(monday), end=end, now=now)
+    overdue = list(selectors.overdue_matters(user, now=now))
+    title = printouts.week_title(monday)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            [printouts.figures_sheet(title, rows), printouts.overdue_sheet(overdue, now)], f"{title}.xlsx"
+        )
+    return download(printouts.bulletin_pdf(monday, rows, overdue), f"{title}.pdf", PDF, inline=True)
