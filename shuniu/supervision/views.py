@@ -408,6 +408,7 @@ def feedback_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if matter.status != Status.CLOSED and not matter.comments.exists():
         raise Http404
     context: dict[str, object] = {
+        "addressee": matter.instructing_leader or matter.leader_in_charge,
         "assignments": matter.assignments.exclude(receipt=Receipt.WITHDRAWN).select_related("unit"),
         "reports": matter.reports.select_related("assignment__unit").order_by("at"),
         "completion": matter.reports.filter(completion=True).first(),
