@@ -1,5 +1,7 @@
-"""The demo county's supervised matters: one overdue with chases, one to sign, one objected and reassigned,
-one with its completion reported — so the supervision staff, the liaison and the leaders each have work."""
+"""The demo county's supervised matters, in every state: one overdue with a chase and a red notice, one to
+sign, one objected and reassigned, one with an extension approved and one asked, one returned for more
+work, one with its completion reported, one closed with the leader's comment, and one in its second
+round — so the supervision staff, the liaisons, the director and the leaders each have work."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from django.utils import timezone
 
 from shuniu.core.models import Unit, User
 from shuniu.supervision import services
-from shuniu.supervision.models import Assignment, Method, Source, Urgency
+from shuniu.supervision.models import Assignment, Cycle, Level, Matter, Method, Source, Urgency
 
 
 def supervision_demo_load() -> None:
@@ -17,7 +19,9 @@ def supervision_demo_load() -> None:
         return
     people = {
         u.username: u
-        for u in User.objects.filter(username__in=["zhaoqiang", "zhouping", "zhangjianguo", "liminghua", "zhaolixin"])
+        for u in User.objects.filter(
+            username__in=["zhaoqiang", "zhouping", "zhangjianguo", "liminghua", "zhaolixin", "huangxiaodong"]
+        )
     }
     staff, liaison = people["zhaoqiang"], people["zhouping"]
     units = {
@@ -57,6 +61,13 @@ def supervision_demo_load() -> None:
         method=Method.PHONE,
         reached="财政局 王科长",
         outcome="承诺本周五前报送第二批拨付方案",
+    )
+    services.escalation_issue(
+        matter=overdue,
+        assignment=lead,
+        actor=staff,
+        level=Level.RED,
+        text="该事项已逾期，请于 2 个工作日内办结并书面说明逾期原因。",
     )
 
     services.matter_register(
@@ -104,3 +115,81 @@ def supervision_demo_load() -> None:
     services.report_submit(
         assignment=assignment, actor=liaison, text="预案已印发，演练已完成。", percent=100, completion=True
     )
+
+    def signed(
+        title: str, content: str, *, days: int, ago: int, leader: str = "zhangjianguo", cycle: str = Cycle.NONE
+    ) -> tuple[Matter, Assignment]:
+        matter = services.matter_register(
+            actor=staff,
+            source=Source.INSTRUCTION,
+            title=title,
+            content=content,
+            lead_unit=units["县财政局"],
+            instructing_leader=people[leader],
+            deadline=now + dt.timedelta(days=days),
+            now=now - dt.timedelta(days=ago),
+            cycle=cycle,
+        )
+        lead = matter.assignments.get()
+        services.assignment_sign(assignment=lead, actor=liaison, at=now - dt.timedelta(days=ago - 1))
+        return matter, lead
+
+    _, lead = signed("乡村振兴衔接资金绩效评价", "对 2026 年衔接资金开展绩效评价并报送报告。", days=3, ago=12)
+    ext = services.extension_request(
+        assignment=lead,
+        actor=liaison,
+        reason="第三方评价机构现场核查尚未结束",
+        expected=now + dt.timedelta(days=13),
+        progress="已完成 12 个项目中的 9 个",
+    )
+    services.extension_decide(
+        extension=ext, actor=staff, approve=True, new_deadline=now + dt.timedelta(days=10), answer="同意延期 7 天"
+    )
+
+    _, lead = signed("政府债务风险排查", "排查全县隐性债务风险点，形成台账。", days=2, ago=13, leader="zhaolixin")
+    services.report_submit(assignment=lead, actor=liaison, text="已排查 6 个部门。", percent=50)
+    services.extension_request(
+        assignment=lead,
+        actor=liaison,
+        reason="涉及平台公司账目，需审计部门配合",
+        expected=now + dt.timedelta(days=12),
+        progress="已排查 6 个部门，平台公司待查",
+    )
+
+    returned, lead = signed("困难群众取暖补贴发放", "核实名单，确保补贴 11 月底前发放到位。", days=6, ago=9)
+    services.report_submit(assignment=lead, actor=liaison, text="补贴已发放。", percent=100, completion=True)
+    services.matter_review(
+        matter=returned, actor=staff, action="send_back", reason="未附发放花名册和银行回单，请补充后重报"
+    )
+
+    closed, lead = signed(
+        "县城老旧小区改造资金拨付",
+        "按进度拨付老旧小区改造资金。",
+        days=5,
+        ago=20,
+        leader="liminghua",
+        cycle=Cycle.WEEKLY,
+    )
+    services.report_submit(assignment=lead, actor=liaison, text="首批资金 800 万元已拨付。", percent=60)
+    services.report_submit(assignment=lead, actor=liaison, text="全部资金已拨付到位。", percent=100, completion=True)
+    services.matter_review(matter=closed, actor=staff, action="close", reason="材料齐全")
+    services.comment_add(
+        matter=closed, actor=people["liminghua"], text="办得好。请督查室明年春季回访施工质量。", more=False
+    )
+
+    again, lead = signed("农村饮水安全巩固提升", "排查农村饮水工程隐患并整改。", days=4, ago=25, leader="zhaolixin")
+    services.report_submit(assignment=lead, actor=liaison, text="隐患已全部整改。", percent=100, completion=True)
+    services.matter_review(matter=again, actor=staff, action="close")
+    services.comment_add(
+        matter=again,
+        actor=people["zhaolixin"],
+        text="整改后要组织水质复检，复检结果报我。",
+        more=True,
+        deadline=now + dt.timedelta(days=8),
+    )
+
+    feedback, lead = signed("粮食安全党政同责考核迎检", "准备迎检材料并组织自查。", days=6, ago=15)
+    services.report_submit(
+        assignment=lead, actor=liaison, text="自查报告已报送，迎检材料已备齐。", percent=100, completion=True
+    )
+    services.matter_review(matter=feedback, actor=staff, action="close")

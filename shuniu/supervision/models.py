@@ -115,6 +115,9 @@ class Matter(models.Model):
     cycle = models.CharField("报告周期", max_length=10, choices=Cycle.choices, default=Cycle.NONE, blank=True)
     deadline = models.DateTimeField("办理时限", null=True, blank=True)
     original_deadline = models.DateTimeField("原定时限", null=True, blank=True)  # before any approved extension
+    # The deadline "on time" is measured against: the original one, moved only by an extension approved
+    # on a request made before the deadline (a late request may move `deadline`, never this).
+    measured_deadline = models.DateTimeField("考核时限", null=True, blank=True)
     round = models.PositiveSmallIntegerField(
         "办理轮次", default=1
     )  # a leader's comment asking for more opens a new one
@@ -137,7 +140,7 @@ class Matter(models.Model):
         constraints = [models.UniqueConstraint(fields=["year", "seq"], name="matter_unique_number")]
         indexes = [
             models.Index(fields=["status", "deadline"], name="matter_status_deadline_idx"),
-            models.Index(fields=["deadline"], name="matter_deadline_idx"),
+            models.Index(fields=["measured_deadline"], name="matter_measured_deadline_idx"),
             models.Index(fields=["registered_at"], name="matter_registered_idx"),
             models.Index(fields=["closed_at"], name="matter_closed_idx"),
         ]
@@ -280,6 +283,7 @@ class Extension(models.Model):
     expected = models.DateTimeField("预计办结时间")
     progress = models.CharField("目前进展", max_length=300)
     old_deadline = models.DateTimeField("原办理时限")
+    late = models.BooleanField("逾期后申请", default=False)
     status = models.CharField("审批", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -191,13 +191,14 @@ class FigureRow:
 def figures(user: User, *, start: dt.datetime, end: dt.datetime, now: dt.datetime, by: str = "unit") -> list[FigureRow]:
     """Per lead unit (`by="unit"`) or per instructing leader (`by="leader"`), over [start, end).
 
-    On time counts against the deadline in force: the original one unless an extension was approved.
+    On time counts against `measured_deadline`: the original deadline unless an extension asked for in
+    time was approved. Due in the period is by that deadline too.
     Three grouped queries whatever the number of matters (the period's rows only, through indexes).
     """
     group = "lead_unit" if by == "unit" else "instructing_leader"
     name = "lead_unit__name" if by == "unit" else "instructing_leader__full_name"
     seen = matters_for(user)
-    due_by = Q(deadline__gte=start, deadline__lt=min(end, now))
+    due_by = Q(measured_deadline__gte=start, measured_deadline__lt=min(end, now))
     counted = (
         seen.filter(
             Q(registered_at__gte=start, registered_at__lt=end)
@@ -209,7 +210,7 @@ def figures(user: User, *, start: dt.datetime, end: dt.datetime, now: dt.datetim
         .annotate(
             registered=Count("pk", filter=Q(registered_at__gte=start, registered_at__lt=end)),
             due=Count("pk", filter=due_by),
-            on_time=Count("pk", filter=due_by & Q(status=Status.CLOSED, completed_at__lte=F("deadline"))),
+            on_time=Count("pk", filter=due_by & Q(status=Status.CLOSED, completed_at__lte=F("measured_deadline"))),
             overdue_now=Count("pk", filter=Q(status__in=OPEN, deadline__lt=now)),
             closed=Count("pk", filter=Q(closed_at__gte=start, closed_at__lt=end)),
         )

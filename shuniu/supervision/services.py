@@ -145,6 +145,7 @@ def matter_register(
         cycle=cycle,
         deadline=deadline,
         original_deadline=deadline,
+        measured_deadline=deadline,
         lead_unit=lead_unit,
         registered_by=actor,
         registered_at=now,
@@ -444,7 +445,12 @@ def extension_request(
     progress: str,
     now: dt.datetime | None = None,
 ) -> Extension:
-    """The lead unit asks, before the deadline, for a later one: why, by when, how far it has got."""
+    """The lead unit asks for a later deadline: why, by when, how far it has got.
+
+    Asked before the deadline, an approved extension also moves the deadline "on time" is measured
+    against. Asked after it (逾期后申请: the unit is already late), approval gives the unit a new date to
+    work to, but the figures still count the matter against the deadline it missed.
+    """
     assignment = _locked(assignment)
     if not _liaison_of(actor, assignment) or assignment.part != Part.LEAD:
         raise ValidationError("延期申请由主办单位联络员提出。")
@@ -456,10 +462,8 @@ def extension_request(
         problems.append(f"事项{matter.get_status_display()}，不能申请延期。")
     elif matter.deadline is None:
         problems.append("该事项按周期报告，没有办理时限，无需延期。")
-    elif now >= matter.deadline:
-        problems.append("延期须在办理时限届满前申请；已逾期的事项请尽快办结并说明情况。")
-    elif expected <= matter.deadline:
-        problems.append("预计办结时间须晚于现在的办理时限。")
+    elif expected <= max(matter.deadline, now):
+        problems.append("预计办结时间须晚于现在和现在的办理时限。")
     if not reason:
         problems.append("请填写延期理由。")
     if not progress:
@@ -477,6 +481,7 @@ def extension_request(
         expected=expected,
         progress=progress[:300],
         old_deadline=matter.deadline,
+        late=now >= matter.deadline,
     )
     inbox_put(
         recipients=supervision_staff(),
@@ -484,7 +489,7 @@ def extension_request(
         kind=InboxKind.TODO,
         category="延期申请待审批",
         title=f"{matter.number} {matter.title}",
-        note=f"{assignment.unit.name}申请延至 {day_time(expected)}",
+        note=f"{assignment.unit.name}{'逾期后' if extension.late else ''}申请延至 {day_time(expected)}",
         url=reverse("supervision:detail", args=[matter.pk]),
         secrecy=matter.secrecy,
     )
@@ -492,7 +497,12 @@ def extension_request(
         actor=actor,
         action="extension.request",
         obj=matter,
-        data={"expected": expected.isoformat(), "reason": reason, "deadline": matter.deadline.isoformat()},
+        data={
+            "expected": expected.isoformat(),
+            "reason": reason,
+            "deadline": matter.deadline.isoformat(),
+            "late": extension.late,
+        },
     )
     return extension
 
@@ -535,7 +545,8 @@ def extension_decide(
     if not changed:
         raise ValidationError("该申请已被他人审批，请刷新页面。")
     if approve:
-        Matter.objects.filter(pk=matter.pk).update(deadline=new_deadline)
+        moved = {"deadline": new_deadline} | ({} if extension.late else {"measured_deadline": new_deadline})
+        Matter.objects.filter(pk=matter.pk).update(**moved)
     inbox_done(key=item_key(extension, "decide"), by=actor)
     verdict = f"同意延至 {day_time(new_deadline)}" if approve and new_deadline else f"不同意：{answer}"
     notify(
@@ -690,6 +701,7 @@ def comment_add(
             completed_at=None,
             deadline=new_deadline,
             original_deadline=new_deadline,
+            measured_deadline=new_deadline,
         )
         lead = _lead(matter)
         if lead is not None:

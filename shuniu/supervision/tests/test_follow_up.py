@@ -134,6 +134,7 @@ class TestExtension:
         extension.refresh_from_db()
         assert matter.deadline == old + dt.timedelta(days=7)
         assert matter.original_deadline == old  # the old deadline stays
+        assert matter.measured_deadline == matter.deadline  # asked in time: on time is measured by the new one
         assert extension.old_deadline == old
         assert extension.status == ExtensionStatus.APPROVED
         assert open_categories(supervisor) == []
@@ -164,24 +165,38 @@ class TestExtension:
         assert matter.deadline == deadline
         assert Extension.objects.get().status == ExtensionStatus.REFUSED
 
-    def test_too_late_or_by_a_co_unit_is_refused_and_changes_nothing(
+    def test_asked_after_the_deadline_it_is_marked_late_and_cannot_rescue_the_figures(
         self, supervisor: User, liaison: User, leader: User
     ) -> None:
         start = timezone.now() - dt.timedelta(days=20)
         matter, lead = under_way(supervisor, liaison, leader, deadline=start + dt.timedelta(days=15), now=start)
-        assert matter.deadline is not None
-        with pytest.raises(ValidationError, match="届满前"):
+        missed = matter.deadline
+        assert missed is not None
+        with pytest.raises(ValidationError, match="晚于现在"):
             services.extension_request(
-                assignment=lead,
-                actor=liaison,
-                reason="来不及",
-                expected=timezone.now() + dt.timedelta(days=3),
-                progress="八成",
+                assignment=lead, actor=liaison, reason="x", expected=missed + dt.timedelta(days=1), progress="八成"
             )
+        extension = services.extension_request(
+            assignment=lead,
+            actor=liaison,
+            reason="设备到货延误",
+            expected=timezone.now() + dt.timedelta(days=3),
+            progress="八成",
+        )
+        assert extension.late
+        new = timezone.now() + dt.timedelta(days=3)
+        services.extension_decide(extension=extension, actor=supervisor, approve=True, new_deadline=new)
+        matter.refresh_from_db()
+        assert matter.deadline == new  # the unit works to the new date (lights, reminders)
+        assert matter.measured_deadline == missed  # the figures still count the deadline it missed
+
+    def test_a_co_units_liaison_cannot_ask(self, supervisor: User, liaison: User, leader: User) -> None:
+        now = timezone.now()
+        _, lead = under_way(supervisor, liaison, leader, deadline=now + dt.timedelta(days=9), now=now)
         other = make_user("other", [Role.LIAISON], unit=make_unit("石门乡", UnitKind.TOWNSHIP))
         with pytest.raises(ValidationError, match="主办单位联络员"):
             services.extension_request(
-                assignment=lead, actor=other, reason="x", expected=timezone.now() + dt.timedelta(days=3), progress="x"
+                assignment=lead, actor=other, reason="x", expected=now + dt.timedelta(days=30), progress="x"
             )
         assert not Extension.objects.exists()
 
