@@ -189,6 +189,7 @@ class Assignment(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name="单位")
     part = models.CharField("承办方式", max_length=4, choices=Part.choices)
     handler = models.CharField("经办人", max_length=50, blank=True)
+    assigned_at = models.DateTimeField("交办时间", default=timezone.now)  # the matter's registration, or a reassignment
     receipt = models.CharField("签收", max_length=10, choices=Receipt.choices, default=Receipt.TO_SIGN)
     signed_at = models.DateTimeField("签收时间", null=True, blank=True)
     signed_by_name = models.CharField("签收人", max_length=50, blank=True)

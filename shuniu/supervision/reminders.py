@@ -58,8 +58,8 @@ def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
 
     for assignment in unsigned:
         matter = assignment.matter
-        registered = timezone.localtime(matter.registered_at, calendar.tz).date()
-        if today < calendar.add_workdays(registered, 1):
+        assigned = timezone.localtime(assignment.assigned_at, calendar.tz).date()
+        if today < calendar.add_workdays(assigned, 1):
             continue
         url = reverse("supervision:detail", args=[matter.pk])
         for person in [*liaisons.get(assignment.unit_id, []), *staff]:

@@ -51,6 +51,8 @@ from shuniu.supervision.selectors import liaisons_of, supervision_staff
 if TYPE_CHECKING:
     from shuniu.documents.models import Document
 
+OBJECT_WORKDAYS = 3  # a unit may answer "不属于我单位职责" within three working days of the assignment
+
 # When the administrator's table (TimeLimit) has no row for a source: a document's matter, 30 days.
 FALLBACK_RULE = Rule(ClockUnit.CALENDAR_DAYS, 30, roll_holidays=True)
 
@@ -153,7 +155,10 @@ def matter_register(
     handlers = handlers or {}
     units = [(lead_unit, Part.LEAD), *((u, Part.CO) for u in dict.fromkeys(co_units))]
     made = Assignment.objects.bulk_create(
-        [Assignment(matter=matter, unit=u, part=p, handler=visible(handlers.get(u.pk, ""))[:50]) for u, p in units]
+        [
+            Assignment(matter=matter, unit=u, part=p, handler=visible(handlers.get(u.pk, ""))[:50], assigned_at=now)
+            for u, p in units
+        ]
     )
     for assignment in made:
         _to_sign(assignment)
@@ -240,6 +245,12 @@ def assignment_object(*, assignment: Assignment, actor: User, reason: str) -> As
         raise ValidationError(f"该单位已{assignment.get_receipt_display()}。")
     if assignment.matter.status not in (Status.ASSIGNED, Status.ACTING):
         raise ValidationError("事项已报办结或已办结，不能再提出异议。")
+    calendar = WorkingCalendar.load()
+    assigned = timezone.localtime(assignment.assigned_at, calendar.tz).date()
+    if timezone.localdate(timezone.now(), calendar.tz) > calendar.add_workdays(assigned, OBJECT_WORKDAYS):
+        raise ValidationError(
+            f"交办后 {OBJECT_WORKDAYS} 个工作日内可提出异议，现已超过；如确有困难，请与督查室联系或申请延期。"
+        )
     Assignment.objects.filter(pk=assignment.pk).update(
         receipt=Receipt.OBJECTED, objection=reason[:300], objected_at=timezone.now()
     )

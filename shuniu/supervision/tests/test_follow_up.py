@@ -406,3 +406,29 @@ def test_figures_count_on_time_against_the_original_deadline_unless_extended(
     assert (by_leader["领导1"].due, by_leader["领导2"].due) == (3, 1)
     # a leader's figures cover only the matters they instructed
     assert [r.name for r in figures(leader2, start=start, end=now, now=now)] == ["石门乡"]
+
+
+@pytest.mark.django_db
+def test_an_objection_is_accepted_only_within_three_working_days(
+    supervisor: User, liaison: User, leader: User, finance: Unit
+) -> None:
+    long_ago = timezone.now() - dt.timedelta(days=10)
+    matter = services.matter_register(
+        actor=supervisor,
+        source=Source.INSTRUCTION,
+        title="秸秆禁烧",
+        content="加强巡查。",
+        lead_unit=finance,
+        instructing_leader=leader,
+        deadline=timezone.now() + dt.timedelta(days=5),
+        now=long_ago,
+    )
+    lead = Assignment.objects.get(matter=matter)
+    with pytest.raises(ValidationError, match="3 个工作日内"):
+        services.assignment_object(assignment=lead, actor=liaison, reason="属于农业农村局职责")
+    lead.refresh_from_db()
+    assert lead.objection == ""
+    Assignment.objects.filter(pk=lead.pk).update(assigned_at=timezone.now())
+    services.assignment_object(assignment=lead, actor=liaison, reason="属于农业农村局职责")
+    lead.refresh_from_db()
+    assert lead.objection == "属于农业农村局职责"
