@@ -297,6 +297,7 @@ class Extension(models.Model):
         verbose_name = "延期申请"
         verbose_name_plural = "延期申请"
         ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["decided_at"], name="extension_decided_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["matter"], condition=models.Q(status="pending"), name="extension_one_pending_per_matter"

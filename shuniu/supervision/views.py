@@ -56,6 +56,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "status": status,
         "statuses": Status.choices,
+        "all": selectors.ALL,
         "can_manage": can(user, "supervision.manage"),
         "can_figures": can(user, "supervision.figures"),
     }

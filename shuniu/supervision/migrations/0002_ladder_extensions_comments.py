@@ -268,6 +268,10 @@ class Migration(migrations.Migration):
                 condition=models.Q(("hard__gte", 1), ("normal__gte", 1), ("urgent__gte", 1)), name="time_limit_positive"
             ),
         ),
+        migrations.AddIndex(
+            model_name="extension",
+            index=models.Index(fields=["decided_at"], name="extension_decided_idx"),
+        ),
         migrations.AddConstraint(
             model_name="extension",
             constraint=models.UniqueConstraint(
