@@ -143,6 +143,9 @@ class Matter(models.Model):
             models.Index(fields=["measured_deadline"], name="matter_measured_deadline_idx"),
             models.Index(fields=["registered_at"], name="matter_registered_idx"),
             models.Index(fields=["closed_at"], name="matter_closed_idx"),
+            # a leader's open matters without reading all they ever instructed
+            models.Index(fields=["instructing_leader", "status"], name="matter_instructing_status_idx"),
+            models.Index(fields=["leader_in_charge", "status"], name="matter_in_charge_status_idx"),
         ]
 
     def __str__(self) -> str:
