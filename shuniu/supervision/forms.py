@@ -11,6 +11,7 @@ from shuniu.core.models import Unit, UnitKind
 from shuniu.schedules.forms import LeaderChoiceField
 from shuniu.schedules.selectors import leader_queryset
 from shuniu.supervision.models import Channel, Cycle, Level, Method, Source, Urgency
+from shuniu.supervision.selectors import time_limits_text
 
 
 def _units() -> Any:
@@ -42,7 +43,6 @@ class MatterForm(StyledForm):
     deadline = LocalDateTimeField(
         label="办理时限",
         required=False,
-        help_text="不填则按来源和紧急程度取默认时限（领导批示 15 天，紧急 5 天，疑难 30 天；会议决定 5 个工作日内首次报告）。",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -52,6 +52,7 @@ class MatterForm(StyledForm):
         for unit in _units():
             grouped.setdefault(str(kinds.get(unit.kind, unit.kind)), []).append((unit.pk, unit.name))
         self.fields["co_units"].widget.choices = list(grouped.items())
+        self.fields["deadline"].help_text = time_limits_text()
 
 
 class RecordSignForm(StyledForm):

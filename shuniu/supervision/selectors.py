@@ -22,6 +22,7 @@ from shuniu.supervision.models import (
     Receipt,
     Source,
     Status,
+    TimeLimit,
 )
 
 if TYPE_CHECKING:
@@ -145,7 +146,11 @@ def draft_from_document(document: Document) -> dict[str, object]:
     """A registration filled in from a document whose leader asked for action (待转督办)."""
     asking = [r for r in document.readings.select_related("leader") if r.requires_action and r.instruction]
     instruction = "\n".join(f"{r.leader.full_name}：{r.instruction}" for r in asking)
+    handling = list(document.handling_units.order_by("-lead", "pk").values_list("unit_id", "lead"))
+    lead = next((unit for unit, is_lead in handling if is_lead), handling[0][0] if handling else None)
     return {
+        "lead_unit": lead,
+        "co_units": [unit for unit, _ in handling if unit != lead],
         "source": Source.INSTRUCTION,
         "title": document.title[:200],
         "content": instruction or document.title,
@@ -255,3 +260,12 @@ def overdue_matters(user: User, *, now: dt.datetime, limit: int = 200) -> QueryS
         .select_related("lead_unit", "instructing_leader")
         .order_by("deadline")[:limit]
     )
+
+
+def time_limits_text() -> str:
+    """The default deadlines as the administrator has set them, for the registration form's help."""
+    parts = []
+    for row in TimeLimit.objects.all():
+        unit = "个工作日" if row.unit == ClockUnit.WORKDAYS else "天"
+        parts.append(f"{row.get_source_display()}{row.normal}{unit}（紧急{row.urgent}，疑难{row.hard}）")
+    return "不填则按督办时限标准取默认时限：" + "；".join(parts) + "。" if parts else "请填写办理时限。"

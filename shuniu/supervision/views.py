@@ -124,7 +124,7 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "extensions": extensions,
         "escalations": matter.escalations.select_related("assignment__unit", "by"),
         "comments": matter.comments.select_related("leader"),
-        "extension_form": ExtensionForm()
+        "extension_form": ExtensionForm(auto_id="ext_%s")
         if mine
         and mine.part == Part.LEAD
         and mine.receipt == Receipt.SIGNED
@@ -133,12 +133,14 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and pending is None
         else None,
         "pending": pending,
-        "decide_form": DecideForm(initial={"new_deadline": pending.expected}) if staff and pending else None,
-        "escalation_form": EscalationForm(assignments=live, initial={"level": level or Level.BLUE})
+        "decide_form": DecideForm(auto_id="decide_%s", initial={"new_deadline": pending.expected})
+        if staff and pending
+        else None,
+        "escalation_form": EscalationForm(auto_id="esc_%s", assignments=live, initial={"level": level or Level.BLUE})
         if staff and matter.status != Status.CLOSED
         else None,
         "suggested": Level(level).label if level else "",
-        "comment_form": CommentForm() if leader and matter.status == Status.CLOSED else None,
+        "comment_form": CommentForm(auto_id="comment_%s") if leader and matter.status == Status.CLOSED else None,
         "feedback": matter.status == Status.CLOSED or matter.comments.exists(),
         "reports": matter.reports.select_related("assignment__unit", "author").prefetch_related("attachments"),
         "chases": matter.chases.select_related("by", "assignment__unit"),
@@ -146,12 +148,14 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": [(h, MATTER_FLOW.actions[h.action].label) for h in MATTER_FLOW.history(matter)],
         "mine": mine,
         "staff": staff,
-        "report_form": ReportForm()
+        "report_form": ReportForm(auto_id="report_%s")
         if mine and mine.receipt == Receipt.SIGNED and matter.status == Status.ACTING
         else None,
-        "object_form": ObjectForm() if mine and mine.receipt in (Receipt.TO_SIGN, Receipt.SIGNED) else None,
-        "chase_form": ChaseForm() if staff and matter.status != Status.CLOSED else None,
-        "record_form": RecordSignForm() if staff else None,
+        "object_form": ObjectForm(auto_id="object_%s")
+        if mine and mine.receipt in (Receipt.TO_SIGN, Receipt.SIGNED)
+        else None,
+        "chase_form": ChaseForm(auto_id="chase_%s") if staff and matter.status != Status.CLOSED else None,
+        "record_form": RecordSignForm(auto_id="record_%s") if staff else None,
         "units": Unit.objects.filter(is_active=True).order_by("kind", "sort_order", "name") if staff else (),
     }
     return render(request, "supervision/matter_detail.html", context)

@@ -96,10 +96,18 @@ def test_the_journey_from_a_leaders_instruction_to_the_leaders_comment_on_the_fe
     assert matter.instructing_leader is not None
     assert matter.instructing_leader.username == "wangzhiqiang"
     detail = f"{base}/supervision/{matter.pk}/"
+    # The co-unit from the proposal (县自然资源局) took the notice by phone: staff record it.
+    co = staff.locator("li.list-group-item", has_text="县自然资源局")
+    co.get_by_label("签收人").fill("自然资源局 李股长")
+    co.get_by_role("button", name="登记签收").click()
+    staff.get_by_text("县自然资源局已签收").wait_for()
 
     phone = browser.new_page(**PHONE)
     log_in(phone, base, "zhouping")
-    phone.goto(f"{base}/inbox/")
+    phone.get_by_role("button", name="展开导航").click()  # the liaison opens 我的事项 from the menu
+    phone.get_by_role("link", name="我的事项").click()
+    phone.get_by_text("待签收督办").first.wait_for()
+    phone.screenshot(path=str(SHOTS / "journey-2-liaison-inbox.png"), full_page=True)
     phone.get_by_text(matter.title).first.click()
     phone.get_by_role("button", name="签收").click()
     phone.get_by_text("县财政局已签收").wait_for()
@@ -149,7 +157,7 @@ def test_the_journey_from_a_leaders_instruction_to_the_leaders_comment_on_the_fe
 
     leader = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     log_in(leader, base, "wangzhiqiang")
-    leader.goto(f"{base}/inbox/")
+    leader.get_by_role("link", name="我的事项").click()
     leader.get_by_text("督办反馈待阅示").first.wait_for()
     leader.get_by_text(matter.title).first.click()
     leader.get_by_role("heading", name="反馈报告与领导阅示").wait_for()

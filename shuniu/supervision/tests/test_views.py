@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -166,7 +167,10 @@ def test_a_leaders_instruction_on_a_document_opens_a_prefilled_matter_linked_bot
         source_org="市委办公室",
         title="关于冬季供暖的通知",
     )
-    documents.proposal_submit(document=document, readers=[leader], actor=clerk)
+    township = make_unit("石门乡", UnitKind.TOWNSHIP)
+    documents.proposal_submit(
+        document=document, readers=[leader], units=[township, finance], lead_unit=finance, actor=clerk
+    )
     documents.proposal_approve(document=document, actor=director)
     documents.copy_deliver(copy=Copy.objects.get(document=document), actor=clerk)
     reading = Reading.objects.get(document=document, leader=leader)
@@ -180,6 +184,8 @@ def test_a_leaders_instruction_on_a_document_opens_a_prefilled_matter_linked_bot
     form = staff.get(f"{reverse('supervision:new')}?document={document.pk}").text
     assert "请财政局抓紧落实。" in form
     assert 'value="关于冬季供暖的通知"' in form
+    assert f'<option value="{finance.pk}" selected>' in form  # the proposal's lead unit leads the matter
+    assert re.search(rf'name="co_units" value="{township.pk}" id="[^"]+" checked', form)
     staff.post(
         reverse("supervision:new"),
         {
