@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from shuniu.core.files import Upload
 from shuniu.core.models import Role, Unit, UnitKind, User
 from shuniu.core.testing import client_for, make_unit, make_user, xlsx_sheet
 from shuniu.supervision import services
@@ -220,3 +221,57 @@ def test_the_detail_page_query_count_does_not_grow_with_its_history(acting: Matt
         services.chase_record(matter=acting, actor=supervisor, method="phone", reached="王科长", outcome="已催")
         services.escalation_issue(matter=acting, assignment=lead, actor=supervisor, level=Level.BLUE, text="请抓紧")
     assert queries(lambda: client.get(url)) == before
+
+
+def test_the_outsider_and_the_clerk_get_403_or_404_on_every_page_and_action(
+    acting: Matter, supervisor: User, cz: User, outsider: User, clerk: User
+) -> None:
+    from shuniu.audit.models import AuditEntry
+
+    lead = Assignment.objects.get(matter=acting)
+    report = services.report_submit(
+        assignment=lead, actor=cz, text="附凭证", percent=50, uploads=[Upload("凭证.png", PNG)]
+    )
+    escalation = services.escalation_issue(
+        matter=acting, assignment=lead, actor=supervisor, level=Level.BLUE, text="请抓紧"
+    )
+    assert acting.deadline is not None
+    extension = services.extension_request(
+        assignment=lead, actor=cz, reason="r", expected=acting.deadline + dt.timedelta(days=5), progress="p"
+    )
+    pk, apk = acting.pk, lead.pk
+    gets = [
+        reverse("supervision:detail", args=[pk]),
+        reverse("supervision:notice", args=[pk, apk]),
+        reverse("supervision:escalation", args=[pk, escalation.pk]),
+        reverse("supervision:feedback", args=[pk]),
+        reverse("supervision:attachment", args=[pk, report.pk, report.attachments.get().pk]),
+        reverse("supervision:new"),
+        reverse("supervision:figures"),
+        reverse("supervision:bulletin"),
+    ]
+    posts = [
+        reverse("supervision:sign", args=[pk, apk]),
+        reverse("supervision:object", args=[pk, apk]),
+        reverse("supervision:reassign", args=[pk, apk]),
+        reverse("supervision:report", args=[pk, apk]),
+        reverse("supervision:extend", args=[pk, apk]),
+        reverse("supervision:decide", args=[pk, extension.pk, "approve"]),
+        reverse("supervision:escalate", args=[pk]),
+        reverse("supervision:chase", args=[pk]),
+        reverse("supervision:review", args=[pk, "close"]),
+        reverse("supervision:comment", args=[pk]),
+        reverse("supervision:new"),
+    ]
+    entries = AuditEntry.objects.count()
+    form = {"text": "x", "percent": "100", "reason": "x", "unit": str(lead.unit_id), "level": "red", "more": "on"}
+    for user in (outsider, clerk):
+        client = client_for(user)
+        for url in gets:
+            assert client.get(url).status_code in (403, 404), (user.username, url)
+        for url in posts:
+            assert client.post(url, form).status_code in (403, 404), (user.username, url)
+    assert AuditEntry.objects.count() == entries
+    assert acting.reports.count() == 1
+    extension.refresh_from_db()
+    assert extension.status == ExtensionStatus.PENDING

@@ -10,7 +10,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from shuniu.audit.models import AuditEntry
-from shuniu.core.models import CalendarOverride, CalendarYear, OverrideKind, Role, Unit, UnitKind, User
+from shuniu.core.models import (
+    CalendarOverride,
+    CalendarYear,
+    Clearance,
+    OverrideKind,
+    Role,
+    Unit,
+    UnitKind,
+    User,
+)
 from shuniu.core.testing import at_once, make_leader, make_unit, make_user
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.supervision import services
@@ -251,6 +260,12 @@ def test_who_sees_which_matter(supervisor: User, leader: User, leader2: User, fi
     in_charge = make_leader("leader3", 3)
     charged = register(supervisor, township, leader=leader, title="分管事项", leader_in_charge=in_charge)
     assert list(matters_for(in_charge)) == [charged]
+    # A matter from a classified document follows the document's secrecy: above a person's clearance it
+    # is not theirs to see, whatever their part in it.
+    Matter.objects.filter(pk=mine.pk).update(secrecy=Clearance.CONFIDENTIAL)
+    assert mine not in matters_for(make_user("plain_staff", [Role.SUPERVISOR], clearance=Clearance.SECRET))
+    assert mine in matters_for(make_user("cleared_staff", [Role.SUPERVISOR], clearance=Clearance.CONFIDENTIAL))
+    assert list(matters_for(make_user("cz2", [Role.LIAISON], unit=finance))) == []  # a liaison: no clearance
 
 
 @pytest.mark.django_db
