@@ -39,11 +39,13 @@ def inbox_put(
     """Hand work (or reading) to each recipient: open their item for `key` and notify them.
 
     An item already open for the key is left as it is (a retried step adds nothing and notifies
-    nobody twice); one that was done is opened again. Returns how many people were told.
+    nobody twice); one that was done is opened again. Nobody below `secrecy` is handed it (nor told
+    its title). Returns how many people were told.
     """
     now = timezone.now()
     told = 0
-    for recipient in {r.pk: r for r in recipients if r.is_active}.values():
+    cleared = (r for r in recipients if r.is_active and r.clearance >= secrecy)
+    for recipient in {r.pk: r for r in cleared}.values():
         item, created = InboxItem.objects.get_or_create(
             recipient=recipient,
             key=key,

@@ -156,9 +156,13 @@ class Matter(models.Model):
         """督〔2026〕8号."""
         return official_number(SERIES, self.year, self.seq)
 
-    def audit_label(self) -> str:
-        """A classified matter is named by number only in the audit log."""
+    def label(self) -> str:
+        """How the matter is named where it may travel (inbox, notices, e-mail): a classified one by number only."""
         return self.number if self.secrecy else str(self)
+
+    def audit_label(self) -> str:
+        """The audit log names it as the inbox does."""
+        return self.label()
 
 
 class Part(models.TextChoices):
@@ -271,6 +275,7 @@ class ExtensionStatus(models.TextChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已同意"
     REFUSED = "refused", "未同意"
+    WITHDRAWN = "withdrawn", "已撤回"  # the matter was reported done while the request waited
 
 
 class Extension(models.Model):

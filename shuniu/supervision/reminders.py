@@ -1,7 +1,7 @@
 """Reminder sources of supervision (asked every minute by `core.reminders.reminders_run`).
 
 Each reminder's key says what and when, so `remind_once` sends it once to each person:
-- a unit that has not signed one working day after the matter was assigned: its liaisons and the
+- on a working morning, a unit that has not signed one working day after its assignment: its liaisons and the
   supervision staff, once;
 - the lead unit's liaisons when the deadline is within 3 working days, once per deadline (an extended
   deadline is a new reminder);
@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuniu.core.deadlines import remaining
-from shuniu.core.models import ClockUnit
+from shuniu.core.models import ClockUnit, User
 from shuniu.core.reminders import Due
 from shuniu.core.text import day_time
 from shuniu.core.workcal import WorkingCalendar
@@ -31,6 +31,11 @@ from shuniu.supervision.models import Assignment, Matter, Part, Receipt, Status
 from shuniu.supervision.selectors import liaisons_of, next_report_due, stalled, supervision_staff
 
 WARN_WORKDAYS = 3
+
+
+def cleared(people: list[User], matter: Matter) -> list[User]:
+    """Those who may hear of the matter: a classified one reaches only people cleared for it."""
+    return [p for p in people if p.clearance >= matter.secrecy]
 
 
 def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
@@ -41,12 +46,12 @@ def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
     working_morning = calendar.is_workday(today) and timezone.localtime(now, calendar.tz).time() >= opening
 
     unsigned = list(
-        Assignment.objects.filter(receipt=Receipt.TO_SIGN, matter__status=Status.ASSIGNED).select_related(
-            "matter", "unit"
-        )
+        Assignment.objects.filter(
+            receipt=Receipt.TO_SIGN, matter__status__in=(Status.ASSIGNED, Status.ACTING)
+        ).select_related("matter", "unit")
     )
     open_matters = list(
-        Matter.objects.filter(status=Status.ACTING)
+        Matter.objects.filter(status__in=(Status.ASSIGNED, Status.ACTING))
         .filter(Q(deadline__isnull=False) | ~Q(cycle=""))
         .prefetch_related("assignments")
     )
@@ -56,17 +61,17 @@ def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
     }
     liaisons = liaisons_of({a.unit_id for a in unsigned} | {a.unit_id for a in leads.values() if a is not None})
 
-    for assignment in unsigned:
+    for assignment in unsigned if working_morning else ():
         matter = assignment.matter
         assigned = timezone.localtime(assignment.assigned_at, calendar.tz).date()
         if today < calendar.add_workdays(assigned, 1):
             continue
         url = reverse("supervision:detail", args=[matter.pk])
-        for person in [*liaisons.get(assignment.unit_id, []), *staff]:
+        for person in cleared([*liaisons.get(assignment.unit_id, []), *staff], matter):
             yield Due(
                 key=f"matter:{matter.pk}:unsigned:{assignment.pk}",
                 recipient=person,
-                title=f"督办事项未签收：{matter.number} {matter.title}",
+                title=f"督办事项未签收：{matter.label()}",
                 body=f"{assignment.unit.name}尚未签收，请尽快签收或说明情况。",
                 url=url,
             )
@@ -74,36 +79,37 @@ def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
     for matter in open_matters:
         lead = leads.get(matter.pk)
         url = reverse("supervision:detail", args=[matter.pk])
-        unit_people = liaisons.get(lead.unit_id, []) if lead is not None else []
+        unit_people = cleared(liaisons.get(lead.unit_id, []), matter) if lead is not None else []
+        matter_staff = cleared(staff, matter)
         report_due = next_report_due(matter)
         if working_morning and report_due is not None and now > report_due:
             for person in unit_people:
                 yield Due(
                     key=f"matter:{matter.pk}:cycle:{int(report_due.timestamp())}",
                     recipient=person,
-                    title=f"请按周期报告进展：{matter.number} {matter.title}",
+                    title=f"请按周期报告进展：{matter.label()}",
                     body=f"该事项{matter.get_cycle_display()}，上次报告后已超过报告周期，请尽快报告进展。",
                     url=url,
                 )
         if working_morning and stalled(matter, now, calendar):
             last = matter.last_report_at or matter.registered_at
-            for person in staff:
+            for person in matter_staff:
                 yield Due(
                     key=f"matter:{matter.pk}:stalled:{int(last.timestamp())}",
                     recipient=person,
-                    title=f"督办事项停滞：{matter.number} {matter.title}",
-                    body="主办单位已逾期或误报周期，且 5 个工作日没有进展报告，建议报告主任和交办领导。",
+                    title=f"督办事项停滞：{matter.label()}",
+                    body="主办单位已逾期或未按周期报告，且 5 个工作日没有进展报告，建议报告主任和交办领导。",
                     url=url,
                 )
         if matter.deadline is None:
             continue
         if matter.deadline <= now:
             if working_morning:
-                for person in [*unit_people, *staff]:
+                for person in [*unit_people, *matter_staff]:
                     yield Due(
                         key=f"matter:{matter.pk}:overdue:{today.isoformat()}",
                         recipient=person,
-                        title=f"督办事项已逾期：{matter.number} {matter.title}",
+                        title=f"督办事项已逾期：{matter.label()}",
                         body=f"办理时限为 {day_time(matter.deadline)}，请尽快办结并报告，或申请延期。",
                         url=url,
                     )
@@ -112,7 +118,7 @@ def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
                 yield Due(
                     key=f"matter:{matter.pk}:due:{int(matter.deadline.timestamp())}",
                     recipient=person,
-                    title=f"督办事项临近时限：{matter.number} {matter.title}",
+                    title=f"督办事项临近时限：{matter.label()}",
                     body=f"办理时限为 {day_time(matter.deadline)}，请按时办结并报告。",
                     url=url,
                 )

@@ -4,33 +4,42 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from shuniu.core.deadlines import Light, light
-from shuniu.core.models import ClockUnit, Role, User
+from shuniu.core.deadlines import Light, Rule, light
+from shuniu.core.models import ClockUnit, Role, Unit, User
+from shuniu.core.permissions import can
 from shuniu.core.workcal import WorkingCalendar
+from shuniu.supervision.flow import MATTER_FLOW
 from shuniu.supervision.models import (
     Assignment,
     Cycle,
+    Escalation,
     Extension,
     ExtensionStatus,
     Level,
     Matter,
+    Part,
     Receipt,
     Source,
     Status,
     TimeLimit,
+    Urgency,
 )
 
 if TYPE_CHECKING:
     from shuniu.documents.models import Document
 
 WARN_WORKDAYS = 3  # yellow within three working days of the deadline
+OBJECT_WORKDAYS = 3  # a unit may answer "不属于我单位职责" within three working days of its assignment
+# When the administrator's table (TimeLimit) has no row for a source: a document's matter, 30 days.
+FALLBACK_RULE = Rule(ClockUnit.CALENDAR_DAYS, 30, roll_holidays=True)
 STALL_WORKDAYS = 5  # behind, and no report for five working days: the unit is stalling
 OPEN = (Status.ASSIGNED, Status.ACTING, Status.REPORTED)
+DONE = (Status.REPORTED, Status.CLOSED)  # the unit's part is done once its completion report is in
 CYCLE_DAYS: dict[str, int] = {
     Cycle.WEEKLY: 7,
     Cycle.MONTHLY: 31,
@@ -74,9 +83,9 @@ def cycle_missed(matter: Matter, now: dt.datetime) -> bool:
 def matter_light(matter: Matter, now: dt.datetime, calendar: WorkingCalendar) -> Light | None:
     """Red overdue; yellow within 3 working days of the deadline or a report cycle missed; else green.
 
-    None once closed.
+    None once the completion report is in.
     """
-    if matter.status == Status.CLOSED:
+    if matter.status in (Status.REPORTED, Status.CLOSED):  # done on its side: the review is the staff's
         return None
     by_deadline = light(ClockUnit.WORKDAYS, WARN_WORKDAYS, matter.deadline, now, calendar) if matter.deadline else None
     if by_deadline == "red":
@@ -86,19 +95,40 @@ def matter_light(matter: Matter, now: dt.datetime, calendar: WorkingCalendar) ->
     return "green" if by_deadline or matter.cycle else None
 
 
+def behind_since(matter: Matter, now: dt.datetime) -> dt.datetime | None:
+    """When the matter fell behind — its deadline passed, or its regular report fell due — or None."""
+    moments = []
+    if matter.deadline is not None and now > matter.deadline:
+        moments.append(matter.deadline)
+    report_due = next_report_due(matter)
+    if report_due is not None and now > report_due:
+        moments.append(report_due)
+    return min(moments) if moments and matter.status == Status.ACTING else None
+
+
 def stalled(matter: Matter, now: dt.datetime, calendar: WorkingCalendar) -> bool:
-    """Overdue (or behind its report cycle) with no report from the lead unit for `STALL_WORKDAYS` working days."""
-    if matter.status != Status.ACTING:
+    """Whether the lead unit is stalling.
+
+    Behind, and no report for `STALL_WORKDAYS` working days since it fell behind (or since its last
+    report after that).
+    """
+    since = behind_since(matter, now)
+    if since is None:
         return False
-    behind = (matter.deadline is not None and now > matter.deadline) or cycle_missed(matter, now)
-    last = timezone.localtime(matter.last_report_at or matter.registered_at, calendar.tz).date()
-    return behind and calendar.add_workdays(last, STALL_WORKDAYS) < timezone.localtime(now, calendar.tz).date()
+    last = max(since, matter.last_report_at or matter.registered_at)
+    day = timezone.localtime(last, calendar.tz).date()
+    return calendar.add_workdays(day, STALL_WORKDAYS) < timezone.localtime(now, calendar.tz).date()
 
 
 def suggested_level(matter: Matter, now: dt.datetime, calendar: WorkingCalendar) -> str:
-    """The ladder's step the matter has reached: red overdue, yellow behind, blue near; "" on track."""
+    """The ladder's step the matter has reached.
+
+    A stalling unit reported to the leaders, red overdue, yellow behind, blue near; "" on track.
+    """
     if matter.status != Status.ACTING:
         return ""
+    if stalled(matter, now, calendar):
+        return Level.LEADERS
     if matter.deadline is not None and now > matter.deadline:
         return Level.RED
     if cycle_missed(matter, now):
@@ -205,8 +235,8 @@ class FigureRow:
 def figures(user: User, *, start: dt.datetime, end: dt.datetime, now: dt.datetime, by: str = "unit") -> list[FigureRow]:
     """Per lead unit (`by="unit"`) or per instructing leader (`by="leader"`), over [start, end).
 
-    On time counts against `measured_deadline`: the original deadline unless an extension asked for in
-    time was approved. Due in the period is by that deadline too.
+    On time: the completion report in (reviewed or not) by `measured_deadline` — the original
+    deadline unless an extension asked for in time was approved. Due in the period is by it too.
     Three grouped queries whatever the number of matters (the period's rows only, through indexes).
     """
     group = "lead_unit" if by == "unit" else "instructing_leader"
@@ -224,7 +254,7 @@ def figures(user: User, *, start: dt.datetime, end: dt.datetime, now: dt.datetim
         .annotate(
             registered=Count("pk", filter=Q(registered_at__gte=start, registered_at__lt=end)),
             due=Count("pk", filter=due_by),
-            on_time=Count("pk", filter=due_by & Q(status=Status.CLOSED, completed_at__lte=F("measured_deadline"))),
+            on_time=Count("pk", filter=due_by & Q(status__in=DONE, completed_at__lte=F("measured_deadline"))),
             overdue_now=Count("pk", filter=Q(status__in=OPEN, deadline__lt=now)),
             closed=Count("pk", filter=Q(closed_at__gte=start, closed_at__lt=end)),
         )
@@ -269,3 +299,117 @@ def time_limits_text() -> str:
         unit = "个工作日" if row.unit == ClockUnit.WORKDAYS else "天"
         parts.append(f"{row.get_source_display()}{row.normal}{unit}（紧急{row.urgent}，疑难{row.hard}）")
     return "不填则按督办时限标准取默认时限：" + "；".join(parts) + "。" if parts else "请填写办理时限。"
+
+
+def time_limit(source: str, urgency: str) -> Rule:
+    """The default period of a new matter of this source and urgency (the administrator's 督办时限标准)."""
+    row = TimeLimit.objects.filter(source=source).first()
+    if row is None:
+        return FALLBACK_RULE
+    amounts: dict[str, int] = {Urgency.URGENT: row.urgent, Urgency.HARD: row.hard}
+    amount = amounts.get(urgency, row.normal)
+    return Rule(row.unit, amount, roll_holidays=row.unit == ClockUnit.CALENDAR_DAYS)
+
+
+def default_deadline(source: str, urgency: str, start: dt.datetime, calendar: WorkingCalendar) -> dt.datetime:
+    """The deadline a county would set for a new matter of this source and urgency."""
+    return time_limit(source, urgency).due(start, calendar)
+
+
+def objection_open(assignment: Assignment, now: dt.datetime, calendar: WorkingCalendar) -> bool:
+    """Whether the unit may still answer "不属于我单位职责": within 3 working days of its assignment."""
+    assigned = timezone.localtime(assignment.assigned_at, calendar.tz).date()
+    return timezone.localtime(now, calendar.tz).date() <= calendar.add_workdays(assigned, OBJECT_WORKDAYS)
+
+
+def directors() -> list[User]:
+    """The office's directors (主任), to whom red notices and stalling units are reported."""
+    return list(User.objects.filter(is_active=True, role_grants__role=Role.DIRECTOR).distinct())
+
+
+def escalations_for(user: User, matter: Matter) -> QuerySet[Escalation]:
+    """The matter's notices; a report to the leaders about a stalling unit is for staff and leaders only."""
+    rows = matter.escalations.select_related("assignment__unit", "by", "matter")
+    if can(user, "supervision.manage") or user.pk in (matter.instructing_leader_id, matter.leader_in_charge_id):
+        return rows
+    return rows.exclude(level=Level.LEADERS)
+
+
+def reads_feedback(user: User, matter: Matter) -> bool:
+    """The feedback report is the staff's and the two leaders', not the units'."""
+    return can(user, "supervision.manage") or user.pk in (matter.instructing_leader_id, matter.leader_in_charge_id)
+
+
+def prints_notice(user: User, assignment: Assignment) -> bool:
+    """A unit's 督办通知单: staff and the leaders print any unit's; a liaison only their own unit's."""
+    if user.has_role(Role.LIAISON) and not user.has_role(Role.SUPERVISOR, Role.DIRECTOR, Role.LEADER):
+        return assignment.unit_id == user.unit_id
+    return True
+
+
+def feedback_context(matter: Matter) -> dict[str, object]:
+    """What the feedback report (反馈报告) tells the leader: units, reports, chases, notices, comments."""
+    return {
+        "addressee": matter.instructing_leader or matter.leader_in_charge,
+        "assignments": matter.assignments.exclude(receipt=Receipt.WITHDRAWN).select_related("unit"),
+        "reports": matter.reports.select_related("assignment__unit").order_by("at"),
+        "completion": matter.reports.filter(completion=True).first(),
+        "chases": matter.chases.order_by("at"),
+        "escalations": matter.escalations.select_related("assignment__unit").order_by("at"),
+        "comments": matter.comments.select_related("leader"),
+    }
+
+
+def matter_page(user: User, matter: Matter, now: dt.datetime, calendar: WorkingCalendar) -> dict[str, Any]:
+    """A matter's page: what it shows to `user`, and what `user` may do on it now.
+
+    The services decide again on each action; this only says which forms to offer.
+    """
+    mine = own_assignment(user, matter)
+    staff = can(user, "supervision.manage")
+    assignments = list(matter.assignments.select_related("unit"))
+    extensions = list(matter.extensions.select_related("assignment__unit", "requested_by", "decided_by"))
+    pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
+    acting = matter.status == Status.ACTING
+    open_ = matter.status != Status.CLOSED
+    signed = mine is not None and mine.receipt == Receipt.SIGNED
+    leader = user.pk in (matter.instructing_leader_id, matter.leader_in_charge_id)
+    return {
+        "matter": matter,
+        "mine": mine,
+        "staff": staff,
+        "light": matter_light(matter, now, calendar),
+        "stalled": stalled(matter, now, calendar),
+        "level": (level := suggested_level(matter, now, calendar)),
+        "suggested": Level(level).label if level else "",
+        "next_report": next_report_due(matter) if acting else None,
+        "assignments": assignments,
+        "live": [a for a in assignments if a.receipt != Receipt.WITHDRAWN],
+        "extensions": extensions,
+        "pending": pending,
+        "escalations": escalations_for(user, matter),
+        "comments": matter.comments.select_related("leader"),
+        "feedback": matter.status == Status.CLOSED and reads_feedback(user, matter),
+        "reports": matter.reports.select_related("assignment__unit", "author").prefetch_related("attachments"),
+        "chases": matter.chases.select_related("by", "assignment__unit"),
+        "actions": MATTER_FLOW.actions_for(matter, user),
+        "history": [(h, MATTER_FLOW.actions[h.action].label) for h in MATTER_FLOW.history(matter)],
+        "units": Unit.objects.filter(is_active=True).order_by("kind", "sort_order", "name") if staff else (),
+        "may": {
+            "report": signed and acting,
+            "object": mine is not None
+            and mine.receipt in (Receipt.TO_SIGN, Receipt.SIGNED)
+            and matter.status in (Status.ASSIGNED, Status.ACTING)
+            and objection_open(mine, now, calendar),
+            "extend": signed
+            and acting
+            and mine is not None
+            and mine.part == Part.LEAD
+            and matter.deadline is not None
+            and pending is None,
+            "decide": staff and pending is not None,
+            "escalate": staff and open_,
+            "chase": staff and open_,
+            "comment": leader and can(user, "supervision.comment") and matter.status == Status.CLOSED,
+        },
+    }

@@ -15,10 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuniu import audit
-from shuniu.core.deadlines import Rule
 from shuniu.core.files import Upload, attach
 from shuniu.core.inbox import inbox_done, inbox_put, item_key
-from shuniu.core.models import Clearance, ClockUnit, InboxKind, Role, Unit, User
+from shuniu.core.models import Clearance, InboxKind, Unit, User
 from shuniu.core.notify import notify
 from shuniu.core.numbering import next_number
 from shuniu.core.permissions import can
@@ -43,18 +42,21 @@ from shuniu.supervision.models import (
     Report,
     Source,
     Status,
-    TimeLimit,
     Urgency,
 )
-from shuniu.supervision.selectors import liaisons_of, supervision_staff
+from shuniu.supervision.selectors import (
+    OBJECT_WORKDAYS,
+    default_deadline,
+    directors,
+    liaisons_of,
+    objection_open,
+    supervision_staff,
+)
 
 if TYPE_CHECKING:
     from shuniu.documents.models import Document
 
-OBJECT_WORKDAYS = 3  # a unit may answer "不属于我单位职责" within three working days of the assignment
-
-# When the administrator's table (TimeLimit) has no row for a source: a document's matter, 30 days.
-FALLBACK_RULE = Rule(ClockUnit.CALENDAR_DAYS, 30, roll_holidays=True)
+REPEAT_WINDOW = dt.timedelta(minutes=10)  # the same record again this soon is a second click, refused
 
 
 def _to_sign(assignment: Assignment) -> None:
@@ -65,26 +67,11 @@ def _to_sign(assignment: Assignment) -> None:
         key=item_key(matter, "sign", assignment.unit_id),
         kind=InboxKind.TODO,
         category="待签收督办",
-        title=f"{matter.number} {matter.title}",
+        title=matter.label(),
         note=f"{assignment.get_part_display()}" + (f" · 时限 {day_time(matter.deadline)}" if matter.deadline else ""),
         url=reverse("supervision:detail", args=[matter.pk]),
         secrecy=matter.secrecy,
     )
-
-
-def time_limit(source: str, urgency: str) -> Rule:
-    """The default period of a new matter of this source and urgency (the administrator's 督办时限标准)."""
-    row = TimeLimit.objects.filter(source=source).first()
-    if row is None:
-        return FALLBACK_RULE
-    amounts: dict[str, int] = {Urgency.URGENT: row.urgent, Urgency.HARD: row.hard}
-    amount = amounts.get(urgency, row.normal)
-    return Rule(row.unit, amount, roll_holidays=row.unit == ClockUnit.CALENDAR_DAYS)
-
-
-def default_deadline(source: str, urgency: str, start: dt.datetime, calendar: WorkingCalendar) -> dt.datetime:
-    """The deadline a county would set for a new matter of this source and urgency."""
-    return time_limit(source, urgency).due(start, calendar)
 
 
 @audit.atomic
@@ -122,19 +109,25 @@ def matter_register(
         problems.append("请选择报告周期。")
     if source in (Source.INSTRUCTION, Source.ORAL) and instructing_leader is None:
         problems.append("领导批示或口头交办须填写交办领导。")
-    if deadline is None and not cycle:
-        problems.append("请填写办理时限或报告周期。")
     if deadline is not None and deadline < now:
         problems.append("办理时限不能早于现在。")
     if lead_unit in co_units:
         problems.append(f"{lead_unit.name}已是主办单位，不能同时协办。")
     if problems:
         raise ValidationError(problems)
+    if deadline is None and not cycle:  # the administrator's 督办时限标准
+        deadline = default_deadline(source, urgency, now, WorkingCalendar.load())
     year = timezone.localtime(now).year
+    seq = next_number(SERIES, year)  # locks the series: a second click waits here, then sees the first
+    twin = Matter.objects.filter(
+        title=title, lead_unit=lead_unit, registered_by=actor, registered_at__gte=now - REPEAT_WINDOW
+    ).first()
+    if twin is not None:
+        raise ValidationError(f"刚刚已登记同一事项（{twin.number}），请勿重复提交。")
     secrecy = document.secrecy if document is not None else 0
     matter = Matter.objects.create(
         year=year,
-        seq=next_number(SERIES, year),
+        seq=seq,
         source=source,
         title=title,
         content=content,
@@ -202,7 +195,7 @@ def assignment_sign(
     person: str = "",
     at: dt.datetime | None = None,
 ) -> Assignment:
-    """A unit signs for the matter (签收); when every unit has, the matter is under way."""
+    """A unit signs for the matter (签收); once the lead unit has, the matter is under way."""
     assignment = _locked(assignment)
     if not _acts_for_unit(actor, assignment):
         raise ValidationError("只有本单位联络员或督查人员可以签收。")
@@ -221,15 +214,12 @@ def assignment_sign(
     )
     inbox_done(key=item_key(assignment.matter, "sign", assignment.unit_id), by=actor)
     audit.record(actor=actor, action="assignment.sign", obj=assignment, data={"channel": channel})
-    _start_when_all_signed(assignment.matter, actor)
+    if assignment.part == Part.LEAD:
+        matter = Matter.objects.select_for_update().get(pk=assignment.matter_id)
+        if matter.status == Status.ASSIGNED:  # the work starts with the lead unit; co-units sign on their own
+            MATTER_FLOW.apply(matter, "start", actor=actor)
     assignment.refresh_from_db()
     return assignment
-
-
-def _start_when_all_signed(matter: Matter, actor: User) -> None:
-    pending = matter.assignments.filter(receipt__in=(Receipt.TO_SIGN, Receipt.OBJECTED)).exists()
-    if not pending and matter.status == Status.ASSIGNED:
-        MATTER_FLOW.apply(matter, "start", actor=actor)
 
 
 @audit.atomic
@@ -245,9 +235,7 @@ def assignment_object(*, assignment: Assignment, actor: User, reason: str) -> As
         raise ValidationError(f"该单位已{assignment.get_receipt_display()}。")
     if assignment.matter.status not in (Status.ASSIGNED, Status.ACTING):
         raise ValidationError("事项已报办结或已办结，不能再提出异议。")
-    calendar = WorkingCalendar.load()
-    assigned = timezone.localtime(assignment.assigned_at, calendar.tz).date()
-    if timezone.localdate(timezone.now(), calendar.tz) > calendar.add_workdays(assigned, OBJECT_WORKDAYS):
+    if not objection_open(assignment, timezone.now(), WorkingCalendar.load()):
         raise ValidationError(
             f"交办后 {OBJECT_WORKDAYS} 个工作日内可提出异议，现已超过；如确有困难，请与督查室联系或申请延期。"
         )
@@ -261,7 +249,7 @@ def assignment_object(*, assignment: Assignment, actor: User, reason: str) -> As
         key=item_key(matter, "reassign", assignment.pk),
         kind=InboxKind.TODO,
         category="督办异议待改派",
-        title=f"{matter.number} {matter.title}",
+        title=matter.label(),
         note=f"{assignment.unit.name}：{reason[:60]}",
         url=reverse("supervision:detail", args=[matter.pk]),
         secrecy=matter.secrecy,
@@ -279,9 +267,12 @@ def assignment_reassign(*, assignment: Assignment, unit: Unit, actor: User, reas
         raise ValidationError("只有督查人员可以改派。")
     if assignment.receipt != Receipt.OBJECTED:
         raise ValidationError("只有提出异议的单位可以改派。")
+    Matter.objects.select_for_update().get(pk=assignment.matter_id)  # two reassignments at once: one at a time
     if assignment.matter.assignments.exclude(receipt=Receipt.WITHDRAWN).filter(unit=unit).exists():
         raise ValidationError(f"{unit.name}已在承办单位中。")
-    successor = Assignment.objects.create(matter=assignment.matter, unit=unit, part=assignment.part)
+    successor = Assignment.objects.create(
+        matter=assignment.matter, unit=unit, part=assignment.part, assigned_at=timezone.now()
+    )
     Assignment.objects.filter(pk=assignment.pk).update(receipt=Receipt.WITHDRAWN, replaced_by=successor)
     if assignment.part == Part.LEAD:
         Matter.objects.filter(pk=assignment.matter_id).update(lead_unit=unit)
@@ -342,6 +333,7 @@ def report_submit(
     attached = attach(report, uploads, actor=actor)
     if assignment.part == Part.LEAD:
         Matter.objects.filter(pk=matter.pk).update(last_report_at=now)
+        inbox_done(key=item_key(matter, "round", matter.round), by=actor)
     audit.record(
         actor=actor,
         action="report.submit",
@@ -350,13 +342,18 @@ def report_submit(
     )
     if completion:
         inbox_done(key=item_key(matter, "redo"), by=actor)
+        for pending in matter.extensions.filter(status=ExtensionStatus.PENDING):
+            Extension.objects.filter(pk=pending.pk).update(
+                status=ExtensionStatus.WITHDRAWN, decided_at=now, answer="事项已报办结，申请自动撤回"
+            )
+            inbox_done(key=item_key(pending, "decide"), by=actor)
         MATTER_FLOW.apply(matter, "report_done", actor=actor, completed_at=now)
         inbox_put(
             recipients=supervision_staff(),
             key=item_key(matter, "review"),
             kind=InboxKind.TODO,
             category="办结报告待复核",
-            title=f"{matter.number} {matter.title}",
+            title=matter.label(),
             note=assignment.unit.name,
             url=reverse("supervision:detail", args=[matter.pk]),
             secrecy=matter.secrecy,
@@ -383,7 +380,7 @@ def matter_review(*, matter: Matter, actor: User, action: str, reason: str = "")
                 key=item_key(matter, "redo"),
                 kind=InboxKind.TODO,
                 category="督办事项退回重办",
-                title=f"{matter.number} {matter.title}",
+                title=matter.label(),
                 note=reason[:80],
                 url=reverse("supervision:detail", args=[matter.pk]),
                 secrecy=matter.secrecy,
@@ -404,16 +401,13 @@ def _leaders_of(matter: Matter) -> list[User]:
 
 
 def _feedback_to_leader(matter: Matter) -> None:
-    """The feedback report (反馈报告) reaches the instructing leader (or, failing one, the leader in charge)."""
-    leader = matter.instructing_leader or matter.leader_in_charge
-    if leader is None:
-        return
+    """The feedback report (反馈报告) reaches the instructing leader and the leader in charge."""
     inbox_put(
-        recipients=[leader],
+        recipients=_leaders_of(matter),
         key=item_key(matter, "feedback", matter.round),
         kind=InboxKind.TODO,
         category="督办反馈待阅示",
-        title=f"{matter.number} {matter.title}",
+        title=matter.label(),
         note="已办结，请阅示反馈报告",
         url=reverse("supervision:detail", args=[matter.pk]),
         secrecy=matter.secrecy,
@@ -432,8 +426,14 @@ def chase_record(
         raise ValidationError("请选择催办方式。")
     if not reached or not outcome:
         raise ValidationError("请填写联系对象和催办结果。")
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
     if matter.status == Status.CLOSED:
         raise ValidationError("事项已办结，无需催办。")
+    recent = timezone.now() - REPEAT_WINDOW
+    if matter.chases.filter(
+        by=actor, method=method, reached=reached[:50], outcome=outcome[:300], at__gte=recent
+    ).exists():
+        raise ValidationError("刚刚已登记过相同的催办记录，请勿重复提交。")
     if assignment is not None and assignment.matter_id != matter.pk:
         raise ValidationError("所选单位不承办该事项。")
     chase = Chase.objects.create(
@@ -492,14 +492,14 @@ def extension_request(
         expected=expected,
         progress=progress[:300],
         old_deadline=matter.deadline,
-        late=now >= matter.deadline,
+        late=now >= (matter.measured_deadline or matter.deadline),
     )
     inbox_put(
         recipients=supervision_staff(),
         key=item_key(extension, "decide"),
         kind=InboxKind.TODO,
         category="延期申请待审批",
-        title=f"{matter.number} {matter.title}",
+        title=matter.label(),
         note=f"{assignment.unit.name}{'逾期后' if extension.late else ''}申请延至 {day_time(expected)}",
         url=reverse("supervision:detail", args=[matter.pk]),
         secrecy=matter.secrecy,
@@ -590,11 +590,6 @@ _LADDER_TITLE = {
 }
 
 
-def directors() -> list[User]:
-    """The office's directors (主任), to whom red notices and stalling units are reported."""
-    return list(User.objects.filter(is_active=True, role_grants__role=Role.DIRECTOR).distinct())
-
-
 @audit.atomic
 def escalation_issue(*, matter: Matter, assignment: Assignment, actor: User, level: str, text: str) -> Escalation:
     """Issue a notice of the ladder to a unit, or report a stalling unit to the leaders.
@@ -614,6 +609,9 @@ def escalation_issue(*, matter: Matter, assignment: Assignment, actor: User, lev
         raise ValidationError("事项已办结，无需督办。")
     if assignment.matter_id != matter.pk or assignment.receipt == Receipt.WITHDRAWN:
         raise ValidationError("所选单位不承办该事项。")
+    recent = timezone.now() - REPEAT_WINDOW
+    if matter.escalations.filter(assignment=assignment, level=level, text=text[:500], at__gte=recent).exists():
+        raise ValidationError(f"刚刚已向{assignment.unit.name}发出相同的{Level(level).label}，请勿重复发出。")
     copied: list[User] = []
     if level in (Level.RED, Level.LEADERS):
         copied = [p for p in {p.pk: p for p in [*directors(), *_leaders_of(matter)]}.values() if p.pk != actor.pk]
@@ -626,7 +624,7 @@ def escalation_issue(*, matter: Matter, assignment: Assignment, actor: User, lev
         copied_to="、".join(p.full_name or p.username for p in copied)[:200],
     )
     url = reverse("supervision:detail", args=[matter.pk])
-    title = f"{matter.number} {matter.title}"
+    title = matter.label()
     if level != Level.LEADERS:
         inbox_put(
             recipients=liaisons_of({assignment.unit_id}).get(assignment.unit_id, []),
@@ -692,12 +690,12 @@ def comment_add(
         raise ValidationError("请填写阅示意见。")
     if more and deadline is not None and deadline <= now:
         raise ValidationError("新的办理时限须晚于现在。")
-    if matter.comments.filter(round=matter.round, leader=actor, more=True).exists():
-        raise ValidationError("本轮已阅示要求继续办理。")
+    if matter.comments.filter(round=matter.round, leader=actor, text=text[:500]).exists():
+        raise ValidationError("您已作过同样的阅示，请勿重复提交。")
     comment = Comment.objects.create(
         matter=matter, leader=actor, at=now, round=matter.round, text=text[:500], more=more
     )
-    inbox_done(key=item_key(matter, "feedback", matter.round), by=actor)
+    inbox_done(key=item_key(matter, "feedback", matter.round), by=actor, recipients=[actor])
     audit.record(actor=actor, action="comment.add", obj=matter, data={"more": more, "text": text})
     if more:
         calendar = WorkingCalendar.load()
@@ -721,7 +719,7 @@ def comment_add(
                 key=item_key(matter, "round", matter.round),
                 kind=InboxKind.TODO,
                 category="领导阅示要求继续办理",
-                title=f"{matter.number} {matter.title}",
+                title=matter.label(),
                 note=f"{actor.full_name}：{text[:60]}",
                 url=reverse("supervision:detail", args=[matter.pk]),
                 secrecy=matter.secrecy,

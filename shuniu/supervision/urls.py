@@ -21,7 +21,9 @@ urlpatterns = [
     path("<int:pk>/escalations/<int:escalation_pk>.pdf", views.escalation_pdf, name="escalation"),
     path("<int:pk>/comment/", views.comment_add, name="comment"),
     path("<int:pk>/feedback.pdf", views.feedback_pdf, name="feedback"),
-    path("<int:pk>/reports/<int:report_pk>/files/<int:attachment_pk>/", views.report_attachment, name="attachment"),
+    path(
+        "<int:pk>/reports/<int:report_pk>/attachments/<int:attachment_pk>/", views.report_attachment, name="attachment"
+    ),
     path("figures/", views.figures, name="figures"),
     path("bulletin/", views.bulletin, name="bulletin"),
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,7 +17,6 @@ from shuniu.core.access import current_user
 from shuniu.core.excel import xlsx_response
 from shuniu.core.files import Upload, file_response
 from shuniu.core.forms import date_param, form_errors
-from shuniu.core.models import Unit
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF
 from shuniu.core.responses import download
@@ -26,7 +24,6 @@ from shuniu.core.services import read_recorded
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.documents.access import get_document_for
 from shuniu.supervision import printouts, selectors, services
-from shuniu.supervision.flow import MATTER_FLOW
 from shuniu.supervision.forms import (
     ChaseForm,
     CommentForm,
@@ -39,7 +36,7 @@ from shuniu.supervision.forms import (
     RecordSignForm,
     ReportForm,
 )
-from shuniu.supervision.models import Assignment, ExtensionStatus, Level, Part, Receipt, Status
+from shuniu.supervision.models import Assignment, Level, Receipt, Status
 
 PAGE_SIZE = 30
 
@@ -72,11 +69,6 @@ def matter_new(request: HttpRequest) -> HttpResponse:
     form = MatterForm(request.POST or None, initial=selectors.draft_from_document(document) if document else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        deadline = data["deadline"] or (
-            None
-            if data["cycle"]
-            else services.default_deadline(data["source"], data["urgency"], timezone.now(), WorkingCalendar.load())
-        )
         try:
             matter = services.matter_register(
                 actor=user,
@@ -90,7 +82,7 @@ def matter_new(request: HttpRequest) -> HttpResponse:
                 co_units=list(data["co_units"]),
                 urgency=data["urgency"],
                 cycle=data["cycle"] or "",
-                deadline=deadline,
+                deadline=data["deadline"],
                 document=document,
             )
         except ValidationError as exc:
@@ -104,61 +96,24 @@ def matter_new(request: HttpRequest) -> HttpResponse:
 @capability_required("supervision.view")
 def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    matter = selectors.matter_for(user, pk)
-    mine = selectors.own_assignment(user, matter)
-    staff = can(user, "supervision.manage")
-    now, calendar = timezone.now(), WorkingCalendar.load()
-    assignments = list(matter.assignments.select_related("unit"))
-    live = [a for a in assignments if a.receipt != Receipt.WITHDRAWN]
-    extensions = list(matter.extensions.select_related("assignment__unit", "requested_by", "decided_by"))
-    pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
-    leader = user.pk in (matter.instructing_leader_id, matter.leader_in_charge_id)
-    level = selectors.suggested_level(matter, now, calendar)
-    acting = matter.status == Status.ACTING
-    context: dict[str, Any] = {
-        "matter": matter,
-        "light": selectors.matter_light(matter, now, calendar),
-        "stalled": selectors.stalled(matter, now, calendar),
-        "next_report": selectors.next_report_due(matter) if acting else None,
-        "assignments": assignments,
-        "extensions": extensions,
-        "escalations": matter.escalations.select_related("assignment__unit", "by"),
-        "comments": matter.comments.select_related("leader"),
-        "extension_form": ExtensionForm(auto_id="ext_%s")
-        if mine
-        and mine.part == Part.LEAD
-        and mine.receipt == Receipt.SIGNED
-        and acting
-        and matter.deadline
-        and pending is None
+    page = selectors.matter_page(user, selectors.matter_for(user, pk), timezone.now(), WorkingCalendar.load())
+    may = page["may"]
+    forms = {
+        "report_form": ReportForm(auto_id="report_%s") if may["report"] else None,
+        "object_form": ObjectForm(auto_id="object_%s") if may["object"] else None,
+        "extension_form": ExtensionForm(auto_id="ext_%s") if may["extend"] else None,
+        "decide_form": DecideForm(auto_id="decide_%s", initial={"new_deadline": page["pending"].expected})
+        if may["decide"]
         else None,
-        "pending": pending,
-        "decide_form": DecideForm(auto_id="decide_%s", initial={"new_deadline": pending.expected})
-        if staff and pending
+        "escalation_form": EscalationForm(
+            auto_id="esc_%s", assignments=page["live"], initial={"level": page["level"] or Level.BLUE}
+        )
+        if may["escalate"]
         else None,
-        "escalation_form": EscalationForm(auto_id="esc_%s", assignments=live, initial={"level": level or Level.BLUE})
-        if staff and matter.status != Status.CLOSED
-        else None,
-        "suggested": Level(level).label if level else "",
-        "comment_form": CommentForm(auto_id="comment_%s") if leader and matter.status == Status.CLOSED else None,
-        "feedback": matter.status == Status.CLOSED or matter.comments.exists(),
-        "reports": matter.reports.select_related("assignment__unit", "author").prefetch_related("attachments"),
-        "chases": matter.chases.select_related("by", "assignment__unit"),
-        "actions": MATTER_FLOW.actions_for(matter, user),
-        "history": [(h, MATTER_FLOW.actions[h.action].label) for h in MATTER_FLOW.history(matter)],
-        "mine": mine,
-        "staff": staff,
-        "report_form": ReportForm(auto_id="report_%s")
-        if mine and mine.receipt == Receipt.SIGNED and matter.status == Status.ACTING
-        else None,
-        "object_form": ObjectForm(auto_id="object_%s")
-        if mine and mine.receipt in (Receipt.TO_SIGN, Receipt.SIGNED)
-        else None,
-        "chase_form": ChaseForm(auto_id="chase_%s") if staff and matter.status != Status.CLOSED else None,
-        "record_form": RecordSignForm(auto_id="record_%s") if staff else None,
-        "units": Unit.objects.filter(is_active=True).order_by("kind", "sort_order", "name") if staff else (),
+        "chase_form": ChaseForm(auto_id="chase_%s") if may["chase"] else None,
+        "comment_form": CommentForm(auto_id="comment_%s") if may["comment"] else None,
     }
-    return render(request, "supervision/matter_detail.html", context)
+    return render(request, "supervision/matter_detail.html", {**page, **forms})
 
 
 def _assignment(request: HttpRequest, pk: int, assignment_pk: int) -> Assignment:
@@ -386,6 +341,9 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("supervision.view")
 def notice_pdf(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     assignment = _assignment(request, pk, assignment_pk)
+    user = current_user(request)
+    if assignment.receipt == Receipt.WITHDRAWN or not selectors.prints_notice(user, assignment):
+        raise Http404
     matter = assignment.matter
     return download(
         printouts.notice_pdf(matter, assignment),
@@ -397,11 +355,12 @@ def notice_pdf(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespons
 
 @capability_required("supervision.view")
 def escalation_pdf(request: HttpRequest, pk: int, escalation_pk: int) -> HttpResponse:
-    matter = selectors.matter_for(current_user(request), pk)
-    escalation = matter.escalations.select_related("assignment__unit", "by", "matter").filter(pk=escalation_pk).first()
+    user = current_user(request)
+    escalation = selectors.escalations_for(user, selectors.matter_for(user, pk)).filter(pk=escalation_pk).first()
     if escalation is None:
         raise Http404
     title = services.escalation_title(escalation.level)
+    matter = escalation.matter
     return download(
         printouts.escalation_pdf(escalation, title), f"{title}_{matter.year}_{matter.seq}.pdf", PDF, inline=True
     )
@@ -409,21 +368,12 @@ def escalation_pdf(request: HttpRequest, pk: int, escalation_pk: int) -> HttpRes
 
 @capability_required("supervision.view")
 def feedback_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    matter = selectors.matter_for(current_user(request), pk)
-    if matter.status != Status.CLOSED and not matter.comments.exists():
+    user = current_user(request)
+    matter = selectors.matter_for(user, pk)
+    if matter.status != Status.CLOSED or not selectors.reads_feedback(user, matter):
         raise Http404
-    context: dict[str, object] = {
-        "addressee": matter.instructing_leader or matter.leader_in_charge,
-        "assignments": matter.assignments.exclude(receipt=Receipt.WITHDRAWN).select_related("unit"),
-        "reports": matter.reports.select_related("assignment__unit").order_by("at"),
-        "completion": matter.reports.filter(completion=True).first(),
-        "chases": matter.chases.order_by("at"),
-        "escalations": matter.escalations.select_related("assignment__unit").order_by("at"),
-        "comments": matter.comments.select_related("leader"),
-    }
-    return download(
-        printouts.feedback_pdf(matter, context), f"反馈报告_{matter.year}_{matter.seq}.pdf", PDF, inline=True
-    )
+    pdf = printouts.feedback_pdf(matter, selectors.feedback_context(matter))
+    return download(pdf, f"反馈报告_{matter.year}_{matter.seq}.pdf", PDF, inline=True)
 
 
 @capability_required("supervision.view")

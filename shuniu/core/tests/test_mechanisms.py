@@ -197,7 +197,13 @@ class TestInbox:
         self, clerk: User, django_assert_num_queries: DjangoAssertNumQueries
     ) -> None:
         self.put([clerk], key="a")
-        self.put([clerk], key="b", secrecy=Clearance.SECRET)  # above the clerk's clearance
+        assert self.put([clerk], key="b", secrecy=Clearance.SECRET) == 0  # not handed to anyone below it
+        assert not InboxItem.objects.filter(key="b").exists()
+        User.objects.filter(pk=clerk.pk).update(clearance=Clearance.SECRET)
+        clerk.refresh_from_db()
+        self.put([clerk], key="c", secrecy=Clearance.SECRET)
+        User.objects.filter(pk=clerk.pk).update(clearance=Clearance.NONE)  # cleared then, not now
+        clerk.refresh_from_db()
         with django_assert_num_queries(1):
             counts = inbox_counts(clerk)
         assert (counts.todo, counts.toread, counts.unread) == (1, 0, 2)

@@ -14,7 +14,7 @@ from shuniu.core.files import Upload
 from shuniu.core.models import Clearance, InboxItem, Role, Unit, UnitKind, User
 from shuniu.core.testing import at_once, make_unit, make_user
 from shuniu.core.workcal import WorkingCalendar
-from shuniu.supervision import services
+from shuniu.supervision import selectors, services
 from shuniu.supervision.flow import MATTER_FLOW
 from shuniu.supervision.models import (
     Assignment,
@@ -85,18 +85,18 @@ def test_the_administrators_table_sets_the_default_deadline() -> None:
     calendar = WorkingCalendar.load()
     start = at(dt.date(2026, 11, 2))  # a Monday
     assert timezone.localtime(
-        services.default_deadline(Source.INSTRUCTION, Urgency.NORMAL, start, calendar)
+        selectors.default_deadline(Source.INSTRUCTION, Urgency.NORMAL, start, calendar)
     ).date() == dt.date(2026, 11, 17)  # 15 days: Nov 17 (a Tuesday)
     TimeLimit.objects.filter(source=Source.INSTRUCTION).update(normal=10, urgent=1)
     assert timezone.localtime(
-        services.default_deadline(Source.INSTRUCTION, Urgency.NORMAL, start, calendar)
+        selectors.default_deadline(Source.INSTRUCTION, Urgency.NORMAL, start, calendar)
     ).date() == dt.date(2026, 11, 12)
     assert timezone.localtime(
-        services.default_deadline(Source.INSTRUCTION, Urgency.URGENT, start, calendar)
+        selectors.default_deadline(Source.INSTRUCTION, Urgency.URGENT, start, calendar)
     ).date() == dt.date(2026, 11, 3)
     # superior's assignment (a document's matter): 30 days, as seeded
     assert timezone.localtime(
-        services.default_deadline(Source.SUPERIOR, Urgency.NORMAL, start, calendar)
+        selectors.default_deadline(Source.SUPERIOR, Urgency.NORMAL, start, calendar)
     ).date() == dt.date(2026, 12, 2)
 
 
@@ -257,11 +257,13 @@ class TestLadder:
             supervisor, liaison, leader, deadline=at(dt.date(2026, 11, 6), 18), now=at(dt.date(2026, 11, 2))
         )
         assert not stalled(matter, at(dt.date(2026, 11, 6)), calendar)  # no report yet, but not behind
-        assert not stalled(matter, at(dt.date(2026, 11, 9)), calendar)  # overdue; the fifth working day silent
-        assert stalled(matter, at(dt.date(2026, 11, 10)), calendar)  # five working days passed without a report
-        services.report_submit(assignment=lead, actor=liaison, text="正在办", percent=30, now=at(dt.date(2026, 11, 10)))
+        # Overdue from Friday 11月6日: five working days after it, silent, end on Friday the 13th.
+        assert not stalled(matter, at(dt.date(2026, 11, 13)), calendar)
+        assert stalled(matter, at(dt.date(2026, 11, 16)), calendar)
+        assert suggested_level(matter, at(dt.date(2026, 11, 16)), calendar) == Level.LEADERS
+        services.report_submit(assignment=lead, actor=liaison, text="正在办", percent=30, now=at(dt.date(2026, 11, 16)))
         matter.refresh_from_db()
-        assert not stalled(matter, at(dt.date(2026, 11, 16)), calendar)
+        assert not stalled(matter, at(dt.date(2026, 11, 20)), calendar)  # a report restarts the count
         services.escalation_issue(
             matter=matter, assignment=lead, actor=supervisor, level=Level.LEADERS, text="财政局逾期且长期无进展"
         )
@@ -432,3 +434,145 @@ def test_an_objection_is_accepted_only_within_three_working_days(
     services.assignment_object(assignment=lead, actor=liaison, reason="属于农业农村局职责")
     lead.refresh_from_db()
     assert lead.objection == "属于农业农村局职责"
+
+
+@pytest.mark.django_db
+class TestReviewFindings:
+    """What the section's first review found, each kept from coming back."""
+
+    def test_a_second_request_after_a_late_approval_is_still_late(
+        self, supervisor: User, liaison: User, leader: User
+    ) -> None:
+        start = timezone.now() - dt.timedelta(days=20)
+        matter, lead = under_way(supervisor, liaison, leader, deadline=start + dt.timedelta(days=15), now=start)
+        first = services.extension_request(
+            assignment=lead, actor=liaison, reason="迟", expected=timezone.now() + dt.timedelta(days=3), progress="八成"
+        )
+        services.extension_decide(
+            extension=first, actor=supervisor, approve=True, new_deadline=timezone.now() + dt.timedelta(days=3)
+        )
+        second = services.extension_request(
+            assignment=lead,
+            actor=liaison,
+            reason="再迟",
+            expected=timezone.now() + dt.timedelta(days=9),
+            progress="九成",
+        )
+        assert second.late  # still past the deadline the figures count
+        services.extension_decide(
+            extension=second, actor=supervisor, approve=True, new_deadline=timezone.now() + dt.timedelta(days=9)
+        )
+        missed = matter.measured_deadline
+        matter.refresh_from_db()
+        assert matter.measured_deadline == missed
+
+    def test_reported_on_time_counts_on_time_before_the_review(
+        self, supervisor: User, liaison: User, leader: User
+    ) -> None:
+        start = at(dt.date(2026, 10, 1))
+        matter, lead = under_way(supervisor, liaison, leader, deadline=at(dt.date(2026, 10, 20), 18), now=start)
+        services.report_submit(
+            assignment=lead, actor=liaison, text="完", percent=100, completion=True, now=at(dt.date(2026, 10, 19))
+        )
+        row = figures(supervisor, start=start, end=at(dt.date(2026, 11, 1)), now=at(dt.date(2026, 10, 25)))[0]
+        assert (row.due, row.on_time, row.late) == (1, 1, 0)
+        calendar = WorkingCalendar.load()
+        matter.refresh_from_db()
+        assert matter_light(matter, at(dt.date(2026, 10, 25)), calendar) is None  # not red while awaiting review
+
+    def test_the_new_rounds_item_is_done_when_the_unit_reports(
+        self, supervisor: User, liaison: User, leader: User
+    ) -> None:
+        now = timezone.now()
+        matter, lead = under_way(supervisor, liaison, leader, deadline=now + dt.timedelta(days=9), now=now)
+        services.report_submit(assignment=lead, actor=liaison, text="完", percent=100, completion=True)
+        services.matter_review(matter=matter, actor=supervisor, action="close")
+        services.comment_add(matter=matter, actor=leader, text="还要回访", more=True)
+        assert open_categories(liaison) == ["领导阅示要求继续办理"]
+        services.report_submit(assignment=lead, actor=liaison, text="已回访 3 户", percent=30)
+        assert open_categories(liaison) == []
+        assert open_categories(supervisor) == []
+
+    def test_the_feedback_reaches_both_leaders_and_each_answers_for_themselves(
+        self, supervisor: User, liaison: User, leader: User, leader2: User
+    ) -> None:
+        now = timezone.now()
+        matter = services.matter_register(
+            actor=supervisor,
+            source=Source.INSTRUCTION,
+            title="秸秆禁烧",
+            content="巡查。",
+            lead_unit=make_unit(),
+            instructing_leader=leader,
+            leader_in_charge=leader2,
+            deadline=now + dt.timedelta(days=9),
+        )
+        lead = Assignment.objects.get(matter=matter)
+        services.assignment_sign(assignment=lead, actor=liaison)
+        services.report_submit(assignment=lead, actor=liaison, text="完", percent=100, completion=True)
+        services.matter_review(matter=matter, actor=supervisor, action="close")
+        assert open_categories(leader) == open_categories(leader2) == ["督办反馈待阅示"]
+        services.comment_add(matter=matter, actor=leader2, text="阅。", more=False)
+        assert open_categories(leader) == ["督办反馈待阅示"]
+        assert open_categories(leader2) == []
+
+    def test_a_pending_extension_is_withdrawn_when_completion_is_reported(
+        self, supervisor: User, liaison: User, leader: User
+    ) -> None:
+        now = timezone.now()
+        matter, lead = under_way(supervisor, liaison, leader, deadline=now + dt.timedelta(days=5), now=now)
+        assert matter.deadline is not None
+        services.extension_request(
+            assignment=lead, actor=liaison, reason="r", expected=matter.deadline + dt.timedelta(days=5), progress="p"
+        )
+        services.report_submit(assignment=lead, actor=liaison, text="提前办完", percent=100, completion=True)
+        assert Extension.objects.get().status == ExtensionStatus.WITHDRAWN
+        assert open_categories(supervisor) == ["办结报告待复核"]
+
+    def test_the_same_chase_notice_or_comment_twice_is_refused(
+        self, supervisor: User, liaison: User, leader: User
+    ) -> None:
+        now = timezone.now()
+        matter, lead = under_way(supervisor, liaison, leader, deadline=now + dt.timedelta(days=5), now=now)
+        services.chase_record(matter=matter, actor=supervisor, method="phone", reached="王科长", outcome="周五前报")
+        with pytest.raises(ValidationError, match="请勿重复"):
+            services.chase_record(matter=matter, actor=supervisor, method="phone", reached="王科长", outcome="周五前报")
+        services.escalation_issue(matter=matter, assignment=lead, actor=supervisor, level=Level.BLUE, text="请抓紧")
+        with pytest.raises(ValidationError, match="请勿重复"):
+            services.escalation_issue(matter=matter, assignment=lead, actor=supervisor, level=Level.BLUE, text="请抓紧")
+        services.report_submit(assignment=lead, actor=liaison, text="完", percent=100, completion=True)
+        services.matter_review(matter=matter, actor=supervisor, action="close")
+        services.comment_add(matter=matter, actor=leader, text="阅。", more=False)
+        with pytest.raises(ValidationError, match="请勿重复"):
+            services.comment_add(matter=matter, actor=leader, text="阅。", more=False)
+        assert (matter.chases.count(), matter.escalations.count(), matter.comments.count()) == (1, 1, 1)
+
+    def test_a_classified_matter_reaches_only_cleared_people(
+        self, supervisor: User, liaison: User, leader: User, finance: Unit
+    ) -> None:
+        from shuniu.core.models import Notification
+
+        cleared = make_user("cleared", [Role.LIAISON], unit=finance, clearance=Clearance.SECRET)
+        matter = services.matter_register(
+            actor=supervisor,
+            source=Source.INSTRUCTION,
+            title="涉密事项的标题",
+            content="x",
+            lead_unit=finance,
+            instructing_leader=leader,
+            deadline=timezone.now() + dt.timedelta(days=5),
+        )
+        Matter.objects.filter(pk=matter.pk).update(secrecy=Clearance.SECRET)
+        matter.refresh_from_db()
+        InboxItem.objects.all().delete()
+        Notification.objects.all().delete()  # registered as open; classified from here on
+        services.escalation_issue(
+            matter=matter,
+            assignment=Assignment.objects.get(matter=matter),
+            actor=supervisor,
+            level=Level.BLUE,
+            text="请抓紧",
+        )
+        assert open_categories(liaison) == []  # not cleared: not told
+        assert open_categories(cleared) == ["蓝色提示单"]
+        assert not Notification.objects.filter(title__contains="涉密事项的标题").exists()  # by number only

@@ -185,9 +185,11 @@ def test_list_detail_and_figures_keep_their_query_counts(
         pages.append(reverse("supervision:figures"))
 
     def grow(n: int) -> Matter:
-        last = register(supervisor, leader, finance, title="x")
+        last = register(supervisor, leader, finance, title=f"x{Matter.objects.count()}")
         for i in range(n):
-            last = register(supervisor, leader, make_unit(f"单位{i % 7}"), days=20)
+            last = register(
+                supervisor, leader, make_unit(f"单位{i % 7}"), days=20, title=f"事项{Matter.objects.count()}"
+            )
             if i % 3:  # some overdue, some near
                 Matter.objects.filter(pk=last.pk).update(deadline=timezone.now() + dt.timedelta(days=(i % 20) - 10))
             services.assignment_sign(
@@ -213,13 +215,15 @@ def test_the_detail_page_query_count_does_not_grow_with_its_history(acting: Matt
     client = client_for(supervisor)
     url = reverse("supervision:detail", args=[acting.pk])
     services.report_submit(assignment=lead, actor=cz, text="首报", percent=5)  # one of each kind first
-    services.chase_record(matter=acting, actor=supervisor, method="phone", reached="王科长", outcome="已催")
+    services.chase_record(matter=acting, actor=supervisor, method="phone", reached="王科长", outcome="首催")
     client.get(url)
     before = queries(lambda: client.get(url))
     for n in range(6):
         services.report_submit(assignment=lead, actor=cz, text=f"进展{n}", percent=10 * n)
-        services.chase_record(matter=acting, actor=supervisor, method="phone", reached="王科长", outcome="已催")
-        services.escalation_issue(matter=acting, assignment=lead, actor=supervisor, level=Level.BLUE, text="请抓紧")
+        services.chase_record(matter=acting, actor=supervisor, method="phone", reached="王科长", outcome=f"第{n}次")
+        services.escalation_issue(
+            matter=acting, assignment=lead, actor=supervisor, level=Level.BLUE, text=f"请抓紧（{n}）"
+        )
     assert queries(lambda: client.get(url)) == before
 
 
@@ -275,3 +279,45 @@ def test_the_outsider_and_the_clerk_get_403_or_404_on_every_page_and_action(
     assert acting.reports.count() == 1
     extension.refresh_from_db()
     assert extension.status == ExtensionStatus.PENDING
+
+
+def test_a_liaison_sees_neither_the_report_to_the_leaders_nor_the_feedback_nor_another_units_notice(
+    supervisor: User, leader: User, finance: Unit, cz: User
+) -> None:
+    township = make_unit("石门乡", UnitKind.TOWNSHIP)
+    matter = services.matter_register(
+        actor=supervisor,
+        source=Source.INSTRUCTION,
+        title="秸秆禁烧",
+        content="巡查。",
+        lead_unit=finance,
+        co_units=[township],
+        instructing_leader=leader,
+        deadline=timezone.now() + dt.timedelta(days=9),
+    )
+    lead = Assignment.objects.get(matter=matter, unit=finance)
+    other = Assignment.objects.get(matter=matter, unit=township)
+    services.assignment_sign(assignment=lead, actor=cz)
+    report = services.escalation_issue(
+        matter=matter, assignment=lead, actor=supervisor, level=Level.LEADERS, text="财政局推诿扯皮"
+    )
+    detail = client_for(cz).get(reverse("supervision:detail", args=[matter.pk])).text
+    assert "推诿扯皮" not in detail
+    assert "推诿扯皮" in client_for(leader).get(reverse("supervision:detail", args=[matter.pk])).text
+    assert client_for(cz).get(reverse("supervision:escalation", args=[matter.pk, report.pk])).status_code == 404
+    assert client_for(cz).get(reverse("supervision:notice", args=[matter.pk, other.pk])).status_code == 404
+    assert client_for(cz).get(reverse("supervision:notice", args=[matter.pk, lead.pk])).status_code == 200
+    services.report_submit(assignment=lead, actor=cz, text="完", percent=100, completion=True)
+    services.matter_review(matter=matter, actor=supervisor, action="close")
+    assert client_for(cz).get(reverse("supervision:feedback", args=[matter.pk])).status_code == 404
+    assert client_for(leader).get(reverse("supervision:feedback", args=[matter.pk])).status_code == 200
+
+
+def test_the_objection_is_offered_only_while_it_may_be_made(
+    supervisor: User, leader: User, finance: Unit, cz: User
+) -> None:
+    matter = register(supervisor, leader, finance)
+    detail = reverse("supervision:detail", args=[matter.pk])
+    assert "不属于本单位职责？" in client_for(cz).get(detail).text
+    Assignment.objects.filter(matter=matter).update(assigned_at=timezone.now() - dt.timedelta(days=10))
+    assert "不属于本单位职责？" not in client_for(cz).get(detail).text

@@ -22,7 +22,7 @@ from shuniu.core.models import (
 )
 from shuniu.core.testing import at_once, make_leader, make_unit, make_user
 from shuniu.core.workcal import WorkingCalendar
-from shuniu.supervision import services
+from shuniu.supervision import selectors, services
 from shuniu.supervision.flow import MATTER_FLOW
 from shuniu.supervision.models import Assignment, Channel, Matter, Method, Part, Receipt, Source, Status, Urgency
 from shuniu.supervision.selectors import matter_light, matters_for
@@ -91,7 +91,6 @@ class TestRegistration:
             ({"title": "   "}, "事项名称"),
             ({"deadline": timezone.now() - dt.timedelta(days=1)}, "不能早于现在"),
             ({"leader": None}, "交办领导"),
-            ({"deadline": None}, "办理时限或报告周期"),
         ],
     )
     def test_bad_input_changes_nothing(
@@ -101,6 +100,21 @@ class TestRegistration:
         with pytest.raises(ValidationError, match=message):
             register(supervisor, finance, **arguments)  # type: ignore[arg-type]
         assert not Assignment.objects.exists()
+
+    def test_a_second_click_registers_nothing_more(self, supervisor: User, leader: User, finance: Unit) -> None:
+        first = register(supervisor, finance, leader=leader)
+        with pytest.raises(ValidationError, match=f"刚刚已登记同一事项（{first.number}）"):
+            register(supervisor, finance, leader=leader)
+        assert Matter.objects.count() == 1
+        register(supervisor, finance, leader=leader, title="另一事项")  # a different matter is fine
+
+    def test_without_deadline_or_cycle_the_default_deadline_applies(
+        self, supervisor: User, leader: User, finance: Unit
+    ) -> None:
+        now = timezone.make_aware(dt.datetime(2026, 11, 2, 10, 0))  # a Monday
+        matter = register(supervisor, finance, leader=leader, deadline=None, now=now)
+        assert matter.deadline is not None
+        assert timezone.localtime(matter.deadline).date() == dt.date(2026, 11, 17)  # a leader's instruction: 15 days
 
     def test_the_lead_unit_cannot_also_be_a_co_unit(self, supervisor: User, leader: User, finance: Unit) -> None:
         with pytest.raises(ValidationError, match="已是主办单位"):
@@ -118,29 +132,29 @@ class TestRegistration:
         )
         calendar = WorkingCalendar.load()
         start = timezone.make_aware(dt.datetime(2026, 9, 28, 10, 0))
-        meeting = services.default_deadline(Source.MEETING, Urgency.NORMAL, start, calendar)
+        meeting = selectors.default_deadline(Source.MEETING, Urgency.NORMAL, start, calendar)
         # five working days from Monday 9月28日: 29, 30, then 10月8日, 9日 and the make-up Sunday 11日
         assert timezone.localtime(meeting).date() == dt.date(2026, 10, 11)
-        urgent = services.default_deadline(Source.INSTRUCTION, Urgency.URGENT, start, calendar)
+        urgent = selectors.default_deadline(Source.INSTRUCTION, Urgency.URGENT, start, calendar)
         # five calendar days end on 10月3日, a holiday: the period runs to the next working day
         assert timezone.localtime(urgent).date() == dt.date(2026, 10, 8)
-        normal = services.default_deadline(Source.INSTRUCTION, Urgency.NORMAL, start, calendar)
+        normal = selectors.default_deadline(Source.INSTRUCTION, Urgency.NORMAL, start, calendar)
         assert timezone.localtime(normal).date() == dt.date(2026, 10, 13)
 
 
 @pytest.mark.django_db
 class TestReceipt:
-    def test_the_liaison_signs_and_the_matter_is_under_way_when_every_unit_has(
+    def test_the_matter_is_under_way_once_the_lead_unit_has_signed(
         self, supervisor: User, leader: User, finance: Unit, township: Unit
     ) -> None:
         matter = register(supervisor, finance, co=(township,), leader=leader)
         liaison = make_user("cz", [Role.LIAISON], unit=finance)
-        lead = Assignment.objects.get(matter=matter, unit=finance)
-        services.assignment_sign(assignment=lead, actor=liaison)
-        matter.refresh_from_db()
-        assert matter.status == Status.ASSIGNED
         co = Assignment.objects.get(matter=matter, unit=township)
         services.assignment_sign(assignment=co, actor=supervisor, channel=Channel.PHONE, person="石门乡 李干事")
+        matter.refresh_from_db()
+        assert matter.status == Status.ASSIGNED  # a co-unit alone does not start the work
+        lead = Assignment.objects.get(matter=matter, unit=finance)
+        services.assignment_sign(assignment=lead, actor=liaison)
         matter.refresh_from_db()
         assert matter.status == Status.ACTING
         co.refresh_from_db()
