@@ -236,7 +236,7 @@ def main() -> None:
             ("figures: this month by unit", "staff", "/supervision/figures/"),
             ("figures: this month by leader", "staff", "/supervision/figures/?by=leader"),
             ("figures: last 12 months", "staff", f"/supervision/figures/?from={year_ago}&to={today}"),
-            ("weekly bulletin (Excel)", "staff", "/supervision/bulletin/?format=xlsx"),
+            ("weekly bulletin (Excel)", "staff", "/supervision/bulletin.xlsx"),
         ]
         print(
             f"database: {connection.vendor}, matters: {Matter.objects.count():,}, reports: {Report.objects.count():,}"

@@ -25,5 +25,5 @@ urlpatterns = [
         "<int:pk>/reports/<int:report_pk>/attachments/<int:attachment_pk>/", views.report_attachment, name="attachment"
     ),
     path("figures/", views.figures, name="figures"),
-    path("bulletin/", views.bulletin, name="bulletin"),
+    path("bulletin.<str:fmt>", views.bulletin, name="bulletin"),  # .pdf or .xlsx
 ]

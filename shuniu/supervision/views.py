@@ -415,8 +415,10 @@ def figures(request: HttpRequest) -> HttpResponseBase:
 
 
 @capability_required("supervision.figures")
-def bulletin(request: HttpRequest) -> HttpResponseBase:
-    """The weekly 督办通报 (PDF or Excel) for the week holding ``?week=`` (this week by default)."""
+def bulletin(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The weekly 督办通报 (``.pdf`` or ``.xlsx``) for the week holding ``?week=`` (this week by default)."""
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
     user = current_user(request)
     day = date_param(request.GET.get("week"), timezone.localdate())
     monday = day - dt.timedelta(days=day.weekday())
@@ -425,7 +427,7 @@ def bulletin(request: HttpRequest) -> HttpResponseBase:
     rows = selectors.figures(user, start=_start(monday), end=end, now=now)
     overdue = list(selectors.overdue_matters(user, now=now))
     title = printouts.week_title(monday)
-    if request.GET.get("format") == "xlsx":
+    if fmt == "xlsx":
         return xlsx_response(
             [printouts.figures_sheet(title, rows), printouts.overdue_sheet(overdue, now)], f"{title}.xlsx"
         )

@@ -159,9 +159,9 @@ def test_figures_page_excel_and_the_weekly_bulletin(acting: Matter, supervisor: 
     sheet = xlsx_sheet(xlsx.getvalue())
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert any(row[0] == "领导1" and row[1] == 1 for row in rows)  # one matter registered this month
-    bulletin = client_for(supervisor).get(reverse("supervision:bulletin"))
+    bulletin = client_for(supervisor).get(reverse("supervision:bulletin", args=["pdf"]))
     assert bulletin.content.startswith(b"%PDF")
-    exported = client_for(supervisor).get(reverse("supervision:bulletin") + "?format=xlsx")
+    exported = client_for(supervisor).get(reverse("supervision:bulletin", args=["xlsx"]))
     workbook = load_workbook(io.BytesIO(exported.getvalue()))
     assert workbook.sheetnames == ["督办统计", "逾期事项"]
     assert client_for(cz).get(reverse("supervision:figures")).status_code == 403  # liaisons have no figures
@@ -252,7 +252,7 @@ def test_the_outsider_and_the_clerk_get_403_or_404_on_every_page_and_action(
         reverse("supervision:attachment", args=[pk, report.pk, report.attachments.get().pk]),
         reverse("supervision:new"),
         reverse("supervision:figures"),
-        reverse("supervision:bulletin"),
+        reverse("supervision:bulletin", args=["pdf"]),
     ]
     posts = [
         reverse("supervision:sign", args=[pk, apk]),
