@@ -276,6 +276,8 @@ def environment(db: str) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_hex(32),
         "SHUNIU_AUDIT_KEY": secrets.token_hex(32),
+        "SHUNIU_DATA_KEYS": f"k1:{secrets.token_hex(16)}",
+        "SHUNIU_INDEX_KEY": secrets.token_hex(32),
         "SHUNIU_VAR_DIR": str(VAR),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SESSION_COOKIE_SECURE": "0",

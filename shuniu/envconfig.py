@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -109,6 +110,68 @@ def audit_key(*, var_dir: Path, demo_allowed: bool) -> bytes:
         raise ConfigError("审计密钥应为十六进制字符串（如 openssl rand -hex 32 的输出）。") from None
     if len(key) < 32:
         raise ConfigError("审计密钥太短（至少 32 字节，即 64 个十六进制字符）。")
+    return key
+
+
+def _demo_secret(var_dir: Path, name: str, make: str) -> str:
+    path = var_dir / name
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(make, encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def data_keys(*, var_dir: Path, demo_allowed: bool) -> dict[str, bytes]:
+    """The SM4 keys of personal data, the current one first: ``k2:<32 hex>,k1:<32 hex>``.
+
+    From ``SHUNIU_DATA_KEYS`` or the file named by ``SHUNIU_DATA_KEYS_FILE``; for the demo and the
+    tests, one generated once into var/. To rotate: put a new key first, run ``shuniu data-rekey``,
+    then drop the old one.
+    """
+    value = os.environ.get("SHUNIU_DATA_KEYS", "").strip()
+    path_text = os.environ.get("SHUNIU_DATA_KEYS_FILE", "").strip()
+    if not value and path_text:
+        try:
+            value = Path(path_text).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"无法读取数据密钥文件 SHUNIU_DATA_KEYS_FILE={path_text}：{exc.strerror}") from None
+    if not value:
+        if not demo_allowed:
+            raise ConfigError("未设置个人信息加密密钥：生产环境须设置 SHUNIU_DATA_KEYS 或 SHUNIU_DATA_KEYS_FILE。")
+        value = _demo_secret(var_dir, "data_keys", f"k1:{secrets.token_hex(16)}")
+    keys: dict[str, bytes] = {}
+    for part in value.split(","):
+        key_id, _, hex_key = part.strip().partition(":")
+        try:
+            key = bytes.fromhex(hex_key)
+        except ValueError:
+            key = b""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,16}", key_id) or len(key) != 16 or key_id in keys:
+            raise ConfigError("数据密钥格式应为 “编号:32 位十六进制”，多个以逗号分隔，编号不重复（如 k2:…,k1:…）。")
+        keys[key_id] = key
+    return keys
+
+
+def index_key(*, var_dir: Path, demo_allowed: bool) -> bytes:
+    """The HMAC key of the blind indexes (``SHUNIU_INDEX_KEY`` or the file ``SHUNIU_INDEX_KEY_FILE``; hex, 32+ bytes)."""
+    value = os.environ.get("SHUNIU_INDEX_KEY", "").strip()
+    path_text = os.environ.get("SHUNIU_INDEX_KEY_FILE", "").strip()
+    if not value and path_text:
+        try:
+            value = Path(path_text).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"无法读取索引密钥文件 SHUNIU_INDEX_KEY_FILE={path_text}：{exc.strerror}") from None
+    if not value:
+        if not demo_allowed:
+            raise ConfigError("未设置检索索引密钥：生产环境须设置 SHUNIU_INDEX_KEY 或 SHUNIU_INDEX_KEY_FILE。")
+        value = _demo_secret(var_dir, "index_key", secrets.token_hex(32))
+    try:
+        key = bytes.fromhex(value)
+    except ValueError:
+        raise ConfigError("检索索引密钥应为十六进制字符串（如 openssl rand -hex 32 的输出）。") from None
+    if len(key) < 32:
+        raise ConfigError("检索索引密钥太短（至少 32 字节）。")
     return key
 
 

@@ -10,10 +10,12 @@ from csp.constants import NONE, SELF
 from shuniu.envconfig import (
     ConfigError,
     audit_key,
+    data_keys,
     env_bool,
     env_int,
     env_list,
     env_str,
+    index_key,
     office_hours,
     secret_key,
 )
@@ -27,6 +29,9 @@ VAR_DIR = Path(env_str("SHUNIU_VAR_DIR", str(BASE_DIR / "var" if _CHECKOUT else 
 
 SECRET_KEY = secret_key(var_dir=VAR_DIR, demo_allowed=DEBUG)
 AUDIT_KEY = audit_key(var_dir=VAR_DIR, demo_allowed=DEBUG)
+# Personal data (core.personal): SM4 keys, the current first, and the blind indexes' HMAC key.
+DATA_KEYS = data_keys(var_dir=VAR_DIR, demo_allowed=DEBUG)
+INDEX_KEY = index_key(var_dir=VAR_DIR, demo_allowed=DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 # Plain HTTP on an intranet (no TLS anywhere): cookies without the Secure flag. The risk: anyone on
 # the network path can read session cookies and passwords. Only when a setting says so.

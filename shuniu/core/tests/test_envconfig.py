@@ -60,7 +60,13 @@ def settings_under(**env: str) -> dict[str, object]:
         "import json, shuniu.settings as s; print(json.dumps({k: getattr(s, k) for k in "
         "['CSRF_TRUSTED_ORIGINS', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'VAR_DIR']}, default=str))"
     )
-    production = {"SECRET_KEY": "s" * 40, "SHUNIU_AUDIT_KEY": "ab" * 32, "DATABASE_URL": "postgres://u@h/db"}
+    production = {
+        "SECRET_KEY": "s" * 40,
+        "SHUNIU_AUDIT_KEY": "ab" * 32,
+        "SHUNIU_DATA_KEYS": "k1:" + "cd" * 16,
+        "SHUNIU_INDEX_KEY": "ef" * 32,
+        "DATABASE_URL": "postgres://u@h/db",
+    }
     done = subprocess.run(
         [sys.executable, "-c", code], env={**clean, **production, **env}, capture_output=True, text=True, check=False
     )
@@ -72,6 +78,12 @@ def settings_under(**env: str) -> dict[str, object]:
 
 def test_production_without_database_url_stops_naming_it() -> None:
     assert "DATABASE_URL" in str(settings_under(DATABASE_URL="").get("error"))
+
+
+def test_production_without_the_personal_data_keys_stops_naming_them() -> None:
+    assert "SHUNIU_DATA_KEYS" in str(settings_under(SHUNIU_DATA_KEYS="").get("error"))
+    assert "SHUNIU_INDEX_KEY" in str(settings_under(SHUNIU_INDEX_KEY="").get("error"))
+    assert "编号:32 位十六进制" in str(settings_under(SHUNIU_DATA_KEYS="k1:abcd").get("error"))
 
 
 def test_behind_tls_forms_work_once_the_host_is_named() -> None:

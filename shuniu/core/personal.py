@@ -1,0 +1,132 @@
+"""Personal data (PIPL; GB/T 39786): encrypted at rest with SM4, found by a keyed blind index, masked.
+
+- `seal` / `unseal`: SM4-GCM under the current data key; each value carries its key's id
+  (``sm4:k2:<base64 nonce‖ciphertext‖tag>``), so rows sealed under an older key still open while
+  `shuniu data-rekey` moves them to the new one. Keys live outside the database (settings.DATA_KEYS,
+  from ``SHUNIU_DATA_KEYS`` or the file named by ``SHUNIU_DATA_KEYS_FILE``).
+- `blind_index`: HMAC-SM3 under a separate index key of a normalised value — equal values give equal
+  indexes, so "the same ID number" is one indexed lookup, and the database never holds the plaintext.
+- `SealedField`: a model field that stores `seal(text)` and reads back the text.
+- `mask_id`, `mask_phone`, `mask_text`: what every screen, list, export and log shows.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, hmac
+from django.conf import settings
+from django.db import models
+
+PREFIX = "sm4"
+
+
+class SealError(ValueError):
+    """A sealed value that cannot be opened: an unknown key id, or a value altered in the database."""
+
+
+def _keys() -> tuple[str, dict[str, bytes]]:
+    keys: dict[str, bytes] = settings.DATA_KEYS
+    return next(iter(keys)), keys
+
+
+def current_key_id() -> str:
+    """The id of the key new values are sealed under (the first of settings.DATA_KEYS)."""
+    return _keys()[0]
+
+
+def seal(text: str) -> str:
+    """`text` encrypted under the current data key (SM4-GCM, a fresh nonce each time); "" stays ""."""
+    if not text:
+        return ""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    key_id, keys = _keys()
+    nonce = os.urandom(12)
+    encryptor = Cipher(algorithms.SM4(keys[key_id]), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(key_id.encode())
+    body = encryptor.update(text.encode("utf-8")) + encryptor.finalize()
+    return f"{PREFIX}:{key_id}:{base64.b64encode(nonce + body + encryptor.tag).decode('ascii')}"
+
+
+def unseal(value: str) -> str:
+    """The text of a sealed value (under whichever key sealed it)."""
+    if not value:
+        return ""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    try:
+        prefix, key_id, payload = value.split(":", 2)
+        raw = base64.b64decode(payload, validate=True)
+    except ValueError:
+        raise SealError("不是加密存储的值。") from None
+    _, keys = _keys()
+    if prefix != PREFIX or key_id not in keys or len(raw) < 12 + 16:
+        raise SealError(f"无法解密：密钥 {key_id!r} 不在配置中。")
+    nonce, body, tag = raw[:12], raw[12:-16], raw[-16:]
+    decryptor = Cipher(algorithms.SM4(keys[key_id]), modes.GCM(nonce, tag)).decryptor()
+    decryptor.authenticate_additional_data(key_id.encode())
+    try:
+        return (decryptor.update(body) + decryptor.finalize()).decode("utf-8")
+    except InvalidTag:
+        raise SealError("密文校验失败：数据库中的值被改动过。") from None
+
+
+def key_id_of(value: str) -> str:
+    """The id of the key a sealed value was sealed under ("" for an empty value)."""
+    return value.split(":", 2)[1] if value.count(":") >= 2 else ""
+
+
+def blind_index(kind: str, value: str) -> str:
+    """A keyed, one-way index of a normalised value (64 hex characters); "" for an empty value."""
+    if not value:
+        return ""
+    mac = hmac.HMAC(settings.INDEX_KEY, hashes.SM3())
+    mac.update(f"{kind}:{value}".encode())
+    return mac.finalize().hex()
+
+
+def digits(text: str) -> str:
+    """A phone number as its digits only (so "138-0000-1234" and "13800001234" index alike)."""
+    return re.sub(r"\D", "", text or "")
+
+
+def mask_id(number: str) -> str:
+    """110101********1234 (an 18-digit number), 110101*****123 (a 15-digit one)."""
+    if not number:
+        return ""
+    if len(number) <= 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678; a short landline keeps only its last four digits."""
+    number = digits(phone)
+    if len(number) == 11:
+        return f"{number[:3]}****{number[-4:]}"
+    return "*" * max(len(number) - 4, 0) + number[-4:] if number else ""
+
+
+def mask_text(text: str, keep: int = 6) -> str:
+    """An address or a name: the first `keep` characters, the rest starred."""
+    if not text:
+        return ""
+    return text[:keep] + "*" * min(len(text) - keep, 8) if len(text) > keep else text
+
+
+class SealedField(models.TextField):  # type: ignore[type-arg]
+    """Text stored sealed (SM4-GCM) and read back as text; never filtered on (use a blind index)."""
+
+    description = "SM4 加密存储的文本"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return unseal(value) if value else value
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return seal(value) if value else value
