@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "shuniu.schedules",
     "shuniu.documents",
     "shuniu.supervision",
+    "shuniu.petitions",
     "shuniu.board",
     "huey.contrib.djhuey",
 ]
@@ -158,6 +159,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Security (等保 2.0 level-3 style)
 LOGIN_MAX_FAILURES = env_int("SHUNIU_LOGIN_MAX_FAILURES", 5, minimum=1)
+# A group visit (集体访) by the county's convention: this many people or more (art. 20 caps the
+# representatives at 5; the threshold itself is local).
+PETITION_GROUP_SIZE = env_int("SHUNIU_PETITION_GROUP_SIZE", 5, minimum=2)
 LOGIN_LOCK_MINUTES = env_int("SHUNIU_LOGIN_LOCK_MINUTES", 30, minimum=1)
 # One source address failing for many user names (password spraying) is refused as a whole.
 LOGIN_ADDRESS_LIMIT = env_int("SHUNIU_LOGIN_ADDRESS_LIMIT", 20, minimum=1)

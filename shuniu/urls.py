@@ -11,6 +11,7 @@ urlpatterns = [
     path("schedules/", include("shuniu.schedules.urls")),
     path("documents/", include("shuniu.documents.urls")),
     path("supervision/", include("shuniu.supervision.urls")),
+    path("petitions/", include("shuniu.petitions.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -21,7 +21,7 @@ from shuniu import audit
 from shuniu.core import services
 from shuniu.core.admin_site import is_system_admin
 from shuniu.core.forms import RolesFormMixin, UserAdminForm
-from shuniu.core.models import CalendarOverride, CalendarYear, Contact, LeaderProfile, Unit, User
+from shuniu.core.models import CalendarOverride, CalendarYear, Contact, LeaderProfile, Unit, User, Village
 
 
 class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -88,6 +88,13 @@ class ContactInline(admin.TabularInline):  # type: ignore[type-arg]
         return is_system_admin(request)
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+@admin.register(Village)
+class VillageAdmin(AuditedAdmin):
+    list_display = ["name", "township"]
+    list_filter = ["township"]
+    search_fields = ["name"]
 
 
 @admin.register(Unit)

@@ -21,6 +21,7 @@ from shuniu.core.models import (
     Unit,
     UnitKind,
     User,
+    Village,
 )
 from shuniu.core.selectors import second_factor_enabled
 
@@ -37,6 +38,7 @@ TOWNSHIPS = [
     "白沙乡", "红岩乡", "柳树乡", "桃源乡", "金鸡乡", "凤凰乡", "石门乡",
 ]  # fmt: skip
 
+VILLAGES = ["东风村", "红旗村", "新华村", "光明村", "柳湾村", "街道社区"]
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 _GIVEN = ["建华", "秀英", "志刚", "丽娟", "海波", "文静", "国庆", "春梅", "晓东", "红霞", "永强", "玉兰"]
 
@@ -126,6 +128,9 @@ def _units() -> dict[str, Unit]:
             },
         )
         units[name] = unit
+        if kind == UnitKind.TOWNSHIP:
+            for village in VILLAGES:
+                Village.objects.get_or_create(township=unit, name=village)
         head_title = {"section": "主任", "department": "主要负责人", "township": "党委书记"}[kind]
         Contact.objects.update_or_create(
             unit=unit,

@@ -94,6 +94,22 @@ class Unit(models.Model):
         return self.name
 
 
+class Village(models.Model):
+    """A village or residents' committee (村/社区) of a township: where a petitioner lives."""
+
+    township = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="villages", verbose_name="乡镇")
+    name = models.CharField("村（社区）", max_length=50)
+
+    class Meta:
+        verbose_name = "村（社区）"
+        verbose_name_plural = "村（社区）"
+        ordering = ["township", "name"]
+        constraints = [models.UniqueConstraint(fields=["township", "name"], name="village_unique_in_township")]
+
+    def __str__(self) -> str:
+        return f"{self.township.name}{self.name}"
+
+
 class Contact(models.Model):
     """One person in a unit's directory entry (通讯录)."""
 

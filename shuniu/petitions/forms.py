@@ -1,0 +1,73 @@
+"""The intake form (信访登记) and its petitioners' rows; every message in Chinese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from shuniu.core.confirm import ConfirmField
+from shuniu.core.forms import LocalDateTimeField, StyledForm
+from shuniu.core.models import Unit, UnitKind, Village
+from shuniu.petitions.models import Category, Channel, Topic
+
+
+class PetitionForm(StyledForm):
+    channel = forms.ChoiceField(label="信访形式", choices=Channel.choices, initial=Channel.VISIT)
+    received_at = LocalDateTimeField(label="接待时间")
+    category = forms.ChoiceField(label="信访类别", choices=Category.choices, initial=Category.REQUEST)
+    topic = forms.ChoiceField(label="内容分类", choices=Topic.choices)
+    summary = forms.CharField(
+        label="反映问题", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "请填写反映的问题。"}
+    )
+    appeal = forms.CharField(
+        label="诉求", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写诉求。"}
+    )
+    people_count = forms.IntegerField(
+        label="来访人数", min_value=1, max_value=9999, initial=1, help_text="多人走访请登记推选的代表（不超过 5 名）。"
+    )
+    repeat_of = forms.IntegerField(required=False, widget=forms.HiddenInput)  # chosen among the earlier matters
+    confirm = ConfirmField("已核对，属新的信访事项")
+
+
+class PersonForm(StyledForm):
+    """One petitioner at the desk."""
+
+    name = forms.CharField(label="姓名", max_length=50, required=False)
+    id_number = forms.CharField(label="身份证号码", max_length=30, required=False)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    township = forms.ModelChoiceField(
+        label="乡镇",
+        queryset=Unit.objects.filter(kind=UnitKind.TOWNSHIP, is_active=True),
+        required=False,
+        empty_label="（选择乡镇）",
+    )
+    village = forms.ModelChoiceField(
+        label="村（社区）", queryset=Village.objects.select_related("township"), required=False
+    )
+    address = forms.CharField(label="详细地址", max_length=200, required=False)
+    representative = forms.BooleanField(label="代表", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("id_number", "phone"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+        self.fields["id_number"].widget.attrs["inputmode"] = "text"
+        self.fields["phone"].widget.attrs["inputmode"] = "tel"
+        grouped: dict[str, list[tuple[int, str]]] = {}
+        for village in Village.objects.select_related("township").order_by("township__sort_order", "name"):
+            grouped.setdefault(village.township.name, []).append((village.pk, village.name))
+        self.fields["village"].widget.choices = [("", "（选择村或社区）"), *grouped.items()]
+
+    def has_person(self) -> bool:
+        data = self.cleaned_data
+        return any(data.get(k) for k in ("name", "id_number", "phone", "address", "village", "township"))
+
+
+PersonFormSet = forms.formset_factory(PersonForm, extra=3, max_num=30)
+
+
+class RevealForm(StyledForm):
+    reason = forms.CharField(
+        label="查看理由", max_length=200, error_messages={"required": "请填写查看完整个人信息的理由。"}
+    )

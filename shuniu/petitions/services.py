@@ -1,0 +1,223 @@
+"""Writes of petitions: registering a petition at the desk (and its petitioners), revealing personal data.
+
+Every service runs under `@audit.atomic`. The audit log names a petition by its number and never holds
+a petitioner's name, ID number, phone or address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from shuniu import audit
+from shuniu.core.confirm import Match, NeedsConfirmation
+from shuniu.core.deadlines import Rule, clock_pause, clock_start
+from shuniu.core.idcard import is_old_form, normalise_id
+from shuniu.core.models import ClockUnit, User
+from shuniu.core.numbering import next_number
+from shuniu.core.permissions import can
+from shuniu.core.personal import digits
+from shuniu.core.text import visible
+from shuniu.core.workcal import WorkingCalendar
+from shuniu.petitions.models import SERIES, Category, Channel, Party, Petition, Petitioner, Topic
+from shuniu.petitions.selectors import Person, possible_repeats
+
+# Art. 23: tell the petitioner within 15 days whether the office accepts the matter (calendar days; a
+# last day that is a holiday runs to the next working day, as procedural periods are counted).
+NOTIFY_CLOCK = "告知期限"
+NOTIFY_RULE = Rule(ClockUnit.CALENDAR_DAYS, 15, warn_within=3, roll_holidays=True)
+MAX_REPRESENTATIVES = 5  # art. 20
+
+
+def checked_person(person: Person, label: str) -> Person:
+    """The person with their ID number checked and normalised, or a ValidationError naming them."""
+    name = visible(person.name)[:50]
+    id_number = ""
+    if visible(person.id_number):
+        try:
+            id_number = normalise_id(person.id_number)
+        except ValidationError as exc:
+            raise ValidationError(f"{label}：{' '.join(exc.messages)}") from None
+    phone = visible(person.phone)[:30]
+    if phone and not 7 <= len(digits(phone)) <= 13:
+        raise ValidationError(f"{label}：联系电话应为 7 到 13 位数字。")
+    if person.village is not None and person.village.township_id != getattr(person.township, "pk", None):
+        raise ValidationError(f"{label}：所选村（社区）不属于所选乡镇。")
+    if not (name or id_number or phone):
+        raise ValidationError(f"{label}：姓名、身份证号码、联系电话至少填写一项。")
+    return Person(
+        name, id_number, phone, person.township, person.village, visible(person.address)[:200], person.representative
+    )
+
+
+def _petitioner(person: Person) -> Petitioner:
+    """The petitioner record for this person, made or found.
+
+    The same ID number, or else the same phone and name, is the same person; their record gains what
+    it lacked.
+    """
+    found = None
+    if person.id_number:
+        found = Petitioner.objects.filter(id_index=person.id_index).first()
+    elif digits(person.phone) and person.name:
+        found = Petitioner.objects.filter(phone_index=person.phone_index, name=person.name).first()
+    if found is None:
+        return Petitioner.objects.create(
+            name=person.name,
+            id_number=person.id_number,
+            id_index=person.id_index,
+            id_old_form=is_old_form(person.id_number),
+            phone=person.phone,
+            phone_index=person.phone_index,
+            township=person.township,
+            village=person.village,
+            address=person.address,
+        )
+    changed = []
+    for field, value in (("name", person.name), ("township", person.township), ("village", person.village)):
+        if value and not getattr(found, field):
+            setattr(found, field, value)
+            changed.append(field)
+    if person.phone and found.phone != person.phone:
+        found.phone, found.phone_index = person.phone, person.phone_index
+        changed += ["phone", "phone_index"]
+    if person.address and found.address != person.address:
+        found.address = person.address
+        changed.append("address")
+    if changed:
+        found.save(update_fields=changed)
+    return found
+
+
+@audit.atomic
+def petition_register(
+    *,
+    actor: User,
+    channel: str,
+    received_at: dt.datetime,
+    category: str,
+    topic: str,
+    summary: str,
+    appeal: str,
+    people: Sequence[Person],
+    people_count: int | None = None,
+    repeat_of: Petition | None = None,
+    new_matter_confirmed: bool = False,
+    now: dt.datetime | None = None,
+) -> Petition:
+    """Register a petition (登记) with the next 信 number, its petitioners, and art. 23's 15-day clock.
+
+    Before anything is saved, earlier petitioners who may be the same people are shown
+    (`NeedsConfirmation`): the officer links the visit to an earlier matter (`repeat_of`, 重复访) or
+    confirms it is a new one. The clock waits while a petitioner's name or address is unknown.
+    """
+    if not can(actor, "petitions.register"):
+        raise ValidationError("只有信访接待人员可以登记信访事项。")
+    now = now or timezone.now()
+    summary, appeal = visible(summary), visible(appeal)
+    problems = []
+    if channel not in Channel.values:
+        problems.append("请选择信访形式。")
+    if category not in Category.values:
+        problems.append("请选择信访类别。")
+    if topic not in Topic.values:
+        problems.append("请选择内容分类。")
+    if not summary:
+        problems.append("请填写反映的问题。")
+    if not appeal:
+        problems.append("请填写诉求。")
+    if received_at > now + dt.timedelta(minutes=5):
+        problems.append("接待时间不能晚于现在。")
+    if not people:
+        problems.append("请至少登记一名信访人。")
+    representatives = sum(p.representative for p in people)
+    if representatives > MAX_REPRESENTATIVES:
+        problems.append(
+            f"多人走访应推选不超过 {MAX_REPRESENTATIVES} 名代表（《信访工作条例》第二十条），现为 {representatives} 名。"
+        )
+    count = people_count if people_count is not None else len(people)
+    if count < len(people):
+        problems.append(f"人数（{count}）不能少于登记的信访人（{len(people)} 人）。")
+    if problems:
+        raise ValidationError(problems)
+    people = [checked_person(p, f"第 {i} 名信访人") for i, p in enumerate(people, start=1)]
+    if repeat_of is None and not new_matter_confirmed:
+        repeats = possible_repeats(people)
+        if repeats:
+            raise NeedsConfirmation(
+                "以下信访人此前来访过，请核对是否同一人、同一事项：",
+                [
+                    Match(
+                        label=f"{r.petitioner}（{r.petitioner.place or '住址不详'}，{'、'.join(r.reasons)}）",
+                        detail="；".join(
+                            f"{p.number} {timezone.localtime(p.received_at):%Y年%-m月%-d日} {p.summary[:30]}（{p.get_status_display()}）"
+                            for p in r.petitions[:5]
+                        ),
+                    )
+                    for r in repeats
+                ],
+                confirm_label="已核对，属新的信访事项",
+            )
+    year = timezone.localtime(received_at).year
+    petition = Petition.objects.create(
+        year=year,
+        seq=next_number(SERIES, year),
+        channel=channel,
+        received_at=received_at,
+        category=category,
+        topic=topic,
+        summary=summary,
+        appeal=appeal,
+        people_count=count,
+        repeat_of=repeat_of,
+        receptionist=actor,
+        registered_at=now,
+    )
+    petitioners: list[tuple[Petitioner, bool]] = []
+    for person in people:
+        petitioner = _petitioner(person)
+        if petitioner.pk not in {p.pk for p, _ in petitioners}:
+            petitioners.append((petitioner, person.representative))
+    Party.objects.bulk_create([Party(petition=petition, petitioner=p, representative=rep) for p, rep in petitioners])
+    calendar = WorkingCalendar.load()
+    clock = clock_start(
+        obj=petition, name=NOTIFY_CLOCK, rule=NOTIFY_RULE, start=received_at, actor=actor, calendar=calendar
+    )
+    unknown = [p for p, _ in petitioners if not p.name or not (p.address or p.village_id or p.township_id)]
+    if unknown:
+        clock_pause(clock=clock, reason="信访人姓名或住址不详，告知期限待补全后起算", actor=actor, at=received_at)
+    audit.record(
+        actor=actor,
+        action="petition.register",
+        obj=petition,
+        data={
+            "channel": channel,
+            "category": category,
+            "people": count,
+            "petitioners": len(petitioners),
+            "repeat_of": repeat_of.number if repeat_of else "",
+            "group_visit": count >= settings.PETITION_GROUP_SIZE,
+        },
+    )
+    return petition
+
+
+def petitioner_revealed(*, actor: User, petitioner: Petitioner, petition: Petition, reason: str) -> Petitioner:
+    """Showing a petitioner's full ID number, phone and address: a permission and a typed reason, audited."""
+    reason = visible(reason)
+    if not can(actor, "petitions.reveal"):
+        raise ValidationError("您没有查看完整个人信息的权限。")
+    if len(reason) < 4:
+        raise ValidationError("请填写查看完整个人信息的理由（至少 4 个字）。")
+    with audit.deferred_transaction():
+        audit.record(
+            actor=actor,
+            action="petitioner.reveal",
+            obj=petition,
+            data={"petitioner": petitioner.pk, "reason": reason[:200]},
+        )
+    return petitioner

@@ -1,0 +1,304 @@
+"""Petitions, intake: the ID number checked, personal data sealed and masked, repeat petitioners shown
+before saving and linked, art. 23's clock started (and waiting while a name or address is unknown)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from shuniu.audit.models import AuditEntry
+from shuniu.core.confirm import NeedsConfirmation
+from shuniu.core.deadlines import clock_of
+from shuniu.core.models import CalendarOverride, CalendarYear, OverrideKind, Role, Unit, UnitKind, User, Village
+from shuniu.core.personal import key_id_of
+from shuniu.core.testing import client_for, make_unit, make_user
+from shuniu.petitions import services
+from shuniu.petitions.models import Party, Petition, Petitioner
+from shuniu.petitions.selectors import Person, similar_names
+
+ID = "11010519491231002X"  # GB 11643's own example
+PHONE = "13812345678"
+
+
+@pytest.fixture
+def officer(db: None) -> User:
+    return make_user(
+        "officer", [Role.PETITION_OFFICER], full_name="孙接待", unit=make_unit("信访接待室", UnitKind.SECTION)
+    )
+
+
+@pytest.fixture
+def township(db: None) -> Unit:
+    return make_unit("石门乡", UnitKind.TOWNSHIP)
+
+
+@pytest.fixture
+def village(township: Unit) -> Village:
+    return Village.objects.create(township=township, name="东风村")
+
+
+def at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def register(officer: User, *people: Person, received: dt.datetime | None = None, **more: object) -> Petition:
+    return services.petition_register(
+        actor=officer,
+        channel="visit",
+        received_at=received or timezone.now() - dt.timedelta(minutes=5),
+        category="request",
+        topic="land",
+        summary="征地补偿款至今未发放到位。",
+        appeal="请求足额发放补偿款。",
+        people=people,
+        **more,  # type: ignore[arg-type]
+    )
+
+
+def zhang(village: Village, **more: object) -> Person:
+    fields: dict[str, object] = {
+        "name": "张建国",
+        "id_number": ID,
+        "phone": PHONE,
+        "township": village.township,
+        "village": village,
+        "address": "东风村三组 12 号",
+        **more,
+    }
+    return Person(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+class TestIntake:
+    def test_registered_numbered_sealed_and_masked(self, officer: User, village: Village) -> None:
+        petition = register(officer, zhang(village, id_number=ID.lower()))
+        assert petition.number == f"信〔{timezone.localdate().year}〕1号"
+        person = Petitioner.objects.get()
+        assert person.id_number == ID  # normalised (upper-case X) and read back through the seal
+        assert person.masked_id == "110105********002X"
+        assert person.masked_phone == "138****5678"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id_number, phone, address FROM petitions_petitioner")
+            raw = cursor.fetchone()
+        assert all(value.startswith("sm4:") for value in raw)
+        assert ID not in "".join(raw)
+        assert PHONE not in "".join(raw)
+        entry = AuditEntry.objects.get(action="petition.register")
+        assert ID not in str(entry.data)
+        assert "张建国" not in str(entry.data)
+
+    @pytest.mark.parametrize(
+        ("person", "message"),
+        [
+            ({"id_number": ID[:-1] + "1"}, "校验位"),
+            ({"id_number": "12345"}, "18 位"),
+            ({"phone": "12"}, "7 到 13 位"),
+            ({"name": "", "id_number": "", "phone": ""}, "至少填写一项"),
+        ],
+    )
+    def test_bad_input_says_why_and_saves_nothing(
+        self, officer: User, village: Village, person: dict[str, object], message: str
+    ) -> None:
+        with pytest.raises(ValidationError, match=message):
+            register(officer, zhang(village, **person))
+        assert not Petition.objects.exists()
+        assert not Petitioner.objects.exists()
+
+    def test_at_most_five_representatives(self, officer: User, village: Village) -> None:
+        people = [
+            Person(name=f"代表{i}", village=village, township=village.township, representative=True) for i in range(6)
+        ]
+        with pytest.raises(ValidationError, match="不超过 5 名代表"):
+            register(officer, *people, people_count=40)
+        petition = register(officer, *people[:5], people_count=40)
+        assert petition.group_visit
+        assert petition.parties.filter(representative=True).count() == 5
+
+    def test_a_village_of_another_township_is_refused(self, officer: User, village: Village) -> None:
+        other = make_unit("白沙乡", UnitKind.TOWNSHIP)
+        with pytest.raises(ValidationError, match="不属于所选乡镇"):
+            register(officer, zhang(village, township=other))
+
+
+@pytest.mark.django_db
+class TestRepeats:
+    def test_the_same_id_number_is_shown_before_saving_then_linked(self, officer: User, village: Village) -> None:
+        first = register(officer, zhang(village))
+        with pytest.raises(NeedsConfirmation) as asked:
+            register(officer, zhang(village, phone="", address=""))
+        assert "身份证号码相同" in str(asked.value)
+        assert first.number in str(asked.value)
+        assert Petition.objects.count() == 1
+        second = register(officer, zhang(village, phone=""), repeat_of=first)
+        third = register(officer, zhang(village), repeat_of=first)
+        assert Petitioner.objects.count() == 1  # one person, three visits
+        assert Party.objects.filter(petitioner__name="张建国").count() == 3
+        assert list(first.repeats.order_by("pk")) == [second, third]
+
+    def test_the_same_phone_written_differently_matches(self, officer: User, village: Village) -> None:
+        register(officer, Person(name="李秀英", phone="138-1234-5678"))
+        with pytest.raises(NeedsConfirmation, match="联系电话相同"):
+            register(officer, Person(name="李秀", phone="13812345678"))
+
+    def test_a_similar_name_in_the_same_village_matches_and_another_village_does_not(
+        self, officer: User, village: Village
+    ) -> None:
+        register(officer, Person(name="王海波", township=village.township, village=village))
+        with pytest.raises(NeedsConfirmation, match="同村姓名相近"):
+            register(officer, Person(name="王海坡", township=village.township, village=village))
+        elsewhere = Village.objects.create(township=village.township, name="红旗村")
+        register(officer, Person(name="王海坡", township=village.township, village=elsewhere))  # no match: saved
+        assert Petition.objects.count() == 2
+
+    def test_confirmed_new_is_saved_without_a_link(self, officer: User, village: Village) -> None:
+        register(officer, zhang(village))
+        second = register(officer, zhang(village), new_matter_confirmed=True)
+        assert second.repeat_of is None
+
+    def test_similar_names(self) -> None:
+        assert similar_names("张建国", "张建国")
+        assert similar_names("张建国", "张建")
+        assert similar_names("张建国", "张建图")
+        assert not similar_names("张建国", "李建华")
+        assert not similar_names("", "张")
+
+
+@pytest.mark.django_db
+class TestNotifyClock:
+    def test_fifteen_days_rolled_past_a_holiday(self, officer: User, village: Village) -> None:
+        CalendarYear.objects.get_or_create(year=2026, defaults={"note": "测试"})
+        for day in range(1, 8):
+            CalendarOverride.objects.update_or_create(
+                date=dt.date(2026, 10, day), defaults={"kind": OverrideKind.OFF, "note": "国庆"}
+            )
+        # Received 9月17日: fifteen days end on 10月2日, a holiday — the period runs to 10月8日.
+        petition = register(
+            officer, zhang(village), received=at(dt.date(2026, 9, 17)), now=at(dt.date(2026, 9, 17), 11)
+        )
+        clock = clock_of(petition, services.NOTIFY_CLOCK)
+        assert clock is not None
+        assert timezone.localtime(clock.due_at).date() == dt.date(2026, 10, 8)
+        assert clock.paused_at is None
+
+    def test_the_clock_waits_while_name_or_address_is_unknown(self, officer: User) -> None:
+        petition = register(officer, Person(phone="13900001111"))  # an anonymous call, no address
+        clock = clock_of(petition, services.NOTIFY_CLOCK)
+        assert clock is not None
+        assert clock.paused_at is not None
+
+
+@pytest.mark.django_db
+class TestPages:
+    def test_the_intake_form_shows_earlier_visits_before_saving_and_links(
+        self, officer: User, village: Village
+    ) -> None:
+        first = register(officer, zhang(village))
+        client = client_for(officer)
+        form = {
+            "channel": "visit",
+            "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "category": "request",
+            "topic": "land",
+            "summary": "补偿款仍未到位。",
+            "appeal": "请求尽快发放。",
+            "people_count": "1",
+            "p-TOTAL_FORMS": "3",
+            "p-INITIAL_FORMS": "0",
+            "p-0-name": "张建国",
+            "p-0-id_number": ID,
+            "p-0-village": str(village.pk),
+        }
+        page = client.post(reverse("petitions:new"), form).text
+        assert "此前来访过" in page
+        assert first.number in page
+        assert page.count(ID) == 1  # only in the officer's own input; the earlier record is masked
+        assert "110105********002X" in page
+        assert Petition.objects.count() == 1
+        response = client.post(reverse("petitions:new"), {**form, "repeat_of": str(first.pk)})
+        second = Petition.objects.exclude(pk=first.pk).get()
+        assert response["Location"] == reverse("petitions:detail", args=[second.pk])
+        assert second.repeat_of == first
+        detail = client.get(reverse("petitions:detail", args=[first.pk])).text
+        assert second.number in detail
+        assert ID not in detail
+        assert PHONE not in detail
+
+    def test_revealing_needs_a_reason_and_is_audited(self, officer: User, village: Village) -> None:
+        petition = register(officer, zhang(village))
+        person = Petitioner.objects.get()
+        url = reverse("petitions:reveal", args=[petition.pk, person.pk])
+        client = client_for(officer)
+        refused = client.post(url, {"reason": ""}, follow=True).text
+        assert "理由" in refused
+        assert ID not in refused
+        assert not AuditEntry.objects.filter(action="petitioner.reveal").exists()
+        shown = client.post(url, {"reason": "核实身份后电话回访"}).text
+        assert ID in shown
+        assert PHONE in shown
+        entry = AuditEntry.objects.get(action="petitioner.reveal")
+        assert entry.data["reason"] == "核实身份后电话回访"
+        assert ID not in str(entry.data)
+
+    def test_nobody_else_sees_petitions(self, officer: User, village: Village, clerk: User, leader: User) -> None:
+        petition = register(officer, zhang(village))
+        person = Petitioner.objects.get()
+        liaison = make_user("cz", [Role.LIAISON], unit=village.township)
+        for user in (clerk, leader, liaison):
+            client = client_for(user)
+            assert client.get(reverse("petitions:list")).status_code == 403
+            assert client.get(reverse("petitions:detail", args=[petition.pk])).status_code == 403
+            assert (
+                client.post(
+                    reverse("petitions:reveal", args=[petition.pk, person.pk]), {"reason": "好奇看看"}
+                ).status_code
+                == 403
+            )
+        assert not AuditEntry.objects.filter(action="petitioner.reveal").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_file_holds_no_plaintext_id_or_phone(officer: User, village: Village) -> None:
+    register(officer, zhang(village))
+    if connection.vendor != "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM petitions_petitioner")
+            dump = repr(cursor.fetchall())
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "copy.sqlite3"
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM INTO %s", [str(copy)])
+            dump = copy.read_bytes().decode("latin-1")
+    assert ID not in dump
+    assert PHONE not in dump
+    assert "东风村三组" not in dump.encode("latin-1", "replace").decode("utf-8", "replace")
+
+
+@pytest.mark.django_db
+def test_rekeying_moves_every_row_to_the_new_key(officer: User, village: Village) -> None:
+    old = {"k1": bytes(range(16))}
+    new = {"k2": bytes(range(16, 32)), "k1": bytes(range(16))}
+    with override_settings(DATA_KEYS=old):
+        register(officer, zhang(village))
+    with override_settings(DATA_KEYS=new):
+        out = io.StringIO()
+        call_command("data_rekey", stdout=out)
+        assert re.search(r"信访人：1 条", out.getvalue())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id_number, phone, address FROM petitions_petitioner")
+            assert {key_id_of(v) for v in cursor.fetchone()} == {"k2"}
+        assert Petitioner.objects.get().id_number == ID
+    with override_settings(DATA_KEYS={"k2": new["k2"]}):
+        assert Petitioner.objects.get().phone == PHONE  # the old key can go now
+    assert AuditEntry.objects.filter(action="personal.rekey").exists()
