@@ -53,8 +53,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "supervision.comment": frozenset({Role.LEADER}),  # the instructing leader's comment on the feedback report
     "supervision.figures": frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.LEADER}),
     # Petitions (SPEC §5): personal data — petition staff and the director only.
-    "petitions.view": frozenset({Role.PETITION_OFFICER, Role.DIRECTOR}),
+    "petitions.view": frozenset({Role.PETITION_OFFICER, Role.DIRECTOR, Role.LIAISON}),  # a unit: what it handles
     "petitions.register": frozenset({Role.PETITION_OFFICER}),
+    "petitions.handle": frozenset({Role.PETITION_OFFICER}),
+    "petitions.reply": frozenset({Role.LIAISON}),
     "petitions.reveal": frozenset({Role.PETITION_OFFICER, Role.DIRECTOR}),
     # Schedules (SPEC §2).
     "schedules.view": _PLAN_READERS,

@@ -41,6 +41,14 @@ def leaders() -> QuerySet[LeaderProfile]:
     return LeaderProfile.objects.select_related("user").filter(user__is_active=True).order_by("rank")
 
 
+def liaisons_of(unit_ids: set[int]) -> dict[int, list[User]]:
+    """The active liaisons of each unit (those a unit's work is addressed to: a supervised matter, a petition)."""
+    found: dict[int, list[User]] = {}
+    for user in User.objects.filter(unit_id__in=unit_ids, is_active=True, role_grants__role=Role.LIAISON).distinct():
+        found.setdefault(int(user.unit_id or 0), []).append(user)
+    return found
+
+
 def users_with_role(role: str) -> QuerySet[User]:
     """Active users holding `role` (who gets a step's inbox item, e.g. every director for 待审批)."""
     return User.objects.filter(is_active=True, role_grants__role=role).distinct()

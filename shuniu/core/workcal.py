@@ -9,13 +9,18 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 # No real calendar has this many days off in a row; stop instead of looping for ever.
 _MAX_DAYS_WITHOUT_WORK = 60
 
 
-class CalendarNotCovered(ValueError):
-    """A date's year is covered neither by the national schedule nor by a local one."""
+class CalendarNotCovered(ValidationError, ValueError):
+    """A date's year is covered neither by the national schedule nor by a local one.
+
+    A ValidationError: a service that counts a deadline into such a year refuses with this message
+    (and changes nothing) instead of failing.
+    """
 
     def __init__(self, year: int) -> None:
         self.year = year

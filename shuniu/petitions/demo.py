@@ -1,5 +1,7 @@
-"""The demo county's petitions: a repeat petitioner with three visits, a joint visit with its five
-representatives, an anonymous letter whose clock waits, and an online suggestion."""
+"""The demo county's petitions: a repeat petitioner with three visits (the matter accepted, assigned to
+the township and answered, waiting for the petitioner's rating), a joint visit with its five
+representatives (assigned), an anonymous letter whose clock waits, an online suggestion forwarded, and
+a closed matter the petitioner rated."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from shuniu.core.idcard import check_digit
-from shuniu.core.models import User, Village
+from shuniu.core.models import Unit, User, Village
 from shuniu.petitions import services
 from shuniu.petitions.models import Petition
 from shuniu.petitions.selectors import Person
@@ -61,7 +63,7 @@ def petitions_demo_load() -> None:
             [("刘海波", 3, 8), ("陈丽娟", 7, 21), ("杨志刚", 11, 2), ("黄春梅", 5, 16), ("吴永强", 9, 30)], start=1
         )
     ]
-    services.petition_register(
+    joint = services.petition_register(
         actor=officer,
         channel="visit",
         received_at=now - dt.timedelta(days=1, hours=2),
@@ -83,7 +85,7 @@ def petitions_demo_load() -> None:
         people=[Person(name="", phone="13600009999")],
         new_matter_confirmed=True,
     )
-    services.petition_register(
+    online = services.petition_register(
         actor=officer,
         channel="online",
         received_at=now - dt.timedelta(hours=5),
@@ -93,3 +95,38 @@ def petitions_demo_load() -> None:
         appeal="建议交通部门研究采纳。",
         people=[person("赵晓东", "城关镇东风村", phone="13800138000")],
     )
+
+    units = {u.name: u for u in Unit.objects.filter(name__in=["石门乡", "县人力资源和社会保障局", "县交通运输局"])}
+    township_liaison = User.objects.filter(unit=units["石门乡"], role_grants__role="liaison").first()
+    services.petition_decide(petition=first, actor=officer, decision="accept", note="")
+    services.petition_assign(petition=first, actor=officer, unit=units["石门乡"], days=60)
+    if township_liaison is not None:
+        services.petition_reply(
+            petition=first,
+            actor=township_liaison,
+            text="经核实，该户被占承包地 1.2 亩，补偿款 3.6 万元已于本月 20 日拨付到户，并当面告知信访人。",
+        )
+    services.petition_decide(petition=joint, actor=officer, decision="accept", note="")
+    services.petition_assign(petition=joint, actor=officer, unit=units["县人力资源和社会保障局"], days=60)
+    services.petition_decide(
+        petition=online,
+        actor=officer,
+        decision="forward",
+        note="道路交通设施属县交通运输局职责，已转该局研究办理。",
+        unit=units["县交通运输局"],
+    )
+    closed = services.petition_register(
+        actor=officer,
+        channel="call",
+        received_at=now - dt.timedelta(days=30),
+        category="request",
+        topic="civil",
+        summary="反映其母亲高龄津贴连续三个月未发放。",
+        appeal="请求补发高龄津贴。",
+        people=[person("周玉兰", "东山镇红旗村", "99990119580702004", "13500001234", "红旗村五组")],
+    )
+    services.petition_decide(petition=closed, actor=officer, decision="accept", note="")
+    services.petition_assign(petition=closed, actor=officer, unit=units["石门乡"], days=30)
+    if township_liaison is not None:
+        services.petition_reply(petition=closed, actor=township_liaison, text="已补发三个月高龄津贴共 450 元。")
+        services.petition_close(petition=closed, actor=officer, satisfaction="satisfied")

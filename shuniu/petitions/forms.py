@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 
 from shuniu.core.confirm import ConfirmField
-from shuniu.core.forms import LocalDateTimeField, StyledForm
+from shuniu.core.forms import LocalDateTimeField, MultiFileField, StyledForm
 from shuniu.core.models import Unit, UnitKind, Village
-from shuniu.petitions.models import Category, Channel, Topic
+from shuniu.petitions.models import Category, Channel, Satisfaction, Topic
 
 
 class PetitionForm(StyledForm):
@@ -71,3 +71,36 @@ class RevealForm(StyledForm):
     reason = forms.CharField(
         label="查看理由", max_length=200, error_messages={"required": "请填写查看完整个人信息的理由。"}
     )
+
+
+def _units() -> Any:
+    return Unit.objects.filter(is_active=True).exclude(kind=UnitKind.SECTION).order_by("kind", "sort_order", "name")
+
+
+class DecideForm(StyledForm):
+    """Art. 23's answer: accept, forward, or decline — with what the notice says."""
+
+    decision = forms.ChoiceField(
+        label="告知信访人",
+        choices=[("accept", "受理（由本机关办理）"), ("forward", "转送有权处理的机关"), ("decline", "不予受理")],
+    )
+    unit = forms.ModelChoiceField(label="转送至", queryset=_units(), required=False, empty_label="（转送时选择）")
+    note = forms.CharField(
+        label="告知内容（转送、不予受理须写明理由）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AssignForm(StyledForm):
+    unit = forms.ModelChoiceField(label="交办单位", queryset=_units(), error_messages={"required": "请选择交办单位。"})
+    days = forms.IntegerField(label="办理期限（天）", min_value=1, max_value=90)
+
+
+class ReplyForm(StyledForm):
+    text = forms.CharField(
+        label="答复意见", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "请填写答复意见。"}
+    )
+    uploads = MultiFileField(label="答复意见书等附件（PDF、OFD、PNG、JPEG）", required=False)
+
+
+class CloseForm(StyledForm):
+    satisfaction = forms.ChoiceField(label="信访人评价", choices=Satisfaction.choices)

@@ -8,10 +8,11 @@ can be matched, and a name is kept plain as the office's register always has.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 
-from shuniu.core.models import Unit, Village
+from shuniu.core.models import Attachment, Unit, Village
 from shuniu.core.numbering import official_number
 from shuniu.core.personal import SealedField, mask_id, mask_phone
 
@@ -60,6 +61,15 @@ class Status(models.TextChoices):
     ASSIGNED = "assigned", "已交办"
     REPLIED = "replied", "已答复"
     CLOSED = "closed", "已办结"
+
+
+class Satisfaction(models.TextChoices):
+    """The petitioner's rating of the result (art. 21)."""
+
+    SATISFIED = "satisfied", "满意"
+    PARTLY = "partly", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+    UNREACHED = "unreached", "未能联系到信访人"
 
 
 class Petitioner(models.Model):
@@ -123,6 +133,14 @@ class Petition(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="repeats", verbose_name="重复访所涉事项"
     )
     status = models.CharField("状态", max_length=15, choices=Status.choices, default=Status.REGISTERED)
+    # The decision at registration (受理 / 转送 / 不予受理), told to the petitioner in a 告知书.
+    decided_at = models.DateTimeField("告知时间", null=True, blank=True)
+    decision_note = models.TextField("告知内容", blank=True)
+    handling_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="承办单位"
+    )  # the unit a petition is forwarded (转送) or assigned (交办) to
+    satisfaction = models.CharField("满意度", max_length=15, choices=Satisfaction.choices, blank=True)
+    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     receptionist = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="接待人"
     )
@@ -151,6 +169,13 @@ class Petition(models.Model):
         """A group visit by the county's convention (settings.PETITION_GROUP_SIZE people or more)."""
         return self.people_count >= settings.PETITION_GROUP_SIZE
 
+    @property
+    def decision_label(self) -> str:
+        """What the petitioner was told under art. 23 (once told)."""
+        if self.decided_at is None:
+            return ""
+        return {Status.NOT_ACCEPTED: "不予受理", Status.FORWARDED: "转送"}.get(Status(self.status), "受理")
+
     def audit_label(self) -> str:
         """Named by number only: the log holds no petitioner's matter."""
         return self.number
@@ -171,3 +196,22 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition} {self.petitioner}"
+
+
+class Reply(models.Model):
+    """The handling unit's written answer (答复意见书 / 信访处理意见书), with its attachments."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="replies", verbose_name="信访事项")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="答复单位")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("答复时间", default=timezone.now)
+    text = models.TextField("答复意见")
+    attachments = GenericRelation(Attachment)
+
+    class Meta:
+        verbose_name = "答复意见"
+        verbose_name_plural = "答复意见"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.petition} {self.unit}"

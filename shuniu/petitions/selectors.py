@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from shuniu.core.access import get_visible_or_404
 from shuniu.core.models import Role, Unit, User, Village
 from shuniu.core.personal import blind_index, digits
-from shuniu.petitions.models import Party, Petition, Petitioner
+from shuniu.petitions.models import Party, Petition, Petitioner, Status
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,23 @@ class Person:
 
 
 def petitions_for(user: User) -> QuerySet[Petition]:
-    """The petitions `user` may see: petition staff and the director all of them; nobody else any (yet)."""
+    """The petitions `user` may see.
+
+    Petition staff and the director all of them; a unit's liaison those assigned to their unit (the
+    matter, never the petitioner's particulars); nobody else any.
+    """
     if user.has_role(Role.PETITION_OFFICER, Role.DIRECTOR):
         return Petition.objects.all()
+    if user.has_role(Role.LIAISON) and user.unit_id is not None:
+        return Petition.objects.filter(
+            handling_unit_id=user.unit_id, status__in=(Status.ASSIGNED, Status.REPLIED, Status.CLOSED)
+        )
     return Petition.objects.none()
+
+
+def sees_petitioners(user: User) -> bool:
+    """Petitioners' particulars are for petition staff and the director (PIPL: no further than needed)."""
+    return user.has_role(Role.PETITION_OFFICER, Role.DIRECTOR)
 
 
 def petition_list(user: User, *, status: str = "") -> QuerySet[Petition]:

@@ -11,19 +11,34 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from shuniu import audit
 from shuniu.core.confirm import Match, NeedsConfirmation
-from shuniu.core.deadlines import Rule, clock_pause, clock_start
+from shuniu.core.deadlines import Rule, clock_of, clock_pause, clock_start, clock_stop
+from shuniu.core.files import Upload, attach
 from shuniu.core.idcard import is_old_form, normalise_id
-from shuniu.core.models import ClockUnit, User
+from shuniu.core.inbox import inbox_done, inbox_put, item_key
+from shuniu.core.models import ClockUnit, InboxKind, Role, Unit, User
 from shuniu.core.numbering import next_number
 from shuniu.core.permissions import can
 from shuniu.core.personal import digits
+from shuniu.core.selectors import liaisons_of, users_with_role
 from shuniu.core.text import visible
 from shuniu.core.workcal import WorkingCalendar
-from shuniu.petitions.models import SERIES, Category, Channel, Party, Petition, Petitioner, Topic
+from shuniu.petitions.flow import PETITION_FLOW
+from shuniu.petitions.models import (
+    SERIES,
+    Category,
+    Channel,
+    Party,
+    Petition,
+    Petitioner,
+    Reply,
+    Satisfaction,
+    Topic,
+)
 from shuniu.petitions.selectors import Person, possible_repeats
 
 # Art. 23: tell the petitioner within 15 days whether the office accepts the matter (calendar days; a
@@ -221,3 +236,122 @@ def petitioner_revealed(*, actor: User, petitioner: Petitioner, petition: Petiti
             data={"petitioner": petitioner.pk, "reason": reason[:200]},
         )
     return petitioner
+
+
+# The process ------------------------------------------------------------------------------------
+
+HANDLING_CLOCK = "办理期限"
+DECISIONS = {"accept": "受理", "forward": "转送", "decline": "不予受理"}
+
+
+def _stop(petition: Petition, name: str, actor: User, reason: str) -> None:
+    clock = clock_of(petition, name)
+    if clock is not None and clock.stopped_at is None:
+        clock_stop(clock=clock, actor=actor, reason=reason)
+
+
+@audit.atomic
+def petition_decide(*, petition: Petition, actor: User, decision: str, note: str, unit: Unit | None = None) -> Petition:
+    """Art. 23: accept the matter, forward it to whose matter it is, or decline it.
+
+    Told to the petitioner in a written notice (告知书); the 15-day clock stops.
+    """
+    if decision not in DECISIONS:
+        raise ValidationError("请选择受理、转送或不予受理。")
+    note = visible(note)
+    if decision != "accept" and not note:
+        raise ValidationError(f"{DECISIONS[decision]}须写明理由（告知书将载明）。")
+    if decision == "forward" and unit is None:
+        raise ValidationError("转送须选择有权处理的机关或单位。")
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    now = timezone.now()
+    PETITION_FLOW.apply(
+        petition,
+        decision,
+        actor=actor,
+        reason=note,
+        decided_at=now,
+        decision_note=note[:2000],
+        handling_unit=unit if decision == "forward" else None,
+    )
+    _stop(petition, NOTIFY_CLOCK, actor, f"已告知：{DECISIONS[decision]}")
+    return petition
+
+
+@audit.atomic
+def petition_assign(*, petition: Petition, actor: User, unit: Unit, days: int) -> Petition:
+    """Assign an accepted petition to the unit that will handle it (交办), with its period in days.
+
+    Art. 34 gives a 申诉求决 matter 60 days from acceptance.
+    """
+    if not 1 <= days <= 90:
+        raise ValidationError("办理期限应在 1 到 90 天之间。")
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    PETITION_FLOW.apply(petition, "assign", actor=actor, data={"unit": unit.pk, "days": days}, handling_unit=unit)
+    calendar = WorkingCalendar.load()
+    start = petition.decided_at or timezone.now()
+    clock_start(
+        obj=petition,
+        name=HANDLING_CLOCK,
+        rule=Rule(ClockUnit.CALENDAR_DAYS, days, warn_within=5, roll_holidays=True),
+        start=start,
+        actor=actor,
+        calendar=calendar,
+    )
+    inbox_put(
+        recipients=liaisons_of({unit.pk}).get(unit.pk, []),
+        key=item_key(petition, "reply", unit.pk),
+        kind=InboxKind.TODO,
+        category="信访事项待答复",
+        title=f"{petition.number} {petition.get_category_display()}·{petition.get_topic_display()}",
+        note=f"{days} 天内书面答复",
+        url=reverse("petitions:detail", args=[petition.pk]),
+    )
+    return petition
+
+
+@audit.atomic
+def petition_reply(
+    *, petition: Petition, actor: User, text: str, uploads: Sequence[Upload] = (), now: dt.datetime | None = None
+) -> Reply:
+    """The handling unit answers in writing (答复意见书); the office then hears the petitioner's view."""
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if not can(actor, "petitions.reply") or actor.unit_id is None or actor.unit_id != petition.handling_unit_id:
+        raise ValidationError("只有承办单位的联络员可以答复。")
+    text = visible(text)
+    if not text:
+        raise ValidationError("请填写答复意见。")
+    now = now or timezone.now()
+    reply = Reply.objects.create(petition=petition, unit_id=actor.unit_id, author=actor, at=now, text=text)
+    attached = attach(reply, uploads, actor=actor)
+    PETITION_FLOW.apply(petition, "reply", actor=actor, data={"attachments": len(attached)})
+    _stop(petition, HANDLING_CLOCK, actor, "承办单位已答复")
+    inbox_done(key=item_key(petition, "reply", actor.unit_id), by=actor)
+    inbox_put(
+        recipients=users_with_role(Role.PETITION_OFFICER),
+        key=item_key(petition, "rate"),
+        kind=InboxKind.TODO,
+        category="信访答复待回访",
+        title=f"{petition.number} {petition.get_topic_display()}",
+        note=f"{actor.unit.name if actor.unit else ''}已答复，请回访信访人并记录满意度",
+        url=reverse("petitions:detail", args=[petition.pk]),
+    )
+    return reply
+
+
+@audit.atomic
+def petition_close(*, petition: Petition, actor: User, satisfaction: str) -> Petition:
+    """Record the petitioner's view of the result (art. 21) and close the matter (办结)."""
+    if satisfaction not in Satisfaction.values:
+        raise ValidationError("请选择信访人的评价。")
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    PETITION_FLOW.apply(
+        petition,
+        "close",
+        actor=actor,
+        data={"satisfaction": satisfaction},
+        satisfaction=satisfaction,
+        rated_at=timezone.now(),
+    )
+    inbox_done(key=item_key(petition, "rate"), by=actor)
+    return petition

@@ -9,4 +9,10 @@ urlpatterns = [
     path("new/", views.petition_new, name="new"),
     path("<int:pk>/", views.petition_detail, name="detail"),
     path("<int:pk>/people/<int:petitioner_pk>/reveal/", views.petitioner_reveal, name="reveal"),
+    path("<int:pk>/decide/", views.petition_decide, name="decide"),
+    path("<int:pk>/assign/", views.petition_assign, name="assign"),
+    path("<int:pk>/reply/", views.petition_reply, name="reply"),
+    path("<int:pk>/close/", views.petition_close, name="close"),
+    path("<int:pk>/notice.pdf", views.petition_notice, name="notice"),
+    path("<int:pk>/replies/<int:reply_pk>/attachments/<int:attachment_pk>/", views.reply_attachment, name="attachment"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,12 +16,25 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shuniu.core.access import current_user
 from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.deadlines import clock_of, clock_state
+from shuniu.core.files import Upload, file_response
 from shuniu.core.forms import form_errors
 from shuniu.core.permissions import can, capability_required
+from shuniu.core.printing import PDF, render_pdf
+from shuniu.core.responses import download
+from shuniu.core.services import read_recorded
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.petitions import selectors, services
-from shuniu.petitions.forms import PersonFormSet, PetitionForm, RevealForm
-from shuniu.petitions.models import Petition, Status
+from shuniu.petitions.flow import PETITION_FLOW
+from shuniu.petitions.forms import (
+    AssignForm,
+    CloseForm,
+    DecideForm,
+    PersonFormSet,
+    PetitionForm,
+    ReplyForm,
+    RevealForm,
+)
+from shuniu.petitions.models import Category, Petition, Status
 
 PAGE_SIZE = 30
 
@@ -37,6 +50,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": Status.choices,
         "can_register": can(user, "petitions.register"),
+        "sees_petitioners": selectors.sees_petitioners(user),
     }
     return render(request, "petitions/petition_list.html", context)
 
@@ -104,14 +118,36 @@ def petition_new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(user: Any, petition: Petition) -> dict[str, Any]:
-    clock = clock_of(petition, services.NOTIFY_CLOCK)
+    now, calendar = timezone.now(), WorkingCalendar.load()
+    clocks = []
+    for name in (services.NOTIFY_CLOCK, services.HANDLING_CLOCK):
+        clock = clock_of(petition, name)
+        if clock is not None:
+            clocks.append((name, clock, clock_state(clock, now, calendar)))
+    handles = can(user, "petitions.handle")
+    status = petition.status
+    mine = user.unit_id is not None and user.unit_id == petition.handling_unit_id
     return {
         "petition": petition,
-        "parties": petition.parties.select_related("petitioner__township", "petitioner__village"),
+        "parties": petition.parties.select_related("petitioner__township", "petitioner__village")
+        if selectors.sees_petitioners(user)
+        else None,
         "repeats": petition.repeats.order_by("received_at"),
-        "clock": clock_state(clock, timezone.now(), WorkingCalendar.load()) if clock else None,
+        "clocks": clocks,
+        "replies": petition.replies.select_related("unit", "author").prefetch_related("attachments"),
+        "history": [(h, PETITION_FLOW.actions[h.action].label) for h in PETITION_FLOW.history(petition)],
         "can_reveal": can(user, "petitions.reveal"),
         "reveal_form": RevealForm(),
+        "decide_form": DecideForm(auto_id="decide_%s") if handles and status == Status.REGISTERED else None,
+        "assign_form": AssignForm(
+            auto_id="assign_%s", initial={"days": 60 if petition.category == Category.REQUEST else 30}
+        )
+        if handles and status == Status.ACCEPTED
+        else None,
+        "reply_form": ReplyForm(auto_id="reply_%s")
+        if mine and can(user, "petitions.reply") and status == Status.ASSIGNED
+        else None,
+        "close_form": CloseForm(auto_id="close_%s") if handles and status == Status.REPLIED else None,
     }
 
 
@@ -145,3 +181,112 @@ def petitioner_reveal(request: HttpRequest, pk: int, petitioner_pk: int) -> Http
         return redirect("petitions:detail", pk=pk)
     context["revealed"] = party.petitioner
     return render(request, "petitions/petition_detail.html", context)
+
+
+def _act(request: HttpRequest, pk: int, act: Any, done: str) -> HttpResponse:
+    try:
+        act()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("petitions:detail", pk=pk)
+
+
+@capability_required("petitions.handle")
+@require_POST
+def petition_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    petition = selectors.petition_for(user, pk)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("petitions:detail", pk=pk)
+    data = form.cleaned_data
+    return _act(
+        request,
+        pk,
+        lambda: services.petition_decide(
+            petition=petition, actor=user, decision=data["decision"], note=data["note"], unit=data["unit"]
+        ),
+        "已作出告知决定，可打印告知书。",
+    )
+
+
+@capability_required("petitions.handle")
+@require_POST
+def petition_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    petition = selectors.petition_for(user, pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("petitions:detail", pk=pk)
+    unit, days = form.cleaned_data["unit"], form.cleaned_data["days"]
+    return _act(
+        request,
+        pk,
+        lambda: services.petition_assign(petition=petition, actor=user, unit=unit, days=days),
+        f"已交办{unit.name}，{days} 天内答复。",
+    )
+
+
+@capability_required("petitions.reply")
+@require_POST
+def petition_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    petition = selectors.petition_for(user, pk)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("petitions:detail", pk=pk)
+    uploads = [Upload(f.name or "附件", f.read()) for f in form.cleaned_data["uploads"]]
+    return _act(
+        request,
+        pk,
+        lambda: services.petition_reply(petition=petition, actor=user, text=form.cleaned_data["text"], uploads=uploads),
+        "答复已提交。",
+    )
+
+
+@capability_required("petitions.handle")
+@require_POST
+def petition_close(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    petition = selectors.petition_for(user, pk)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("petitions:detail", pk=pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.petition_close(petition=petition, actor=user, satisfaction=form.cleaned_data["satisfaction"]),
+        "已记录评价并办结。",
+    )
+
+
+@capability_required("petitions.view")
+def petition_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The written notice of art. 23 (告知书), for the petitioner."""
+    user = current_user(request)
+    petition = selectors.petition_for(user, pk)
+    if petition.decided_at is None or not selectors.sees_petitioners(user):
+        raise Http404
+    pdf = render_pdf(
+        "petitions/print_notice.html",
+        {"petition": petition, "parties": petition.parties.select_related("petitioner")},
+    )
+    return download(pdf, f"告知书_{petition.year}_{petition.seq}.pdf", PDF, inline=True)
+
+
+@capability_required("petitions.view")
+def reply_attachment(request: HttpRequest, pk: int, reply_pk: int, attachment_pk: int) -> HttpResponseBase:
+    user = current_user(request)
+    petition = selectors.petition_for(user, pk)
+    reply = petition.replies.filter(pk=reply_pk).first()
+    attachment = reply.attachments.filter(pk=attachment_pk).first() if reply else None
+    if attachment is None:
+        raise Http404
+    read_recorded(actor=user, action="attachment.download", obj=petition, data={"name": attachment.name})
+    return file_response(attachment)

@@ -25,10 +25,11 @@ from django.utils import timezone
 from shuniu.core.deadlines import remaining
 from shuniu.core.models import ClockUnit, User
 from shuniu.core.reminders import Due
+from shuniu.core.selectors import liaisons_of
 from shuniu.core.text import day_time
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.supervision.models import Assignment, Matter, Part, Receipt, Status
-from shuniu.supervision.selectors import liaisons_of, next_report_due, stalled, supervision_staff
+from shuniu.supervision.selectors import next_report_due, stalled, supervision_staff
 
 WARN_WORKDAYS = 3
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from shuniu.core.deadlines import Light, Rule, light
 from shuniu.core.models import ClockUnit, Role, Unit, User
 from shuniu.core.permissions import can
+from shuniu.core.selectors import users_with_role
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.supervision.flow import MATTER_FLOW
 from shuniu.supervision.models import (
@@ -190,17 +191,9 @@ def draft_from_document(document: Document) -> dict[str, object]:
     }
 
 
-def liaisons_of(unit_ids: set[int]) -> dict[int, list[User]]:
-    """The active liaisons of each unit (the people a unit's part of a matter is addressed to)."""
-    found: dict[int, list[User]] = {}
-    for user in User.objects.filter(unit_id__in=unit_ids, is_active=True, role_grants__role=Role.LIAISON).distinct():
-        found.setdefault(int(user.unit_id or 0), []).append(user)
-    return found
-
-
 def supervision_staff() -> list[User]:
     """The supervision section's staff (督查室), who chase, reassign and review."""
-    return list(User.objects.filter(is_active=True, role_grants__role=Role.SUPERVISOR).distinct())
+    return list(users_with_role(Role.SUPERVISOR))
 
 
 # Figures and the weekly bulletin --------------------------------------------------------------------
@@ -324,7 +317,7 @@ def objection_open(assignment: Assignment, now: dt.datetime, calendar: WorkingCa
 
 def directors() -> list[User]:
     """The office's directors (主任), to whom red notices and stalling units are reported."""
-    return list(User.objects.filter(is_active=True, role_grants__role=Role.DIRECTOR).distinct())
+    return list(users_with_role(Role.DIRECTOR))
 
 
 def escalations_for(user: User, matter: Matter) -> QuerySet[Escalation]:

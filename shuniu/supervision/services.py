@@ -21,6 +21,7 @@ from shuniu.core.models import Clearance, InboxKind, Unit, User
 from shuniu.core.notify import notify
 from shuniu.core.numbering import next_number
 from shuniu.core.permissions import can
+from shuniu.core.selectors import liaisons_of
 from shuniu.core.text import day_time, visible
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.supervision.flow import MATTER_FLOW
@@ -48,7 +49,6 @@ from shuniu.supervision.selectors import (
     OBJECT_WORKDAYS,
     default_deadline,
     directors,
-    liaisons_of,
     objection_open,
     supervision_staff,
 )

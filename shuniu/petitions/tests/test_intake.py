@@ -254,10 +254,15 @@ class TestPages:
         petition = register(officer, zhang(village))
         person = Petitioner.objects.get()
         liaison = make_user("cz", [Role.LIAISON], unit=village.township)
+        page = client_for(liaison).get(reverse("petitions:list"))  # a unit sees only what it is assigned
+        assert page.status_code == 200
+        assert petition.number not in page.text
+        assert client_for(liaison).get(reverse("petitions:detail", args=[petition.pk])).status_code == 404
         for user in (clerk, leader, liaison):
             client = client_for(user)
-            assert client.get(reverse("petitions:list")).status_code == 403
-            assert client.get(reverse("petitions:detail", args=[petition.pk])).status_code == 403
+            if user is not liaison:
+                assert client.get(reverse("petitions:list")).status_code == 403
+                assert client.get(reverse("petitions:detail", args=[petition.pk])).status_code == 403
             assert (
                 client.post(
                     reverse("petitions:reveal", args=[petition.pk, person.pk]), {"reason": "好奇看看"}

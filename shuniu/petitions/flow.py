@@ -1,0 +1,21 @@
+"""The petition's status table (core.workflow): who moves a petition, and from where to where."""
+
+from __future__ import annotations
+
+from shuniu.core.workflow import Action, Workflow
+from shuniu.petitions.models import Petition
+from shuniu.petitions.models import Status as S
+
+PETITION_FLOW: Workflow[Petition] = Workflow(
+    Petition,
+    [
+        # Art. 23: within 15 days, tell the petitioner whether the office accepts the matter, or to whom
+        # it is forwarded; each with a written notice (告知书).
+        Action("accept", "受理", frozenset({S.REGISTERED}), S.ACCEPTED, "petitions.handle", automatic=True),
+        Action("forward", "转送", frozenset({S.REGISTERED}), S.FORWARDED, "petitions.handle", automatic=True),
+        Action("decline", "不予受理", frozenset({S.REGISTERED}), S.NOT_ACCEPTED, "petitions.handle", automatic=True),
+        Action("assign", "交办", frozenset({S.ACCEPTED}), S.ASSIGNED, "petitions.handle", automatic=True),
+        Action("reply", "答复", frozenset({S.ASSIGNED}), S.REPLIED, "petitions.reply", automatic=True),
+        Action("close", "办结", frozenset({S.REPLIED}), S.CLOSED, "petitions.handle", automatic=True),
+    ],
+)

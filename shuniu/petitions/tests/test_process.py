@@ -1,0 +1,144 @@
+"""Petitions, the process so far: art. 23's decision with its notice, assignment with its clock, the unit's
+written reply (by that unit only), the petitioner's rating and closing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from shuniu.core.deadlines import clock_of
+from shuniu.core.models import CalendarYear, InboxItem, Role, Unit, UnitKind, User, Village
+from shuniu.core.testing import client_for, make_unit, make_user
+from shuniu.petitions import services
+from shuniu.petitions.models import Petition, Reply, Status
+from shuniu.petitions.selectors import Person
+
+ID = "11010519491231002X"
+
+
+@pytest.fixture
+def officer(db: None) -> User:
+    return make_user(
+        "officer", [Role.PETITION_OFFICER], full_name="孙接待", unit=make_unit("信访接待室", UnitKind.SECTION)
+    )
+
+
+@pytest.fixture(autouse=True)
+def next_year_declared(db: None) -> None:
+    """Sixty days from late in the year run into a year the national schedule may not hold yet."""
+    CalendarYear.objects.get_or_create(year=timezone.localdate().year + 1, defaults={"note": "测试"})
+
+
+@pytest.fixture
+def township(db: None) -> Unit:
+    return make_unit("石门乡", UnitKind.TOWNSHIP)
+
+
+@pytest.fixture
+def xz(township: Unit) -> User:
+    return make_user("xz", [Role.LIAISON], full_name="乡联络员", unit=township)
+
+
+@pytest.fixture
+def petition(officer: User, township: Unit) -> Petition:
+    village = Village.objects.create(township=township, name="东风村")
+    return services.petition_register(
+        actor=officer,
+        channel="visit",
+        received_at=timezone.now() - dt.timedelta(hours=1),
+        category="request",
+        topic="land",
+        summary="征地补偿款未发放。",
+        appeal="请求发放。",
+        people=[Person("张建国", ID, "13812345678", township, village, "东风村三组")],
+    )
+
+
+def open_categories(user: User) -> list[str]:
+    return sorted(InboxItem.objects.filter(recipient=user, done_at__isnull=True).values_list("category", flat=True))
+
+
+@pytest.mark.django_db
+class TestDecision:
+    def test_forward_and_decline_need_a_reason_and_forward_a_unit(
+        self, petition: Petition, officer: User, township: Unit
+    ) -> None:
+        with pytest.raises(ValidationError, match="写明理由"):
+            services.petition_decide(petition=petition, actor=officer, decision="decline", note="")
+        with pytest.raises(ValidationError, match="有权处理"):
+            services.petition_decide(petition=petition, actor=officer, decision="forward", note="属乡政府职责")
+        petition.refresh_from_db()
+        assert petition.status == Status.REGISTERED
+        services.petition_decide(
+            petition=petition, actor=officer, decision="forward", note="属乡政府职责", unit=township
+        )
+        petition.refresh_from_db()
+        assert (petition.status, petition.handling_unit) == (Status.FORWARDED, township)
+        clock = clock_of(petition, services.NOTIFY_CLOCK)
+        assert clock is not None
+        assert clock.stopped_at is not None
+
+    def test_the_notice_prints_for_staff_only(self, petition: Petition, officer: User, xz: User) -> None:
+        url = reverse("petitions:notice", args=[petition.pk])
+        assert client_for(officer).get(url).status_code == 404  # nothing decided yet
+        services.petition_decide(petition=petition, actor=officer, decision="accept", note="")
+        response = client_for(officer).get(url)
+        assert response.content.startswith(b"%PDF")
+        assert client_for(xz).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_assigned_replied_by_the_unit_rated_and_closed(
+    petition: Petition, officer: User, township: Unit, xz: User
+) -> None:
+    services.petition_decide(petition=petition, actor=officer, decision="accept", note="")
+    with pytest.raises(ValidationError, match="1 到 90"):
+        services.petition_assign(petition=petition, actor=officer, unit=township, days=120)
+    services.petition_assign(petition=petition, actor=officer, unit=township, days=60)
+    petition.refresh_from_db()
+    clock = clock_of(petition, services.HANDLING_CLOCK)
+    assert clock is not None
+    assert petition.decided_at is not None
+    assert (timezone.localtime(clock.due_at).date() - timezone.localtime(petition.decided_at).date()).days >= 60
+    assert open_categories(xz) == ["信访事项待答复"]
+    other = make_user("cz", [Role.LIAISON], unit=make_unit("县财政局"))
+    with pytest.raises(ValidationError, match="承办单位的联络员"):
+        services.petition_reply(petition=petition, actor=other, text="已核实")
+    assert not Reply.objects.exists()
+    # The unit sees the matter, not the petitioner's particulars.
+    page = client_for(xz).get(reverse("petitions:detail", args=[petition.pk])).text
+    assert "征地补偿款未发放" in page
+    assert "张建国" not in page
+    assert "138****5678" not in page
+    listed = client_for(xz).get(reverse("petitions:list")).text
+    assert petition.number in listed
+    assert "张建国" not in listed
+    client_for(xz).post(reverse("petitions:reply", args=[petition.pk]), {"text": "补偿款已于本月拨付到户。"})
+    petition.refresh_from_db()
+    assert petition.status == Status.REPLIED
+    assert clock_of(petition, services.HANDLING_CLOCK).stopped_at is not None  # type: ignore[union-attr]
+    assert open_categories(xz) == []
+    assert open_categories(officer) == ["信访答复待回访"]
+    client_for(officer).post(reverse("petitions:close", args=[petition.pk]), {"satisfaction": "satisfied"})
+    petition.refresh_from_db()
+    assert (petition.status, petition.satisfaction) == (Status.CLOSED, "satisfied")
+    assert open_categories(officer) == []
+
+
+@pytest.mark.django_db
+def test_a_period_into_an_undeclared_year_is_refused_in_chinese_and_changes_nothing(
+    petition: Petition, officer: User, township: Unit
+) -> None:
+    services.petition_decide(petition=petition, actor=officer, decision="accept", note="")
+    CalendarYear.objects.all().delete()
+    Petition.objects.filter(pk=petition.pk).update(decided_at=timezone.make_aware(dt.datetime(2030, 12, 1, 9)))
+    petition.refresh_from_db()
+    with pytest.raises(ValidationError, match="2031年的节假日安排尚未收录"):
+        services.petition_assign(petition=petition, actor=officer, unit=township, days=60)
+    petition.refresh_from_db()
+    assert petition.status == Status.ACCEPTED
+    assert clock_of(petition, services.HANDLING_CLOCK) is None
