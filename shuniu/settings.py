@@ -252,7 +252,11 @@ DEMO_PASSWORD_ALLOWED = DEBUG
 
 NOTIFICATION_SENDERS = env_list("SHUNIU_NOTIFICATION_SENDERS", ["shuniu.core.notify.log_sender"])
 # What the worker asks every minute for reminders that are due (core/reminders.py); each module adds its own.
-REMINDER_SOURCES = ["shuniu.schedules.reminders.key_work_due", "shuniu.supervision.reminders.matters_due"]
+REMINDER_SOURCES = [
+    "shuniu.schedules.reminders.key_work_due",
+    "shuniu.supervision.reminders.matters_due",
+    "shuniu.petitions.reminders.petitions_due",
+]
 # Workbench panels: each app offers its cards (shuniu.core.panels).
 WORKBENCH_PANELS = [
     "shuniu.core.panels.core_panels",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from shuniu import audit
@@ -39,6 +40,13 @@ class Due:
 
 
 Source = Callable[[dt.datetime, WorkingCalendar], Iterable[Due]]
+
+
+def working_morning(now: dt.datetime, calendar: WorkingCalendar) -> bool:
+    """A working day, from the office's opening on (when "every working morning" reminders go out)."""
+    local = timezone.localtime(now, calendar.tz)
+    opening = dt.time.fromisoformat(settings.OFFICE_HOURS[0][0]) if settings.OFFICE_HOURS else dt.time(8, 30)
+    return calendar.is_workday(local.date()) and local.time() >= opening
 
 
 def remind_once(due: Due, *, now: dt.datetime) -> bool:

@@ -16,6 +16,10 @@ PETITION_FLOW: Workflow[Petition] = Workflow(
         Action("decline", "不予受理", frozenset({S.REGISTERED}), S.NOT_ACCEPTED, "petitions.handle", automatic=True),
         Action("assign", "交办", frozenset({S.ACCEPTED}), S.ASSIGNED, "petitions.handle", automatic=True),
         Action("reply", "答复", frozenset({S.ASSIGNED}), S.REPLIED, "petitions.reply", automatic=True),
+        # Art. 23: a unit that is sent a matter not its own objects within 5 working days, with the reason.
+        Action(
+            "object", "提出不属于本单位职责", frozenset({S.ASSIGNED}), S.ACCEPTED, "petitions.reply", automatic=True
+        ),
         Action("close", "办结", frozenset({S.REPLIED}), S.CLOSED, "petitions.handle", automatic=True),
     ],
 )

@@ -104,3 +104,19 @@ class ReplyForm(StyledForm):
 
 class CloseForm(StyledForm):
     satisfaction = forms.ChoiceField(label="信访人评价", choices=Satisfaction.choices)
+
+
+class ObjectForm(StyledForm):
+    reason = forms.CharField(
+        label="不属于本单位职责的理由",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请详细说明理由。"},
+    )
+
+
+class ExtendForm(StyledForm):
+    days = forms.IntegerField(label="延长天数（不超过 30 日，只能延长一次）", min_value=1, max_value=30)
+    reason = forms.CharField(
+        label="延期理由（将告知信访人）", max_length=300, error_messages={"required": "请填写延期理由。"}
+    )

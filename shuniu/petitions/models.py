@@ -139,6 +139,8 @@ class Petition(models.Model):
     handling_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="承办单位"
     )  # the unit a petition is forwarded (转送) or assigned (交办) to
+    assigned_at = models.DateTimeField("交办时间", null=True, blank=True)
+    objection = models.CharField("交办异议", max_length=300, blank=True)  # the unit's "not ours", last one
     satisfaction = models.CharField("满意度", max_length=15, choices=Satisfaction.choices, blank=True)
     rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     receptionist = models.ForeignKey(

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from shuniu import audit
 from shuniu.core.confirm import Match, NeedsConfirmation
-from shuniu.core.deadlines import Rule, clock_of, clock_pause, clock_start, clock_stop
+from shuniu.core.deadlines import Rule, clock_extend, clock_of, clock_pause, clock_start, clock_stop
 from shuniu.core.files import Upload, attach
 from shuniu.core.idcard import is_old_form, normalise_id
 from shuniu.core.inbox import inbox_done, inbox_put, item_key
-from shuniu.core.models import ClockUnit, InboxKind, Role, Unit, User
+from shuniu.core.models import Clock, ClockEvent, ClockUnit, InboxKind, Role, Unit, User
 from shuniu.core.numbering import next_number
 from shuniu.core.permissions import can
 from shuniu.core.personal import digits
@@ -37,6 +37,7 @@ from shuniu.petitions.models import (
     Petitioner,
     Reply,
     Satisfaction,
+    Status,
     Topic,
 )
 from shuniu.petitions.selectors import Person, possible_repeats
@@ -240,7 +241,20 @@ def petitioner_revealed(*, actor: User, petitioner: Petitioner, petition: Petiti
 
 # The process ------------------------------------------------------------------------------------
 
-HANDLING_CLOCK = "办理期限"
+HANDLING_CLOCK = "办理期限"  # one per assignment: 办理期限·<unit>
+OBJECT_WORKDAYS = 5  # art. 23: a unit objects to a matter not its own within 5 working days
+MAX_EXTENSION_DAYS = 30  # art. 34: once, at most 30 days, the reason told
+
+
+def handling_clock(petition: Petition) -> Clock | None:
+    """The running handling clock of the petition's present assignment."""
+    return (
+        Clock.objects.filter(**Clock.of(petition), name__startswith=HANDLING_CLOCK, stopped_at__isnull=True)
+        .order_by("-started_at")
+        .first()
+    )
+
+
 DECISIONS = {"accept": "受理", "forward": "转送", "decline": "不予受理"}
 
 
@@ -287,12 +301,19 @@ def petition_assign(*, petition: Petition, actor: User, unit: Unit, days: int) -
     if not 1 <= days <= 90:
         raise ValidationError("办理期限应在 1 到 90 天之间。")
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
-    PETITION_FLOW.apply(petition, "assign", actor=actor, data={"unit": unit.pk, "days": days}, handling_unit=unit)
+    now = timezone.now()
+    first = not Clock.objects.filter(**Clock.of(petition), name__startswith=HANDLING_CLOCK).exists()
     calendar = WorkingCalendar.load()
-    start = petition.decided_at or timezone.now()
+    start = (petition.decided_at or now) if first else now  # a re-assignment after an objection starts anew
+    name = f"{HANDLING_CLOCK}·{unit.name}"[:40]
+    if clock_of(petition, name) is not None:
+        raise ValidationError(f"{unit.name}已对该事项提出过异议，请交办其他单位。")
+    PETITION_FLOW.apply(
+        petition, "assign", actor=actor, data={"unit": unit.pk, "days": days}, handling_unit=unit, assigned_at=now
+    )
     clock_start(
         obj=petition,
-        name=HANDLING_CLOCK,
+        name=name,
         rule=Rule(ClockUnit.CALENDAR_DAYS, days, warn_within=5, roll_holidays=True),
         start=start,
         actor=actor,
@@ -325,7 +346,9 @@ def petition_reply(
     reply = Reply.objects.create(petition=petition, unit_id=actor.unit_id, author=actor, at=now, text=text)
     attached = attach(reply, uploads, actor=actor)
     PETITION_FLOW.apply(petition, "reply", actor=actor, data={"attachments": len(attached)})
-    _stop(petition, HANDLING_CLOCK, actor, "承办单位已答复")
+    running = handling_clock(petition)
+    if running is not None:
+        clock_stop(clock=running, actor=actor, reason="承办单位已答复")
     inbox_done(key=item_key(petition, "reply", actor.unit_id), by=actor)
     inbox_put(
         recipients=users_with_role(Role.PETITION_OFFICER),
@@ -355,3 +378,63 @@ def petition_close(*, petition: Petition, actor: User, satisfaction: str) -> Pet
     )
     inbox_done(key=item_key(petition, "rate"), by=actor)
     return petition
+
+
+@audit.atomic
+def petition_object(*, petition: Petition, actor: User, reason: str, now: dt.datetime | None = None) -> Petition:
+    """The unit answers that the matter is not its own; the office assigns it again.
+
+    Art. 23: within 5 working days of receiving it, with the reason.
+    """
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if not can(actor, "petitions.reply") or actor.unit_id is None or actor.unit_id != petition.handling_unit_id:
+        raise ValidationError("只有承办单位的联络员可以提出异议。")
+    reason = visible(reason)
+    if not reason:
+        raise ValidationError("请详细说明不属于本单位职责的理由。")
+    now = now or timezone.now()
+    calendar = WorkingCalendar.load()
+    if petition.assigned_at is not None:
+        assigned = timezone.localtime(petition.assigned_at, calendar.tz).date()
+        if timezone.localtime(now, calendar.tz).date() > calendar.add_workdays(assigned, OBJECT_WORKDAYS):
+            raise ValidationError(f"异议应自收到之日起 {OBJECT_WORKDAYS} 个工作日内提出，现已超过，请按期办理并答复。")
+    unit_id = petition.handling_unit_id
+    PETITION_FLOW.apply(petition, "object", actor=actor, reason=reason, objection=reason[:300])
+    running = handling_clock(petition)
+    if running is not None:
+        clock_stop(clock=running, actor=actor, reason=f"承办单位提出异议：{reason[:100]}")
+    inbox_done(key=item_key(petition, "reply", unit_id), by=actor)
+    inbox_put(
+        recipients=users_with_role(Role.PETITION_OFFICER),
+        key=item_key(petition, "reassign", unit_id),
+        kind=InboxKind.TODO,
+        category="信访交办异议待改派",
+        title=f"{petition.number} {petition.get_topic_display()}",
+        note=f"{actor.unit.name if actor.unit else ''}：{reason[:60]}",
+        url=reverse("petitions:detail", args=[petition.pk]),
+    )
+    return petition
+
+
+@audit.atomic
+def petition_extend(*, petition: Petition, actor: User, days: int, reason: str) -> Clock:
+    """Art. 34: a 申诉求决 matter's period extended once, by at most 30 days, the reason told to the petitioner."""
+    if not can(actor, "petitions.handle"):
+        raise ValidationError("只有信访接待人员可以办理延期。")
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    reason = visible(reason)
+    if petition.category != Category.REQUEST:
+        raise ValidationError("延长办理期限只适用于申诉求决类事项（《信访工作条例》第三十四条）。")
+    clock = handling_clock(petition)
+    if petition.status != Status.ASSIGNED or clock is None:
+        raise ValidationError("事项交办办理中才能延长办理期限。")
+    extended = ClockEvent.objects.filter(
+        clock__in=Clock.objects.filter(**Clock.of(petition), name__startswith=HANDLING_CLOCK), kind="extend"
+    )
+    if extended.exists():
+        raise ValidationError("办理期限只能延长一次。")
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ValidationError(f"延长期限不得超过 {MAX_EXTENSION_DAYS} 日。")
+    if not reason:
+        raise ValidationError("请填写延期理由（将告知信访人）。")
+    return clock_extend(clock=clock, amount=days, reason=reason, actor=actor, calendar=WorkingCalendar.load())

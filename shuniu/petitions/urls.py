@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/assign/", views.petition_assign, name="assign"),
     path("<int:pk>/reply/", views.petition_reply, name="reply"),
     path("<int:pk>/close/", views.petition_close, name="close"),
+    path("<int:pk>/object/", views.petition_object, name="object"),
+    path("<int:pk>/extend/", views.petition_extend, name="extend"),
     path("<int:pk>/notice.pdf", views.petition_notice, name="notice"),
     path("<int:pk>/replies/<int:reply_pk>/attachments/<int:attachment_pk>/", views.reply_attachment, name="attachment"),
 ]

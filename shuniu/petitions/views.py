@@ -15,9 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user
 from shuniu.core.confirm import NeedsConfirmation, ask
-from shuniu.core.deadlines import clock_of, clock_state
+from shuniu.core.deadlines import clock_state
 from shuniu.core.files import Upload, file_response
 from shuniu.core.forms import form_errors
+from shuniu.core.models import Clock
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF, render_pdf
 from shuniu.core.responses import download
@@ -29,6 +30,8 @@ from shuniu.petitions.forms import (
     AssignForm,
     CloseForm,
     DecideForm,
+    ExtendForm,
+    ObjectForm,
     PersonFormSet,
     PetitionForm,
     ReplyForm,
@@ -119,11 +122,10 @@ def petition_new(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(user: Any, petition: Petition) -> dict[str, Any]:
     now, calendar = timezone.now(), WorkingCalendar.load()
-    clocks = []
-    for name in (services.NOTIFY_CLOCK, services.HANDLING_CLOCK):
-        clock = clock_of(petition, name)
-        if clock is not None:
-            clocks.append((name, clock, clock_state(clock, now, calendar)))
+    clocks = [
+        (clock.name, clock, clock_state(clock, now, calendar))
+        for clock in Clock.objects.filter(**Clock.of(petition)).prefetch_related("events").order_by("started_at", "pk")
+    ]
     handles = can(user, "petitions.handle")
     status = petition.status
     mine = user.unit_id is not None and user.unit_id == petition.handling_unit_id
@@ -148,6 +150,12 @@ def _detail_context(user: Any, petition: Petition) -> dict[str, Any]:
         if mine and can(user, "petitions.reply") and status == Status.ASSIGNED
         else None,
         "close_form": CloseForm(auto_id="close_%s") if handles and status == Status.REPLIED else None,
+        "object_form": ObjectForm(auto_id="object_%s")
+        if mine and can(user, "petitions.reply") and status == Status.ASSIGNED
+        else None,
+        "extend_form": ExtendForm(auto_id="extend_%s")
+        if handles and status == Status.ASSIGNED and petition.category == Category.REQUEST
+        else None,
     }
 
 
@@ -290,3 +298,38 @@ def reply_attachment(request: HttpRequest, pk: int, reply_pk: int, attachment_pk
         raise Http404
     read_recorded(actor=user, action="attachment.download", obj=petition, data={"name": attachment.name})
     return file_response(attachment)
+
+
+@capability_required("petitions.reply")
+@require_POST
+def petition_object(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    petition = selectors.petition_for(user, pk)
+    form = ObjectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("petitions:detail", pk=pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.petition_object(petition=petition, actor=user, reason=form.cleaned_data["reason"]),
+        "已提出异议，等待信访接待室改派。",
+    )
+
+
+@capability_required("petitions.handle")
+@require_POST
+def petition_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    petition = selectors.petition_for(user, pk)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("petitions:detail", pk=pk)
+    data = form.cleaned_data
+    return _act(
+        request,
+        pk,
+        lambda: services.petition_extend(petition=petition, actor=user, days=data["days"], reason=data["reason"]),
+        f"办理期限已延长 {data['days']} 日，请将延期理由告知信访人。",
+    )

@@ -17,14 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from shuniu.core.deadlines import remaining
 from shuniu.core.models import ClockUnit, User
-from shuniu.core.reminders import Due
+from shuniu.core.reminders import Due, working_morning
 from shuniu.core.selectors import liaisons_of
 from shuniu.core.text import day_time
 from shuniu.core.workcal import WorkingCalendar
@@ -43,8 +42,7 @@ def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
     """What supervision has to say now (see the module's docstring)."""
     staff = supervision_staff()
     today = timezone.localtime(now, calendar.tz).date()
-    opening = dt.time.fromisoformat(settings.OFFICE_HOURS[0][0]) if settings.OFFICE_HOURS else dt.time(8, 30)
-    working_morning = calendar.is_workday(today) and timezone.localtime(now, calendar.tz).time() >= opening
+    morning = working_morning(now, calendar)
 
     unsigned = list(
         Assignment.objects.filter(
@@ -62,7 +60,7 @@ def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
     }
     liaisons = liaisons_of({a.unit_id for a in unsigned} | {a.unit_id for a in leads.values() if a is not None})
 
-    for assignment in unsigned if working_morning else ():
+    for assignment in unsigned if morning else ():
         matter = assignment.matter
         assigned = timezone.localtime(assignment.assigned_at, calendar.tz).date()
         if today < calendar.add_workdays(assigned, 1):
@@ -83,7 +81,7 @@ def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
         unit_people = cleared(liaisons.get(lead.unit_id, []), matter) if lead is not None else []
         matter_staff = cleared(staff, matter)
         report_due = next_report_due(matter)
-        if working_morning and report_due is not None and now > report_due:
+        if morning and report_due is not None and now > report_due:
             for person in unit_people:
                 yield Due(
                     key=f"matter:{matter.pk}:cycle:{int(report_due.timestamp())}",
@@ -92,7 +90,7 @@ def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
                     body=f"该事项{matter.get_cycle_display()}，上次报告后已超过报告周期，请尽快报告进展。",
                     url=url,
                 )
-        if working_morning and stalled(matter, now, calendar):
+        if morning and stalled(matter, now, calendar):
             last = matter.last_report_at or matter.registered_at
             for person in matter_staff:
                 yield Due(
@@ -105,7 +103,7 @@ def matters_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
         if matter.deadline is None:
             continue
         if matter.deadline <= now:
-            if working_morning:
+            if morning:
                 for person in [*unit_people, *matter_staff]:
                     yield Due(
                         key=f"matter:{matter.pk}:overdue:{today.isoformat()}",

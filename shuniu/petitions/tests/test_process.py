@@ -100,7 +100,7 @@ def test_assigned_replied_by_the_unit_rated_and_closed(
         services.petition_assign(petition=petition, actor=officer, unit=township, days=120)
     services.petition_assign(petition=petition, actor=officer, unit=township, days=60)
     petition.refresh_from_db()
-    clock = clock_of(petition, services.HANDLING_CLOCK)
+    clock = services.handling_clock(petition)
     assert clock is not None
     assert petition.decided_at is not None
     assert (timezone.localtime(clock.due_at).date() - timezone.localtime(petition.decided_at).date()).days >= 60
@@ -120,7 +120,7 @@ def test_assigned_replied_by_the_unit_rated_and_closed(
     client_for(xz).post(reverse("petitions:reply", args=[petition.pk]), {"text": "补偿款已于本月拨付到户。"})
     petition.refresh_from_db()
     assert petition.status == Status.REPLIED
-    assert clock_of(petition, services.HANDLING_CLOCK).stopped_at is not None  # type: ignore[union-attr]
+    assert services.handling_clock(petition) is None  # stopped by the reply
     assert open_categories(xz) == []
     assert open_categories(officer) == ["信访答复待回访"]
     client_for(officer).post(reverse("petitions:close", args=[petition.pk]), {"satisfaction": "satisfied"})
@@ -141,4 +141,68 @@ def test_a_period_into_an_undeclared_year_is_refused_in_chinese_and_changes_noth
         services.petition_assign(petition=petition, actor=officer, unit=township, days=60)
     petition.refresh_from_db()
     assert petition.status == Status.ACCEPTED
-    assert clock_of(petition, services.HANDLING_CLOCK) is None
+    assert services.handling_clock(petition) is None
+
+
+@pytest.mark.django_db
+class TestObjectionAndExtension:
+    def assigned(self, petition: Petition, officer: User, township: Unit) -> None:
+        services.petition_decide(petition=petition, actor=officer, decision="accept", note="")
+        services.petition_assign(petition=petition, actor=officer, unit=township, days=60)
+        petition.refresh_from_db()
+
+    def test_the_unit_objects_within_five_working_days_and_the_office_reassigns(
+        self, petition: Petition, officer: User, township: Unit, xz: User
+    ) -> None:
+        self.assigned(petition, officer, township)
+        assert petition.assigned_at is not None
+        late = petition.assigned_at + dt.timedelta(days=14)
+        with pytest.raises(ValidationError, match="5 个工作日内"):
+            services.petition_object(petition=petition, actor=xz, reason="属县自然资源局职责", now=late)
+        with pytest.raises(ValidationError, match="说明"):
+            services.petition_object(petition=petition, actor=xz, reason=" ")
+        services.petition_object(petition=petition, actor=xz, reason="征地补偿由县自然资源局负责")
+        petition.refresh_from_db()
+        assert (petition.status, petition.objection) == (Status.ACCEPTED, "征地补偿由县自然资源局负责")
+        assert services.handling_clock(petition) is None
+        assert open_categories(officer) == ["信访交办异议待改派"]
+        assert open_categories(xz) == []
+        with pytest.raises(ValidationError, match="提出过异议"):
+            services.petition_assign(petition=petition, actor=officer, unit=township, days=60)
+        land = make_unit("县自然资源局")
+        services.petition_assign(petition=petition, actor=officer, unit=land, days=60)
+        clock = services.handling_clock(petition)
+        assert clock is not None
+        assert land.name in clock.name
+
+    def test_extended_once_by_at_most_thirty_days_with_the_reason(
+        self, petition: Petition, officer: User, township: Unit
+    ) -> None:
+        self.assigned(petition, officer, township)
+        clock = services.handling_clock(petition)
+        assert clock is not None
+        due = clock.due_at
+        with pytest.raises(ValidationError, match="不得超过 30 日"):
+            services.petition_extend(petition=petition, actor=officer, days=31, reason="涉及多个部门")
+        with pytest.raises(ValidationError, match="延期理由"):
+            services.petition_extend(petition=petition, actor=officer, days=30, reason="")
+        services.petition_extend(petition=petition, actor=officer, days=30, reason="涉及多个部门，需联合调查")
+        clock.refresh_from_db()
+        assert (clock.due_at - due).days >= 30
+        with pytest.raises(ValidationError, match="只能延长一次"):
+            services.petition_extend(petition=petition, actor=officer, days=5, reason="再延")
+
+    def test_only_a_request_may_be_extended(self, officer: User, township: Unit) -> None:
+        advice = services.petition_register(
+            actor=officer,
+            channel="online",
+            received_at=timezone.now(),
+            category="advice",
+            topic="urban",
+            summary="建议增设路灯。",
+            appeal="建议采纳。",
+            people=[Person("赵晓东", phone="13800138000")],
+        )
+        self.assigned(advice, officer, township)
+        with pytest.raises(ValidationError, match="申诉求决"):
+            services.petition_extend(petition=advice, actor=officer, days=10, reason="复杂")
