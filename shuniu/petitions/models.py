@@ -111,7 +111,8 @@ class Petitioner(models.Model):
     @property
     def place(self) -> str:
         """Township and village (not the street address)."""
-        return str(self.village) if self.village else (self.township.name if self.township else "")
+        township = self.township.name if self.township else ""
+        return township + (self.village.name if self.village else "")
 
 
 class Petition(models.Model):

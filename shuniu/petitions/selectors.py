@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from shuniu.core.access import get_visible_or_404
 from shuniu.core.models import Role, Unit, User, Village
@@ -62,10 +63,11 @@ def petition_list(user: User, *, status: str = "") -> QuerySet[Petition]:
     if status:
         rows = rows.filter(status=status)
     people = Party.objects.select_related("petitioner__township", "petitioner__village")
+    later = Petition.objects.filter(repeat_of=OuterRef("pk")).values("repeat_of").annotate(n=Count("pk")).values("n")
     return (
         rows.select_related("repeat_of")
         .prefetch_related(Prefetch("parties", queryset=people))
-        .annotate(repeat_count=Count("repeats"))
+        .annotate(repeat_count=Coalesce(Subquery(later), 0))  # for the page's rows only, not a GROUP BY of all
         .order_by("-received_at", "-pk")
     )
 
