@@ -307,3 +307,28 @@ def test_rekeying_moves_every_row_to_the_new_key(officer: User, village: Village
     with override_settings(DATA_KEYS={"k2": new["k2"]}):
         assert Petitioner.objects.get().phone == PHONE  # the old key can go now
     assert AuditEntry.objects.filter(action="personal.rekey").exists()
+
+
+@pytest.mark.django_db
+def test_the_register_and_a_petitions_page_keep_their_query_counts(officer: User, village: Village) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(officer)
+
+    def counted(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    first = register(officer, zhang(village))
+    client.get(reverse("petitions:list"))
+    before = (counted(reverse("petitions:list")), counted(reverse("petitions:detail", args=[first.pk])))
+    for n in range(12):
+        register(
+            officer,
+            Person(name=f"来访人{n}", phone=f"1390000{n:04d}", township=village.township, village=village),
+            repeat_of=first if n % 2 else None,
+            new_matter_confirmed=True,
+        )
+    after = (counted(reverse("petitions:list")), counted(reverse("petitions:detail", args=[first.pk])))
+    assert after == before
