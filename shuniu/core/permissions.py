@@ -57,6 +57,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "petitions.register": frozenset({Role.PETITION_OFFICER}),
     "petitions.handle": frozenset({Role.PETITION_OFFICER}),
     "petitions.reply": frozenset({Role.LIAISON}),
+    "petitions.figures": frozenset({Role.PETITION_OFFICER, Role.DIRECTOR}),
     "petitions.reveal": frozenset({Role.PETITION_OFFICER, Role.DIRECTOR}),
     # Schedules (SPEC §2).
     "schedules.view": _PLAN_READERS,

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from shuniu.core.access import get_visible_or_404
-from shuniu.core.models import Role, Unit, User, Village
+from shuniu.core.models import Clock, Role, Unit, User, Village
 from shuniu.core.personal import blind_index, digits
-from shuniu.petitions.models import Party, Petition, Petitioner, Status
+from shuniu.petitions.models import Category, Channel, Party, Petition, Petitioner, Status, Topic
 
 
 @dataclass(frozen=True)
@@ -143,3 +146,98 @@ def villages_of(township: Unit | None) -> QuerySet[Village]:
 def visits_of(petitioner: Petitioner) -> int:
     """How many petitions this person has been on (重复访 per person)."""
     return petitioner.parties.count()
+
+
+# Figures ------------------------------------------------------------------------------------------
+
+DIMENSIONS = {
+    "category": ("类别", "category"),
+    "topic": ("内容分类", "topic"),
+    "channel": ("信访形式", "channel"),
+    "month": ("月份", "month"),
+    "township": ("乡镇", "parties__petitioner__township__name"),
+}
+
+
+@dataclass
+class FigureRow:
+    """One row of the petition figures: a category, topic, channel, month or township."""
+
+    key: str
+    total: int = 0
+    repeats: int = 0  # visits linked to an earlier matter (重复访)
+    decided: int = 0
+    decided_on_time: int = 0  # told within art. 23's 15 days (pauses and holidays counted as the clock did)
+    replied: int = 0
+    replied_on_time: int = 0  # the unit's written reply within its period
+    satisfied: int = 0
+    rated: int = 0
+
+    @property
+    def repeat_rate(self) -> float | None:
+        """重复访率."""
+        return self.repeats / self.total if self.total else None
+
+    @property
+    def notify_rate(self) -> float | None:
+        """告知按期率 (of those told)."""
+        return self.decided_on_time / self.decided if self.decided else None
+
+    @property
+    def reply_rate(self) -> float | None:
+        """答复按期率 (of those answered)."""
+        return self.replied_on_time / self.replied if self.replied else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """满意率: satisfied or partly, of those who rated."""
+        return self.satisfied / self.rated if self.rated else None
+
+
+def petition_figures(user: User, *, start: dt.datetime, end: dt.datetime, by: str = "category") -> list[FigureRow]:
+    """Petitions received in [start, end), grouped by `by`; one grouped query over the period's rows."""
+    _, field = DIMENSIONS.get(by, DIMENSIONS["category"])
+    ct = ContentType.objects.get_for_model(Petition)
+    clocks = Clock.objects.filter(content_type=ct, object_id=OuterRef("pk"))
+    told_in_time = Exists(clocks.filter(name=NOTIFY_CLOCK_NAME, stopped_at__isnull=False, stopped_at__lte=F("due_at")))
+    replied_in_time = Exists(
+        clocks.filter(name__startswith=HANDLING_CLOCK_NAME, stopped_at__isnull=False, stopped_at__lte=F("due_at"))
+    )
+    rows = petitions_for(user).filter(received_at__gte=start, received_at__lt=end)
+    if by == "month":
+        rows = rows.annotate(month=TruncMonth("received_at"))
+    replied = Q(status__in=(Status.REPLIED, Status.CLOSED))
+    counted = (
+        rows.annotate(told_in_time=told_in_time, replied_in_time=replied_in_time)
+        .values(field)
+        .annotate(
+            n_total=Count("pk", distinct=True),
+            n_repeats=Count("pk", distinct=True, filter=Q(repeat_of__isnull=False)),
+            n_decided=Count("pk", distinct=True, filter=Q(decided_at__isnull=False)),
+            n_decided_on_time=Count("pk", distinct=True, filter=Q(told_in_time=True)),
+            n_replied=Count("pk", distinct=True, filter=replied),
+            n_replied_on_time=Count("pk", distinct=True, filter=replied & Q(replied_in_time=True)),
+            n_satisfied=Count("pk", distinct=True, filter=Q(satisfaction__in=("satisfied", "partly"))),
+            n_rated=Count("pk", distinct=True, filter=~Q(satisfaction="") & ~Q(satisfaction="unreached")),
+        )
+        .order_by(field)
+    )
+    names = {
+        "category": dict(Category.choices),
+        "topic": dict(Topic.choices),
+        "channel": dict(Channel.choices),
+    }.get(by, {})
+    result = []
+    for r in counted:
+        value = r[field]
+        if by == "month" and value is not None:
+            key = f"{timezone.localtime(value).year}年{timezone.localtime(value).month}月"
+        else:
+            key = str(names.get(value, value) if value is not None else "（不详）")
+        result.append(FigureRow(key=key, **{k: r[f"n_{k}"] for k in _FIGURE_COUNTS}))
+    return result
+
+
+_FIGURE_COUNTS = ("total", "repeats", "decided", "decided_on_time", "replied", "replied_on_time", "satisfied", "rated")
+NOTIFY_CLOCK_NAME = "告知期限"
+HANDLING_CLOCK_NAME = "办理期限"

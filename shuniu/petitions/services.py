@@ -40,11 +40,11 @@ from shuniu.petitions.models import (
     Status,
     Topic,
 )
-from shuniu.petitions.selectors import Person, possible_repeats
+from shuniu.petitions.selectors import HANDLING_CLOCK_NAME, NOTIFY_CLOCK_NAME, Person, possible_repeats
 
 # Art. 23: tell the petitioner within 15 days whether the office accepts the matter (calendar days; a
 # last day that is a holiday runs to the next working day, as procedural periods are counted).
-NOTIFY_CLOCK = "告知期限"
+NOTIFY_CLOCK = NOTIFY_CLOCK_NAME
 NOTIFY_RULE = Rule(ClockUnit.CALENDAR_DAYS, 15, warn_within=3, roll_holidays=True)
 MAX_REPRESENTATIVES = 5  # art. 20
 
@@ -241,7 +241,7 @@ def petitioner_revealed(*, actor: User, petitioner: Petitioner, petition: Petiti
 
 # The process ------------------------------------------------------------------------------------
 
-HANDLING_CLOCK = "办理期限"  # one per assignment: 办理期限·<unit>
+HANDLING_CLOCK = HANDLING_CLOCK_NAME  # one per assignment: 办理期限·<unit>
 OBJECT_WORKDAYS = 5  # art. 23: a unit objects to a matter not its own within 5 working days
 MAX_EXTENSION_DAYS = 30  # art. 34: once, at most 30 days, the reason told
 

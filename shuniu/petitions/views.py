@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -16,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shuniu.core.access import current_user
 from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.deadlines import clock_state
+from shuniu.core.excel import Column, Sheet, xlsx_response
 from shuniu.core.files import Upload, file_response
-from shuniu.core.forms import form_errors
+from shuniu.core.forms import date_param, form_errors
 from shuniu.core.models import Clock
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF, render_pdf
@@ -54,6 +56,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
         "statuses": Status.choices,
         "can_register": can(user, "petitions.register"),
         "sees_petitioners": selectors.sees_petitioners(user),
+        "can_figures": can(user, "petitions.figures"),
     }
     return render(request, "petitions/petition_list.html", context)
 
@@ -333,3 +336,78 @@ def petition_extend(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.petition_extend(petition=petition, actor=user, days=data["days"], reason=data["reason"]),
         f"办理期限已延长 {data['days']} 日，请将延期理由告知信访人。",
     )
+
+
+def _rate(value: float | None) -> str:
+    return f"{value:.0%}" if value is not None else "—"
+
+
+FIGURE_COLUMNS = ["件数", "重复访", "重复访率", "已告知", "按期告知率", "已答复", "按期答复率", "满意率"]
+
+
+def _figure_cells(row: selectors.FigureRow) -> list[object]:
+    return [
+        row.total,
+        row.repeats,
+        _rate(row.repeat_rate),
+        row.decided,
+        _rate(row.notify_rate),
+        row.replied,
+        _rate(row.reply_rate),
+        _rate(row.satisfaction_rate),
+    ]
+
+
+@capability_required("petitions.figures")
+def petition_figures(request: HttpRequest) -> HttpResponseBase:
+    """Figures by category, topic, channel, month or township over a period; Excel and PDF."""
+    user = current_user(request)
+    today = timezone.localdate()
+    first = date_param(request.GET.get("from"), today.replace(month=1, day=1))
+    last = date_param(request.GET.get("to"), today)
+    first, last = (first, last) if first <= last else (last, first)
+    by = request.GET.get("by", "category")
+    by = by if by in selectors.DIMENSIONS else "category"
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
+    rows = selectors.petition_figures(user, start=start, end=end, by=by)
+    label = selectors.DIMENSIONS[by][0]
+    title = f"信访统计（{first:%Y年%-m月%-d日}—{last:%Y年%-m月%-d日}，按{label}）"
+    table = [[row.key, *_figure_cells(row)] for row in rows]
+    fmt = request.GET.get("format")
+    if fmt == "xlsx":
+        columns = [Column(label, 16), *(Column(c, 11) for c in FIGURE_COLUMNS)]
+        return xlsx_response([Sheet("信访统计", columns, table, heading=title)], f"{title}.xlsx")
+    if fmt == "pdf":
+        pdf = render_pdf(
+            "petitions/print_figures.html", {"title": title, "label": label, "columns": FIGURE_COLUMNS, "table": table}
+        )
+        return download(pdf, f"{title}.pdf", PDF, inline=True)
+    context = {
+        "title": title,
+        "label": label,
+        "columns": FIGURE_COLUMNS,
+        "table": table,
+        "first": first,
+        "last": last,
+        "by": by,
+        "dimensions": [(k, v[0]) for k, v in selectors.DIMENSIONS.items()],
+    }
+    return render(request, "petitions/figures.html", context)
+
+
+@capability_required("petitions.view")
+def petition_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """来访登记表: the registration as a printed form, particulars masked as on the screen."""
+    user = current_user(request)
+    petition = selectors.petition_for(user, pk)
+    if not selectors.sees_petitioners(user):
+        raise Http404
+    pdf = render_pdf(
+        "petitions/print_form.html",
+        {
+            "petition": petition,
+            "parties": petition.parties.select_related("petitioner__township", "petitioner__village"),
+        },
+    )
+    return download(pdf, f"来访登记表_{petition.year}_{petition.seq}.pdf", PDF, inline=True)

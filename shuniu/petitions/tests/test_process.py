@@ -206,3 +206,46 @@ class TestObjectionAndExtension:
         self.assigned(advice, officer, township)
         with pytest.raises(ValidationError, match="申诉求决"):
             services.petition_extend(petition=advice, actor=officer, days=10, reason="复杂")
+
+
+@pytest.mark.django_db
+def test_figures_count_repeats_notices_replies_and_satisfaction(
+    petition: Petition, officer: User, township: Unit, xz: User
+) -> None:
+    from shuniu.core.testing import xlsx_sheet
+    from shuniu.petitions.selectors import petition_figures
+
+    services.petition_decide(petition=petition, actor=officer, decision="accept", note="")
+    services.petition_assign(petition=petition, actor=officer, unit=township, days=30)
+    services.petition_reply(petition=petition, actor=xz, text="已发放。")
+    services.petition_close(petition=petition, actor=officer, satisfaction="satisfied")
+    services.petition_register(
+        actor=officer,
+        channel="call",
+        received_at=timezone.now() - dt.timedelta(minutes=30),
+        category="request",
+        topic="land",
+        summary="再次来电。",
+        appeal="请求发放。",
+        people=[Person("张建国", ID)],
+        repeat_of=petition,
+    )
+    start, end = timezone.now() - dt.timedelta(days=1), timezone.now() + dt.timedelta(days=1)
+    (row,) = petition_figures(officer, start=start, end=end, by="topic")
+    assert row.key == "土地征收"
+    assert (row.total, row.repeats, row.decided, row.decided_on_time) == (2, 1, 1, 1)
+    assert (row.replied, row.replied_on_time, row.rated, row.satisfied) == (1, 1, 1, 1)
+    assert row.repeat_rate == 0.5
+    by_channel = {r.key: r.total for r in petition_figures(officer, start=start, end=end, by="channel")}
+    assert by_channel == {"来访": 1, "来电": 1}
+    # the returning caller is the same person: both petitions count for their township
+    assert {r.key: r.total for r in petition_figures(officer, start=start, end=end, by="township")} == {"石门乡": 2}
+    page = client_for(officer).get(reverse("petitions:figures") + "?by=topic")
+    assert "土地征收" in page.text
+    sheet = xlsx_sheet(client_for(officer).get(reverse("petitions:figures") + "?by=topic&format=xlsx").getvalue())
+    assert [c.value for c in next(sheet.iter_rows(min_row=3, max_row=3))][:3] == ["土地征收", 2, 1]
+    assert client_for(officer).get(reverse("petitions:figures") + "?format=pdf").content.startswith(b"%PDF")
+    assert client_for(xz).get(reverse("petitions:figures")).status_code == 403
+    form = client_for(officer).get(reverse("petitions:form", args=[petition.pk]))
+    assert form.content.startswith(b"%PDF")
+    assert client_for(xz).get(reverse("petitions:form", args=[petition.pk])).status_code == 404
