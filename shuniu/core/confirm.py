@@ -8,11 +8,15 @@ which lists the matches above the form and says what to tick.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+# The same record saved again this soon by the same person is a second click: services refuse it.
+REPEAT_WINDOW = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)

@@ -49,3 +49,12 @@ def normalise_id(text: str, *, today: dt.date | None = None) -> str:
 def is_old_form(number: str) -> bool:
     """A 15-digit number of the first-generation cards (shown as 旧式15位)."""
     return len(number) == 15
+
+
+def canonical(number: str) -> str:
+    """The 18-digit form of a number (a 15-digit one upgraded as GB 11643 does: 19 inserted, a check
+    digit added), so the same person is found whichever card they show."""
+    if len(number) != 15:
+        return number
+    first17 = number[:6] + "19" + number[6:]
+    return first17 + check_digit(first17)

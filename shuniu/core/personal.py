@@ -39,8 +39,12 @@ def current_key_id() -> str:
     return _keys()[0]
 
 
-def seal(text: str) -> str:
-    """`text` encrypted under the current data key (SM4-GCM, a fresh nonce each time); "" stays ""."""
+def seal(text: str, context: str = "") -> str:
+    """`text` encrypted under the current data key (SM4-GCM, a fresh nonce each time); "" stays "".
+
+    `context` (a field's ``app.Model.field``) is authenticated with the key id, so a value copied into
+    another column does not open there.
+    """
     if not text:
         return ""
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -48,13 +52,13 @@ def seal(text: str) -> str:
     key_id, keys = _keys()
     nonce = os.urandom(12)
     encryptor = Cipher(algorithms.SM4(keys[key_id]), modes.GCM(nonce)).encryptor()
-    encryptor.authenticate_additional_data(key_id.encode())
+    encryptor.authenticate_additional_data(f"{key_id}|{context}".encode())
     body = encryptor.update(text.encode("utf-8")) + encryptor.finalize()
     return f"{PREFIX}:{key_id}:{base64.b64encode(nonce + body + encryptor.tag).decode('ascii')}"
 
 
-def unseal(value: str) -> str:
-    """The text of a sealed value (under whichever key sealed it)."""
+def unseal(value: str, context: str = "") -> str:
+    """The text of a sealed value (under whichever key sealed it, in the same `context`)."""
     if not value:
         return ""
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -65,11 +69,13 @@ def unseal(value: str) -> str:
     except ValueError:
         raise SealError("不是加密存储的值。") from None
     _, keys = _keys()
-    if prefix != PREFIX or key_id not in keys or len(raw) < 12 + 16:
-        raise SealError(f"无法解密：密钥 {key_id!r} 不在配置中。")
+    if prefix != PREFIX or len(raw) < 12 + 16:
+        raise SealError("不是加密存储的值。")
+    if key_id not in keys:
+        raise SealError("无法解密：加密该值的密钥不在配置中（SHUNIU_DATA_KEYS）。")
     nonce, body, tag = raw[:12], raw[12:-16], raw[-16:]
     decryptor = Cipher(algorithms.SM4(keys[key_id]), modes.GCM(nonce, tag)).decryptor()
-    decryptor.authenticate_additional_data(key_id.encode())
+    decryptor.authenticate_additional_data(f"{key_id}|{context}".encode())
     try:
         return (decryptor.update(body) + decryptor.finalize()).decode("utf-8")
     except InvalidTag:
@@ -124,9 +130,14 @@ class SealedField(models.TextField):  # type: ignore[type-arg]
 
     description = "SM4 加密存储的文本"
 
+    @property
+    def context(self) -> str:
+        """What each sealed value of this field is bound to: ``app.Model.field``."""
+        return f"{self.model._meta.label}.{self.name}"
+
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
-        return unseal(value) if value else value
+        return unseal(value, self.context) if value else value
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
-        return seal(value) if value else value
+        return seal(value, self.context) if value else value

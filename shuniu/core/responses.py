@@ -8,8 +8,13 @@ from django.http import HttpResponse, HttpResponseBase
 
 
 def named(response: HttpResponseBase, filename: str, *, inline: bool = False) -> HttpResponseBase:
-    """Give a download its Chinese file name (RFC 6266 ``filename*``), to open inline or to save."""
+    """Give a download its Chinese file name (RFC 6266 ``filename*``), to open inline or to save.
+
+    Printouts and exports carry the office's business (and petitioners' names): never kept by a
+    browser's or a proxy's cache.
+    """
     response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store, private"
     return response
 
 

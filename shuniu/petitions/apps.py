@@ -13,5 +13,6 @@ class PetitionsConfig(AppConfig):
             {
                 "petition.register": "信访登记",
                 "petitioner.reveal": "查看信访人完整个人信息",
+                "petitioner.complete": "补全信访人姓名或住址",
             }
         )

@@ -88,11 +88,13 @@ class DecideForm(StyledForm):
     note = forms.CharField(
         label="告知内容（转送、不予受理须写明理由）", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    not_accused = forms.BooleanField(label="已核实转送单位不是被检举控告对象", required=False)
 
 
 class AssignForm(StyledForm):
     unit = forms.ModelChoiceField(label="交办单位", queryset=_units(), error_messages={"required": "请选择交办单位。"})
     days = forms.IntegerField(label="办理期限（天）", min_value=1, max_value=90)
+    not_accused = forms.BooleanField(label="已核实交办单位不是被检举控告对象", required=False)
 
 
 class ReplyForm(StyledForm):
@@ -120,3 +122,20 @@ class ExtendForm(StyledForm):
     reason = forms.CharField(
         label="延期理由（将告知信访人）", max_length=300, error_messages={"required": "请填写延期理由。"}
     )
+
+
+class CompleteForm(StyledForm):
+    """A missing name or address, supplied later; art. 23's clock then runs again."""
+
+    petitioner = forms.TypedChoiceField(label="信访人", coerce=int)
+    name = forms.CharField(label="姓名", max_length=50, required=False)
+    village = forms.ModelChoiceField(
+        label="村（社区）", queryset=Village.objects.select_related("township"), required=False
+    )
+    address = forms.CharField(label="详细地址", max_length=200, required=False)
+
+    def __init__(self, *args: Any, people: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["petitioner"]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 - declared above
+        field.choices = [(p.pk, str(p)) for p in people]

@@ -12,7 +12,8 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from shuniu.core.access import get_visible_or_404
-from shuniu.core.models import Clock, Role, Unit, User, Village
+from shuniu.core.idcard import canonical
+from shuniu.core.models import Clock, ClockEvent, Role, Unit, User, Village
 from shuniu.core.personal import blind_index, digits
 from shuniu.petitions.models import Category, Channel, Party, Petition, Petitioner, Status, Topic
 
@@ -32,7 +33,7 @@ class Person:
     @property
     def id_index(self) -> str:
         """The ID number's blind index."""
-        return blind_index("id", self.id_number)
+        return blind_index("id", canonical(self.id_number))
 
     @property
     def phone_index(self) -> str:
@@ -65,11 +66,12 @@ def petition_list(user: User, *, status: str = "") -> QuerySet[Petition]:
     rows = petitions_for(user)
     if status:
         rows = rows.filter(status=status)
-    people = Party.objects.select_related("petitioner__township", "petitioner__village")
     later = Petition.objects.filter(repeat_of=OuterRef("pk")).values("repeat_of").annotate(n=Count("pk")).values("n")
+    if sees_petitioners(user):  # nobody else's page opens (decrypts) a petitioner at all
+        people = Party.objects.select_related("petitioner__township", "petitioner__village")
+        rows = rows.prefetch_related(Prefetch("parties", queryset=people))
     return (
         rows.select_related("repeat_of")
-        .prefetch_related(Prefetch("parties", queryset=people))
         .annotate(repeat_count=Coalesce(Subquery(later), 0))  # for the page's rows only, not a GROUP BY of all
         .order_by("-received_at", "-pk")
     )
@@ -200,8 +202,15 @@ def petition_figures(user: User, *, start: dt.datetime, end: dt.datetime, by: st
     ct = ContentType.objects.get_for_model(Petition)
     clocks = Clock.objects.filter(content_type=ct, object_id=OuterRef("pk"))
     told_in_time = Exists(clocks.filter(name=NOTIFY_CLOCK_NAME, stopped_at__isnull=False, stopped_at__lte=F("due_at")))
-    replied_in_time = Exists(
-        clocks.filter(name__startswith=HANDLING_CLOCK_NAME, stopped_at__isnull=False, stopped_at__lte=F("due_at"))
+    replied_in_time = Exists(  # the clock the reply stopped (not one an objection stopped), before its end
+        ClockEvent.objects.filter(
+            clock__content_type=ct,
+            clock__object_id=OuterRef("pk"),
+            clock__name__startswith=HANDLING_CLOCK_NAME,
+            kind="stop",
+            reason=REPLY_STOP,
+            at__lte=F("clock__due_at"),
+        )
     )
     rows = petitions_for(user).filter(received_at__gte=start, received_at__lt=end)
     if by == "month":
@@ -240,4 +249,5 @@ def petition_figures(user: User, *, start: dt.datetime, end: dt.datetime, by: st
 
 _FIGURE_COUNTS = ("total", "repeats", "decided", "decided_on_time", "replied", "replied_on_time", "satisfied", "rated")
 NOTIFY_CLOCK_NAME = "告知期限"
+REPLY_STOP = "承办单位已答复"
 HANDLING_CLOCK_NAME = "办理期限"

@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuniu import audit
-from shuniu.core.confirm import Match, NeedsConfirmation
-from shuniu.core.deadlines import Rule, clock_extend, clock_of, clock_pause, clock_start, clock_stop
+from shuniu.core.confirm import REPEAT_WINDOW, Match, NeedsConfirmation
+from shuniu.core.deadlines import Rule, clock_extend, clock_of, clock_pause, clock_resume, clock_start, clock_stop
 from shuniu.core.files import Upload, attach
 from shuniu.core.idcard import is_old_form, normalise_id
 from shuniu.core.inbox import inbox_done, inbox_put, item_key
-from shuniu.core.models import Clock, ClockEvent, ClockUnit, InboxKind, Role, Unit, User
+from shuniu.core.models import Clock, ClockEvent, ClockUnit, InboxKind, Role, Unit, User, Village
 from shuniu.core.numbering import next_number
 from shuniu.core.permissions import can
 from shuniu.core.personal import digits
@@ -40,7 +40,7 @@ from shuniu.petitions.models import (
     Status,
     Topic,
 )
-from shuniu.petitions.selectors import HANDLING_CLOCK_NAME, NOTIFY_CLOCK_NAME, Person, possible_repeats
+from shuniu.petitions.selectors import HANDLING_CLOCK_NAME, NOTIFY_CLOCK_NAME, REPLY_STOP, Person, possible_repeats
 
 # Art. 23: tell the petitioner within 15 days whether the office accepts the matter (calendar days; a
 # last day that is a holiday runs to the next working day, as procedural periods are counted).
@@ -79,7 +79,7 @@ def _petitioner(person: Person) -> Petitioner:
     found = None
     if person.id_number:
         found = Petitioner.objects.filter(id_index=person.id_index).first()
-    elif digits(person.phone) and person.name:
+    if found is None and digits(person.phone) and person.name:
         found = Petitioner.objects.filter(phone_index=person.phone_index, name=person.name).first()
     if found is None:
         return Petitioner.objects.create(
@@ -179,9 +179,17 @@ def petition_register(
                 confirm_label="已核对，属新的信访事项",
             )
     year = timezone.localtime(received_at).year
+    seq = next_number(SERIES, year)  # locks the series: a second click waits here, then sees the first
+    twin = Petition.objects.filter(
+        receptionist=actor, summary=summary, received_at=received_at, registered_at__gte=now - REPEAT_WINDOW
+    ).first()
+    if twin is not None:
+        raise ValidationError(f"刚刚已登记同一来访（{twin.number}），请勿重复提交。")
+    if repeat_of is not None and repeat_of.repeat_of_id is not None:
+        repeat_of = repeat_of.repeat_of  # every visit of a matter links to its first
     petition = Petition.objects.create(
         year=year,
-        seq=next_number(SERIES, year),
+        seq=seq,
         channel=channel,
         received_at=received_at,
         category=category,
@@ -244,6 +252,8 @@ def petitioner_revealed(*, actor: User, petitioner: Petitioner, petition: Petiti
 HANDLING_CLOCK = HANDLING_CLOCK_NAME  # one per assignment: 办理期限·<unit>
 OBJECT_WORKDAYS = 5  # art. 23: a unit objects to a matter not its own within 5 working days
 MAX_EXTENSION_DAYS = 30  # art. 34: once, at most 30 days, the reason told
+REQUEST_DAYS = 60  # art. 34: a 申诉求决 matter, 60 days from acceptance
+ACCUSED_CHECK = "检举控告材料不得转给被检举控告的人员或单位（《信访工作条例》第三十条）：请核实承办单位不是被检举控告对象后勾选确认。"
 
 
 def handling_clock(petition: Petition) -> Clock | None:
@@ -265,13 +275,25 @@ def _stop(petition: Petition, name: str, actor: User, reason: str) -> None:
 
 
 @audit.atomic
-def petition_decide(*, petition: Petition, actor: User, decision: str, note: str, unit: Unit | None = None) -> Petition:
+def petition_decide(
+    *,
+    petition: Petition,
+    actor: User,
+    decision: str,
+    note: str,
+    unit: Unit | None = None,
+    not_accused: bool = False,
+) -> Petition:
     """Art. 23: accept the matter, forward it to whose matter it is, or decline it.
 
     Told to the petitioner in a written notice (告知书); the 15-day clock stops.
     """
+    if not can(actor, "petitions.handle"):
+        raise ValidationError("只有信访接待人员可以作出告知决定。")
     if decision not in DECISIONS:
         raise ValidationError("请选择受理、转送或不予受理。")
+    if decision == "forward" and petition.category == Category.ACCUSATION and not not_accused:
+        raise ValidationError(ACCUSED_CHECK)
     note = visible(note)
     if decision != "accept" and not note:
         raise ValidationError(f"{DECISIONS[decision]}须写明理由（告知书将载明）。")
@@ -293,24 +315,35 @@ def petition_decide(*, petition: Petition, actor: User, decision: str, note: str
 
 
 @audit.atomic
-def petition_assign(*, petition: Petition, actor: User, unit: Unit, days: int) -> Petition:
+def petition_assign(*, petition: Petition, actor: User, unit: Unit, days: int, not_accused: bool = False) -> Petition:
     """Assign an accepted petition to the unit that will handle it (交办), with its period in days.
 
     Art. 34 gives a 申诉求决 matter 60 days from acceptance.
     """
+    if not can(actor, "petitions.handle"):
+        raise ValidationError("只有信访接待人员可以交办。")
     if not 1 <= days <= 90:
         raise ValidationError("办理期限应在 1 到 90 天之间。")
+    if petition.category == Category.ACCUSATION and not not_accused:
+        raise ValidationError(ACCUSED_CHECK)
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     now = timezone.now()
     first = not Clock.objects.filter(**Clock.of(petition), name__startswith=HANDLING_CLOCK).exists()
     calendar = WorkingCalendar.load()
-    start = (petition.decided_at or now) if first else now  # a re-assignment after an objection starts anew
+    if petition.category == Category.REQUEST:
+        # Art. 34: 60 days from acceptance, whoever handles it — a re-assignment does not restart them.
+        start, days = (petition.decided_at or now), min(days, REQUEST_DAYS)
+    else:
+        start = (petition.decided_at or now) if first else now  # a re-assignment after an objection starts anew
     name = f"{HANDLING_CLOCK}·{unit.name}"[:40]
     if clock_of(petition, name) is not None:
         raise ValidationError(f"{unit.name}已对该事项提出过异议，请交办其他单位。")
+    previous = petition.handling_unit_id
     PETITION_FLOW.apply(
         petition, "assign", actor=actor, data={"unit": unit.pk, "days": days}, handling_unit=unit, assigned_at=now
     )
+    if previous is not None:
+        inbox_done(key=item_key(petition, "reassign", previous), by=actor)
     clock_start(
         obj=petition,
         name=name,
@@ -343,12 +376,12 @@ def petition_reply(
     if not text:
         raise ValidationError("请填写答复意见。")
     now = now or timezone.now()
+    PETITION_FLOW.apply(petition, "reply", actor=actor, data={"attachments": len(uploads)})  # a second click stops here
     reply = Reply.objects.create(petition=petition, unit_id=actor.unit_id, author=actor, at=now, text=text)
-    attached = attach(reply, uploads, actor=actor)
-    PETITION_FLOW.apply(petition, "reply", actor=actor, data={"attachments": len(attached)})
+    attach(reply, uploads, actor=actor)
     running = handling_clock(petition)
     if running is not None:
-        clock_stop(clock=running, actor=actor, reason="承办单位已答复")
+        clock_stop(clock=running, actor=actor, reason=REPLY_STOP)
     inbox_done(key=item_key(petition, "reply", actor.unit_id), by=actor)
     inbox_put(
         recipients=users_with_role(Role.PETITION_OFFICER),
@@ -365,6 +398,8 @@ def petition_reply(
 @audit.atomic
 def petition_close(*, petition: Petition, actor: User, satisfaction: str) -> Petition:
     """Record the petitioner's view of the result (art. 21) and close the matter (办结)."""
+    if not can(actor, "petitions.handle"):
+        raise ValidationError("只有信访接待人员可以办结。")
     if satisfaction not in Satisfaction.values:
         raise ValidationError("请选择信访人的评价。")
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
@@ -438,3 +473,46 @@ def petition_extend(*, petition: Petition, actor: User, days: int, reason: str) 
     if not reason:
         raise ValidationError("请填写延期理由（将告知信访人）。")
     return clock_extend(clock=clock, amount=days, reason=reason, actor=actor, calendar=WorkingCalendar.load())
+
+
+@audit.atomic
+def petitioner_complete(
+    *,
+    petition: Petition,
+    petitioner: Petitioner,
+    actor: User,
+    name: str = "",
+    township: Unit | None = None,
+    village: Village | None = None,
+    address: str = "",
+) -> Petitioner:
+    """Fill in a petitioner's missing name or address.
+
+    Once everyone on the petition is known, art. 23's clock runs again (the time it waited does not count).
+    """
+    if not can(actor, "petitions.handle"):
+        raise ValidationError("只有信访接待人员可以补全信访人信息。")
+    if not petition.parties.filter(petitioner=petitioner).exists():
+        raise ValidationError("该信访人不在此信访事项中。")
+    person = checked_person(
+        Person(name or petitioner.name, "", "", township or petitioner.township, village or petitioner.village),
+        "信访人",
+    )
+    petitioner = Petitioner.objects.select_for_update().get(pk=petitioner.pk)
+    changed = []
+    for field, value in (("name", person.name), ("township", person.township), ("village", person.village)):
+        if value and getattr(petitioner, field) != value:
+            setattr(petitioner, field, value)
+            changed.append(field)
+    if visible(address):
+        petitioner.address = visible(address)[:200]
+        changed.append("address")
+    if not changed:
+        raise ValidationError("请填写要补全的姓名或住址。")
+    petitioner.save(update_fields=changed)
+    audit.record(actor=actor, action="petitioner.complete", obj=petition, data={"fields": changed})
+    clock = clock_of(petition, NOTIFY_CLOCK)
+    complete = all(p.name and (p.address or p.village_id or p.township_id) for p in petition.petitioners.all())
+    if clock is not None and clock.paused_at is not None and complete:
+        clock_resume(clock=clock, actor=actor, calendar=WorkingCalendar.load(), reason="信访人姓名、住址已补全")
+    return petitioner

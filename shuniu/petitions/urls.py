@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/close/", views.petition_close, name="close"),
     path("<int:pk>/object/", views.petition_object, name="object"),
     path("<int:pk>/extend/", views.petition_extend, name="extend"),
+    path("<int:pk>/complete/", views.petitioner_complete, name="complete"),
     path("<int:pk>/notice.pdf", views.petition_notice, name="notice"),
     path("<int:pk>/replies/<int:reply_pk>/attachments/<int:attachment_pk>/", views.reply_attachment, name="attachment"),
 ]

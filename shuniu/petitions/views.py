@@ -31,6 +31,7 @@ from shuniu.petitions.flow import PETITION_FLOW
 from shuniu.petitions.forms import (
     AssignForm,
     CloseForm,
+    CompleteForm,
     DecideForm,
     ExtendForm,
     ObjectForm,
@@ -156,6 +157,9 @@ def _detail_context(user: Any, petition: Petition) -> dict[str, Any]:
         "object_form": ObjectForm(auto_id="object_%s")
         if mine and can(user, "petitions.reply") and status == Status.ASSIGNED
         else None,
+        "complete_form": CompleteForm(auto_id="complete_%s", people=petition.petitioners.all())
+        if handles and any(c.paused_at and c.name == services.NOTIFY_CLOCK for _, c, _ in clocks)
+        else None,
         "extend_form": ExtendForm(auto_id="extend_%s")
         if handles and status == Status.ASSIGNED and petition.category == Category.REQUEST
         else None,
@@ -218,7 +222,12 @@ def petition_decide(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda: services.petition_decide(
-            petition=petition, actor=user, decision=data["decision"], note=data["note"], unit=data["unit"]
+            petition=petition,
+            actor=user,
+            decision=data["decision"],
+            note=data["note"],
+            unit=data["unit"],
+            not_accused=data["not_accused"],
         ),
         "已作出告知决定，可打印告知书。",
     )
@@ -237,7 +246,9 @@ def petition_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda: services.petition_assign(petition=petition, actor=user, unit=unit, days=days),
+        lambda: services.petition_assign(
+            petition=petition, actor=user, unit=unit, days=days, not_accused=form.cleaned_data["not_accused"]
+        ),
         f"已交办{unit.name}，{days} 天内答复。",
     )
 
@@ -411,3 +422,31 @@ def petition_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     return download(pdf, f"来访登记表_{petition.year}_{petition.seq}.pdf", PDF, inline=True)
+
+
+@capability_required("petitions.handle")
+@require_POST
+def petitioner_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    petition = selectors.petition_for(user, pk)
+    form = CompleteForm(request.POST, people=petition.petitioners.all())
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("petitions:detail", pk=pk)
+    data = form.cleaned_data
+    petitioner = petition.petitioners.get(pk=data["petitioner"])
+    village = data["village"]
+    return _act(
+        request,
+        pk,
+        lambda: services.petitioner_complete(
+            petition=petition,
+            petitioner=petitioner,
+            actor=user,
+            name=data["name"],
+            township=village.township if village else None,
+            village=village,
+            address=data["address"],
+        ),
+        "已补全信访人信息。",
+    )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuniu import audit
+from shuniu.core.confirm import REPEAT_WINDOW
 from shuniu.core.files import Upload, attach
 from shuniu.core.inbox import inbox_done, inbox_put, item_key
 from shuniu.core.models import Clearance, InboxKind, Unit, User
@@ -55,8 +56,6 @@ from shuniu.supervision.selectors import (
 
 if TYPE_CHECKING:
     from shuniu.documents.models import Document
-
-REPEAT_WINDOW = dt.timedelta(minutes=10)  # the same record again this soon is a second click, refused
 
 
 def _to_sign(assignment: Assignment) -> None:

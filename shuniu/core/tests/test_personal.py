@@ -41,8 +41,14 @@ class TestSealing:
         with override_settings(DATA_KEYS=NEW):
             assert unseal(old) == "张三"
             assert key_id_of(seal("张三")) == "k2"
-        with override_settings(DATA_KEYS={"k2": NEW["k2"]}), pytest.raises(SealError, match="k1"):
+        with override_settings(DATA_KEYS={"k2": NEW["k2"]}), pytest.raises(SealError, match="不在配置中"):
             unseal(old)  # the old key dropped before rekeying: refused, never garbage
+
+    def test_a_value_moved_to_another_column_does_not_open(self) -> None:
+        sealed = seal("13800001234", "petitions.Petitioner.phone")
+        assert unseal(sealed, "petitions.Petitioner.phone") == "13800001234"
+        with pytest.raises(SealError, match="被改动"):
+            unseal(sealed, "petitions.Petitioner.id_number")
 
 
 class TestBlindIndex:

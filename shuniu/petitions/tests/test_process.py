@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from shuniu.core.confirm import NeedsConfirmation
 from shuniu.core.deadlines import clock_of
 from shuniu.core.models import CalendarYear, InboxItem, Role, Unit, UnitKind, User, Village
 from shuniu.core.testing import client_for, make_unit, make_user
@@ -249,3 +250,123 @@ def test_figures_count_repeats_notices_replies_and_satisfaction(
     form = client_for(officer).get(reverse("petitions:form", args=[petition.pk]))
     assert form.content.startswith(b"%PDF")
     assert client_for(xz).get(reverse("petitions:form", args=[petition.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+class TestReviewFindings:
+    """What the first review of petitions found, each kept from coming back."""
+
+    def test_an_accusation_goes_to_no_unit_until_it_is_confirmed_not_the_accused(
+        self, officer: User, township: Unit
+    ) -> None:
+        accusation = services.petition_register(
+            actor=officer,
+            channel="letter",
+            received_at=timezone.now() - dt.timedelta(hours=1),
+            category="accusation",
+            topic="conduct",
+            summary="反映某乡干部优亲厚友。",
+            appeal="请求调查。",
+            people=[Person("李秀英", phone="13912345678", township=township, address="五组")],
+        )
+        services.petition_decide(petition=accusation, actor=officer, decision="accept", note="")
+        with pytest.raises(ValidationError, match="第三十条"):
+            services.petition_assign(petition=accusation, actor=officer, unit=township, days=30)
+        services.petition_assign(
+            petition=accusation, actor=officer, unit=make_unit("县纪委监委"), days=30, not_accused=True
+        )
+
+    def test_a_missing_address_supplied_later_starts_the_clock_again(self, officer: User, township: Unit) -> None:
+        petition = services.petition_register(
+            actor=officer,
+            channel="call",
+            received_at=timezone.now() - dt.timedelta(days=3),
+            category="request",
+            topic="civil",
+            summary="来电反映津贴未发。",
+            appeal="补发。",
+            people=[Person(phone="13700001111")],
+        )
+        clock = clock_of(petition, services.NOTIFY_CLOCK)
+        assert clock is not None
+        assert clock.paused_at is not None
+        person = petition.petitioners.get()
+        with pytest.raises(ValidationError, match="只有信访接待人员"):
+            services.petitioner_complete(
+                petition=petition, petitioner=person, actor=make_user("c", [Role.CLERK]), name="王"
+            )
+        services.petitioner_complete(
+            petition=petition, petitioner=person, actor=officer, name="王春梅", township=township
+        )
+        clock.refresh_from_db()
+        assert clock.paused_at is None
+        assert clock.due_at.date() >= (timezone.now() + dt.timedelta(days=14)).date()  # the wait did not count
+
+    def test_repeats_link_to_the_first_visit_and_a_second_click_registers_nothing(
+        self, petition: Petition, officer: User
+    ) -> None:
+        again = dict(
+            actor=officer,
+            channel="visit",
+            received_at=timezone.now().replace(microsecond=0),
+            category="request",
+            topic="land",
+            summary="第二次来访。",
+            appeal="请求发放。",
+            people=[Person("张建国", ID)],
+        )
+        second = services.petition_register(**again, repeat_of=petition)  # type: ignore[arg-type]
+        with pytest.raises(ValidationError, match="请勿重复提交"):
+            services.petition_register(**again, repeat_of=petition)  # type: ignore[arg-type]
+        third = services.petition_register(**{**again, "summary": "第三次来访。"}, repeat_of=second)  # type: ignore[arg-type]
+        assert third.repeat_of == petition
+
+    def test_an_old_fifteen_digit_card_finds_the_same_person(self, petition: Petition, officer: User) -> None:
+        from shuniu.core.idcard import check_digit
+
+        first17 = "110105" + "19" + "491231" + "002"
+        services.petition_register(
+            actor=officer,
+            channel="visit",
+            received_at=timezone.now(),
+            category="request",
+            topic="land",
+            summary="持旧身份证来访。",
+            appeal="请求。",
+            people=[Person("王五", first17 + check_digit(first17))],
+            new_matter_confirmed=True,
+        )
+        with pytest.raises(NeedsConfirmation, match="身份证号码相同"):
+            services.petition_register(
+                actor=officer,
+                channel="visit",
+                received_at=timezone.now(),
+                category="request",
+                topic="land",
+                summary="再来。",
+                appeal="请求。",
+                people=[Person("王五", "110105491231002")],
+            )
+
+
+@pytest.mark.django_db
+def test_choosing_the_earlier_matter_on_the_page_links_it(petition: Petition, officer: User) -> None:
+    """The page's radio and no second, empty field of the same name: the officer's choice arrives."""
+    client = client_for(officer)
+    form = {
+        "channel": "visit",
+        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "category": "request",
+        "topic": "land",
+        "summary": "又来了。",
+        "appeal": "请求发放。",
+        "people_count": "1",
+        "p-TOTAL_FORMS": "3",
+        "p-INITIAL_FORMS": "0",
+        "p-0-name": "张建国",
+        "p-0-id_number": ID,
+    }
+    page = client.post(reverse("petitions:new"), form).text
+    assert page.count('name="repeat_of"') == 1  # only the radio for the one earlier matter
+    client.post(reverse("petitions:new"), {**form, "repeat_of": str(petition.pk)})
+    assert Petition.objects.filter(repeat_of=petition).count() == 1
