@@ -90,11 +90,21 @@ class DecideForm(StyledForm):
     )
     not_accused = forms.BooleanField(label="已核实转送单位不是被检举控告对象", required=False)
 
+    def __init__(self, *args: Any, accusation: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not accusation:  # asked only of an accusation (art. 30)
+            del self.fields["not_accused"]
+
 
 class AssignForm(StyledForm):
     unit = forms.ModelChoiceField(label="交办单位", queryset=_units(), error_messages={"required": "请选择交办单位。"})
     days = forms.IntegerField(label="办理期限（天）", min_value=1, max_value=90)
     not_accused = forms.BooleanField(label="已核实交办单位不是被检举控告对象", required=False)
+
+    def __init__(self, *args: Any, accusation: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not accusation:  # asked only of an accusation (art. 30)
+            del self.fields["not_accused"]
 
 
 class ReplyForm(StyledForm):

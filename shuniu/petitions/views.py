@@ -133,6 +133,7 @@ def _detail_context(user: Any, petition: Petition) -> dict[str, Any]:
     handles = can(user, "petitions.handle")
     status = petition.status
     mine = user.unit_id is not None and user.unit_id == petition.handling_unit_id
+    accusation = petition.category == Category.ACCUSATION
     return {
         "petition": petition,
         "parties": petition.parties.select_related("petitioner__township", "petitioner__village")
@@ -144,9 +145,13 @@ def _detail_context(user: Any, petition: Petition) -> dict[str, Any]:
         "history": [(h, PETITION_FLOW.actions[h.action].label) for h in PETITION_FLOW.history(petition)],
         "can_reveal": can(user, "petitions.reveal"),
         "reveal_form": RevealForm(),
-        "decide_form": DecideForm(auto_id="decide_%s") if handles and status == Status.REGISTERED else None,
+        "decide_form": DecideForm(auto_id="decide_%s", accusation=accusation)
+        if handles and status == Status.REGISTERED
+        else None,
         "assign_form": AssignForm(
-            auto_id="assign_%s", initial={"days": 60 if petition.category == Category.REQUEST else 30}
+            auto_id="assign_%s",
+            accusation=accusation,
+            initial={"days": 60 if petition.category == Category.REQUEST else 30},
         )
         if handles and status == Status.ACCEPTED
         else None,
@@ -227,7 +232,7 @@ def petition_decide(request: HttpRequest, pk: int) -> HttpResponse:
             decision=data["decision"],
             note=data["note"],
             unit=data["unit"],
-            not_accused=data["not_accused"],
+            not_accused=data.get("not_accused", False),
         ),
         "已作出告知决定，可打印告知书。",
     )
@@ -247,7 +252,7 @@ def petition_assign(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda: services.petition_assign(
-            petition=petition, actor=user, unit=unit, days=days, not_accused=form.cleaned_data["not_accused"]
+            petition=petition, actor=user, unit=unit, days=days, not_accused=form.cleaned_data.get("not_accused", False)
         ),
         f"已交办{unit.name}，{days} 天内答复。",
     )
