@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.password_validation import validate_password
+from django.utils import timezone
 
 from shuniu.core.models import Role, UnitKind, User, role_combination_errors
 
@@ -79,6 +80,17 @@ def date_param(text: str | None, default: dt.date) -> dt.date:
     except ValueError:
         return default
     return day if YEARS[0] <= day.year <= YEARS[1] else default
+
+
+def period_param(
+    get: Any, default_first: dt.date, default_last: dt.date
+) -> tuple[dt.date, dt.date, dt.datetime, dt.datetime]:
+    """A figures page's ``?from=&to=`` (swapped when reversed) and the aware [start, end) they cover."""
+    first, last = date_param(get.get("from"), default_first), date_param(get.get("to"), default_last)
+    first, last = (first, last) if first <= last else (last, first)
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
+    return first, last, start, end
 
 
 class StyledForm(forms.Form):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
-from django.http import HttpResponse, HttpResponseBase
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
 
 
 def named(response: HttpResponseBase, filename: str, *, inline: bool = False) -> HttpResponseBase:
@@ -23,3 +27,14 @@ def download(content: bytes, filename: str, content_type: str, *, inline: bool =
     response = HttpResponse(content, content_type=content_type)
     named(response, filename, inline=inline)
     return response
+
+
+def acted(request: HttpRequest, act: Callable[[], object], done: str, back: str) -> HttpResponse:
+    """Run a service for a page's form: its refusal (in Chinese) or `done` as the page's message, then back."""
+    try:
+        act()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect(back)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,11 +19,11 @@ from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.deadlines import clock_state
 from shuniu.core.excel import Column, Sheet, xlsx_response
 from shuniu.core.files import Upload, file_response
-from shuniu.core.forms import date_param, form_errors
+from shuniu.core.forms import form_errors, period_param
 from shuniu.core.models import Clock
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF, render_pdf
-from shuniu.core.responses import download
+from shuniu.core.responses import acted, download
 from shuniu.core.services import read_recorded
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.petitions import selectors, services
@@ -204,13 +204,7 @@ def petitioner_reveal(request: HttpRequest, pk: int, petitioner_pk: int) -> Http
 
 
 def _act(request: HttpRequest, pk: int, act: Any, done: str) -> HttpResponse:
-    try:
-        act()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
-    return redirect("petitions:detail", pk=pk)
+    return acted(request, act, done, reverse("petitions:detail", args=[pk]))
 
 
 @capability_required("petitions.handle")
@@ -379,13 +373,9 @@ def petition_figures(request: HttpRequest) -> HttpResponseBase:
     """Figures by category, topic, channel, month or township over a period; Excel and PDF."""
     user = current_user(request)
     today = timezone.localdate()
-    first = date_param(request.GET.get("from"), today.replace(month=1, day=1))
-    last = date_param(request.GET.get("to"), today)
-    first, last = (first, last) if first <= last else (last, first)
+    first, last, start, end = period_param(request.GET, today.replace(month=1, day=1), today)
     by = request.GET.get("by", "category")
     by = by if by in selectors.DIMENSIONS else "category"
-    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
     rows = selectors.petition_figures(user, start=start, end=end, by=by)
     label = selectors.DIMENSIONS[by][0]
     title = f"信访统计（{first:%Y年%-m月%-d日}—{last:%Y年%-m月%-d日}，按{label}）"

@@ -10,16 +10,17 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user
 from shuniu.core.excel import xlsx_response
 from shuniu.core.files import Upload, file_response
-from shuniu.core.forms import date_param, form_errors
+from shuniu.core.forms import date_param, form_errors, period_param
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF
-from shuniu.core.responses import download
+from shuniu.core.responses import acted, download
 from shuniu.core.services import read_recorded
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.documents.access import get_document_for
@@ -125,13 +126,7 @@ def _assignment(request: HttpRequest, pk: int, assignment_pk: int) -> Assignment
 
 
 def _act(request: HttpRequest, pk: int, act: Callable[[], object], done: str) -> HttpResponse:
-    try:
-        act()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
-    return redirect("supervision:detail", pk=pk)
+    return acted(request, act, done, reverse("supervision:detail", args=[pk]))
 
 
 @capability_required("supervision.view")
@@ -388,13 +383,6 @@ def report_attachment(request: HttpRequest, pk: int, report_pk: int, attachment_
     return file_response(attachment)
 
 
-def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
-    today = timezone.localdate()
-    first = date_param(request.GET.get("from"), today.replace(day=1))
-    last = date_param(request.GET.get("to"), today)
-    return (first, last) if first <= last else (last, first)
-
-
 def _start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
@@ -402,10 +390,11 @@ def _start(day: dt.date) -> dt.datetime:
 @capability_required("supervision.figures")
 def figures(request: HttpRequest) -> HttpResponseBase:
     user = current_user(request)
-    first, last = _period(request)
+    today = timezone.localdate()
+    first, last, start, end = period_param(request.GET, today.replace(day=1), today)
     by = "leader" if request.GET.get("by") == "leader" else "unit"
     now = timezone.now()
-    rows = selectors.figures(user, start=_start(first), end=_start(last + dt.timedelta(days=1)), now=now, by=by)
+    rows = selectors.figures(user, start=start, end=end, now=now, by=by)
     by_label = "交办领导" if by == "leader" else "主办单位"
     title = f"督办统计（{first:%Y年%-m月%-d日}—{last:%Y年%-m月%-d日}，按{by_label}）"
     if request.GET.get("format") == "xlsx":
