@@ -256,6 +256,7 @@ REMINDER_SOURCES = [
     "shuniu.schedules.reminders.key_work_due",
     "shuniu.supervision.reminders.matters_due",
     "shuniu.petitions.reminders.petitions_due",
+    "shuniu.petitions.reminders.petitions_digest",
 ]
 # Workbench panels: each app offers its cards (shuniu.core.panels).
 WORKBENCH_PANELS = [

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from shuniu import audit
 from shuniu.core.models import Clock, ClockEvent, ClockUnit, User
+from shuniu.core.personal import scrub
 from shuniu.core.workcal import WorkingCalendar
 
 Light = Literal["green", "yellow", "red"]
@@ -103,7 +104,7 @@ def _event(clock: Clock, kind: str, *, actor: User | None, reason: str, old_due:
         actor=actor,
         action=f"clock.{kind}",
         obj=clock,
-        data={"name": clock.name, "reason": reason, "due": clock.due_at.isoformat()},
+        data={"name": clock.name, "reason": scrub(reason), "due": clock.due_at.isoformat()},
     )
 
 
@@ -162,6 +163,30 @@ def clock_pause(*, clock: Clock, reason: str, actor: User, at: dt.datetime | Non
     return clock
 
 
+def _due_after_pause(clock: Clock, at: dt.datetime, calendar: WorkingCalendar) -> dt.datetime:
+    """The deadline moved by the time the clock has been paused until `at`, counted in its own unit."""
+    old = clock.due_at
+    if clock.paused_at is None:
+        return old
+    if clock.unit == ClockUnit.OFFICE_MINUTES:
+        paused = sum(
+            int((min(end, at) - start).total_seconds() // 60)
+            for start, end in calendar.office_periods(clock.paused_at, at)
+            if start < at
+        )
+        return calendar.add_working_minutes(old, paused) if paused else old
+    first = timezone.localtime(clock.paused_at, calendar.tz).date()
+    last = timezone.localtime(at, calendar.tz).date()
+    if clock.unit == ClockUnit.WORKDAYS:
+        days = _workdays_between(first, last, calendar)
+        if not days:
+            return old
+        return dt.datetime.combine(
+            calendar.add_workdays(timezone.localtime(old, calendar.tz).date(), days), _END_OF_DAY, calendar.tz
+        )
+    return old + dt.timedelta(days=(last - first).days)
+
+
 def clock_resume(
     *, clock: Clock, actor: User, calendar: WorkingCalendar, at: dt.datetime | None = None, reason: str = ""
 ) -> Clock:
@@ -171,24 +196,7 @@ def clock_resume(
         raise ValidationError(f"“{clock.name}”没有暂停。")
     at = at or timezone.now()
     old = clock.due_at
-    if clock.unit == ClockUnit.OFFICE_MINUTES:
-        paused = sum(
-            int((min(end, at) - start).total_seconds() // 60)
-            for start, end in calendar.office_periods(clock.paused_at, at)
-            if start < at
-        )
-        clock.due_at = calendar.add_working_minutes(old, paused) if paused else old
-    else:
-        first = timezone.localtime(clock.paused_at, calendar.tz).date()
-        last = timezone.localtime(at, calendar.tz).date()
-        if clock.unit == ClockUnit.WORKDAYS:
-            days = _workdays_between(first, last, calendar)
-            if days:
-                clock.due_at = dt.datetime.combine(
-                    calendar.add_workdays(timezone.localtime(old, calendar.tz).date(), days), _END_OF_DAY, calendar.tz
-                )
-        else:
-            clock.due_at = old + dt.timedelta(days=(last - first).days)
+    clock.due_at = _due_after_pause(clock, at, calendar)
     clock.paused_at = None
     clock.save(update_fields=["due_at", "paused_at"])
     _event(clock, "resume", actor=actor, reason=reason, old_due=old)
@@ -196,12 +204,18 @@ def clock_resume(
 
 
 def clock_stop(*, clock: Clock, actor: User | None, reason: str = "", at: dt.datetime | None = None) -> Clock:
-    """The work is done (or the period no longer applies): the clock stops for good."""
+    """The work is done (or the period no longer applies): the clock stops for good.
+
+    Stopped while paused, its deadline first moves by the pause (the waiting did not count).
+    """
     clock = _locked(clock)
     if clock.stopped_at is not None:
         return clock
     clock.stopped_at = at or timezone.now()
-    clock.save(update_fields=["stopped_at"])
+    if clock.paused_at is not None:
+        clock.due_at = _due_after_pause(clock, clock.stopped_at, WorkingCalendar.load())
+        clock.paused_at = None
+    clock.save(update_fields=["stopped_at", "due_at", "paused_at"])
     _event(clock, "stop", actor=actor, reason=reason, old_due=clock.due_at)
     return clock
 

@@ -53,7 +53,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "supervision.comment": frozenset({Role.LEADER}),  # the instructing leader's comment on the feedback report
     "supervision.figures": frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.LEADER}),
     # Petitions (SPEC §5): personal data — petition staff and the director only.
-    "petitions.view": frozenset({Role.PETITION_OFFICER, Role.DIRECTOR, Role.LIAISON}),  # a unit: what it handles
+    # a unit: what it handles; a leader: what they hold or instruct on; supervision: what it follows
+    "petitions.view": frozenset({Role.PETITION_OFFICER, Role.DIRECTOR, Role.LIAISON, Role.LEADER, Role.SUPERVISOR}),
+    "petitions.instruct": frozenset({Role.LEADER}),
     "petitions.register": frozenset({Role.PETITION_OFFICER}),
     "petitions.handle": frozenset({Role.PETITION_OFFICER}),
     "petitions.reply": frozenset({Role.LIAISON}),

@@ -125,6 +125,16 @@ def mask_text(text: str, keep: int = 6) -> str:
     return text[:keep] + "*" * min(len(text) - keep, 8) if len(text) > keep else text
 
 
+_ID_LIKE = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15})(?!\d)")
+_PHONE_LIKE = re.compile(r"(?<!\d)(1\d{10}|0\d{2,3}-?\d{7,8})(?!\d)")
+
+
+def scrub(text: str) -> str:
+    """Free text for a log: ID numbers and phone numbers typed into it are masked."""
+    text = _ID_LIKE.sub(lambda m: mask_id(m.group(1).upper()), text)
+    return _PHONE_LIKE.sub(lambda m: mask_phone(m.group(1)), text)
+
+
 class SealedField(models.TextField):  # type: ignore[type-arg]
     """Text stored sealed (SM4-GCM) and read back as text; never filtered on (use a blind index)."""
 

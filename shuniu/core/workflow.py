@@ -27,6 +27,7 @@ from shuniu import audit
 from shuniu.audit import vocabulary
 from shuniu.core.models import StatusHistory, User
 from shuniu.core.permissions import can
+from shuniu.core.personal import scrub
 
 M = TypeVar("M", bound=Model)
 STAYS = ""  # an action's target that keeps the object's status
@@ -135,7 +136,7 @@ class Workflow(Generic[M]):
             actor=actor,
             action=f"{self.model._meta.model_name}.{name}",
             obj=obj,
-            data={"from": old, "to": new, "reason": reason, **(data or {})},
+            data={"from": old, "to": new, "reason": scrub(reason), **(data or {})},
         )
         return str(old)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shuniu.core.workflow import Action, Workflow
+from shuniu.core.workflow import STAYS, Action, Workflow
 from shuniu.petitions.models import Petition
 from shuniu.petitions.models import Status as S
 
@@ -20,6 +20,16 @@ PETITION_FLOW: Workflow[Petition] = Workflow(
         Action(
             "object", "提出不属于本单位职责", frozenset({S.ASSIGNED}), S.ACCEPTED, "petitions.reply", automatic=True
         ),
-        Action("close", "办结", frozenset({S.REPLIED}), S.CLOSED, "petitions.handle", automatic=True),
+        Action("close", "办结", frozenset({S.REPLIED, S.REVIEWED}), S.CLOSED, "petitions.handle", automatic=True),
+        # Art. 35: review (复查) asked within 30 days of the written opinion, answered within 30 days;
+        # art. 36: re-review (复核) the same, a hearing not counted; after it the matter is final.
+        Action("review", "请求复查", frozenset({S.REPLIED, S.CLOSED}), S.REVIEW, "petitions.handle", automatic=True),
+        Action("review_answer", "出具复查意见", frozenset({S.REVIEW}), S.REVIEWED, "petitions.reply", automatic=True),
+        Action(
+            "rereview", "请求复核", frozenset({S.REVIEWED, S.CLOSED}), S.REREVIEW, "petitions.handle", automatic=True
+        ),
+        Action("hearing", "举行听证", frozenset({S.REREVIEW}), STAYS, "petitions.handle", automatic=True),
+        Action("hearing_end", "听证结束", frozenset({S.REREVIEW}), STAYS, "petitions.handle", automatic=True),
+        Action("rereview_answer", "出具复核意见", frozenset({S.REREVIEW}), S.FINAL, "petitions.reply", automatic=True),
     ],
 )

@@ -8,8 +8,9 @@ from django import forms
 
 from shuniu.core.confirm import ConfirmField
 from shuniu.core.forms import LocalDateTimeField, MultiFileField, StyledForm
-from shuniu.core.models import Unit, UnitKind, Village
-from shuniu.petitions.models import Category, Channel, Satisfaction, Topic
+from shuniu.core.models import Role, Unit, UnitKind, User, Village
+from shuniu.core.selectors import users_with_role
+from shuniu.petitions.models import Category, Channel, Conduct, Counterpart, Satisfaction, Topic
 
 
 class PetitionForm(StyledForm):
@@ -149,3 +150,88 @@ class CompleteForm(StyledForm):
         field = self.fields["petitioner"]
         assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 - declared above
         field.choices = [(p.pk, str(p)) for p in people]
+
+
+class ReviewRequestForm(StyledForm):
+    """The petitioner asks for review (复查) or re-review (复核) of the written opinion (art. 35, 36)."""
+
+    body = forms.ModelChoiceField(
+        label="复查（复核）机关", queryset=_units(), error_messages={"required": "请选择复查（复核）机关。"}
+    )
+    delivered_on = forms.DateField(
+        label="信访人收到书面意见的日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写信访人收到书面意见的日期。", "invalid": "日期格式不正确。"},
+    )
+    requested_at = LocalDateTimeField(label="提出请求的时间")
+    reason = forms.CharField(
+        label="请求理由", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写请求理由。"}
+    )
+
+
+class HearingForm(StyledForm):
+    note = forms.CharField(label="听证安排或结果", max_length=300, required=False)
+
+
+class LeadForm(StyledForm):
+    leader = forms.ModelChoiceField(
+        label="包案领导", queryset=User.objects.none(), error_messages={"required": "请选择县领导。"}
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["leader"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
+        field.queryset = User.objects.filter(is_active=True, leader_profile__isnull=False).order_by(
+            "leader_profile__rank"
+        )
+
+
+class AskLeaderForm(LeadForm):
+    request = forms.CharField(
+        label="呈报意见（事项概况和拟办意见）",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写呈报意见。"},
+    )
+
+
+class InstructForm(StyledForm):
+    text = forms.CharField(
+        label="批示意见", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写批示意见。"}
+    )
+    supervise = forms.BooleanField(label="转督查室立项督办", required=False)
+
+
+class FlagForm(StyledForm):
+    conduct = forms.ChoiceField(label="行为（《信访工作条例》第二十六条）", choices=Conduct.choices)
+    at = LocalDateTimeField(label="发生时间")
+    note = forms.CharField(
+        label="情况记录", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请如实记录情况。"}
+    )
+
+
+class ContactForm(StyledForm):
+    counterpart = forms.ChoiceField(label="联系对象", choices=Counterpart.choices)
+    unit = forms.ModelChoiceField(
+        label="乡镇或单位", queryset=_units(), required=False, empty_label="（县信访局不必选择）"
+    )
+    person = forms.CharField(label="对方人员", max_length=50, required=False)
+    at = LocalDateTimeField(label="联系时间")
+    note = forms.CharField(
+        label="联系内容", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写联系内容。"}
+    )
+
+
+class RecuseForm(StyledForm):
+    user = forms.ModelChoiceField(
+        label="回避人员", queryset=User.objects.none(), error_messages={"required": "请选择回避人员。"}
+    )
+    reason = forms.CharField(
+        label="回避理由（利害关系）", max_length=200, error_messages={"required": "请填写回避理由。"}
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
+        field.queryset = users_with_role(Role.PETITION_OFFICER).order_by("pk")

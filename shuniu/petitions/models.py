@@ -61,6 +61,22 @@ class Status(models.TextChoices):
     ASSIGNED = "assigned", "已交办"
     REPLIED = "replied", "已答复"
     CLOSED = "closed", "已办结"
+    REVIEW = "review", "复查中"  # art. 35
+    REVIEWED = "reviewed", "已复查"
+    REREVIEW = "rereview", "复核中"  # art. 36
+    FINAL = "final", "复核终结"  # the same facts and reasons are not accepted again
+
+
+# A written answer has been given: the unit's reply, and whatever review followed it.
+ANSWERED = (Status.REPLIED, Status.CLOSED, Status.REVIEW, Status.REVIEWED, Status.REREVIEW, Status.FINAL)
+
+
+class Stage(models.TextChoices):
+    """Whose written opinion a reply is: the handling unit's, the review body's, the re-review body's."""
+
+    HANDLING = "handling", "处理意见"
+    REVIEW = "review", "复查意见"
+    REREVIEW = "rereview", "复核意见"
 
 
 class Satisfaction(models.TextChoices):
@@ -148,6 +164,15 @@ class Petition(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="接待人"
     )
     registered_at = models.DateTimeField("登记时间", default=timezone.now)
+    lead_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="包案领导",
+    )
+    needs_supervision = models.BooleanField("待转督办", default=False)  # a leader's instruction asks for action
 
     class Meta:
         verbose_name = "信访事项"
@@ -209,6 +234,7 @@ class Reply(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("答复时间", default=timezone.now)
     text = models.TextField("答复意见")
+    stage = models.CharField("阶段", max_length=10, choices=Stage.choices, default=Stage.HANDLING)
     attachments = GenericRelation(Attachment)
 
     class Meta:
@@ -218,3 +244,134 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition} {self.unit}"
+
+
+class Review(models.Model):
+    """A request for review (复查, art. 35) or re-review (复核, art. 36) of the written opinion before it.
+
+    Asked within 30 days of the petitioner receiving that opinion; the body named answers within 30 days
+    of receiving the request (a re-review's hearing not counted). Its answer is a `Reply` of the same stage.
+    """
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="reviews", verbose_name="信访事项")
+    stage = models.CharField("阶段", max_length=10, choices=[(Stage.REVIEW, "复查"), (Stage.REREVIEW, "复核")])
+    requested_at = models.DateTimeField("请求时间")
+    delivered_on = models.DateField("收到原书面意见日期")
+    reason = models.TextField("请求理由")
+    body = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="复查（复核）机关")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "复查复核请求"
+        verbose_name_plural = "复查复核请求"
+        ordering = ["requested_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["petition", "stage"], name="petition_review_once")]
+
+    def __str__(self) -> str:
+        return f"{self.petition} {self.get_stage_display()}"
+
+
+class Instruction(models.Model):
+    """A significant petition put to a leader for instruction (呈领导批示), and what the leader wrote."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="instructions", verbose_name="信访事项"
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="领导"
+    )
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField("呈报时间", default=timezone.now)
+    request = models.TextField("呈报意见")
+    text = models.TextField("批示", blank=True)
+    instructed_at = models.DateTimeField("批示时间", null=True, blank=True)
+    supervise = models.BooleanField("转督查室督办", default=False)
+    matter = models.CharField("督办事项", max_length=30, blank=True)  # its 督 number once registered
+
+    class Meta:
+        verbose_name = "领导批示"
+        verbose_name_plural = "领导批示"
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.petition} {self.leader}"
+
+
+class Conduct(models.TextChoices):
+    """The conduct art. 26 forbids in petitioning."""
+
+    GATHERING = "gathering", "非法聚集、围堵冲击机关、拦截公务车辆、堵塞交通"
+    DANGEROUS = "dangerous", "携带危险物品、管制器具"
+    VIOLENCE = "violence", "侮辱殴打威胁工作人员、限制人身自由、毁坏财物"
+    LOITERING = "loitering", "在接待场所滞留滋事、弃留生活不能自理的人"
+    INCITING = "inciting", "煽动串联胁迫他人信访、借信访敛财"
+    OTHER = "other", "其他扰乱公共秩序、妨害国家和公共安全的行为"
+
+
+class OrderFlag(models.Model):
+    """Conduct art. 26 names, recorded with a note and by whom. It never hides the matter or stops its reply."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="flags", verbose_name="信访事项")
+    conduct = models.CharField("行为", max_length=12, choices=Conduct.choices)
+    note = models.TextField("情况记录")
+    at = models.DateTimeField("发生时间")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "信访秩序记录"
+        verbose_name_plural = "信访秩序记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.petition} {self.get_conduct_display()}"
+
+
+class Counterpart(models.TextChoices):
+    """Whom the office kept in touch with about a petition (联系对接)."""
+
+    BUREAU = "bureau", "县信访局"
+    TOWNSHIP = "township", "乡镇"
+    UNIT = "unit", "其他单位"
+
+
+class Contact(models.Model):
+    """A contact with the county petition bureau, a township or another unit about a petition."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="contacts", verbose_name="信访事项")
+    counterpart = models.CharField("联系对象", max_length=10, choices=Counterpart.choices)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="单位"
+    )
+    person = models.CharField("对方人员", max_length=50, blank=True)
+    at = models.DateTimeField("联系时间")
+    note = models.TextField("联系内容")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "联系记录"
+        verbose_name_plural = "联系记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.petition} {self.get_counterpart_display()}"
+
+
+class Recusal(models.Model):
+    """A member of staff with a direct interest steps aside from a petition (art. 28)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="recusals", verbose_name="信访事项")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="回避人员"
+    )
+    reason = models.CharField("回避理由", max_length=200)
+    at = models.DateTimeField("回避时间", default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "回避记录"
+        verbose_name_plural = "回避记录"
+        constraints = [models.UniqueConstraint(fields=["petition", "user"], name="recusal_once")]
+
+    def __str__(self) -> str:
+        return f"{self.petition} {self.user}"

@@ -12,10 +12,28 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from shuniu.core.access import get_visible_or_404
+from shuniu.core.deadlines import clock_state
 from shuniu.core.idcard import canonical
-from shuniu.core.models import Clock, ClockEvent, Role, Unit, User, Village
+from shuniu.core.models import Clock, ClockEvent, Role, StatusHistory, Unit, User, Village
 from shuniu.core.personal import blind_index, digits
-from shuniu.petitions.models import Category, Channel, Party, Petition, Petitioner, Status, Topic
+from shuniu.core.workcal import WorkingCalendar
+from shuniu.petitions.flow import PETITION_FLOW
+from shuniu.petitions.models import (
+    ANSWERED,
+    Category,
+    Channel,
+    Contact,
+    Instruction,
+    OrderFlag,
+    Party,
+    Petition,
+    Petitioner,
+    Recusal,
+    Reply,
+    Review,
+    Status,
+    Topic,
+)
 
 
 @dataclass(frozen=True)
@@ -41,24 +59,47 @@ class Person:
         return blind_index("phone", digits(self.phone))
 
 
+def in_charge_of_petitions(user: User) -> bool:
+    """A county leader whose responsibilities (分管领域) include petition work."""
+    if not user.has_role(Role.LEADER):
+        return False
+    profile = getattr(user, "leader_profile", None)
+    return profile is not None and "信访" in profile.responsibilities
+
+
 def petitions_for(user: User) -> QuerySet[Petition]:
     """The petitions `user` may see.
 
-    Petition staff and the director all of them; a unit's liaison those assigned to their unit (the
-    matter, never the petitioner's particulars); nobody else any.
+    Petition staff and the director all of them; the leader in charge of petition work all of them,
+    another leader those they hold (包案) or were asked to instruct on; supervision staff those a leader
+    asked them to follow; a unit's liaison those assigned to their unit or sent to it for review (the
+    matter, never the petitioner's particulars); nobody else any. Whoever stepped aside (art. 28) none
+    of that petition.
+    """
+    rows = Petition.objects.exclude(Exists(Recusal.objects.filter(petition=OuterRef("pk"), user=user)))
+    if user.has_role(Role.PETITION_OFFICER, Role.DIRECTOR) or in_charge_of_petitions(user):
+        return rows
+    scope = Q(pk__in=[])
+    if user.has_role(Role.LEADER):
+        scope |= Q(lead_leader=user) | Q(Exists(Instruction.objects.filter(petition=OuterRef("pk"), leader=user)))
+    if user.has_role(Role.SUPERVISOR):
+        scope |= Q(needs_supervision=True) | Q(
+            Exists(Instruction.objects.filter(petition=OuterRef("pk"), supervise=True))
+        )
+    if user.has_role(Role.LIAISON) and user.unit_id is not None:
+        scope |= Q(handling_unit_id=user.unit_id, status__in=(Status.ASSIGNED, *ANSWERED))
+        scope |= Q(Exists(Review.objects.filter(petition=OuterRef("pk"), body_id=user.unit_id)))
+    return rows.filter(scope)
+
+
+def sees_petitioners(user: User, petition: Petition | None = None) -> bool:
+    """Whether `user` sees petitioners' particulars (PIPL: no further than needed).
+
+    Petition staff and the director do, and a leader for the case they hold.
     """
     if user.has_role(Role.PETITION_OFFICER, Role.DIRECTOR):
-        return Petition.objects.all()
-    if user.has_role(Role.LIAISON) and user.unit_id is not None:
-        return Petition.objects.filter(
-            handling_unit_id=user.unit_id, status__in=(Status.ASSIGNED, Status.REPLIED, Status.CLOSED)
-        )
-    return Petition.objects.none()
-
-
-def sees_petitioners(user: User) -> bool:
-    """Petitioners' particulars are for petition staff and the director (PIPL: no further than needed)."""
-    return user.has_role(Role.PETITION_OFFICER, Role.DIRECTOR)
+        return True
+    return petition is not None and petition.lead_leader_id == user.pk
 
 
 def petition_list(user: User, *, status: str = "") -> QuerySet[Petition]:
@@ -80,6 +121,84 @@ def petition_list(user: User, *, status: str = "") -> QuerySet[Petition]:
 def petition_for(user: User, pk: object) -> Petition:
     """One petition the user may see (404 otherwise)."""
     return get_visible_or_404(petitions_for(user).select_related("receptionist", "repeat_of"), pk)
+
+
+@dataclass(frozen=True)
+class ClockLine:
+    """One of a petition's clocks as its page shows it: the state, why it waits, any extension."""
+
+    name: str
+    clock: Clock
+    state: dict[str, object]
+    paused_because: str
+    extensions: Sequence[ClockEvent]
+
+
+@dataclass(frozen=True)
+class PetitionPage:
+    """Everything a petition's page shows, for this user (petitioners only to whom they are due)."""
+
+    petition: Petition
+    parties: Sequence[Party] | None
+    repeats: Sequence[Petition]
+    clocks: Sequence[ClockLine]
+    replies: Sequence[Reply]
+    reviews: Sequence[Review]
+    instructions: Sequence[Instruction]
+    flags: Sequence[OrderFlag]
+    contacts: Sequence[Contact]
+    recusals: Sequence[Recusal]
+    history: Sequence[tuple[StatusHistory, str]]
+    final: bool  # the matter was re-reviewed: the same facts and reasons are not accepted again
+    review: Review | None  # the review or re-review now waited on
+
+    @property
+    def paused(self) -> list[ClockLine]:
+        """The clocks waiting now."""
+        return [c for c in self.clocks if c.clock.paused_at is not None and c.clock.stopped_at is None]
+
+
+def is_final(petition: Petition) -> bool:
+    """The matter this petition belongs to has been re-reviewed (复核终结, art. 36)."""
+    root = petition.repeat_of_id or petition.pk
+    return Petition.objects.filter(Q(pk=root) | Q(repeat_of_id=root), status=Status.FINAL).exists()
+
+
+def petition_page(user: User, petition: Petition, now: dt.datetime | None = None) -> PetitionPage:
+    """A petition's page for `user` (who may see it: `petition_for`)."""
+    now, calendar = now or timezone.now(), WorkingCalendar.load()
+    lines = []
+    for clock in Clock.objects.filter(**Clock.of(petition)).prefetch_related("events").order_by("started_at", "pk"):
+        events = list(clock.events.all())
+        pauses = [e.reason for e in events if e.kind == "pause"]
+        lines.append(
+            ClockLine(
+                clock.name,
+                clock,
+                clock_state(clock, now, calendar),
+                pauses[-1] if pauses and clock.paused_at else "",
+                [e for e in events if e.kind == "extend"],
+            )
+        )
+    stage = {Status.REVIEW: "review", Status.REREVIEW: "rereview"}.get(Status(petition.status))
+    reviews = list(petition.reviews.select_related("body"))
+    return PetitionPage(
+        petition=petition,
+        parties=list(petition.parties.select_related("petitioner__township", "petitioner__village"))
+        if sees_petitioners(user, petition)
+        else None,
+        repeats=list(petition.repeats.order_by("received_at")),
+        clocks=lines,
+        replies=list(petition.replies.select_related("unit", "author").prefetch_related("attachments")),
+        reviews=reviews,
+        instructions=list(petition.instructions.select_related("leader", "asked_by")),
+        flags=list(petition.flags.select_related("recorded_by")) if sees_petitioners(user, petition) else [],
+        contacts=list(petition.contacts.select_related("unit", "recorded_by")),
+        recusals=list(petition.recusals.select_related("user")),
+        history=[(h, PETITION_FLOW.actions[h.action].label) for h in PETITION_FLOW.history(petition)],
+        final=is_final(petition),
+        review=next((r for r in reviews if r.stage == stage), None),
+    )
 
 
 def similar_names(a: str, b: str) -> bool:
@@ -215,7 +334,7 @@ def petition_figures(user: User, *, start: dt.datetime, end: dt.datetime, by: st
     rows = petitions_for(user).filter(received_at__gte=start, received_at__lt=end)
     if by == "month":
         rows = rows.annotate(month=TruncMonth("received_at"))
-    replied = Q(status__in=(Status.REPLIED, Status.CLOSED))
+    replied = Q(status__in=ANSWERED)
     counted = (
         rows.annotate(told_in_time=told_in_time, replied_in_time=replied_in_time)
         .values(field)
@@ -251,3 +370,24 @@ _FIGURE_COUNTS = ("total", "repeats", "decided", "decided_on_time", "replied", "
 NOTIFY_CLOCK_NAME = "告知期限"
 REPLY_STOP = "承办单位已答复"
 HANDLING_CLOCK_NAME = "办理期限"
+REVIEW_CLOCK_NAMES = {"review": "复查期限", "rereview": "复核期限"}
+HEARING_PAUSE = "听证期间不计入复核期限"
+
+
+def supervision_draft(petition: Petition) -> dict[str, object]:
+    """A supervision registration filled in from a leader's instruction on a petition (待转督办).
+
+    The matter and the instruction only: no petitioner's particulars leave the module.
+    """
+    asking = [i for i in petition.instructions.select_related("leader") if i.supervise and i.text]
+    instruction = "\n".join(f"{i.leader.full_name}：{i.text}" for i in asking)
+    return {
+        "lead_unit": petition.handling_unit_id,
+        "source": "instruction",
+        "title": f"{petition.number} {petition.get_topic_display()}信访事项"[:200],
+        "content": f"反映问题：{petition.summary}\n诉求：{petition.appeal}",
+        "instruction": instruction,
+        "instructing_leader": asking[0].leader_id if asking else None,
+        "leader_in_charge": petition.lead_leader_id,
+        "petition": petition.pk,
+    }

@@ -20,7 +20,7 @@ from shuniu.core.deadlines import Rule, clock_extend, clock_of, clock_pause, clo
 from shuniu.core.files import Upload, attach
 from shuniu.core.idcard import is_old_form, normalise_id
 from shuniu.core.inbox import inbox_done, inbox_put, item_key
-from shuniu.core.models import Clock, ClockEvent, ClockUnit, InboxKind, Role, Unit, User, Village
+from shuniu.core.models import Clock, ClockEvent, ClockUnit, InboxKind, Role, Unit, UnitKind, User, Village
 from shuniu.core.numbering import next_number
 from shuniu.core.permissions import can
 from shuniu.core.personal import digits
@@ -32,15 +32,32 @@ from shuniu.petitions.models import (
     SERIES,
     Category,
     Channel,
+    Conduct,
+    Contact,
+    Counterpart,
+    Instruction,
+    OrderFlag,
     Party,
     Petition,
     Petitioner,
+    Recusal,
     Reply,
+    Review,
     Satisfaction,
+    Stage,
     Status,
     Topic,
 )
-from shuniu.petitions.selectors import HANDLING_CLOCK_NAME, NOTIFY_CLOCK_NAME, REPLY_STOP, Person, possible_repeats
+from shuniu.petitions.selectors import (
+    HANDLING_CLOCK_NAME,
+    HEARING_PAUSE,
+    NOTIFY_CLOCK_NAME,
+    REPLY_STOP,
+    REVIEW_CLOCK_NAMES,
+    Person,
+    is_final,
+    possible_repeats,
+)
 
 # Art. 23: tell the petitioner within 15 days whether the office accepts the matter (calendar days; a
 # last day that is a holiday runs to the next working day, as procedural periods are counted).
@@ -247,6 +264,17 @@ def petitioner_revealed(*, actor: User, petitioner: Petitioner, petition: Petiti
     return petitioner
 
 
+RECUSED = "您已回避该信访事项（《信访工作条例》第二十八条），不能办理。"
+
+
+def _may_handle(actor: User, petition: Petition, refusal: str) -> None:
+    """Petition staff act on a petition unless they stepped aside from it (art. 28)."""
+    if not can(actor, "petitions.handle"):
+        raise ValidationError(refusal)
+    if Recusal.objects.filter(petition=petition, user=actor).exists():
+        raise ValidationError(RECUSED)
+
+
 # The process ------------------------------------------------------------------------------------
 
 HANDLING_CLOCK = HANDLING_CLOCK_NAME  # one per assignment: 办理期限·<unit>
@@ -288,8 +316,7 @@ def petition_decide(
 
     Told to the petitioner in a written notice (告知书); the 15-day clock stops.
     """
-    if not can(actor, "petitions.handle"):
-        raise ValidationError("只有信访接待人员可以作出告知决定。")
+    _may_handle(actor, petition, "只有信访接待人员可以作出告知决定。")
     if decision not in DECISIONS:
         raise ValidationError("请选择受理、转送或不予受理。")
     if decision == "forward" and petition.category == Category.ACCUSATION and not not_accused:
@@ -299,6 +326,8 @@ def petition_decide(
         raise ValidationError(f"{DECISIONS[decision]}须写明理由（告知书将载明）。")
     if decision == "forward" and unit is None:
         raise ValidationError("转送须选择有权处理的机关或单位。")
+    if decision != "decline" and is_final(petition):
+        raise ValidationError(FINAL_REFUSAL)
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     now = timezone.now()
     PETITION_FLOW.apply(
@@ -320,8 +349,7 @@ def petition_assign(*, petition: Petition, actor: User, unit: Unit, days: int, n
 
     Art. 34 gives a 申诉求决 matter 60 days from acceptance.
     """
-    if not can(actor, "petitions.handle"):
-        raise ValidationError("只有信访接待人员可以交办。")
+    _may_handle(actor, petition, "只有信访接待人员可以交办。")
     if not 1 <= days <= 90:
         raise ValidationError("办理期限应在 1 到 90 天之间。")
     if petition.category == Category.ACCUSATION and not not_accused:
@@ -398,8 +426,7 @@ def petition_reply(
 @audit.atomic
 def petition_close(*, petition: Petition, actor: User, satisfaction: str) -> Petition:
     """Record the petitioner's view of the result (art. 21) and close the matter (办结)."""
-    if not can(actor, "petitions.handle"):
-        raise ValidationError("只有信访接待人员可以办结。")
+    _may_handle(actor, petition, "只有信访接待人员可以办结。")
     if satisfaction not in Satisfaction.values:
         raise ValidationError("请选择信访人的评价。")
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
@@ -412,6 +439,7 @@ def petition_close(*, petition: Petition, actor: User, satisfaction: str) -> Pet
         rated_at=timezone.now(),
     )
     inbox_done(key=item_key(petition, "rate"), by=actor)
+    inbox_done(key=item_key(petition, "rate", Stage.REVIEW), by=actor)
     return petition
 
 
@@ -454,8 +482,7 @@ def petition_object(*, petition: Petition, actor: User, reason: str, now: dt.dat
 @audit.atomic
 def petition_extend(*, petition: Petition, actor: User, days: int, reason: str) -> Clock:
     """Art. 34: a 申诉求决 matter's period extended once, by at most 30 days, the reason told to the petitioner."""
-    if not can(actor, "petitions.handle"):
-        raise ValidationError("只有信访接待人员可以办理延期。")
+    _may_handle(actor, petition, "只有信访接待人员可以办理延期。")
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     reason = visible(reason)
     if petition.category != Category.REQUEST:
@@ -490,8 +517,7 @@ def petitioner_complete(
 
     Once everyone on the petition is known, art. 23's clock runs again (the time it waited does not count).
     """
-    if not can(actor, "petitions.handle"):
-        raise ValidationError("只有信访接待人员可以补全信访人信息。")
+    _may_handle(actor, petition, "只有信访接待人员可以补全信访人信息。")
     if not petition.parties.filter(petitioner=petitioner).exists():
         raise ValidationError("该信访人不在此信访事项中。")
     person = checked_person(
@@ -516,3 +542,347 @@ def petitioner_complete(
     if clock is not None and clock.paused_at is not None and complete:
         clock_resume(clock=clock, actor=actor, calendar=WorkingCalendar.load(), reason="信访人姓名、住址已补全")
     return petitioner
+
+
+# Review and re-review (art. 35, 36) ---------------------------------------------------------------
+
+REVIEW_CLOCKS: dict[str, str] = dict(REVIEW_CLOCK_NAMES)
+REVIEW_RULE = Rule(ClockUnit.CALENDAR_DAYS, 30, warn_within=5, roll_holidays=True)  # answered within 30 days
+REQUEST_WINDOW = Rule(ClockUnit.CALENDAR_DAYS, 30, roll_holidays=True)  # asked within 30 days of the opinion
+FINAL_REFUSAL = (
+    "该事项已经复核终结。信访人仍以同一事实和理由提出的，不再受理（《信访工作条例》第三十六条），"
+    "请选择“不予受理”并写明理由。"
+)
+
+
+@audit.atomic
+def petition_review_request(
+    *,
+    petition: Petition,
+    actor: User,
+    stage: str,
+    body: Unit,
+    reason: str,
+    delivered_on: dt.date,
+    requested_at: dt.datetime | None = None,
+) -> Review:
+    """Register the petitioner's request for review (复查) or re-review (复核) and send it to the body named.
+
+    Only a 申诉求决 matter answered by a written opinion; asked within 30 days of receiving the opinion
+    before it (a last day on a holiday runs to the next working day); the body answers within 30 days.
+    """
+    _may_handle(actor, petition, "只有信访接待人员可以登记复查、复核请求。")
+    if stage not in REVIEW_CLOCKS:
+        raise ValidationError("请选择复查或复核。")
+    label = Stage(stage).label[:2]
+    reason = visible(reason)
+    now = timezone.now()
+    requested_at = requested_at or now
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if petition.category != Category.REQUEST:
+        raise ValidationError("复查、复核只适用于申诉求决类事项的处理意见（《信访工作条例》第三十五条、第三十六条）。")
+    before = Stage.HANDLING if stage == Stage.REVIEW else Stage.REVIEW
+    opinion = petition.replies.filter(stage=before).order_by("-at").first()
+    if opinion is None:
+        raise ValidationError(
+            "尚无书面处理意见，不能请求复查。" if stage == Stage.REVIEW else "尚无复查意见，不能请求复核。"
+        )
+    if petition.reviews.filter(stage=stage).exists():
+        raise ValidationError(f"该事项已请求过{label}。")
+    if not reason:
+        raise ValidationError(f"请填写{label}请求的理由。")
+    calendar = WorkingCalendar.load()
+    opinion_day = timezone.localtime(opinion.at, calendar.tz).date()
+    asked_day = timezone.localtime(requested_at, calendar.tz).date()
+    if requested_at > now + dt.timedelta(minutes=5):
+        raise ValidationError("请求时间不能晚于现在。")
+    if not opinion_day <= delivered_on <= asked_day:
+        raise ValidationError(
+            f"收到书面意见的日期应在出具意见（{opinion_day:%Y年%-m月%-d日}）与提出请求之间。".replace(" 0", " ")
+        )
+    window = REQUEST_WINDOW.due(dt.datetime.combine(delivered_on, dt.time(12), calendar.tz), calendar)
+    if requested_at > window:
+        raise ValidationError(
+            f"{label}请求应自收到书面意见之日起 30 日内提出（至 {timezone.localtime(window, calendar.tz):%Y年%-m月%-d日}），"
+            "现已超过（《信访工作条例》第三十五条、第三十六条）。"
+        )
+    PETITION_FLOW.apply(petition, stage, actor=actor, data={"body": body.pk}, reason=reason)
+    review = Review.objects.create(
+        petition=petition,
+        stage=stage,
+        requested_at=requested_at,
+        delivered_on=delivered_on,
+        reason=reason,
+        body=body,
+        registered_by=actor,
+    )
+    clock_start(
+        obj=petition, name=REVIEW_CLOCKS[stage], rule=REVIEW_RULE, start=requested_at, actor=actor, calendar=calendar
+    )
+    inbox_put(
+        recipients=liaisons_of({body.pk}).get(body.pk, []),
+        key=item_key(petition, stage, body.pk),
+        kind=InboxKind.TODO,
+        category=f"信访事项待{label}",
+        title=f"{petition.number} {petition.get_topic_display()}",
+        note=f"30 日内出具{label}意见",
+        url=reverse("petitions:detail", args=[petition.pk]),
+    )
+    return review
+
+
+def current_review(petition: Petition) -> Review | None:
+    """The review or re-review the petition is waiting on."""
+    stage = {Status.REVIEW: Stage.REVIEW, Status.REREVIEW: Stage.REREVIEW}.get(Status(petition.status))
+    return petition.reviews.filter(stage=stage).select_related("body").first() if stage else None
+
+
+@audit.atomic
+def petition_review_answer(
+    *, petition: Petition, actor: User, text: str, uploads: Sequence[Upload] = (), now: dt.datetime | None = None
+) -> Reply:
+    """The review (or re-review) body's written opinion (复查意见 / 复核意见)."""
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    review = current_review(petition)
+    if review is None:
+        raise ValidationError("该事项不在复查或复核中。")
+    if not can(actor, "petitions.reply") or actor.unit_id != review.body_id:
+        raise ValidationError(f"只有{review.body.name}的联络员可以出具{review.get_stage_display()}意见。")
+    text = visible(text)
+    if not text:
+        raise ValidationError(f"请填写{review.get_stage_display()}意见。")
+    now = now or timezone.now()
+    PETITION_FLOW.apply(petition, f"{review.stage}_answer", actor=actor, data={"attachments": len(uploads)})
+    reply = Reply.objects.create(
+        petition=petition, unit=review.body, author=actor, at=now, text=text, stage=review.stage
+    )
+    attach(reply, uploads, actor=actor)
+    _stop(petition, REVIEW_CLOCKS[review.stage], actor, REPLY_STOP)
+    inbox_done(key=item_key(petition, review.stage, review.body_id), by=actor)
+    final = review.stage == Stage.REREVIEW
+    inbox_put(
+        recipients=users_with_role(Role.PETITION_OFFICER),
+        key=item_key(petition, "rate", review.stage),
+        kind=InboxKind.TOREAD if final else InboxKind.TODO,
+        category=f"信访{review.get_stage_display()}意见已出具",
+        title=f"{petition.number} {petition.get_topic_display()}",
+        note="复核终结，请将复核意见送达信访人" if final else "请将复查意见送达信访人并回访",
+        url=reverse("petitions:detail", args=[petition.pk]),
+    )
+    return reply
+
+
+@audit.atomic
+def petition_hearing(*, petition: Petition, actor: User, start: bool, note: str = "") -> Clock:
+    """A re-review's hearing (听证): its time is not counted in the 30 days (art. 36); the clock waits."""
+    _may_handle(actor, petition, "只有信访接待人员可以登记听证。")
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if petition.status != Status.REREVIEW:
+        raise ValidationError("只有复核中的事项可以举行听证。")
+    clock = clock_of(petition, REVIEW_CLOCKS[Stage.REREVIEW])
+    if clock is None or clock.stopped_at is not None:
+        raise ValidationError("复核期限不在计时。")
+    note = visible(note)
+    if start:
+        if clock.paused_at is not None:
+            raise ValidationError("听证已在进行，复核期限已暂停。")
+        if not note:
+            raise ValidationError("请填写听证安排（时间、地点、参加人员）。")
+        PETITION_FLOW.apply(petition, "hearing", actor=actor, reason=note)
+        return clock_pause(clock=clock, reason=f"{HEARING_PAUSE}：{note[:100]}", actor=actor)
+    if clock.paused_at is None:
+        raise ValidationError("没有进行中的听证。")
+    PETITION_FLOW.apply(petition, "hearing_end", actor=actor, reason=note)
+    return clock_resume(clock=clock, actor=actor, calendar=WorkingCalendar.load(), reason="听证结束")
+
+
+# Leaders (包案, 呈批, 转督办) ---------------------------------------------------------------------------
+
+
+def _leader(user: User | None) -> User:
+    if user is None or not user.has_role(Role.LEADER):
+        raise ValidationError("请选择县领导。")
+    return user
+
+
+@audit.atomic
+def petition_lead(*, petition: Petition, actor: User, leader: User | None) -> Petition:
+    """Record the leader in charge of the case (包案领导); they then see it, its petitioners included."""
+    _may_handle(actor, petition, "只有信访接待人员可以登记包案领导。")
+    leader = _leader(leader)
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if petition.lead_leader_id == leader.pk:
+        raise ValidationError(f"{leader.full_name}已是该事项的包案领导。")
+    before = petition.lead_leader_id
+    Petition.objects.filter(pk=petition.pk).update(lead_leader=leader)
+    petition.lead_leader = leader
+    audit.record(actor=actor, action="petition.lead", obj=petition, data={"from": before, "to": leader.pk})
+    inbox_put(
+        recipients=[leader],
+        key=item_key(petition, "lead", leader.pk),
+        kind=InboxKind.TOREAD,
+        category="信访包案",
+        title=f"{petition.number} {petition.get_category_display()}·{petition.get_topic_display()}",
+        note="您为该信访事项的包案领导",
+        url=reverse("petitions:detail", args=[petition.pk]),
+    )
+    return petition
+
+
+@audit.atomic
+def petition_ask_leader(*, petition: Petition, actor: User, leader: User | None, request: str) -> Instruction:
+    """Put a significant petition to a leader for instruction (呈领导批示)."""
+    _may_handle(actor, petition, "只有信访接待人员可以呈报领导批示。")
+    leader = _leader(leader)
+    request = visible(request)
+    if not request:
+        raise ValidationError("请填写呈报意见（事项概况和拟办意见）。")
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if petition.instructions.filter(leader=leader, instructed_at__isnull=True).exists():
+        raise ValidationError(f"已呈{leader.full_name}批示，尚未批示，请勿重复呈报。")
+    instruction = Instruction.objects.create(petition=petition, leader=leader, asked_by=actor, request=request)
+    audit.record(actor=actor, action="petition.ask_leader", obj=petition, data={"leader": leader.pk})
+    inbox_put(
+        recipients=[leader],
+        key=item_key(instruction, "instruct"),
+        kind=InboxKind.TODO,
+        category="信访事项请批示",
+        title=f"{petition.number} {petition.get_category_display()}·{petition.get_topic_display()}",
+        note=request[:150],
+        url=reverse("petitions:detail", args=[petition.pk]),
+    )
+    return instruction
+
+
+@audit.atomic
+def petition_instruct(*, instruction: Instruction, actor: User, text: str, supervise: bool = False) -> Instruction:
+    """The leader's instruction (批示).
+
+    Asking for action sends it to supervision (待转督办); the office and the unit handling the matter are told.
+    """
+    text = visible(text)
+    if actor.pk != instruction.leader_id:
+        raise ValidationError("只有被呈报的领导可以批示。")
+    if not text:
+        raise ValidationError("请填写批示意见。")
+    now = timezone.now()
+    if not Instruction.objects.filter(pk=instruction.pk, instructed_at__isnull=True).update(
+        text=text, instructed_at=now, supervise=supervise
+    ):
+        raise ValidationError("该事项您已批示。")
+    instruction.refresh_from_db()
+    petition = Petition.objects.select_for_update().get(pk=instruction.petition_id)
+    audit.record(actor=actor, action="petition.instruct", obj=petition, data={"supervise": supervise})
+    inbox_done(key=item_key(instruction, "instruct"), by=actor)
+    label = f"{petition.number} {petition.get_topic_display()}"
+    url = reverse("petitions:detail", args=[petition.pk])
+    told = list(users_with_role(Role.PETITION_OFFICER))
+    if petition.handling_unit_id and petition.status == Status.ASSIGNED:
+        told += liaisons_of({petition.handling_unit_id}).get(petition.handling_unit_id, [])
+    inbox_put(
+        recipients=told,
+        key=item_key(instruction, "instructed"),
+        kind=InboxKind.TOREAD,
+        category="信访事项领导批示",
+        title=label,
+        note=f"{actor.full_name}批示：{text[:150]}",
+        url=url,
+    )
+    if supervise and not petition.needs_supervision:
+        Petition.objects.filter(pk=petition.pk).update(needs_supervision=True)
+        inbox_put(
+            recipients=users_with_role(Role.SUPERVISOR),
+            key=item_key(petition, "supervise"),
+            kind=InboxKind.TODO,
+            category="待转督办",
+            title=label,
+            note=f"{actor.full_name}批示：{text[:150]}",
+            url=reverse("supervision:new") + f"?petition={petition.pk}",
+        )
+    return instruction
+
+
+def petition_supervision_opened(*, petition: Petition, actor: User, matter: str) -> None:
+    """The seam for the supervision module: a matter now follows this petition's instruction."""
+    if not petition.needs_supervision:
+        raise ValidationError("该信访事项没有待转督办的批示。")
+    Petition.objects.filter(pk=petition.pk).update(needs_supervision=False)
+    Instruction.objects.filter(petition=petition, supervise=True, matter="").update(matter=matter)
+    inbox_done(key=item_key(petition, "supervise"), by=actor)
+    audit.record(actor=actor, action="petition.supervision_opened", obj=petition, data={"matter": matter})
+
+
+# Order, contacts, stepping aside ------------------------------------------------------------------------
+
+
+@audit.atomic
+def petition_flag(*, petition: Petition, actor: User, conduct: str, note: str, at: dt.datetime) -> OrderFlag:
+    """Record conduct art. 26 forbids. The matter and the petitioner's right to a reply are untouched."""
+    _may_handle(actor, petition, "只有信访接待人员可以记录信访秩序情况。")
+    note = visible(note)
+    if conduct not in Conduct.values:
+        raise ValidationError("请选择《信访工作条例》第二十六条所列的行为。")
+    if not note:
+        raise ValidationError("请如实记录发生的情况。")
+    if at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError("发生时间不能晚于现在。")
+    flag = OrderFlag.objects.create(petition=petition, conduct=conduct, note=note, at=at, recorded_by=actor)
+    audit.record(actor=actor, action="petition.flag", obj=petition, data={"conduct": conduct})
+    return flag
+
+
+@audit.atomic
+def petition_contact(
+    *,
+    petition: Petition,
+    actor: User,
+    counterpart: str,
+    unit: Unit | None,
+    person: str,
+    at: dt.datetime,
+    note: str,
+) -> Contact:
+    """Record a contact with the county petition bureau, the township or another unit (联系对接)."""
+    _may_handle(actor, petition, "只有信访接待人员可以记录联系情况。")
+    note = visible(note)
+    if counterpart not in Counterpart.values:
+        raise ValidationError("请选择联系对象。")
+    if counterpart != Counterpart.BUREAU and unit is None:
+        raise ValidationError("请选择联系的乡镇或单位。")
+    if counterpart == Counterpart.TOWNSHIP and unit is not None and unit.kind != UnitKind.TOWNSHIP:
+        raise ValidationError(f"{unit.name}不是乡镇。")
+    if not note:
+        raise ValidationError("请填写联系内容。")
+    if at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError("联系时间不能晚于现在。")
+    contact = Contact.objects.create(
+        petition=petition,
+        counterpart=counterpart,
+        unit=unit if counterpart != Counterpart.BUREAU else None,
+        person=visible(person)[:50],
+        at=at,
+        note=note,
+        recorded_by=actor,
+    )
+    audit.record(actor=actor, action="petition.contact", obj=petition, data={"counterpart": counterpart})
+    return contact
+
+
+@audit.atomic
+def petition_recuse(*, petition: Petition, actor: User, user: User, reason: str) -> Recusal:
+    """Art. 28: staff with a direct interest in the matter or the petitioner step aside.
+
+    From then on the petition is out of their sight and hands (`petitions_for` leaves it out).
+    """
+    if not can(actor, "petitions.handle") and not actor.has_role(Role.DIRECTOR):
+        raise ValidationError("只有信访接待人员或主任可以登记回避。")
+    reason = visible(reason)
+    if not reason:
+        raise ValidationError("请填写回避理由（与信访事项或信访人的利害关系）。")
+    if not user.has_role(Role.PETITION_OFFICER, Role.DIRECTOR, Role.LEADER, Role.LIAISON):
+        raise ValidationError("该人员不接触信访事项，无需回避。")
+    if Recusal.objects.filter(petition=petition, user=user).exists():
+        raise ValidationError(f"{user.full_name}已回避该事项。")
+    recusal = Recusal.objects.create(petition=petition, user=user, reason=reason[:200], recorded_by=actor)
+    audit.record(actor=actor, action="petition.recuse", obj=petition, data={"user": user.pk})
+    return recusal

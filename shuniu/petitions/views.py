@@ -16,29 +16,34 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user
 from shuniu.core.confirm import NeedsConfirmation, ask
-from shuniu.core.deadlines import clock_state
 from shuniu.core.excel import Column, Sheet, xlsx_response
 from shuniu.core.files import Upload, file_response
 from shuniu.core.forms import form_errors, period_param
-from shuniu.core.models import Clock
+from shuniu.core.models import Role
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF, render_pdf
 from shuniu.core.responses import acted, download
 from shuniu.core.services import read_recorded
-from shuniu.core.workcal import WorkingCalendar
 from shuniu.petitions import selectors, services
-from shuniu.petitions.flow import PETITION_FLOW
 from shuniu.petitions.forms import (
+    AskLeaderForm,
     AssignForm,
     CloseForm,
     CompleteForm,
+    ContactForm,
     DecideForm,
     ExtendForm,
+    FlagForm,
+    HearingForm,
+    InstructForm,
+    LeadForm,
     ObjectForm,
     PersonFormSet,
     PetitionForm,
+    RecuseForm,
     ReplyForm,
     RevealForm,
+    ReviewRequestForm,
 )
 from shuniu.petitions.models import Category, Petition, Status
 
@@ -125,49 +130,65 @@ def petition_new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(user: Any, petition: Petition) -> dict[str, Any]:
-    now, calendar = timezone.now(), WorkingCalendar.load()
-    clocks = [
-        (clock.name, clock, clock_state(clock, now, calendar))
-        for clock in Clock.objects.filter(**Clock.of(petition)).prefetch_related("events").order_by("started_at", "pk")
-    ]
+    """The petition's page (selectors.petition_page) and the forms this user may use on it now."""
+    page = selectors.petition_page(user, petition)
     handles = can(user, "petitions.handle")
     status = petition.status
-    mine = user.unit_id is not None and user.unit_id == petition.handling_unit_id
+    mine = can(user, "petitions.reply") and user.unit_id is not None and user.unit_id == petition.handling_unit_id
     accusation = petition.category == Category.ACCUSATION
+    request = petition.category == Category.REQUEST
+    reviewed = {r.stage for r in page.reviews}
+    opinions = {r.stage for r in page.replies}
+    review_stage = ""
+    if handles and request and status in (Status.REPLIED, Status.CLOSED) and "review" not in reviewed:
+        review_stage = "review"
+    elif handles and request and status in (Status.REVIEWED, Status.CLOSED) and "review" in opinions:
+        review_stage = "rereview" if "rereview" not in reviewed else ""
+    rereview_clock = next((c for c in page.clocks if c.name == services.REVIEW_CLOCKS["rereview"]), None)
+    hearing_on = rereview_clock is not None and rereview_clock.clock.paused_at is not None
     return {
+        "page": page,
         "petition": petition,
-        "parties": petition.parties.select_related("petitioner__township", "petitioner__village")
-        if selectors.sees_petitioners(user)
-        else None,
-        "repeats": petition.repeats.order_by("received_at"),
-        "clocks": clocks,
-        "replies": petition.replies.select_related("unit", "author").prefetch_related("attachments"),
-        "history": [(h, PETITION_FLOW.actions[h.action].label) for h in PETITION_FLOW.history(petition)],
+        "parties": page.parties,
         "can_reveal": can(user, "petitions.reveal"),
         "reveal_form": RevealForm(),
         "decide_form": DecideForm(auto_id="decide_%s", accusation=accusation)
         if handles and status == Status.REGISTERED
         else None,
-        "assign_form": AssignForm(
-            auto_id="assign_%s",
-            accusation=accusation,
-            initial={"days": 60 if petition.category == Category.REQUEST else 30},
-        )
+        "assign_form": AssignForm(auto_id="assign_%s", accusation=accusation, initial={"days": 60 if request else 30})
         if handles and status == Status.ACCEPTED
         else None,
-        "reply_form": ReplyForm(auto_id="reply_%s")
-        if mine and can(user, "petitions.reply") and status == Status.ASSIGNED
+        "reply_form": ReplyForm(auto_id="reply_%s") if mine and status == Status.ASSIGNED else None,
+        "close_form": CloseForm(auto_id="close_%s")
+        if handles and status in (Status.REPLIED, Status.REVIEWED)
         else None,
-        "close_form": CloseForm(auto_id="close_%s") if handles and status == Status.REPLIED else None,
-        "object_form": ObjectForm(auto_id="object_%s")
-        if mine and can(user, "petitions.reply") and status == Status.ASSIGNED
-        else None,
+        "object_form": ObjectForm(auto_id="object_%s") if mine and status == Status.ASSIGNED else None,
         "complete_form": CompleteForm(auto_id="complete_%s", people=petition.petitioners.all())
-        if handles and any(c.paused_at and c.name == services.NOTIFY_CLOCK for _, c, _ in clocks)
+        if handles and any(c.clock.paused_at and c.name == services.NOTIFY_CLOCK for c in page.clocks)
         else None,
-        "extend_form": ExtendForm(auto_id="extend_%s")
-        if handles and status == Status.ASSIGNED and petition.category == Category.REQUEST
+        "extend_form": ExtendForm(auto_id="extend_%s") if handles and status == Status.ASSIGNED and request else None,
+        "review_stage": review_stage,
+        "review_form": ReviewRequestForm(
+            auto_id="review_%s",
+            initial={"body": petition.handling_unit_id if review_stage == "rereview" else None},
+        )
+        if review_stage
         else None,
+        "answer_form": ReplyForm(auto_id="answer_%s")
+        if page.review is not None and can(user, "petitions.reply") and user.unit_id == page.review.body_id
+        else None,
+        "hearing_form": HearingForm(auto_id="hearing_%s") if handles and status == Status.REREVIEW else None,
+        "hearing_on": hearing_on,
+        "lead_form": LeadForm(auto_id="lead_%s") if handles else None,
+        "ask_form": AskLeaderForm(auto_id="ask_%s") if handles and status != Status.FINAL else None,
+        "instruct_forms": [
+            (i, InstructForm(auto_id=f"instruct{i.pk}_%s"))
+            for i in page.instructions
+            if i.leader_id == user.pk and i.instructed_at is None
+        ],
+        "flag_form": FlagForm(auto_id="flag_%s") if handles else None,
+        "contact_form": ContactForm(auto_id="contact_%s") if handles else None,
+        "recuse_form": RecuseForm(auto_id="recuse_%s") if handles or user.has_role(Role.DIRECTOR) else None,
     }
 
 
@@ -292,7 +313,7 @@ def petition_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The written notice of art. 23 (告知书), for the petitioner."""
     user = current_user(request)
     petition = selectors.petition_for(user, pk)
-    if petition.decided_at is None or not selectors.sees_petitioners(user):
+    if petition.decided_at is None or not selectors.sees_petitioners(user, petition):
         raise Http404
     pdf = render_pdf(
         "petitions/print_notice.html",
@@ -407,7 +428,7 @@ def petition_form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """来访登记表: the registration as a printed form, particulars masked as on the screen."""
     user = current_user(request)
     petition = selectors.petition_for(user, pk)
-    if not selectors.sees_petitioners(user):
+    if not selectors.sees_petitioners(user, petition):
         raise Http404
     pdf = render_pdf(
         "petitions/print_form.html",
@@ -444,4 +465,163 @@ def petitioner_complete(request: HttpRequest, pk: int) -> HttpResponse:
             address=data["address"],
         ),
         "已补全信访人信息。",
+    )
+
+
+def _form_act(request: HttpRequest, pk: int, form_class: Any, act: Any, done: Any) -> HttpResponse:
+    """Check a small form of a petition's page, then run its service (`act(user, petition, data)`)."""
+    user = current_user(request)
+    petition = selectors.petition_for(user, pk)
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("petitions:detail", pk=pk)
+    data = form.cleaned_data
+    return _act(request, pk, lambda: act(user, petition, data), done(data) if callable(done) else done)
+
+
+@capability_required("petitions.handle")
+@require_POST
+def petition_review(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = request.POST.get("stage", "")
+    return _form_act(
+        request,
+        pk,
+        ReviewRequestForm,
+        lambda user, petition, data: services.petition_review_request(
+            petition=petition,
+            actor=user,
+            stage=stage,
+            body=data["body"],
+            reason=data["reason"],
+            delivered_on=data["delivered_on"],
+            requested_at=data["requested_at"],
+        ),
+        lambda data: f"已登记{'复核' if stage == 'rereview' else '复查'}请求，送{data['body'].name}，30 日内出具意见。",
+    )
+
+
+@capability_required("petitions.reply")
+@require_POST
+def petition_review_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _form_act(
+        request,
+        pk,
+        ReplyForm,
+        lambda user, petition, data: services.petition_review_answer(
+            petition=petition,
+            actor=user,
+            text=data["text"],
+            uploads=[Upload(f.name or "附件", f.read()) for f in data["uploads"]],
+        ),
+        "意见已提交。",
+    )
+
+
+@capability_required("petitions.handle")
+@require_POST
+def petition_hearing(request: HttpRequest, pk: int) -> HttpResponse:
+    start = request.POST.get("start") == "1"
+    return _form_act(
+        request,
+        pk,
+        HearingForm,
+        lambda user, petition, data: services.petition_hearing(
+            petition=petition, actor=user, start=start, note=data["note"]
+        ),
+        "已登记听证，复核期限暂停计时。" if start else "听证结束，复核期限继续计时。",
+    )
+
+
+@capability_required("petitions.handle")
+@require_POST
+def petition_lead(request: HttpRequest, pk: int) -> HttpResponse:
+    return _form_act(
+        request,
+        pk,
+        LeadForm,
+        lambda user, petition, data: services.petition_lead(petition=petition, actor=user, leader=data["leader"]),
+        lambda data: f"已登记包案领导：{data['leader'].full_name}。",
+    )
+
+
+@capability_required("petitions.handle")
+@require_POST
+def petition_ask_leader(request: HttpRequest, pk: int) -> HttpResponse:
+    return _form_act(
+        request,
+        pk,
+        AskLeaderForm,
+        lambda user, petition, data: services.petition_ask_leader(
+            petition=petition, actor=user, leader=data["leader"], request=data["request"]
+        ),
+        lambda data: f"已呈{data['leader'].full_name}批示。",
+    )
+
+
+@capability_required("petitions.instruct")
+@require_POST
+def petition_instruct(request: HttpRequest, pk: int, instruction_pk: int) -> HttpResponse:
+    def act(user: Any, petition: Petition, data: dict[str, Any]) -> object:
+        instruction = petition.instructions.filter(pk=instruction_pk, leader=user).first()
+        if instruction is None:
+            raise Http404
+        return services.petition_instruct(
+            instruction=instruction, actor=user, text=data["text"], supervise=data["supervise"]
+        )
+
+    return _form_act(
+        request,
+        pk,
+        InstructForm,
+        act,
+        lambda data: "批示已送信访接待室" + ("，并转督查室立项督办。" if data["supervise"] else "。"),
+    )
+
+
+@capability_required("petitions.handle")
+@require_POST
+def petition_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    return _form_act(
+        request,
+        pk,
+        FlagForm,
+        lambda user, petition, data: services.petition_flag(
+            petition=petition, actor=user, conduct=data["conduct"], note=data["note"], at=data["at"]
+        ),
+        "已记录。该记录不影响事项的办理和答复。",
+    )
+
+
+@capability_required("petitions.handle")
+@require_POST
+def petition_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    return _form_act(
+        request,
+        pk,
+        ContactForm,
+        lambda user, petition, data: services.petition_contact(
+            petition=petition,
+            actor=user,
+            counterpart=data["counterpart"],
+            unit=data["unit"],
+            person=data["person"],
+            at=data["at"],
+            note=data["note"],
+        ),
+        "联系记录已保存。",
+    )
+
+
+@capability_required("petitions.view")
+@require_POST
+def petition_recuse(request: HttpRequest, pk: int) -> HttpResponse:
+    return _form_act(
+        request,
+        pk,
+        RecuseForm,
+        lambda user, petition, data: services.petition_recuse(
+            petition=petition, actor=user, user=data["user"], reason=data["reason"]
+        ),
+        lambda data: f"已登记{data['user'].full_name}回避该事项。",
     )

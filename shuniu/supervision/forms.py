@@ -40,6 +40,7 @@ class MatterForm(StyledForm):
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
     cycle = forms.ChoiceField(label="报告周期", choices=Cycle.choices, required=False)
     document = forms.IntegerField(required=False, widget=forms.HiddenInput)  # 待转督办: the document it comes from
+    petition = forms.IntegerField(required=False, widget=forms.HiddenInput)  # or the petition
     deadline = LocalDateTimeField(
         label="办理时限",
         required=False,

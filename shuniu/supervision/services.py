@@ -56,6 +56,7 @@ from shuniu.supervision.selectors import (
 
 if TYPE_CHECKING:
     from shuniu.documents.models import Document
+    from shuniu.petitions.models import Petition
 
 
 def _to_sign(assignment: Assignment) -> None:
@@ -90,6 +91,7 @@ def matter_register(
     cycle: str = Cycle.NONE,
     deadline: dt.datetime | None = None,
     document: Document | None = None,
+    petition: Petition | None = None,
     now: dt.datetime | None = None,
 ) -> Matter:
     """Register a matter (交办登记) with the next 督 number and assign it to its lead unit and co-units."""
@@ -158,6 +160,10 @@ def matter_register(
         from shuniu.documents.services import document_supervision_opened
 
         document_supervision_opened(document=document, actor=actor, matter=matter.number)
+    if petition is not None:
+        from shuniu.petitions.services import petition_supervision_opened
+
+        petition_supervision_opened(petition=petition, actor=actor, matter=matter.number)
     audit.record(
         actor=actor,
         action="matter.register",

@@ -24,6 +24,7 @@ from shuniu.core.responses import acted, download
 from shuniu.core.services import read_recorded
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.documents.access import get_document_for
+from shuniu.petitions.selectors import petition_for, supervision_draft
 from shuniu.supervision import printouts, selectors, services
 from shuniu.supervision.forms import (
     ChaseForm,
@@ -67,7 +68,12 @@ def matter_new(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     document_pk = request.POST.get("document") or request.GET.get("document")
     document = get_document_for(user, document_pk) if document_pk and str(document_pk).isdigit() else None
-    form = MatterForm(request.POST or None, initial=selectors.draft_from_document(document) if document else None)
+    petition_pk = request.POST.get("petition") or request.GET.get("petition")
+    petition = petition_for(user, petition_pk) if petition_pk and str(petition_pk).isdigit() else None
+    initial = selectors.draft_from_document(document) if document else None
+    if petition is not None:
+        initial = supervision_draft(petition)
+    form = MatterForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -85,13 +91,14 @@ def matter_new(request: HttpRequest) -> HttpResponse:
                 cycle=data["cycle"] or "",
                 deadline=data["deadline"],
                 document=document,
+                petition=petition,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, f"已登记 {matter.number}，并交办给承办单位。")
             return redirect("supervision:detail", pk=matter.pk)
-    return render(request, "supervision/matter_form.html", {"form": form, "document": document})
+    return render(request, "supervision/matter_form.html", {"form": form, "document": document, "petition": petition})
 
 
 @capability_required("supervision.view")

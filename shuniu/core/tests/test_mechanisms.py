@@ -20,7 +20,16 @@ from shuniu import audit
 from shuniu.audit.models import AuditEntry
 from shuniu.audit.services import verify
 from shuniu.core import excel, files
-from shuniu.core.deadlines import Rule, clock_extend, clock_pause, clock_resume, clock_start, clock_state, light
+from shuniu.core.deadlines import (
+    Rule,
+    clock_extend,
+    clock_pause,
+    clock_resume,
+    clock_start,
+    clock_state,
+    clock_stop,
+    light,
+)
 from shuniu.core.inbox import inbox_counts, inbox_done, inbox_list, inbox_put, inbox_withdraw
 from shuniu.core.models import Clearance, ClockUnit, Counter, InboxItem, InboxKind, Notification, Unit, User
 from shuniu.core.numbering import next_number, official_number
@@ -334,6 +343,24 @@ class TestClocks:
         kinds = [(e.kind, e.reason) for e in clock.events.all()]
         assert kinds == [("start", ""), ("pause", "补充地址"), ("resume", ""), ("extend", "案情复杂")]
         assert clock_state(clock, at(2030, 5, 14, 9), CAL)["light"] == "red"
+
+    def test_a_clock_stopped_while_paused_does_not_count_the_pause(self, clerk: User) -> None:
+        unit = Unit.objects.create(name="县信访局", kind="department")
+        with transaction.atomic():
+            clock = clock_start(
+                obj=unit,
+                name="告知期限",
+                rule=Rule(ClockUnit.CALENDAR_DAYS, 15),
+                start=at(2030, 5, 6, 9),
+                actor=clerk,
+                calendar=CAL,
+            )
+            clock = clock_pause(clock=clock, reason="姓名不详", actor=clerk, at=at(2030, 5, 10, 9))
+            clock = clock_stop(clock=clock, actor=clerk, reason="已告知", at=at(2030, 5, 30, 9))
+        assert clock.paused_at is None
+        assert clock.due_at == at(2030, 6, 10, 23, 59, 59)  # 21 May + the 20 days it waited
+        assert clock.stopped_at is not None
+        assert clock.stopped_at <= clock.due_at
 
 
 # Reminders --------------------------------------------------------------------------------------

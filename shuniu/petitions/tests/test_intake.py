@@ -260,9 +260,14 @@ class TestPages:
         assert client_for(liaison).get(reverse("petitions:detail", args=[petition.pk])).status_code == 404
         for user in (clerk, leader, liaison):
             client = client_for(user)
-            if user is not liaison:
+            if user is clerk:
                 assert client.get(reverse("petitions:list")).status_code == 403
                 assert client.get(reverse("petitions:detail", args=[petition.pk])).status_code == 403
+            if user is leader:  # a leader sees the cases they hold or instruct on: none here
+                page = client.get(reverse("petitions:list"))
+                assert page.status_code == 200
+                assert petition.number not in page.text
+                assert client.get(reverse("petitions:detail", args=[petition.pk])).status_code == 404
             assert (
                 client.post(
                     reverse("petitions:reveal", args=[petition.pk, person.pk]), {"reason": "好奇看看"}

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from shuniu.core.models import Notification, Role, SentReminder, Unit, UnitKind, User, Village
+from shuniu.core.models import LeaderProfile, Notification, Role, SentReminder, Unit, UnitKind, User, Village
 from shuniu.core.reminders import reminders_run
 from shuniu.core.testing import make_unit, make_user
 from shuniu.petitions import services
@@ -94,3 +94,41 @@ def test_a_paused_clock_says_nothing_and_a_unit_hears_of_its_own(officer: User, 
     assert clock is not None
     reminders_run(now=clock.due_at - dt.timedelta(days=1), sources=SOURCE)
     assert "near" in keys(xz)
+
+
+@pytest.mark.django_db
+def test_the_daily_digest_reaches_the_leader_in_charge_and_the_director_once(
+    officer: User, director: User, township: Unit
+) -> None:
+    village = Village.objects.create(township=township, name="东风村")
+    wang = make_user("wang", [Role.LEADER], full_name="王志强")
+    LeaderProfile.objects.create(user=wang, rank=3, post="县委副书记", responsibilities="乡村振兴、信访维稳")
+    other = make_user("li", [Role.LEADER], full_name="李副县长")
+    LeaderProfile.objects.create(user=other, rank=4, post="副县长", responsibilities="工业")
+    friday = dt.date(2026, 11, 6)
+    for hour, people in ((10, 1), (15, 6)):
+        services.petition_register(
+            actor=officer,
+            channel="visit",
+            received_at=at(friday, hour),
+            category="request",
+            topic="land",
+            summary="补偿款未发放。",
+            appeal="请求发放。",
+            people=[Person("张建国", "11010519491231002X", "13812345678", township, village, "三组")],
+            people_count=people,
+            new_matter_confirmed=True,
+            now=at(friday, hour),
+        )
+    digest = ["shuniu.petitions.reminders.petitions_digest"]
+    assert reminders_run(now=at(dt.date(2026, 11, 7), 9), sources=digest) == 0  # Saturday: no morning
+    monday = dt.date(2026, 11, 9)
+    assert reminders_run(now=at(monday, 7), sources=digest) == 0  # before the office opens
+    assert reminders_run(now=at(monday, 9), sources=digest) == 2  # 王志强 and the director, not 李
+    assert reminders_run(now=at(monday, 11), sources=digest) == 0
+    note = Notification.objects.get(recipient=wang)
+    assert "11月6日以来新登记 2 件" in note.title
+    assert "集体访 1 件" in note.body
+    assert "张建国" not in note.title + note.body
+    assert "138" not in note.body
+    assert not Notification.objects.filter(recipient=other).exists()
