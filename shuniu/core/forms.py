@@ -52,6 +52,25 @@ class LocalDateTimeField(forms.DateTimeField):
         return moment
 
 
+class LocalDateField(forms.DateField):
+    """A day as a browser's ``date`` input sends it (2026-11-30), in the office's years."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault(
+            "error_messages", {"required": "请填写日期。", "invalid": "日期格式不正确，应如 2026-11-30。"}
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> dt.date | None:
+        day: dt.date | None = super().clean(value)
+        if day is not None:
+            _in_years(day)
+        return day
+
+
 _ASCII_NUMBER = re.compile(r"[0-9]{1,9}")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from shuniu.core.confirm import ConfirmField
-from shuniu.core.forms import LocalDateTimeField, MultiFileField, StyledForm
+from shuniu.core.forms import LocalDateField, LocalDateTimeField, MultiFileField, StyledForm
 from shuniu.core.models import Role, Unit, UnitKind, User, Village
 from shuniu.core.selectors import users_with_role
 from shuniu.petitions.models import Category, Channel, Conduct, Counterpart, Satisfaction, Topic
@@ -158,11 +158,7 @@ class ReviewRequestForm(StyledForm):
     body = forms.ModelChoiceField(
         label="复查（复核）机关", queryset=_units(), error_messages={"required": "请选择复查（复核）机关。"}
     )
-    delivered_on = forms.DateField(
-        label="信访人收到书面意见的日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "请填写信访人收到书面意见的日期。", "invalid": "日期格式不正确。"},
-    )
+    delivered_on = LocalDateField(label="信访人收到书面意见的日期")
     requested_at = LocalDateTimeField(label="提出请求的时间")
     reason = forms.CharField(
         label="请求理由", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写请求理由。"}
@@ -188,6 +184,10 @@ class LeadForm(StyledForm):
 
 
 class AskLeaderForm(LeadForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].label = "呈报领导"
+
     request = forms.CharField(
         label="呈报意见（事项概况和拟办意见）",
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -168,7 +168,7 @@ def petition_page(user: User, petition: Petition, now: dt.datetime | None = None
     """A petition's page for `user` (who may see it: `petition_for`)."""
     now, calendar = now or timezone.now(), WorkingCalendar.load()
     lines = []
-    for clock in Clock.objects.filter(**Clock.of(petition)).prefetch_related("events").order_by("started_at", "pk"):
+    for clock in Clock.objects.filter(**Clock.of(petition)).prefetch_related("events").order_by("pk"):
         events = list(clock.events.all())
         pauses = [e.reason for e in events if e.kind == "pause"]
         lines.append(

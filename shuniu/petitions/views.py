@@ -132,6 +132,7 @@ def petition_new(request: HttpRequest) -> HttpResponse:
 def _detail_context(user: Any, petition: Petition) -> dict[str, Any]:
     """The petition's page (selectors.petition_page) and the forms this user may use on it now."""
     page = selectors.petition_page(user, petition)
+    now = timezone.localtime().replace(second=0, microsecond=0)
     handles = can(user, "petitions.handle")
     status = petition.status
     mine = can(user, "petitions.reply") and user.unit_id is not None and user.unit_id == petition.handling_unit_id
@@ -170,7 +171,7 @@ def _detail_context(user: Any, petition: Petition) -> dict[str, Any]:
         "review_stage": review_stage,
         "review_form": ReviewRequestForm(
             auto_id="review_%s",
-            initial={"body": petition.handling_unit_id if review_stage == "rereview" else None},
+            initial={"delivered_on": timezone.localdate(), "requested_at": now},
         )
         if review_stage
         else None,
@@ -186,8 +187,8 @@ def _detail_context(user: Any, petition: Petition) -> dict[str, Any]:
             for i in page.instructions
             if i.leader_id == user.pk and i.instructed_at is None
         ],
-        "flag_form": FlagForm(auto_id="flag_%s") if handles else None,
-        "contact_form": ContactForm(auto_id="contact_%s") if handles else None,
+        "flag_form": FlagForm(auto_id="flag_%s", initial={"at": now}) if handles else None,
+        "contact_form": ContactForm(auto_id="contact_%s", initial={"at": now}) if handles else None,
         "recuse_form": RecuseForm(auto_id="recuse_%s") if handles or user.has_role(Role.DIRECTOR) else None,
     }
 

@@ -1,4 +1,5 @@
-"""Looked at: the petitions journey at the desk (tablet), the township's reply on a phone, the rating."""
+"""Looked at: the petitions journey at the desk (tablet), the township's reply on a phone, the rating, and a
+second visitor's request for review answered by the review body on a phone."""
 
 from pathlib import Path
 
@@ -77,3 +78,28 @@ def test_a_returning_visitor_is_recognised_linked_assigned_answered_and_closed(
     assert (visit.status, visit.satisfaction) == (Status.CLOSED, "partly")
     desk.screenshot(path=str(SHOTS / "petition-3-closed.png"), full_page=True)
     assert_accessible(desk, "信访事项（已办结）")
+
+    # A second visitor, not satisfied with the written opinion on her matter, asks for review (复查).
+    rated = Petition.objects.get(status=Status.CLOSED, summary__contains="高龄津贴")
+    desk.goto(f"{base}/petitions/{rated.pk}/")
+    desk.get_by_text("请求复查", exact=False).first.click()  # opens the folded form
+    desk.get_by_label("复查（复核）机关").select_option(label="县财政局")
+    desk.get_by_label("请求理由").fill("津贴标准应按 80 周岁以上档次发放，请求复查。")
+    desk.get_by_role("button", name="登记复查请求").click()
+    desk.get_by_text("已登记复查请求").wait_for()
+    rated.refresh_from_db()
+    assert rated.status == Status.REVIEW
+    assert "复查期限 剩余" in desk.content()
+    desk.screenshot(path=str(SHOTS / "petition-4-review-asked.png"), full_page=True)
+    assert_accessible(desk, "信访事项（复查中）")
+    body = browser.new_page(**PHONE)
+    log_in(body, base, "zhouping")
+    body.goto(f"{base}/petitions/{rated.pk}/")
+    assert "周玉兰" not in body.content()
+    body.get_by_role("textbox", name="答复意见").fill("经复查，按 80 周岁以上标准补发差额 150 元。")
+    body.get_by_role("button", name="提交复查意见").click()
+    body.get_by_text("意见已提交").wait_for()
+    rated.refresh_from_db()
+    assert rated.status == Status.REVIEWED
+    body.screenshot(path=str(SHOTS / "petition-5-review-answered-phone.png"), full_page=True)
+    assert_accessible(body, "信访事项（复查意见，手机）")
