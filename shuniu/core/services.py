@@ -119,6 +119,38 @@ def login_second_step(*, request: HttpRequest | None, user: User, code: str) -> 
         return _login_succeeded(user, address, {"address": address, "factor": used})
 
 
+def guarded_attempt(*, scope: str, address: str, check: Any, now: dt.datetime | None = None) -> tuple[Any, str]:
+    """Try a secret that is not a password (a petitioner's enquiry code) under the login throttle.
+
+    `check()` returns what it found, or None when the secret was wrong. Failures count per scope and
+    source address; after ``LOGIN_MAX_FAILURES`` the address is refused for ``LOGIN_LOCK_MINUTES``,
+    and an address failing too often overall (logins included) is refused as a whole. Returns (found, "")
+    or (None, a Chinese message); the counts commit whatever the outcome.
+    """
+    now = now or timezone.now()
+    with audit.deferred_transaction():
+        throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=scope[:150], address=address)
+        if throttle.locked_until and throttle.locked_until > now:
+            LoginThrottle.objects.filter(pk=throttle.pk).update(refused=F("refused") + 1)
+            return None, f"尝试次数过多，请于 {timezone.localtime(throttle.locked_until):%H:%M} 后再试。"
+        window = now - dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+        from_here = LoginThrottle.objects.filter(address=address, updated_at__gte=window).aggregate(n=Sum("failures"))
+        if address and (from_here["n"] or 0) >= settings.LOGIN_ADDRESS_LIMIT:
+            return None, "此地址尝试次数过多，请稍后再试。"
+        found = check()
+        if found is not None:
+            LoginThrottle.objects.filter(pk=throttle.pk).update(failures=0)
+            return found, ""
+        failures = throttle.failures + 1
+        audit.record(actor=None, action="auth.attempt_failed", obj=None, data={"scope": scope, "address": address})
+        if failures >= settings.LOGIN_MAX_FAILURES:
+            locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+            LoginThrottle.objects.filter(pk=throttle.pk).update(failures=0, locked_until=locked_until)
+            return None, f"连续 {failures} 次输入有误，请 {settings.LOGIN_LOCK_MINUTES} 分钟后再试。"
+        LoginThrottle.objects.filter(pk=throttle.pk).update(failures=failures)
+        return None, ""
+
+
 def _refused_by_throttle(throttle: LoginThrottle, address: str, now: dt.datetime) -> LoginResult | None:
     if throttle.locked_until and throttle.locked_until > now:
         LoginThrottle.objects.filter(pk=throttle.pk).update(refused=F("refused") + 1)

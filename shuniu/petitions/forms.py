@@ -235,3 +235,25 @@ class RecuseForm(StyledForm):
         field = self.fields["user"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
         field.queryset = users_with_role(Role.PETITION_OFFICER).order_by("pk")
+
+
+class EnquiryForm(StyledForm):
+    """The petitioner's enquiry (art. 21): the number and the code on their notice."""
+
+    number = forms.CharField(
+        label="信访编号",
+        max_length=30,
+        help_text="告知书上的编号，如 信〔2026〕12号 或 2026-12",
+        error_messages={"required": "请填写信访编号。"},
+    )
+    code = forms.CharField(
+        label="查询码", max_length=20, help_text="告知书上的 8 位查询码", error_messages={"required": "请填写查询码。"}
+    )
+
+
+class SelfRateForm(EnquiryForm):
+    satisfaction = forms.ChoiceField(
+        label="您对办理结果的评价",
+        choices=[c for c in Satisfaction.choices if c[0] != Satisfaction.UNREACHED],
+        widget=forms.RadioSelect,
+    )

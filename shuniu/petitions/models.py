@@ -173,6 +173,10 @@ class Petition(models.Model):
         verbose_name="包案领导",
     )
     needs_supervision = models.BooleanField("待转督办", default=False)  # a leader's instruction asks for action
+    # Art. 21: the petitioner asks how the matter stands, and rates the result, with the number and this code
+    # (printed on the notice). Sealed like personal data; found by its blind index, never by plaintext.
+    enquiry_code = SealedField("查询码", blank=True)
+    enquiry_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = "信访事项"

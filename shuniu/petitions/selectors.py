@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from shuniu.core.access import get_visible_or_404
 from shuniu.core.deadlines import clock_state
-from shuniu.core.idcard import canonical
+from shuniu.core.idcard import canonical, normalise_id
 from shuniu.core.models import Clock, ClockEvent, Role, StatusHistory, Unit, User, Village
 from shuniu.core.personal import blind_index, digits
 from shuniu.core.workcal import WorkingCalendar
@@ -102,11 +103,32 @@ def sees_petitioners(user: User, petition: Petition | None = None) -> bool:
     return petition is not None and petition.lead_leader_id == user.pk
 
 
-def petition_list(user: User, *, status: str = "") -> QuerySet[Petition]:
-    """The register, newest first (an index), with each petition's people and repeat count."""
+def petitioners_matching(text: str) -> Q:
+    """A person asked after at the desk or on the phone: an ID number or a phone (by blind index), or a name."""
+    text = text.strip()[:30]
+    try:
+        return Q(id_index=blind_index("id", canonical(normalise_id(text))))
+    except ValidationError:
+        pass
+    number = digits(text)
+    if 7 <= len(number) <= 13 and len(number) >= len(text.replace("-", "").replace(" ", "")) - 1:
+        return Q(phone_index=blind_index("phone", number))
+    return Q(name__contains=text) if text else Q(pk__in=[])
+
+
+def petition_list(user: User, *, status: str = "", person: str = "") -> QuerySet[Petition]:
+    """The register, newest first (an index), with each petition's people and repeat count.
+
+    `person` (staff who see petitioners only) narrows it to one person's petitions: by ID number, phone or name.
+    """
     rows = petitions_for(user)
     if status:
         rows = rows.filter(status=status)
+    if person.strip() and sees_petitioners(user):
+        found = Party.objects.filter(
+            petition=OuterRef("pk"), petitioner__in=Petitioner.objects.filter(petitioners_matching(person))
+        )
+        rows = rows.filter(Exists(found))
     later = Petition.objects.filter(repeat_of=OuterRef("pk")).values("repeat_of").annotate(n=Count("pk")).values("n")
     if sees_petitioners(user):  # nobody else's page opens (decrypts) a petitioner at all
         people = Party.objects.select_related("petitioner__township", "petitioner__village")
@@ -391,3 +413,38 @@ def supervision_draft(petition: Petition) -> dict[str, object]:
         "leader_in_charge": petition.lead_leader_id,
         "petition": petition.pk,
     }
+
+
+@dataclass(frozen=True)
+class EnquiryPage:
+    """What the petitioner sees of their matter (art. 21): where it stands, the periods, the written opinions."""
+
+    petition: Petition
+    running: Sequence[ClockLine]  # the periods still counting
+    opinions: Sequence[Reply]
+    may_rate: bool
+    may_ask_review: str  # "复查" / "复核" when the petitioner may still ask for it, else ""
+
+
+def enquiry_page(petition: Petition, now: dt.datetime | None = None) -> EnquiryPage:
+    """The petitioner's page: nothing about anyone else, no staff names, no internal notes."""
+    now, calendar = now or timezone.now(), WorkingCalendar.load()
+    running = [
+        ClockLine(clock.name.split("·")[0], clock, clock_state(clock, now, calendar), "", [])
+        for clock in Clock.objects.filter(**Clock.of(petition), stopped_at__isnull=True).order_by("pk")
+    ]
+    opinions = list(petition.replies.select_related("unit").order_by("at"))
+    asked = set(petition.reviews.values_list("stage", flat=True))
+    ask = ""
+    if petition.category == Category.REQUEST and petition.status in (Status.REPLIED, Status.CLOSED, Status.REVIEWED):
+        if "review" not in asked and any(r.stage == "handling" for r in opinions):
+            ask = "复查"
+        elif "rereview" not in asked and any(r.stage == "review" for r in opinions):
+            ask = "复核"
+    return EnquiryPage(
+        petition=petition,
+        running=running,
+        opinions=opinions,
+        may_rate=petition.status in (Status.REPLIED, Status.REVIEWED) and not petition.satisfaction,
+        may_ask_review=ask,
+    )

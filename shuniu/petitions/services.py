@@ -7,6 +7,8 @@ a petitioner's name, ID number, phone or address.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -23,8 +25,9 @@ from shuniu.core.inbox import inbox_done, inbox_put, item_key
 from shuniu.core.models import Clock, ClockEvent, ClockUnit, InboxKind, Role, Unit, UnitKind, User, Village
 from shuniu.core.numbering import next_number
 from shuniu.core.permissions import can
-from shuniu.core.personal import digits
+from shuniu.core.personal import blind_index, digits
 from shuniu.core.selectors import liaisons_of, users_with_role
+from shuniu.core.services import guarded_attempt
 from shuniu.core.text import visible
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.petitions.flow import PETITION_FLOW
@@ -64,6 +67,14 @@ from shuniu.petitions.selectors import (
 NOTIFY_CLOCK = NOTIFY_CLOCK_NAME
 NOTIFY_RULE = Rule(ClockUnit.CALENDAR_DAYS, 15, warn_within=3, roll_holidays=True)
 MAX_REPRESENTATIVES = 5  # art. 20
+
+
+ENQUIRY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I to misread on paper
+
+
+def new_enquiry_code() -> str:
+    """Eight characters (40 bits) for the petitioner's enquiry, printed on the notice as ABCD-EFGH."""
+    return "".join(secrets.choice(ENQUIRY_ALPHABET) for _ in range(8))
 
 
 def checked_person(person: Person, label: str) -> Person:
@@ -204,7 +215,10 @@ def petition_register(
         raise ValidationError(f"刚刚已登记同一来访（{twin.number}），请勿重复提交。")
     if repeat_of is not None and repeat_of.repeat_of_id is not None:
         repeat_of = repeat_of.repeat_of  # every visit of a matter links to its first
+    code = new_enquiry_code()
     petition = Petition.objects.create(
+        enquiry_code=code,
+        enquiry_index=blind_index("enquiry", code),
         year=year,
         seq=seq,
         channel=channel,
@@ -886,3 +900,47 @@ def petition_recuse(*, petition: Petition, actor: User, user: User, reason: str)
     recusal = Recusal.objects.create(petition=petition, user=user, reason=reason[:200], recorded_by=actor)
     audit.record(actor=actor, action="petition.recuse", obj=petition, data={"user": user.pk})
     return recusal
+
+
+# The petitioner's own enquiry and rating (art. 21) ----------------------------------------------------
+
+
+def enquiry_find(*, number: str, code: str, address: str) -> tuple[Petition | None, str]:
+    """The petition whose number and enquiry code the petitioner typed, under the login throttle.
+
+    Returns the petition, or None and a Chinese message (the same for a wrong number and a wrong code).
+    """
+    match = re.search(r"(\d{4})\D+(\d{1,6})", visible(number))
+    cleaned = re.sub(r"[^A-Z0-9]", "", visible(code).upper())
+    wrong = "信访编号或查询码不正确，请核对告知书上的编号和查询码。"
+    if match is None or len(cleaned) != 8:
+        return None, wrong
+    year, seq = int(match.group(1)), int(match.group(2))
+
+    def check() -> Petition | None:
+        return Petition.objects.filter(year=year, seq=seq, enquiry_index=blind_index("enquiry", cleaned)).first()
+
+    found, refused = guarded_attempt(scope="petition-enquiry", address=address, check=check)
+    return found, refused or ("" if found is not None else wrong)
+
+
+@audit.atomic
+def petition_rated_by_petitioner(*, petition: Petition, satisfaction: str) -> Petition:
+    """The petitioner rates the written opinion themselves (art. 21); the matter closes as when staff record it."""
+    if satisfaction not in (Satisfaction.SATISFIED, Satisfaction.PARTLY, Satisfaction.DISSATISFIED):
+        raise ValidationError("请选择满意、基本满意或不满意。")
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if petition.status not in (Status.REPLIED, Status.REVIEWED):
+        raise ValidationError("该事项目前不在待评价状态。")
+    PETITION_FLOW.apply(
+        petition,
+        "close",
+        actor=None,
+        reason="信访人自行评价",
+        data={"satisfaction": satisfaction, "by": "petitioner"},
+        satisfaction=satisfaction,
+        rated_at=timezone.now(),
+    )
+    inbox_done(key=item_key(petition, "rate"), by=None)
+    inbox_done(key=item_key(petition, "rate", Stage.REVIEW), by=None)
+    return petition

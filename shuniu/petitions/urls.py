@@ -7,6 +7,7 @@ app_name = "petitions"
 urlpatterns = [
     path("", views.petition_list, name="list"),
     path("new/", views.petition_new, name="new"),
+    path("enquiry/", views.enquiry, name="enquiry"),
     path("figures/", views.petition_figures, name="figures"),
     path("<int:pk>/form.pdf", views.petition_form_pdf, name="form"),
     path("<int:pk>/", views.petition_detail, name="detail"),

@@ -23,7 +23,7 @@ from shuniu.core.models import Role
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF, render_pdf
 from shuniu.core.responses import acted, download
-from shuniu.core.services import read_recorded
+from shuniu.core.services import client_address, read_recorded
 from shuniu.petitions import selectors, services
 from shuniu.petitions.forms import (
     AskLeaderForm,
@@ -32,6 +32,7 @@ from shuniu.petitions.forms import (
     CompleteForm,
     ContactForm,
     DecideForm,
+    EnquiryForm,
     ExtendForm,
     FlagForm,
     HearingForm,
@@ -44,6 +45,7 @@ from shuniu.petitions.forms import (
     ReplyForm,
     RevealForm,
     ReviewRequestForm,
+    SelfRateForm,
 )
 from shuniu.petitions.models import Category, Petition, Status
 
@@ -55,10 +57,13 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     status = request.GET.get("status", "")
     status = status if status in Status.values else ""
-    page = Paginator(selectors.petition_list(user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    person = request.GET.get("person", "")[:30]
+    rows = selectors.petition_list(user, status=status, person=person)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "status": status,
+        "person": person,
         "statuses": Status.choices,
         "can_register": can(user, "petitions.register"),
         "sees_petitioners": selectors.sees_petitioners(user),
@@ -318,7 +323,11 @@ def petition_notice(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     pdf = render_pdf(
         "petitions/print_notice.html",
-        {"petition": petition, "parties": petition.parties.select_related("petitioner")},
+        {
+            "petition": petition,
+            "parties": petition.parties.select_related("petitioner"),
+            "enquiry_url": request.build_absolute_uri(reverse("petitions:enquiry")),
+        },
     )
     return download(pdf, f"告知书_{petition.year}_{petition.seq}.pdf", PDF, inline=True)
 
@@ -626,3 +635,37 @@ def petition_recuse(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         lambda data: f"已登记{data['user'].full_name}回避该事项。",
     )
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def enquiry(request: HttpRequest) -> HttpResponse:
+    """The petitioner's own page (art. 21): how the matter stands, and a rating once answered in writing.
+
+    Open without a login; the number and the enquiry code on the notice find the matter, under the login
+    throttle. It shows the matter and the written opinions, never anyone's personal data.
+    """
+    rating = "satisfaction" in request.POST
+    form = (SelfRateForm if rating else EnquiryForm)(request.POST or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        petition, error = services.enquiry_find(
+            number=data["number"], code=data["code"], address=client_address(request)
+        )
+        if petition is None:
+            form.add_error(None, error)
+        else:
+            if rating:
+                try:
+                    petition = services.petition_rated_by_petitioner(
+                        petition=petition, satisfaction=data["satisfaction"]
+                    )
+                    context["rated"] = True
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+            context.update(
+                page=selectors.enquiry_page(petition),
+                rate_form=SelfRateForm(initial={"number": data["number"], "code": data["code"]}),
+            )
+    return render(request, "petitions/enquiry.html", context)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -307,3 +308,62 @@ def test_a_reason_typed_with_a_phone_is_masked_in_the_audit_log(officer: User, t
     assert "13912345678" not in str(entry.data)
     assert "139****5678" in str(entry.data)
     assert Reply.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_petitioner_enquires_with_the_code_and_rates_and_guessing_is_stopped(
+    officer: User, township: Unit, xz: User
+) -> None:
+    petition = replied(officer, township, xz)
+    code = petition.enquiry_code
+    assert len(code) == 8
+    assert petition.enquiry_index != code  # found by a keyed index
+    client = Client()
+    url = reverse("petitions:enquiry")
+    assert client.get(url).status_code == 200  # open without a login
+    wrong = client.post(url, {"number": petition.number, "code": "ABCDEFGH" if code != "ABCDEFGH" else "HGFEDCBA"})
+    assert "编号或查询码不正确" in wrong.text
+    assert "征地补偿款" not in wrong.text
+    page = client.post(url, {"number": f"{petition.year}-{petition.seq}", "code": f"{code[:4]}-{code[4:].lower()}"})
+    assert "征地补偿款未发放" in page.text
+    assert "补偿款已拨付" in page.text  # the written opinion
+    assert "张建国" not in page.text
+    assert "138" not in page.text
+    assert "孙接待" not in page.text  # no staff names either
+    rated = client.post(url, {"number": petition.number, "code": code, "satisfaction": "partly"})
+    assert "感谢您的评价" in rated.text
+    petition.refresh_from_db()
+    assert (petition.status, petition.satisfaction) == (Status.CLOSED, "partly")
+    again = client.post(url, {"number": petition.number, "code": code, "satisfaction": "dissatisfied"})
+    assert "不在待评价状态" in again.text
+    petition.refresh_from_db()
+    assert petition.satisfaction == "partly"
+    # Guessing: five wrong codes from one address, and then even the right one waits.
+    for _ in range(5):
+        client.post(url, {"number": petition.number, "code": "ZZZZZZZZ"})
+    locked = client.post(url, {"number": petition.number, "code": code})
+    assert "后再试" in locked.text
+    assert "征地补偿款未发放" not in locked.text
+
+
+@pytest.mark.django_db
+def test_staff_find_a_callers_matters_by_id_phone_or_name(officer: User, township: Unit, xz: User) -> None:
+    mine = register(officer, township)
+    other = register(
+        officer,
+        township,
+        summary="道路破损。",
+        people=[Person("李四", "", "13900001111", township, None, "")],
+    )
+    listed = client_for(officer)
+    url = reverse("petitions:list")
+    for asked in (ID.lower(), "138-1234-5678", "张建"):
+        text = listed.get(url, {"person": asked}).text
+        assert mine.number in text
+        assert other.number not in text
+    assert other.number in listed.get(url, {"person": "13900001111"}).text
+    # A unit's liaison searching by person finds nothing of the petitioners.
+    services.petition_decide(petition=mine, actor=officer, decision="accept", note="")
+    services.petition_assign(petition=mine, actor=officer, unit=township, days=30)
+    text = client_for(xz).get(url, {"person": "张建国"}).text
+    assert 'name="person"' not in text
