@@ -19,6 +19,7 @@ from pathlib import Path
 
 import defusedxml.ElementTree as SafeXML
 from defusedxml import DefusedXmlException
+from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -172,6 +173,22 @@ def kept_names(token: str) -> list[str]:
         return [str(name) for _, name in signing.loads(token, salt=KEEP_SALT, max_age=KEEP_SECONDS)] if token else []
     except signing.BadSignature:
         return []
+
+
+def keep_for_next_try(form: forms.Form, uploads: list[Upload], *, field: str = "uploads") -> list[str]:
+    """The form came back (an error, a question): keep the files it carried in its hidden ``kept`` field.
+
+    They need not be chosen again; returns their names to show.
+    """
+    try:
+        token = keep(uploads)
+    except ValidationError as exc:
+        form.add_error(field if field not in form.errors else None, exc)
+        return []
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data["kept"] = token
+    form.data = data
+    return kept_names(token)
 
 
 def attach(obj: Model, uploads: Sequence[Upload], *, actor: User) -> list[Attachment]:

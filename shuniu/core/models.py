@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from shuniu.core.personal import SealedField
+
 
 class Role(models.TextChoices):
     """The roles a user may hold; `role_combination_errors` says which may go together."""
@@ -561,3 +563,26 @@ class ClockEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock_id} {self.kind}"
+
+
+class Draft(models.Model):
+    """A form saved half-filled (草稿) by its owner, to finish later: the visitor at the desk stepped out.
+
+    The fields are kept as the browser sent them, sealed (a draft may hold an ID number), and only its
+    owner sees it; drafts older than `core.drafts.KEEP_DAYS` are removed.
+    """
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name="保存人")
+    form = models.CharField("表单", max_length=40)  # e.g. "petitions.new"
+    label = models.CharField("说明", max_length=100)
+    data = SealedField("内容")
+    saved_at = models.DateTimeField("保存时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "草稿"
+        verbose_name_plural = "草稿"
+        ordering = ["-saved_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "form", "saved_at"], name="draft_owner_form_idx")]
+
+    def __str__(self) -> str:
+        return self.label

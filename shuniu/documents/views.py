@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shuniu.core.access import current_user
 from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.excel import xlsx_response
-from shuniu.core.files import Upload, file_response, keep, kept, kept_names
+from shuniu.core.files import Upload, file_response, keep_for_next_try, kept
 from shuniu.core.forms import YEARS, form_errors, int_param
 from shuniu.core.models import Clearance, Role
 from shuniu.core.permissions import capability_required
@@ -149,7 +149,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"已登记 {document.reg_number}《{document.title}》，下一步请拟办。")
                 return redirect("documents:detail", pk=document.pk)
-        context["kept"] = _keep_for_next_try(form, uploads)
+        context["kept"] = keep_for_next_try(form, uploads)
     return render(request, "documents/register_form.html", context)
 
 
@@ -182,19 +182,6 @@ def document_correct(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已更正 {document.reg_number} 的{labels}，更正记录见“状态记录”。")
             return redirect("documents:detail", pk=pk)
     return render(request, "documents/correct_form.html", {"form": form, "document": document})
-
-
-def _keep_for_next_try(form: RegisterForm, uploads: list[Upload]) -> list[str]:
-    """The form came back: keep the files it carried, so they need not be chosen again."""
-    try:
-        token = keep(uploads)
-    except ValidationError as exc:
-        form.add_error("uploads" if "uploads" not in form.errors else None, exc)
-        return []
-    data = form.data.copy()  # type: ignore[attr-defined]
-    data["kept"] = token
-    form.data = data
-    return kept_names(token)
 
 
 @capability_required("documents.open")

@@ -27,6 +27,9 @@ class PetitionForm(StyledForm):
     people_count = forms.IntegerField(
         label="来访人数", min_value=1, max_value=9999, initial=1, help_text="多人走访请登记推选的代表（不超过 5 名）。"
     )
+    uploads = MultiFileField(label="来信、证明材料等附件（PDF、OFD、PNG、JPEG）", required=False)
+    kept = forms.CharField(required=False, widget=forms.HiddenInput)  # files chosen before the form came back
+    draft = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the draft being finished
     repeat_of = forms.IntegerField(required=False, widget=forms.HiddenInput)  # chosen among the earlier matters
     confirm = ConfirmField("已核对，属新的信访事项")
 
@@ -66,6 +69,11 @@ class PersonForm(StyledForm):
 
 
 PersonFormSet = forms.formset_factory(PersonForm, extra=3, max_num=30)
+
+
+def person_formset_for(rows: int) -> Any:
+    """The petitioners' rows for a draft taken up again: its rows, and enough empty ones to make three."""
+    return forms.formset_factory(PersonForm, extra=max(1, 3 - rows), max_num=30)
 
 
 class RevealForm(StyledForm):

@@ -177,6 +177,7 @@ class Petition(models.Model):
     # (printed on the notice). Sealed like personal data; found by its blind index, never by plaintext.
     enquiry_code = SealedField("查询码", blank=True)
     enquiry_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    attachments = GenericRelation(Attachment)  # the letter, the materials brought to the desk
 
     class Meta:
         verbose_name = "信访事项"

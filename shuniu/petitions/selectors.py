@@ -15,7 +15,7 @@ from django.utils import timezone
 from shuniu.core.access import get_visible_or_404
 from shuniu.core.deadlines import clock_state
 from shuniu.core.idcard import canonical, normalise_id
-from shuniu.core.models import Clock, ClockEvent, Role, StatusHistory, Unit, User, Village
+from shuniu.core.models import Attachment, Clock, ClockEvent, Role, StatusHistory, Unit, User, Village
 from shuniu.core.personal import blind_index, digits
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.petitions.flow import PETITION_FLOW
@@ -164,6 +164,7 @@ class PetitionPage:
     parties: Sequence[Party] | None
     repeats: Sequence[Petition]
     clocks: Sequence[ClockLine]
+    attachments: Sequence[Attachment]  # brought to the desk or sent with the letter
     replies: Sequence[Reply]
     reviews: Sequence[Review]
     instructions: Sequence[Instruction]
@@ -211,6 +212,7 @@ def petition_page(user: User, petition: Petition, now: dt.datetime | None = None
         else None,
         repeats=list(petition.repeats.order_by("received_at")),
         clocks=lines,
+        attachments=list(petition.attachments.all()),
         replies=list(petition.replies.select_related("unit", "author").prefetch_related("attachments")),
         reviews=reviews,
         instructions=list(petition.instructions.select_related("leader", "asked_by")),

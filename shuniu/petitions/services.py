@@ -151,6 +151,7 @@ def petition_register(
     people_count: int | None = None,
     repeat_of: Petition | None = None,
     new_matter_confirmed: bool = False,
+    uploads: Sequence[Upload] = (),
     now: dt.datetime | None = None,
 ) -> Petition:
     """Register a petition (登记) with the next 信 number, its petitioners, and art. 23's 15-day clock.
@@ -176,8 +177,6 @@ def petition_register(
         problems.append("请填写诉求。")
     if received_at > now + dt.timedelta(minutes=5):
         problems.append("接待时间不能晚于现在。")
-    if not people:
-        problems.append("请至少登记一名信访人。")
     representatives = sum(p.representative for p in people)
     if representatives > MAX_REPRESENTATIVES:
         problems.append(
@@ -238,12 +237,13 @@ def petition_register(
         if petitioner.pk not in {p.pk for p, _ in petitioners}:
             petitioners.append((petitioner, person.representative))
     Party.objects.bulk_create([Party(petition=petition, petitioner=p, representative=rep) for p, rep in petitioners])
+    attach(petition, uploads, actor=actor)
     calendar = WorkingCalendar.load()
     clock = clock_start(
         obj=petition, name=NOTIFY_CLOCK, rule=NOTIFY_RULE, start=received_at, actor=actor, calendar=calendar
     )
     unknown = [p for p, _ in petitioners if not p.name or not (p.address or p.village_id or p.township_id)]
-    if unknown:
+    if unknown or not petitioners:  # an anonymous letter: nobody to tell (art. 23)
         clock_pause(clock=clock, reason="信访人姓名或住址不详，告知期限待补全后起算", actor=actor, at=received_at)
     audit.record(
         actor=actor,
@@ -256,6 +256,7 @@ def petition_register(
             "petitioners": len(petitioners),
             "repeat_of": repeat_of.number if repeat_of else "",
             "group_visit": count >= settings.PETITION_GROUP_SIZE,
+            "attachments": len(uploads),
         },
     )
     return petition

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.petition_list, name="list"),
     path("new/", views.petition_new, name="new"),
     path("enquiry/", views.enquiry, name="enquiry"),
+    path("new/drafts/<int:pk>/remove/", views.draft_remove, name="draft_remove"),
     path("figures/", views.petition_figures, name="figures"),
     path("<int:pk>/form.pdf", views.petition_form_pdf, name="form"),
     path("<int:pk>/", views.petition_detail, name="detail"),
@@ -29,5 +30,6 @@ urlpatterns = [
     path("<int:pk>/contacts/", views.petition_contact, name="contact"),
     path("<int:pk>/recuse/", views.petition_recuse, name="recuse"),
     path("<int:pk>/notice.pdf", views.petition_notice, name="notice"),
+    path("<int:pk>/materials/<int:attachment_pk>/", views.petition_material, name="material"),
     path("<int:pk>/replies/<int:reply_pk>/attachments/<int:attachment_pk>/", views.reply_attachment, name="attachment"),
 ]

@@ -16,14 +16,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user
 from shuniu.core.confirm import NeedsConfirmation, ask
+from shuniu.core.drafts import draft_data, draft_discard, draft_save, drafts_of
 from shuniu.core.excel import Column, Sheet, xlsx_response
-from shuniu.core.files import Upload, file_response
-from shuniu.core.forms import form_errors, period_param
+from shuniu.core.files import Upload, file_response, keep_for_next_try, kept
+from shuniu.core.forms import form_errors, is_number, period_param
 from shuniu.core.models import Role
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF, render_pdf
 from shuniu.core.responses import acted, download
 from shuniu.core.services import client_address, read_recorded
+from shuniu.core.text import visible
 from shuniu.petitions import selectors, services
 from shuniu.petitions.forms import (
     AskLeaderForm,
@@ -46,6 +48,7 @@ from shuniu.petitions.forms import (
     RevealForm,
     ReviewRequestForm,
     SelfRateForm,
+    person_formset_for,
 )
 from shuniu.petitions.models import Category, Petition, Status
 
@@ -88,16 +91,53 @@ def _people(formset: Any) -> list[selectors.Person]:
     ]
 
 
+DRAFTS = "petitions.new"
+PERSON_FIELDS = ("name", "id_number", "phone", "township", "village", "address", "representative")
+
+
+def _from_draft(saved: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A saved draft as the intake form's initial values and its petitioners' rows."""
+    rows: dict[int, dict[str, Any]] = {}
+    for key, value in saved.items():
+        parts = key.split("-")
+        if len(parts) == 3 and parts[0] == "p" and parts[1].isdigit() and parts[2] in PERSON_FIELDS:
+            rows.setdefault(int(parts[1]), {})[parts[2]] = value == "on" if parts[2] == "representative" else value
+    fields = {k: v for k, v in saved.items() if not k.startswith("p-") and k not in ("uploads",)}
+    return fields, [rows[i] for i in sorted(rows) if any(rows[i].values())]
+
+
 @capability_required("petitions.register")
 @require_http_methods(["GET", "POST"])
 @never_cache
 def petition_new(request: HttpRequest) -> HttpResponse:
+    """The intake form: the repeat check before saving, attachments kept across it, drafts to finish later."""
     user = current_user(request)
-    form = PetitionForm(
-        request.POST or None, initial={"received_at": timezone.localtime().replace(second=0, microsecond=0)}
-    )
-    formset = PersonFormSet(request.POST or None, prefix="p")
-    context: dict[str, Any] = {"form": form, "formset": formset}
+    draft_pk = request.GET.get("draft", "") if request.method == "GET" else request.POST.get("draft", "")
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    if request.method == "GET" and draft_pk:
+        fields, rows = _from_draft(draft_data(user, DRAFTS, draft_pk))
+        form = PetitionForm(initial={**fields, "draft": draft_pk})
+        formset = person_formset_for(len(rows))(initial=rows, prefix="p")
+    else:
+        form = PetitionForm(request.POST or None, request.FILES or None, initial={"received_at": now})
+        formset = PersonFormSet(request.POST or None, prefix="p")
+    context: dict[str, Any] = {"form": form, "formset": formset, "drafts": drafts_of(user, DRAFTS)}
+    if request.method == "POST" and "save_draft" in request.POST:
+        name = visible(request.POST.get("p-0-name", "")) or "姓名未填"
+        label = f"{name} {visible(request.POST.get('summary', ''))[:20]}"
+        try:
+            draft = draft_save(
+                owner=user,
+                form=DRAFTS,
+                data=request.POST,
+                label=label,
+                pk=int(draft_pk) if is_number(draft_pk) else None,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return render(request, "petitions/petition_form.html", context)
+        messages.success(request, f"草稿已保存（{draft.label}），可随时在本页继续填写；草稿不保存附件。")
+        return redirect(f"{reverse('petitions:new')}?draft={draft.pk}")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         people = _people(formset)
@@ -106,7 +146,9 @@ def petition_new(request: HttpRequest) -> HttpResponse:
             repeat_of = selectors.petitions_for(user).filter(pk=data["repeat_of"]).first()
             if repeat_of is None:
                 raise Http404
+        chosen = [Upload(f.name or "附件", f.read()) for f in data["uploads"]]
         try:
+            uploads = kept(data["kept"]) + chosen
             petition = services.petition_register(
                 actor=user,
                 channel=data["channel"],
@@ -119,19 +161,31 @@ def petition_new(request: HttpRequest) -> HttpResponse:
                 people_count=data["people_count"],
                 repeat_of=repeat_of,
                 new_matter_confirmed=data["confirm"],
+                uploads=uploads,
             )
         except NeedsConfirmation as exc:
             context |= ask(form, exc)
             context["repeats"] = selectors.possible_repeats(people)
+            context["kept"] = keep_for_next_try(form, uploads)
         except ValidationError as exc:
             form.add_error(None, exc)
+            context["kept"] = keep_for_next_try(form, chosen)
         else:
+            draft_discard(owner=user, form=DRAFTS, pk=draft_pk)
             linked = f"，已作为 {repeat_of.number} 的重复访关联" if repeat_of else ""
             messages.success(request, f"已登记 {petition.number}{linked}。")
             return redirect("petitions:detail", pk=petition.pk)
     elif request.method == "POST" and not formset.is_valid():
         form.add_error(None, "信访人信息有误，请检查。")
     return render(request, "petitions/petition_form.html", context)
+
+
+@capability_required("petitions.register")
+@require_POST
+def draft_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    draft_discard(owner=current_user(request), form=DRAFTS, pk=pk)
+    messages.success(request, "草稿已删除。")
+    return redirect("petitions:new")
 
 
 def _detail_context(user: Any, petition: Petition) -> dict[str, Any]:
@@ -330,6 +384,18 @@ def petition_notice(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     return download(pdf, f"告知书_{petition.year}_{petition.seq}.pdf", PDF, inline=True)
+
+
+@capability_required("petitions.view")
+def petition_material(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    """A file registered with the petition (the letter, the materials), for whoever may see the petition."""
+    user = current_user(request)
+    petition = selectors.petition_for(user, pk)
+    attachment = petition.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    read_recorded(actor=user, action="attachment.download", obj=petition, data={"name": attachment.name})
+    return file_response(attachment)
 
 
 @capability_required("petitions.view")

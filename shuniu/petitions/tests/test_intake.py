@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -20,7 +21,7 @@ from django.utils import timezone
 from shuniu.audit.models import AuditEntry
 from shuniu.core.confirm import NeedsConfirmation
 from shuniu.core.deadlines import clock_of
-from shuniu.core.models import CalendarOverride, CalendarYear, OverrideKind, Role, Unit, UnitKind, User, Village
+from shuniu.core.models import CalendarOverride, CalendarYear, Draft, OverrideKind, Role, Unit, UnitKind, User, Village
 from shuniu.core.personal import key_id_of
 from shuniu.core.testing import client_for, make_unit, make_user
 from shuniu.petitions import services
@@ -29,6 +30,7 @@ from shuniu.petitions.selectors import Person, similar_names
 
 ID = "11010519491231002X"  # GB 11643's own example
 PHONE = "13812345678"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
 def register(officer: User, *people: Person, received: dt.datetime | None = None, **more: object) -> Petition:
     return services.petition_register(
         actor=officer,
-        channel="visit",
+        channel=str(more.pop("channel", "visit")),
         received_at=received or timezone.now() - dt.timedelta(minutes=5),
         category="request",
         topic="land",
@@ -196,6 +198,12 @@ class TestNotifyClock:
         clock = clock_of(petition, services.NOTIFY_CLOCK)
         assert clock is not None
         assert clock.paused_at is not None
+        letter = register(officer, channel="letter", new_matter_confirmed=True)  # nobody named at all
+        assert not letter.parties.exists()
+        clock = clock_of(letter, services.NOTIFY_CLOCK)
+        assert clock is not None
+        assert clock.paused_at is not None
+        assert "匿名" in client_for(officer).get(reverse("petitions:detail", args=[letter.pk])).text
 
 
 @pytest.mark.django_db
@@ -233,6 +241,83 @@ class TestPages:
         assert second.number in detail
         assert ID not in detail
         assert PHONE not in detail
+
+    def test_a_draft_is_saved_sealed_taken_up_again_and_gone_once_registered(
+        self, officer: User, village: Village
+    ) -> None:
+        client = client_for(officer)
+        half = {
+            "channel": "visit",
+            "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "category": "request",
+            "topic": "land",
+            "summary": "补偿款仍未到位。",
+            "p-TOTAL_FORMS": "3",
+            "p-INITIAL_FORMS": "0",
+            "p-0-name": "张建国",
+            "p-0-id_number": ID,
+            "p-0-village": str(village.pk),
+            "p-0-representative": "on",
+            "save_draft": "1",
+        }
+        response = client.post(reverse("petitions:new"), half)
+        draft = Draft.objects.get()
+        assert response["Location"] == f"{reverse('petitions:new')}?draft={draft.pk}"
+        assert Petition.objects.count() == 0  # the missing appeal is no obstacle to a draft
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT data, label FROM core_draft")
+            ((data, label),) = cursor.fetchall()
+        assert ID not in data + label
+        assert "补偿款" not in data  # sealed; the label names it for its owner as the register does
+        page = client.get(reverse("petitions:new"), {"draft": draft.pk}).text
+        assert ID in page
+        assert "补偿款仍未到位" in page
+        assert "请填写诉求" not in page  # taken up again, not judged yet
+        other = make_user("zhou", [Role.PETITION_OFFICER])
+        assert client_for(other).get(reverse("petitions:new"), {"draft": draft.pk}).status_code == 404
+        assert "张建国" not in client_for(other).get(reverse("petitions:new")).text
+        done = {k: v for k, v in half.items() if k != "save_draft"} | {
+            "appeal": "请求发放。",
+            "people_count": "1",
+            "draft": str(draft.pk),
+        }
+        response = client.post(reverse("petitions:new"), {**done, "confirm": "on"})
+        petition = Petition.objects.get()
+        assert response["Location"] == reverse("petitions:detail", args=[petition.pk])
+        assert petition.parties.get().representative
+        assert not Draft.objects.exists()
+
+    def test_materials_registered_with_the_petition_survive_the_repeat_question(
+        self, officer: User, village: Village
+    ) -> None:
+        register(officer, zhang(village))
+        client = client_for(officer)
+        form = {
+            "channel": "letter",
+            "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "category": "request",
+            "topic": "land",
+            "summary": "补偿款仍未到位。",
+            "appeal": "请求尽快发放。",
+            "people_count": "1",
+            "p-TOTAL_FORMS": "3",
+            "p-INITIAL_FORMS": "0",
+            "p-0-name": "张建国",
+            "p-0-id_number": ID,
+            "p-0-village": str(village.pk),
+        }
+        letter = SimpleUploadedFile("来信.png", PNG, content_type="image/png")
+        asked = client.post(reverse("petitions:new"), {**form, "uploads": letter}).text
+        assert "此前来访过" in asked
+        assert "已选附件已保留" in asked
+        token = re.search(r'name="kept" value="([^"]+)"', asked)
+        assert token is not None
+        client.post(reverse("petitions:new"), {**form, "kept": token.group(1), "confirm": "on"})
+        petition = Petition.objects.order_by("-pk").first()
+        assert petition is not None
+        assert [a.name for a in petition.attachments.all()] == ["来信.png"]
+        detail = client.get(reverse("petitions:detail", args=[petition.pk])).text
+        assert "来信.png" in detail
 
     def test_revealing_needs_a_reason_and_is_audited(self, officer: User, village: Village) -> None:
         petition = register(officer, zhang(village))
