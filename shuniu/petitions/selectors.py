@@ -207,7 +207,11 @@ def petition_page(user: User, petition: Petition, now: dt.datetime | None = None
     reviews = list(petition.reviews.select_related("body"))
     return PetitionPage(
         petition=petition,
-        parties=list(petition.parties.select_related("petitioner__township", "petitioner__village"))
+        parties=list(
+            petition.parties.select_related("petitioner__township", "petitioner__village").annotate(
+                visits=Count("petitioner__parties")  # 重复访 per person: how often they have come
+            )
+        )
         if sees_petitioners(user, petition)
         else None,
         repeats=list(petition.repeats.order_by("received_at")),

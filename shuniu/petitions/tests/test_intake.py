@@ -239,6 +239,7 @@ class TestPages:
         assert second.repeat_of == first
         detail = client.get(reverse("petitions:detail", args=[first.pk])).text
         assert second.number in detail
+        assert "共来访 2 次" in detail  # per person as well as per matter
         assert ID not in detail
         assert PHONE not in detail
 
