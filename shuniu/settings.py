@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "shuniu.documents",
     "shuniu.supervision",
     "shuniu.petitions",
+    "shuniu.notices",
     "shuniu.board",
     "huey.contrib.djhuey",
 ]

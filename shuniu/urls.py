@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include("shuniu.documents.urls")),
     path("supervision/", include("shuniu.supervision.urls")),
     path("petitions/", include("shuniu.petitions.urls")),
+    path("notices/", include("shuniu.notices.urls")),
     path("admin/", admin.site.urls),
 ]
 

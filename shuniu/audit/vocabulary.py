@@ -25,6 +25,7 @@ OPERATIONS: dict[str, str] = {
     "auth.attempt_failed": "查询码等校验失败",
     "draft.save": "保存草稿",
     "draft.discard": "删除草稿",
+    "draft.purge": "清除过期草稿",
     "auth.locked": "账号锁定",
     "auth.login_refused_locked": "锁定期间尝试登录",
     "user.create": "创建用户",

@@ -145,6 +145,8 @@ def clock_extend(*, clock: Clock, amount: int, reason: str, actor: User, calenda
     start = old if clock.unit == ClockUnit.OFFICE_MINUTES else old.replace(hour=0, minute=0, second=0)
     clock.due_at = Rule(clock.unit, amount, roll_holidays=clock.roll_holidays).due(start, calendar)
     clock.amount += amount
+    if clock.unit == ClockUnit.CALENDAR_DAYS:  # from the period's own end, not from a last day already rolled
+        clock.due_at = _calendar_due(clock, clock.waited_days, calendar)
     clock.save(update_fields=["due_at", "amount"])
     _event(clock, "extend", actor=actor, reason=reason.strip(), old_due=old)
     return clock
@@ -184,7 +186,20 @@ def _due_after_pause(clock: Clock, at: dt.datetime, calendar: WorkingCalendar) -
         return dt.datetime.combine(
             calendar.add_workdays(timezone.localtime(old, calendar.tz).date(), days), _END_OF_DAY, calendar.tz
         )
-    return old + dt.timedelta(days=(last - first).days)
+    return _calendar_due(clock, clock.waited_days + (last - first).days, calendar)
+
+
+def _calendar_due(clock: Clock, waited: int, calendar: WorkingCalendar) -> dt.datetime:
+    """A calendar-day period's end from its start, its days (extensions included) and the days it waited."""
+    return Rule(clock.unit, clock.amount + waited, roll_holidays=clock.roll_holidays).due(clock.started_at, calendar)
+
+
+def _waited(clock: Clock, at: dt.datetime, calendar: WorkingCalendar) -> int:
+    """The calendar days of the present pause, up to `at`."""
+    if clock.paused_at is None or clock.unit != ClockUnit.CALENDAR_DAYS:
+        return 0
+    first = timezone.localtime(clock.paused_at, calendar.tz).date()
+    return (timezone.localtime(at, calendar.tz).date() - first).days
 
 
 def clock_resume(
@@ -197,13 +212,21 @@ def clock_resume(
     at = at or timezone.now()
     old = clock.due_at
     clock.due_at = _due_after_pause(clock, at, calendar)
+    clock.waited_days += _waited(clock, at, calendar)
     clock.paused_at = None
-    clock.save(update_fields=["due_at", "paused_at"])
+    clock.save(update_fields=["due_at", "paused_at", "waited_days"])
     _event(clock, "resume", actor=actor, reason=reason, old_due=old)
     return clock
 
 
-def clock_stop(*, clock: Clock, actor: User | None, reason: str = "", at: dt.datetime | None = None) -> Clock:
+def clock_stop(
+    *,
+    clock: Clock,
+    actor: User | None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> Clock:
     """The work is done (or the period no longer applies): the clock stops for good.
 
     Stopped while paused, its deadline first moves by the pause (the waiting did not count).
@@ -212,11 +235,14 @@ def clock_stop(*, clock: Clock, actor: User | None, reason: str = "", at: dt.dat
     if clock.stopped_at is not None:
         return clock
     clock.stopped_at = at or timezone.now()
+    old = clock.due_at
     if clock.paused_at is not None:
-        clock.due_at = _due_after_pause(clock, clock.stopped_at, WorkingCalendar.load())
+        calendar = calendar or WorkingCalendar.load()
+        clock.due_at = _due_after_pause(clock, clock.stopped_at, calendar)
+        clock.waited_days += _waited(clock, clock.stopped_at, calendar)
         clock.paused_at = None
-    clock.save(update_fields=["stopped_at", "due_at", "paused_at"])
-    _event(clock, "stop", actor=actor, reason=reason, old_due=clock.due_at)
+    clock.save(update_fields=["stopped_at", "due_at", "paused_at", "waited_days"])
+    _event(clock, "stop", actor=actor, reason=reason, old_due=old)
     return clock
 
 

@@ -79,6 +79,7 @@ STAFF = [
     ("zhouping", "周平", [Role.LIAISON], "县财政局", Clearance.NONE),
     ("lixiang", "李想", [Role.LIAISON], "石门乡", Clearance.NONE),
     ("wuxia", "吴霞", [Role.LIAISON], "城关镇", Clearance.NONE),
+    ("zhengli", "郑丽", [Role.LIAISON], "县农业农村局", Clearance.NONE),
     ("qianli", "钱力", [Role.AUDITOR], "", Clearance.NONE),
     ("fenghui", "冯辉", [Role.ADMIN], "", Clearance.NONE),
 ]

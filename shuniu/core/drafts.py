@@ -17,6 +17,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from shuniu import audit
+from shuniu.core.forms import is_number
 from shuniu.core.models import Draft, User
 
 KEEP_DAYS = 7
@@ -54,7 +55,7 @@ def draft_save(*, owner: User, form: str, data: QueryDict, label: str, pk: int |
 
 def draft_data(owner: User, form: str, pk: object) -> dict[str, Any]:
     """The fields of the owner's draft `pk` (404 for anyone else's, or an expired one)."""
-    draft = drafts_of(owner, form).defer(None).filter(pk=int(str(pk)) if str(pk).isdigit() else 0).first()
+    draft = drafts_of(owner, form).defer(None).filter(pk=int(str(pk)) if is_number(str(pk)) else 0).first()
     if draft is None:
         raise Http404
     loaded: dict[str, list[str]] = json.loads(draft.data)
@@ -64,5 +65,11 @@ def draft_data(owner: User, form: str, pk: object) -> dict[str, Any]:
 @audit.atomic
 def draft_discard(*, owner: User, form: str, pk: object) -> None:
     """Remove the owner's draft `pk` (done with, or not wanted); nothing for anyone else's."""
-    if str(pk).isdigit() and Draft.objects.filter(owner=owner, form=form, pk=int(str(pk))).delete()[0]:
+    if is_number(str(pk)) and Draft.objects.filter(owner=owner, form=form, pk=int(str(pk))).delete()[0]:
         audit.record(actor=owner, action="draft.discard", obj=None, data={"form": form, "draft": int(str(pk))})
+
+
+def drafts_purge(now: dt.datetime | None = None) -> int:
+    """Remove every draft older than KEEP_DAYS (the worker, nightly): sealed or not, nobody's data lingers."""
+    deleted, _ = Draft.objects.filter(saved_at__lt=(now or timezone.now()) - dt.timedelta(days=KEEP_DAYS)).delete()
+    return deleted

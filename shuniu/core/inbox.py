@@ -100,6 +100,19 @@ def inbox_withdraw(*, key: str) -> int:
     return deleted
 
 
+def inbox_withdraw_about(*, recipient: User, objects: Iterable[Model]) -> int:
+    """Take back everything open in one person's inbox about these objects (they stepped aside from them)."""
+    prefixes = [f"{obj._meta.label_lower}:{obj.pk}:" for obj in objects]
+    if not prefixes:
+        return 0
+    about = Q()
+    for prefix in prefixes:
+        about |= Q(key__startswith=prefix)
+    Notification.objects.filter(about, recipient=recipient, read_at__isnull=True).update(read_at=timezone.now())
+    deleted, _ = InboxItem.objects.filter(about, recipient=recipient, done_at__isnull=True).delete()
+    return deleted
+
+
 # Reads ------------------------------------------------------------------------------------------
 
 TABS = {

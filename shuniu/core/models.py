@@ -530,6 +530,9 @@ class Clock(HeldByObject):
     due_at = models.DateTimeField("到期时间")
     paused_at = models.DateTimeField("暂停于", null=True, blank=True)
     stopped_at = models.DateTimeField("停止于", null=True, blank=True)
+    # Calendar days paused so far (not counted): a calendar-day period ends `amount + waited_days` after its
+    # start, and only then is a last day off rolled on — never a rolled end moved again.
+    waited_days = models.PositiveIntegerField("暂停天数", default=0)
 
     class Meta:
         verbose_name = "期限"

@@ -52,7 +52,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "supervision.report": frozenset({Role.LIAISON}),
     "supervision.comment": frozenset({Role.LEADER}),  # the instructing leader's comment on the feedback report
     "supervision.figures": frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.LEADER}),
-    # Petitions (SPEC §5): personal data — petition staff and the director only.
+    # Notices (SPEC §3): office staff draft and call; a liaison sees and confirms their unit's.
+    "notices.view": _STAFF | {Role.LIAISON},
+    "notices.manage": _STAFF,
+    "notices.confirm": frozenset({Role.LIAISON}),
+    # Petitions (SPEC §5): particulars only to petition staff, the director and the leader holding the case.
     # a unit: what it handles; a leader: what they hold or instruct on; supervision: what it follows
     "petitions.view": frozenset({Role.PETITION_OFFICER, Role.DIRECTOR, Role.LIAISON, Role.LEADER, Role.SUPERVISOR}),
     "petitions.instruct": frozenset({Role.LEADER}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -38,3 +39,18 @@ def acted(request: HttpRequest, act: Callable[[], object], done: str, back: str)
     else:
         messages.success(request, done)
     return redirect(back)
+
+
+def form_acted(
+    request: HttpRequest,
+    form: Any,
+    act: Callable[[dict[str, Any]], object],
+    done: str | Callable[[dict[str, Any]], str],
+    back: str,
+) -> HttpResponse:
+    """A page's small form: its errors, or its service run (`act(cleaned_data)`) as `acted` does, then back."""
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    data = form.cleaned_data
+    return acted(request, lambda: act(data), done(data) if callable(done) else done, back)

@@ -143,7 +143,7 @@ def petitions_demo_load() -> None:
 
 
 def units_named() -> dict[str, Unit]:
-    names = ["石门乡", "城关镇", "县财政局", "县人力资源和社会保障局", "县信访局"]
+    names = ["石门乡", "城关镇", "县财政局", "县农业农村局", "县人力资源和社会保障局", "县信访局"]
     return {u.name: u for u in Unit.objects.filter(name__in=names)}
 
 
@@ -155,6 +155,8 @@ def _more_states(officer: User, units: dict[str, Unit], person: Callable[..., Pe
     liaison = User.objects.filter(unit=township, role_grants__role="liaison").first()
     finance = units["县财政局"]
     finance_liaison = User.objects.filter(unit=finance, role_grants__role="liaison").first()
+    agriculture = units["县农业农村局"]  # reviews the township's opinion; the finance bureau re-reviews
+    agriculture_liaison = User.objects.filter(unit=agriculture, role_grants__role="liaison").first()
     third = Petition.objects.filter(repeat_of__isnull=False).order_by("-received_at").first()
     if third is not None:
         services.petition_flag(
@@ -230,7 +232,7 @@ def _more_states(officer: User, units: dict[str, Unit], person: Callable[..., Pe
         decision="decline",
         note="该事项已经人民法院判决，应当通过上诉、申请再审等法律程序解决，本机关不予受理。",
     )
-    if liaison is None or finance_liaison is None:
+    if liaison is None or finance_liaison is None or agriculture_liaison is None:
         return
     subsidies = [
         ("林秀英", "99990119630825006", "13500003333", "耕地地力保护补贴少发一年。", Stage.REVIEW),
@@ -258,14 +260,14 @@ def _more_states(officer: User, units: dict[str, Unit], person: Callable[..., Pe
             petition=petition,
             actor=officer,
             stage=Stage.REVIEW,
-            body=finance,
+            body=agriculture,
             reason="认为补助面积核定有误。",
             delivered_on=timezone.localdate(),
         )
         if depth == Stage.REVIEW:
             continue
         services.petition_review_answer(
-            petition=petition, actor=finance_liaison, text="经复查，面积核定依据确权登记，维持原处理意见。"
+            petition=petition, actor=agriculture_liaison, text="经复查，面积核定依据确权登记，维持原处理意见。"
         )
         if depth == "reviewed":
             continue

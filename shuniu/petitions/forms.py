@@ -9,7 +9,6 @@ from django import forms
 from shuniu.core.confirm import ConfirmField
 from shuniu.core.forms import LocalDateField, LocalDateTimeField, MultiFileField, StyledForm
 from shuniu.core.models import Role, Unit, UnitKind, User, Village
-from shuniu.core.selectors import users_with_role
 from shuniu.petitions.models import Category, Channel, Conduct, Counterpart, Satisfaction, Topic
 
 
@@ -230,8 +229,15 @@ class ContactForm(StyledForm):
     )
 
 
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A person named with their unit (or as a county leader)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name}（{obj.unit.name if obj.unit else '县领导'}）"
+
+
 class RecuseForm(StyledForm):
-    user = forms.ModelChoiceField(
+    user = PersonChoiceField(
         label="回避人员", queryset=User.objects.none(), error_messages={"required": "请选择回避人员。"}
     )
     reason = forms.CharField(
@@ -242,7 +248,21 @@ class RecuseForm(StyledForm):
         super().__init__(*args, **kwargs)
         field = self.fields["user"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
-        field.queryset = users_with_role(Role.PETITION_OFFICER).order_by("pk")
+        field.queryset = (
+            User.objects.filter(
+                is_active=True,
+                role_grants__role__in=[
+                    Role.PETITION_OFFICER,
+                    Role.DIRECTOR,
+                    Role.LEADER,
+                    Role.SUPERVISOR,
+                    Role.LIAISON,
+                ],
+            )
+            .distinct()
+            .select_related("unit")
+            .order_by("unit__sort_order", "pk")
+        )
 
 
 class EnquiryForm(StyledForm):

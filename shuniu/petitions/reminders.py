@@ -26,7 +26,7 @@ from shuniu.core.reminders import Due, working_morning
 from shuniu.core.selectors import liaisons_of, users_with_role
 from shuniu.core.text import day_time
 from shuniu.core.workcal import WorkingCalendar
-from shuniu.petitions.models import Petition, Review
+from shuniu.petitions.models import Petition, Recusal, Review
 from shuniu.petitions.selectors import in_charge_of_petitions
 from shuniu.petitions.services import HANDLING_CLOCK, REVIEW_CLOCKS
 
@@ -41,6 +41,11 @@ def petitions_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
     if not clocks:
         return
     petitions = Petition.objects.in_bulk([c.object_id for c in clocks])
+    aside: dict[int, set[int]] = {}  # art. 28: nothing reaches whoever stepped aside
+    for petition_id, user_id in Recusal.objects.filter(petition_id__in=list(petitions)).values_list(
+        "petition_id", "user_id"
+    ):
+        aside.setdefault(petition_id, set()).add(user_id)
     officers = list(users_with_role(Role.PETITION_OFFICER))
     directors = list(users_with_role(Role.DIRECTOR))
     bodies = {
@@ -60,6 +65,7 @@ def petitions_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
             people += liaisons.get(petition.handling_unit_id, [])
         if (petition.pk, clock.name) in bodies:
             people += liaisons.get(bodies[petition.pk, clock.name], [])
+        people = [p for p in people if p.pk not in aside.get(petition.pk, set())]
         label = f"{petition.number}（{petition.get_topic_display()}）"
         url = reverse("petitions:detail", args=[petition.pk])
         stamp = int(clock.due_at.timestamp())
@@ -74,7 +80,7 @@ def petitions_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
                     body=f"期限为 {day_time(clock.due_at)}，请立即办理。",
                     url=url,
                 )
-            for person in directors:
+            for person in (d for d in directors if d.pk not in aside.get(petition.pk, set())):
                 yield Due(
                     key=f"petition:{petition.pk}:{clock.pk}:escalated:{stamp}",
                     recipient=person,
@@ -113,18 +119,23 @@ def petitions_digest(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Du
         return
     readers = [u for u in users_with_role(Role.LEADER) if in_charge_of_petitions(u)]
     readers += list(users_with_role(Role.DIRECTOR))
-    categories = Counter(p.get_category_display() for p in new)
-    parts = "、".join(f"{name} {n} 件" for name, n in categories.most_common())
-    groups = sum(p.group_visit for p in new)
-    repeats = sum(p.repeat_of_id is not None for p in new)
-    lines = [f"{p.number} {p.get_category_display()}·{p.get_topic_display()}" for p in new[:8]]
-    more = f"等 {len(new)} 件" if len(new) > 8 else ""
-    body = f"{parts}；集体访 {groups} 件，重复访 {repeats} 件。\n" + "\n".join(lines) + more
+    aside: dict[int, set[int]] = {}
+    for user_id, petition_id in Recusal.objects.filter(petition__in=new).values_list("user_id", "petition_id"):
+        aside.setdefault(user_id, set()).add(petition_id)
     for person in {u.pk: u for u in readers}.values():
+        theirs = [p for p in new if p.pk not in aside.get(person.pk, set())]  # art. 28
+        if not theirs:
+            continue
+        categories = Counter(p.get_category_display() for p in theirs)
+        parts = "、".join(f"{name} {n} 件" for name, n in categories.most_common())
+        groups = sum(p.group_visit for p in theirs)
+        repeats = sum(p.repeat_of_id is not None for p in theirs)
+        lines = [f"{p.number} {p.get_category_display()}·{p.get_topic_display()}" for p in theirs[:8]]
+        more = f"等 {len(theirs)} 件" if len(theirs) > 8 else ""
         yield Due(
             key=f"petition-digest:{today.isoformat()}",
             recipient=person,
-            title=f"信访日报：{previous.month}月{previous.day}日以来新登记 {len(new)} 件",
-            body=body,
+            title=f"信访日报：{previous.month}月{previous.day}日以来新登记 {len(theirs)} 件",
+            body=f"{parts}；集体访 {groups} 件，重复访 {repeats} 件。\n" + "\n".join(lines) + more,
             url=reverse("petitions:list"),
         )

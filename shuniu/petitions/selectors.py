@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -93,6 +93,28 @@ def petitions_for(user: User) -> QuerySet[Petition]:
     return rows.filter(scope)
 
 
+def without_recused(people: Iterable[User], petition: Petition) -> list[User]:
+    """`people` less whoever stepped aside from the petition (art. 28): nothing about it reaches them."""
+    aside = set(Recusal.objects.filter(petition=petition).values_list("user_id", flat=True))
+    return [p for p in people if p.pk not in aside]
+
+
+def review_open(petition: Petition, reviews: Sequence[Review] | None = None, opinions: Sequence[str] = ()) -> str:
+    """Which review the petitioner may still ask for on this matter: "review" (复查), "rereview" (复核) or "".
+
+    A 申诉求决 matter answered in writing may go to review once; a review answered, to re-review once.
+    """
+    if petition.category != Category.REQUEST or petition.status not in (Status.REPLIED, Status.CLOSED, Status.REVIEWED):
+        return ""
+    asked = {r.stage for r in (reviews if reviews is not None else petition.reviews.all())}
+    given = set(opinions) or set(petition.replies.values_list("stage", flat=True))
+    if "review" not in asked and "handling" in given:
+        return "review"
+    if "rereview" not in asked and "review" in given:
+        return "rereview"
+    return ""
+
+
 def sees_petitioners(user: User, petition: Petition | None = None) -> bool:
     """Whether `user` sees petitioners' particulars (PIPL: no further than needed).
 
@@ -171,7 +193,7 @@ class PetitionPage:
     flags: Sequence[OrderFlag]
     contacts: Sequence[Contact]
     recusals: Sequence[Recusal]
-    history: Sequence[tuple[StatusHistory, str]]
+    history: Sequence[tuple[StatusHistory, str, str]]
     final: bool  # the matter was re-reviewed: the same facts and reasons are not accepted again
     review: Review | None  # the review or re-review now waited on
 
@@ -205,6 +227,7 @@ def petition_page(user: User, petition: Petition, now: dt.datetime | None = None
         )
     stage = {Status.REVIEW: "review", Status.REREVIEW: "rereview"}.get(Status(petition.status))
     reviews = list(petition.reviews.select_related("body"))
+    sees = sees_petitioners(user, petition)
     return PetitionPage(
         petition=petition,
         parties=list(
@@ -212,18 +235,22 @@ def petition_page(user: User, petition: Petition, now: dt.datetime | None = None
                 visits=Count("petitioner__parties")  # 重复访 per person: how often they have come
             )
         )
-        if sees_petitioners(user, petition)
+        if sees
         else None,
         repeats=list(petition.repeats.order_by("received_at")),
         clocks=lines,
-        attachments=list(petition.attachments.all()),
+        attachments=list(petition.attachments.all()) if sees else [],
         replies=list(petition.replies.select_related("unit", "author").prefetch_related("attachments")),
         reviews=reviews,
         instructions=list(petition.instructions.select_related("leader", "asked_by")),
-        flags=list(petition.flags.select_related("recorded_by")) if sees_petitioners(user, petition) else [],
-        contacts=list(petition.contacts.select_related("unit", "recorded_by")),
-        recusals=list(petition.recusals.select_related("user")),
-        history=[(h, PETITION_FLOW.actions[h.action].label) for h in PETITION_FLOW.history(petition)],
+        flags=list(petition.flags.select_related("recorded_by")) if sees else [],
+        contacts=list(petition.contacts.select_related("unit", "recorded_by")) if sees else [],
+        recusals=list(petition.recusals.select_related("user")) if sees else [],
+        # The reasons typed at each step may name people: for those who see petitioners only.
+        history=[
+            (h, PETITION_FLOW.actions[h.action].label, h.reason if sees else "")
+            for h in PETITION_FLOW.history(petition)
+        ],
         final=is_final(petition),
         review=next((r for r in reviews if r.stage == stage), None),
     )
@@ -247,7 +274,7 @@ class Repeat:
     petitions: Sequence[Petition]
 
 
-def possible_repeats(people: Sequence[Person], *, limit: int = 10) -> list[Repeat]:
+def possible_repeats(people: Sequence[Person], *, limit: int = 10, actor: User | None = None) -> list[Repeat]:
     """Earlier petitioners matching anyone at the desk, each with their petitions (closed ones too).
 
     The same ID number or phone (by blind index, never plaintext), or a similar name in the same
@@ -263,6 +290,8 @@ def possible_repeats(people: Sequence[Person], *, limit: int = 10) -> list[Repea
         return []
     found: list[Repeat] = []
     earlier = Petition.objects.order_by("-received_at")
+    if actor is not None:  # nothing of a petition they stepped aside from (art. 28)
+        earlier = earlier.exclude(Exists(Recusal.objects.filter(petition=OuterRef("pk"), user=actor)))
     candidates = (
         Petitioner.objects.filter(scope)
         .select_related("township", "village")
@@ -440,17 +469,13 @@ def enquiry_page(petition: Petition, now: dt.datetime | None = None) -> EnquiryP
         for clock in Clock.objects.filter(**Clock.of(petition), stopped_at__isnull=True).order_by("pk")
     ]
     opinions = list(petition.replies.select_related("unit").order_by("at"))
-    asked = set(petition.reviews.values_list("stage", flat=True))
-    ask = ""
-    if petition.category == Category.REQUEST and petition.status in (Status.REPLIED, Status.CLOSED, Status.REVIEWED):
-        if "review" not in asked and any(r.stage == "handling" for r in opinions):
-            ask = "复查"
-        elif "rereview" not in asked and any(r.stage == "review" for r in opinions):
-            ask = "复核"
+    ask = {"review": "复查", "rereview": "复核"}.get(review_open(petition, opinions=[r.stage for r in opinions]), "")
+    latest = opinions[-1].at if opinions else None
+    rated_since = petition.rated_at is not None and latest is not None and petition.rated_at >= latest
     return EnquiryPage(
         petition=petition,
         running=running,
         opinions=opinions,
-        may_rate=petition.status in (Status.REPLIED, Status.REVIEWED) and not petition.satisfaction,
+        may_rate=petition.status in (Status.REPLIED, Status.REVIEWED) and not rated_since,
         may_ask_review=ask,
     )

@@ -21,11 +21,11 @@ from shuniu.core.confirm import REPEAT_WINDOW, Match, NeedsConfirmation
 from shuniu.core.deadlines import Rule, clock_extend, clock_of, clock_pause, clock_resume, clock_start, clock_stop
 from shuniu.core.files import Upload, attach
 from shuniu.core.idcard import is_old_form, normalise_id
-from shuniu.core.inbox import inbox_done, inbox_put, item_key
+from shuniu.core.inbox import inbox_done, inbox_put, inbox_withdraw_about, item_key
 from shuniu.core.models import Clock, ClockEvent, ClockUnit, InboxKind, Role, Unit, UnitKind, User, Village
 from shuniu.core.numbering import next_number
 from shuniu.core.permissions import can
-from shuniu.core.personal import blind_index, digits
+from shuniu.core.personal import blind_index, digits, scrub
 from shuniu.core.selectors import liaisons_of, users_with_role
 from shuniu.core.services import guarded_attempt
 from shuniu.core.text import visible
@@ -60,6 +60,7 @@ from shuniu.petitions.selectors import (
     Person,
     is_final,
     possible_repeats,
+    without_recused,
 )
 
 # Art. 23: tell the petitioner within 15 days whether the office accepts the matter (calendar days; a
@@ -189,7 +190,7 @@ def petition_register(
         raise ValidationError(problems)
     people = [checked_person(p, f"第 {i} 名信访人") for i, p in enumerate(people, start=1)]
     if repeat_of is None and not new_matter_confirmed:
-        repeats = possible_repeats(people)
+        repeats = possible_repeats(people, actor=actor)
         if repeats:
             raise NeedsConfirmation(
                 "以下信访人此前来访过，请核对是否同一人、同一事项：",
@@ -274,7 +275,7 @@ def petitioner_revealed(*, actor: User, petitioner: Petitioner, petition: Petiti
             actor=actor,
             action="petitioner.reveal",
             obj=petition,
-            data={"petitioner": petitioner.pk, "reason": reason[:200]},
+            data={"petitioner": petitioner.pk, "reason": scrub(reason[:200])},
         )
     return petitioner
 
@@ -282,12 +283,21 @@ def petitioner_revealed(*, actor: User, petitioner: Petitioner, petition: Petiti
 RECUSED = "您已回避该信访事项（《信访工作条例》第二十八条），不能办理。"
 
 
+def _staff(petition: Petition) -> list[User]:
+    """The petition staff to tell about a petition — not whoever stepped aside from it."""
+    return without_recused(users_with_role(Role.PETITION_OFFICER), petition)
+
+
+def _not_recused(actor: User, petition: Petition) -> None:
+    if Recusal.objects.filter(petition=petition, user=actor).exists():
+        raise ValidationError(RECUSED)
+
+
 def _may_handle(actor: User, petition: Petition, refusal: str) -> None:
     """Petition staff act on a petition unless they stepped aside from it (art. 28)."""
     if not can(actor, "petitions.handle"):
         raise ValidationError(refusal)
-    if Recusal.objects.filter(petition=petition, user=actor).exists():
-        raise ValidationError(RECUSED)
+    _not_recused(actor, petition)
 
 
 # The process ------------------------------------------------------------------------------------
@@ -396,7 +406,7 @@ def petition_assign(*, petition: Petition, actor: User, unit: Unit, days: int, n
         calendar=calendar,
     )
     inbox_put(
-        recipients=liaisons_of({unit.pk}).get(unit.pk, []),
+        recipients=without_recused(liaisons_of({unit.pk}).get(unit.pk, []), petition),
         key=item_key(petition, "reply", unit.pk),
         kind=InboxKind.TODO,
         category="信访事项待答复",
@@ -415,6 +425,7 @@ def petition_reply(
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     if not can(actor, "petitions.reply") or actor.unit_id is None or actor.unit_id != petition.handling_unit_id:
         raise ValidationError("只有承办单位的联络员可以答复。")
+    _not_recused(actor, petition)
     text = visible(text)
     if not text:
         raise ValidationError("请填写答复意见。")
@@ -427,7 +438,7 @@ def petition_reply(
         clock_stop(clock=running, actor=actor, reason=REPLY_STOP)
     inbox_done(key=item_key(petition, "reply", actor.unit_id), by=actor)
     inbox_put(
-        recipients=users_with_role(Role.PETITION_OFFICER),
+        recipients=_staff(petition),
         key=item_key(petition, "rate"),
         kind=InboxKind.TODO,
         category="信访答复待回访",
@@ -467,6 +478,7 @@ def petition_object(*, petition: Petition, actor: User, reason: str, now: dt.dat
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     if not can(actor, "petitions.reply") or actor.unit_id is None or actor.unit_id != petition.handling_unit_id:
         raise ValidationError("只有承办单位的联络员可以提出异议。")
+    _not_recused(actor, petition)
     reason = visible(reason)
     if not reason:
         raise ValidationError("请详细说明不属于本单位职责的理由。")
@@ -483,7 +495,7 @@ def petition_object(*, petition: Petition, actor: User, reason: str, now: dt.dat
         clock_stop(clock=running, actor=actor, reason=f"承办单位提出异议：{reason[:100]}")
     inbox_done(key=item_key(petition, "reply", unit_id), by=actor)
     inbox_put(
-        recipients=users_with_role(Role.PETITION_OFFICER),
+        recipients=_staff(petition),
         key=item_key(petition, "reassign", unit_id),
         kind=InboxKind.TODO,
         category="信访交办异议待改派",
@@ -606,6 +618,8 @@ def petition_review_request(
         raise ValidationError(f"该事项已请求过{label}。")
     if not reason:
         raise ValidationError(f"请填写{label}请求的理由。")
+    if body.pk == opinion.unit_id:
+        raise ValidationError(f"{body.name}出具了原意见，{label}应由其上一级机关办理。")
     calendar = WorkingCalendar.load()
     opinion_day = timezone.localtime(opinion.at, calendar.tz).date()
     asked_day = timezone.localtime(requested_at, calendar.tz).date()
@@ -634,8 +648,10 @@ def petition_review_request(
     clock_start(
         obj=petition, name=REVIEW_CLOCKS[stage], rule=REVIEW_RULE, start=requested_at, actor=actor, calendar=calendar
     )
+    inbox_done(key=item_key(petition, "rate"), by=actor)  # the callback is overtaken by the request
+    inbox_done(key=item_key(petition, "rate", Stage.REVIEW), by=actor)
     inbox_put(
-        recipients=liaisons_of({body.pk}).get(body.pk, []),
+        recipients=without_recused(liaisons_of({body.pk}).get(body.pk, []), petition),
         key=item_key(petition, stage, body.pk),
         kind=InboxKind.TODO,
         category=f"信访事项待{label}",
@@ -663,6 +679,7 @@ def petition_review_answer(
         raise ValidationError("该事项不在复查或复核中。")
     if not can(actor, "petitions.reply") or actor.unit_id != review.body_id:
         raise ValidationError(f"只有{review.body.name}的联络员可以出具{review.get_stage_display()}意见。")
+    _not_recused(actor, petition)
     text = visible(text)
     if not text:
         raise ValidationError(f"请填写{review.get_stage_display()}意见。")
@@ -676,7 +693,7 @@ def petition_review_answer(
     inbox_done(key=item_key(petition, review.stage, review.body_id), by=actor)
     final = review.stage == Stage.REREVIEW
     inbox_put(
-        recipients=users_with_role(Role.PETITION_OFFICER),
+        recipients=_staff(petition),
         key=item_key(petition, "rate", review.stage),
         kind=InboxKind.TOREAD if final else InboxKind.TODO,
         category=f"信访{review.get_stage_display()}意见已出具",
@@ -726,6 +743,8 @@ def petition_lead(*, petition: Petition, actor: User, leader: User | None) -> Pe
     _may_handle(actor, petition, "只有信访接待人员可以登记包案领导。")
     leader = _leader(leader)
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if not without_recused([leader], petition):
+        raise ValidationError(f"{leader.full_name}已回避该事项。")
     if petition.lead_leader_id == leader.pk:
         raise ValidationError(f"{leader.full_name}已是该事项的包案领导。")
     before = petition.lead_leader_id
@@ -753,6 +772,10 @@ def petition_ask_leader(*, petition: Petition, actor: User, leader: User | None,
     if not request:
         raise ValidationError("请填写呈报意见（事项概况和拟办意见）。")
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if not without_recused([leader], petition):
+        raise ValidationError(f"{leader.full_name}已回避该事项。")
+    if petition.status == Status.FINAL:
+        raise ValidationError("该事项已复核终结，不再呈报批示。")
     if petition.instructions.filter(leader=leader, instructed_at__isnull=True).exists():
         raise ValidationError(f"已呈{leader.full_name}批示，尚未批示，请勿重复呈报。")
     instruction = Instruction.objects.create(petition=petition, leader=leader, asked_by=actor, request=request)
@@ -776,8 +799,9 @@ def petition_instruct(*, instruction: Instruction, actor: User, text: str, super
     Asking for action sends it to supervision (待转督办); the office and the unit handling the matter are told.
     """
     text = visible(text)
-    if actor.pk != instruction.leader_id:
+    if not can(actor, "petitions.instruct") or actor.pk != instruction.leader_id:
         raise ValidationError("只有被呈报的领导可以批示。")
+    _not_recused(actor, instruction.petition)
     if not text:
         raise ValidationError("请填写批示意见。")
     now = timezone.now()
@@ -791,9 +815,9 @@ def petition_instruct(*, instruction: Instruction, actor: User, text: str, super
     inbox_done(key=item_key(instruction, "instruct"), by=actor)
     label = f"{petition.number} {petition.get_topic_display()}"
     url = reverse("petitions:detail", args=[petition.pk])
-    told = list(users_with_role(Role.PETITION_OFFICER))
+    told = _staff(petition)
     if petition.handling_unit_id and petition.status == Status.ASSIGNED:
-        told += liaisons_of({petition.handling_unit_id}).get(petition.handling_unit_id, [])
+        told += without_recused(liaisons_of({petition.handling_unit_id}).get(petition.handling_unit_id, []), petition)
     inbox_put(
         recipients=told,
         key=item_key(instruction, "instructed"),
@@ -817,11 +841,16 @@ def petition_instruct(*, instruction: Instruction, actor: User, text: str, super
     return instruction
 
 
-def petition_supervision_opened(*, petition: Petition, actor: User, matter: str) -> None:
-    """The seam for the supervision module: a matter now follows this petition's instruction."""
-    if not petition.needs_supervision:
-        raise ValidationError("该信访事项没有待转督办的批示。")
-    Petition.objects.filter(pk=petition.pk).update(needs_supervision=False)
+def petition_supervision_opened(*, petition: Petition, actor: User, matter: str, not_accused: bool = False) -> None:
+    """The seam for the supervision module: a matter now follows this petition's instruction.
+
+    Once only (two supervisors at once: one matter); an accusation's material goes to units only once
+    they are confirmed not the accused (art. 30).
+    """
+    if petition.category == Category.ACCUSATION and not not_accused:
+        raise ValidationError(ACCUSED_CHECK)
+    if not Petition.objects.filter(pk=petition.pk, needs_supervision=True).update(needs_supervision=False):
+        raise ValidationError("该信访事项没有待转督办的批示（可能已由他人登记）。")
     Instruction.objects.filter(petition=petition, supervise=True, matter="").update(matter=matter)
     inbox_done(key=item_key(petition, "supervise"), by=actor)
     audit.record(actor=actor, action="petition.supervision_opened", obj=petition, data={"matter": matter})
@@ -841,6 +870,9 @@ def petition_flag(*, petition: Petition, actor: User, conduct: str, note: str, a
         raise ValidationError("请如实记录发生的情况。")
     if at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError("发生时间不能晚于现在。")
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)  # a second click waits, then is refused
+    if OrderFlag.objects.filter(petition=petition, conduct=conduct, note=note, recorded_by=actor).exists():
+        raise ValidationError("这条记录已经保存过了。")
     flag = OrderFlag.objects.create(petition=petition, conduct=conduct, note=note, at=at, recorded_by=actor)
     audit.record(actor=actor, action="petition.flag", obj=petition, data={"conduct": conduct})
     return flag
@@ -870,6 +902,9 @@ def petition_contact(
         raise ValidationError("请填写联系内容。")
     if at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError("联系时间不能晚于现在。")
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)  # a second click waits, then is refused
+    if Contact.objects.filter(petition=petition, counterpart=counterpart, note=note, recorded_by=actor).exists():
+        raise ValidationError("这条联系记录已经保存过了。")
     contact = Contact.objects.create(
         petition=petition,
         counterpart=counterpart,
@@ -891,15 +926,18 @@ def petition_recuse(*, petition: Petition, actor: User, user: User, reason: str)
     """
     if not can(actor, "petitions.handle") and not actor.has_role(Role.DIRECTOR):
         raise ValidationError("只有信访接待人员或主任可以登记回避。")
+    _not_recused(actor, petition)
     reason = visible(reason)
     if not reason:
         raise ValidationError("请填写回避理由（与信访事项或信访人的利害关系）。")
-    if not user.has_role(Role.PETITION_OFFICER, Role.DIRECTOR, Role.LEADER, Role.LIAISON):
+    if not user.has_role(Role.PETITION_OFFICER, Role.DIRECTOR, Role.LEADER, Role.LIAISON, Role.SUPERVISOR):
         raise ValidationError("该人员不接触信访事项，无需回避。")
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)  # a second click waits, then is refused
     if Recusal.objects.filter(petition=petition, user=user).exists():
         raise ValidationError(f"{user.full_name}已回避该事项。")
     recusal = Recusal.objects.create(petition=petition, user=user, reason=reason[:200], recorded_by=actor)
-    audit.record(actor=actor, action="petition.recuse", obj=petition, data={"user": user.pk})
+    withdrawn = inbox_withdraw_about(recipient=user, objects=[petition, *petition.instructions.all()])
+    audit.record(actor=actor, action="petition.recuse", obj=petition, data={"user": user.pk, "withdrawn": withdrawn})
     return recusal
 
 
@@ -921,7 +959,8 @@ def enquiry_find(*, number: str, code: str, address: str) -> tuple[Petition | No
     def check() -> Petition | None:
         return Petition.objects.filter(year=year, seq=seq, enquiry_index=blind_index("enquiry", cleaned)).first()
 
-    found, refused = guarded_attempt(scope="petition-enquiry", address=address, check=check)
+    # Counted per petition number: a code that opens one matter never clears the count of guesses at another.
+    found, refused = guarded_attempt(scope=f"petition-enquiry:{year}-{seq}", address=address, check=check)
     return found, refused or ("" if found is not None else wrong)
 
 

@@ -23,7 +23,7 @@ from shuniu.core.forms import form_errors, is_number, period_param
 from shuniu.core.models import Role
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF, render_pdf
-from shuniu.core.responses import acted, download
+from shuniu.core.responses import acted, download, form_acted
 from shuniu.core.services import client_address, read_recorded
 from shuniu.core.text import visible
 from shuniu.petitions import selectors, services
@@ -165,7 +165,7 @@ def petition_new(request: HttpRequest) -> HttpResponse:
             )
         except NeedsConfirmation as exc:
             context |= ask(form, exc)
-            context["repeats"] = selectors.possible_repeats(people)
+            context["repeats"] = selectors.possible_repeats(people, actor=user)
             context["kept"] = keep_for_next_try(form, uploads)
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -197,13 +197,7 @@ def _detail_context(user: Any, petition: Petition) -> dict[str, Any]:
     mine = can(user, "petitions.reply") and user.unit_id is not None and user.unit_id == petition.handling_unit_id
     accusation = petition.category == Category.ACCUSATION
     request = petition.category == Category.REQUEST
-    reviewed = {r.stage for r in page.reviews}
-    opinions = {r.stage for r in page.replies}
-    review_stage = ""
-    if handles and request and status in (Status.REPLIED, Status.CLOSED) and "review" not in reviewed:
-        review_stage = "review"
-    elif handles and request and status in (Status.REVIEWED, Status.CLOSED) and "review" in opinions:
-        review_stage = "rereview" if "rereview" not in reviewed else ""
+    review_stage = selectors.review_open(petition, page.reviews, [r.stage for r in page.replies]) if handles else ""
     rereview_clock = next((c for c in page.clocks if c.name == services.REVIEW_CLOCKS["rereview"]), None)
     hearing_on = rereview_clock is not None and rereview_clock.clock.paused_at is not None
     return {
@@ -388,11 +382,11 @@ def petition_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required("petitions.view")
 def petition_material(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
-    """A file registered with the petition (the letter, the materials), for whoever may see the petition."""
+    """A file registered with the petition (the letter, the materials), for those who see its petitioners."""
     user = current_user(request)
     petition = selectors.petition_for(user, pk)
     attachment = petition.attachments.filter(pk=attachment_pk).first()
-    if attachment is None:
+    if attachment is None or not selectors.sees_petitioners(user, petition):  # the letter carries particulars
         raise Http404
     read_recorded(actor=user, action="attachment.download", obj=petition, data={"name": attachment.name})
     return file_response(attachment)
@@ -545,15 +539,13 @@ def petitioner_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_act(request: HttpRequest, pk: int, form_class: Any, act: Any, done: Any) -> HttpResponse:
-    """Check a small form of a petition's page, then run its service (`act(user, petition, data)`)."""
+    """A small form of a petition's page, then its service (`act(user, petition, data)`)."""
     user = current_user(request)
     petition = selectors.petition_for(user, pk)
-    form = form_class(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect("petitions:detail", pk=pk)
-    data = form.cleaned_data
-    return _act(request, pk, lambda: act(user, petition, data), done(data) if callable(done) else done)
+    back = reverse("petitions:detail", args=[pk])
+    return form_acted(
+        request, form_class(request.POST, request.FILES), lambda data: act(user, petition, data), done, back
+    )
 
 
 @capability_required("petitions.handle")

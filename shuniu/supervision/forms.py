@@ -41,12 +41,13 @@ class MatterForm(StyledForm):
     cycle = forms.ChoiceField(label="报告周期", choices=Cycle.choices, required=False)
     document = forms.IntegerField(required=False, widget=forms.HiddenInput)  # 待转督办: the document it comes from
     petition = forms.IntegerField(required=False, widget=forms.HiddenInput)  # or the petition
+    not_accused = forms.BooleanField(label="已核实承办单位不是被检举控告对象（检举控告类信访事项）", required=False)
     deadline = LocalDateTimeField(
         label="办理时限",
         required=False,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, accusation: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kinds = dict(UnitKind.choices)
         grouped: dict[str, list[tuple[int, str]]] = {}
@@ -54,6 +55,8 @@ class MatterForm(StyledForm):
             grouped.setdefault(str(kinds.get(unit.kind, unit.kind)), []).append((unit.pk, unit.name))
         self.fields["co_units"].widget.choices = list(grouped.items())
         self.fields["deadline"].help_text = time_limits_text()
+        if not accusation:  # asked only of an accusation petition's instruction (art. 30)
+            del self.fields["not_accused"]
 
 
 class RecordSignForm(StyledForm):

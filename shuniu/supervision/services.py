@@ -92,6 +92,7 @@ def matter_register(
     deadline: dt.datetime | None = None,
     document: Document | None = None,
     petition: Petition | None = None,
+    not_accused: bool = False,
     now: dt.datetime | None = None,
 ) -> Matter:
     """Register a matter (交办登记) with the next 督 number and assign it to its lead unit and co-units."""
@@ -163,7 +164,7 @@ def matter_register(
     if petition is not None:
         from shuniu.petitions.services import petition_supervision_opened
 
-        petition_supervision_opened(petition=petition, actor=actor, matter=matter.number)
+        petition_supervision_opened(petition=petition, actor=actor, matter=matter.number, not_accused=not_accused)
     audit.record(
         actor=actor,
         action="matter.register",

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shuniu.core.access import current_user
 from shuniu.core.excel import xlsx_response
 from shuniu.core.files import Upload, file_response
-from shuniu.core.forms import date_param, form_errors, period_param
+from shuniu.core.forms import date_param, form_errors, is_number, period_param
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF
 from shuniu.core.responses import acted, download
@@ -67,13 +67,14 @@ def matter_list(request: HttpRequest) -> HttpResponse:
 def matter_new(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     document_pk = request.POST.get("document") or request.GET.get("document")
-    document = get_document_for(user, document_pk) if document_pk and str(document_pk).isdigit() else None
-    petition_pk = request.POST.get("petition") or request.GET.get("petition")
-    petition = petition_for(user, petition_pk) if petition_pk and str(petition_pk).isdigit() else None
+    document = get_document_for(user, document_pk) if document_pk and is_number(str(document_pk)) else None
+    petition_pk = request.POST.get("petition") or request.GET.get("petition") or ""
+    petition = petition_for(user, petition_pk) if is_number(petition_pk) else None
     initial = selectors.draft_from_document(document) if document else None
     if petition is not None:
         initial = supervision_draft(petition)
-    form = MatterForm(request.POST or None, initial=initial)
+    accusation = petition is not None and petition.category == "accusation"
+    form = MatterForm(request.POST or None, initial=initial, accusation=accusation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -92,6 +93,7 @@ def matter_new(request: HttpRequest) -> HttpResponse:
                 deadline=data["deadline"],
                 document=document,
                 petition=petition,
+                not_accused=data.get("not_accused", False),
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -344,6 +344,20 @@ class TestClocks:
         assert kinds == [("start", ""), ("pause", "补充地址"), ("resume", ""), ("extend", "案情复杂")]
         assert clock_state(clock, at(2030, 5, 14, 9), CAL)["light"] == "red"
 
+    def test_a_pause_moves_the_period_s_own_end_not_a_last_day_already_rolled(self, clerk: User) -> None:
+        unit = Unit.objects.create(name="县信访局", kind="department")
+        rule = Rule(ClockUnit.CALENDAR_DAYS, 18, roll_holidays=True)
+        with transaction.atomic():
+            clock = clock_start(
+                obj=unit, name="告知期限", rule=rule, start=at(2030, 4, 13, 9), actor=clerk, calendar=CAL
+            )
+        assert clock.due_at.date() == dt.date(2030, 5, 2)  # day 18 is 1 May, a holiday: rolled to the 2nd
+        with transaction.atomic():
+            clock = clock_pause(clock=clock, reason="听证", actor=clerk, at=at(2030, 4, 20, 9))
+            clock = clock_resume(clock=clock, actor=clerk, calendar=CAL, at=at(2030, 4, 21, 9))
+        assert clock.due_at.date() == dt.date(2030, 5, 2)  # 1 May + 1 day waited = 2 May, not 2 May + 1
+        assert clock.waited_days == 1
+
     def test_a_clock_stopped_while_paused_does_not_count_the_pause(self, clerk: User) -> None:
         unit = Unit.objects.create(name="县信访局", kind="department")
         with transaction.atomic():

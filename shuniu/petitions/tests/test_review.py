@@ -9,16 +9,20 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from shuniu.audit.models import AuditEntry
 from shuniu.core.deadlines import clock_of
-from shuniu.core.models import CalendarYear, InboxItem, LeaderProfile, Role, Unit, UnitKind, User, Village
+from shuniu.core.drafts import draft_save
+from shuniu.core.files import Upload
+from shuniu.core.models import CalendarYear, Draft, InboxItem, LeaderProfile, Role, Unit, UnitKind, User, Village
+from shuniu.core.tasks import purge_drafts
 from shuniu.core.testing import client_for, make_unit, make_user
 from shuniu.petitions import services
-from shuniu.petitions.models import Petition, Reply, Stage, Status
+from shuniu.petitions.models import Petition, Recusal, Reply, Stage, Status
 from shuniu.petitions.selectors import Person, petitions_for
 from shuniu.supervision.services import matter_register
 
@@ -97,6 +101,10 @@ def test_review_then_re_review_with_a_hearing_then_final(
     petition = replied(officer, township, xz)
     today = timezone.localdate()
     services.petition_close(petition=petition, actor=officer, satisfaction="dissatisfied")
+    with pytest.raises(ValidationError, match="上一级机关"):  # the township does not review itself
+        services.petition_review_request(
+            petition=petition, actor=officer, stage="review", body=township, reason="不服", delivered_on=today
+        )
     with pytest.raises(ValidationError, match="尚无复查意见"):
         services.petition_review_request(
             petition=petition, actor=officer, stage="rereview", body=county, reason="不服", delivered_on=today
@@ -124,8 +132,14 @@ def test_review_then_re_review_with_a_hearing_then_final(
     assert clock_of(petition, "复查期限").stopped_at is not None  # type: ignore[union-attr]
     assert list(petition.replies.values_list("stage", flat=True).order_by("at")) == [Stage.HANDLING, Stage.REVIEW]
     assert open_categories(gov) == []
+    with pytest.raises(ValidationError, match="上一级机关"):  # not the body that reviewed
+        services.petition_review_request(
+            petition=petition, actor=officer, stage="rereview", body=county, reason="仍不服", delivered_on=today
+        )
+    city = make_unit("县人民政府", UnitKind.DEPARTMENT)
+    mayor_office = make_user("city", [Role.LIAISON], full_name="县政府联络员", unit=city)
     services.petition_review_request(
-        petition=petition, actor=officer, stage="rereview", body=county, reason="仍不服", delivered_on=today
+        petition=petition, actor=officer, stage="rereview", body=city, reason="仍不服", delivered_on=today
     )
     petition.refresh_from_db()
     rereview = clock_of(petition, "复核期限")
@@ -143,7 +157,7 @@ def test_review_then_re_review_with_a_hearing_then_final(
     rereview.refresh_from_db()
     assert rereview.paused_at is None
     assert rereview.due_at == due
-    services.petition_review_answer(petition=petition, actor=gov, text="经复核，维持复查意见。")
+    services.petition_review_answer(petition=petition, actor=mayor_office, text="经复核，维持复查意见。")
     petition.refresh_from_db()
     assert petition.status == Status.FINAL
     # The same matter again: registered, linked, but not accepted (art. 36).
@@ -367,3 +381,134 @@ def test_staff_find_a_callers_matters_by_id_phone_or_name(officer: User, townshi
     services.petition_assign(petition=mine, actor=officer, unit=township, days=30)
     text = client_for(xz).get(url, {"person": "张建国"}).text
     assert 'name="person"' not in text
+
+
+@pytest.mark.django_db
+def test_materials_contacts_and_reasons_stay_with_those_who_see_petitioners(
+    officer: User, township: Unit, xz: User
+) -> None:
+    letter = Upload("来信.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    petition = register(officer, township, uploads=[letter])
+    services.petition_contact(
+        petition=petition,
+        actor=officer,
+        counterpart="bureau",
+        unit=None,
+        person="办信科",
+        at=timezone.now(),
+        note="张建国之子来电询问",
+    )
+    with pytest.raises(ValidationError, match="已经保存过"):  # a second click
+        services.petition_contact(
+            petition=petition,
+            actor=officer,
+            counterpart="bureau",
+            unit=None,
+            person="办信科",
+            at=timezone.now(),
+            note="张建国之子来电询问",
+        )
+    services.petition_decide(petition=petition, actor=officer, decision="accept", note="经核，张建国所述不在本乡")
+    services.petition_assign(petition=petition, actor=officer, unit=township, days=30)
+    attachment = petition.attachments.get()
+    page = client_for(xz).get(reverse("petitions:detail", args=[petition.pk]))
+    assert page.status_code == 200
+    assert "来信.png" not in page.text
+    assert "之子来电" not in page.text
+    assert "不在本乡" not in page.text  # the history's reasons too
+    assert client_for(xz).get(reverse("petitions:material", args=[petition.pk, attachment.pk])).status_code == 404
+    assert client_for(officer).get(reverse("petitions:material", args=[petition.pk, attachment.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_stepping_aside_takes_back_what_was_sent_and_sends_nothing_more(
+    officer: User, township: Unit, xz: User, wang: User
+) -> None:
+    colleague = make_user("zhou", [Role.PETITION_OFFICER], full_name="周接待")
+    petition = replied(officer, township, xz)
+    assert "信访答复待回访" in open_categories(colleague)
+    services.petition_recuse(petition=petition, actor=officer, user=colleague, reason="信访人系其亲属")
+    assert open_categories(colleague) == []
+    with pytest.raises(ValidationError, match="已回避"):
+        services.petition_recuse(petition=petition, actor=officer, user=colleague, reason="再次")
+    services.petition_recuse(petition=petition, actor=officer, user=wang, reason="与信访人有亲属关系")
+    with pytest.raises(ValidationError, match="已回避"):
+        services.petition_lead(petition=petition, actor=officer, leader=wang)
+    with pytest.raises(ValidationError, match="已回避"):
+        services.petition_ask_leader(petition=petition, actor=officer, leader=wang, request="请示")
+    county = make_unit("县民政局", UnitKind.DEPARTMENT)
+    make_user("mz", [Role.LIAISON], unit=county)
+    services.petition_review_request(
+        petition=petition, actor=officer, stage="review", body=county, reason="不服", delivered_on=timezone.localdate()
+    )
+    assert open_categories(colleague) == []
+    assert Recusal.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_instruction_becomes_one_matter_and_an_accusation_only_once_the_unit_is_not_the_accused(
+    officer: User, township: Unit, xz: User, wang: User
+) -> None:
+    petition = register(officer, township, category="accusation", summary="反映某站所负责人违规收费。")
+    services.petition_decide(petition=petition, actor=officer, decision="accept", note="")
+    services.petition_assign(petition=petition, actor=officer, unit=township, days=30, not_accused=True)
+    asked = services.petition_ask_leader(petition=petition, actor=officer, leader=wang, request="请批示")
+    services.petition_instruct(instruction=asked, actor=wang, text="请纪委监委核查", supervise=True)
+    supervisor = make_user("du", [Role.SUPERVISOR], full_name="督查员")
+    petition.refresh_from_db()
+    fields: dict[str, Any] = {
+        "actor": supervisor,
+        "source": "instruction",
+        "title": f"{petition.number} 违规收费",
+        "content": "核查违规收费",
+        "lead_unit": township,
+        "instructing_leader": wang,
+        "deadline": timezone.now() + dt.timedelta(days=20),
+        "petition": petition,
+    }
+    with pytest.raises(ValidationError, match="第三十条"):
+        matter_register(**fields)
+    matter_register(**fields, not_accused=True)
+    with pytest.raises(ValidationError, match="没有待转督办"):  # the second supervisor's click
+        matter_register(**fields | {"title": "另一个"}, not_accused=True)
+    assert petition.instructions.exclude(matter="").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_petitioner_rates_again_after_a_review_and_codes_are_counted_per_number(
+    officer: User, township: Unit, xz: User, county: Unit, gov: User
+) -> None:
+    first = replied(officer, township, xz)
+    other = replied(officer, township, xz, summary="另一件事。")
+    client = Client()
+    url = reverse("petitions:enquiry")
+    client.post(url, {"number": first.number, "code": first.enquiry_code, "satisfaction": "dissatisfied"})
+    services.petition_review_request(
+        petition=first, actor=officer, stage="review", body=county, reason="不服", delivered_on=timezone.localdate()
+    )
+    services.petition_review_answer(petition=first, actor=gov, text="经复查，补发差额。")
+    page = client.post(url, {"number": first.number, "code": first.enquiry_code})
+    assert "提交评价" in page.text  # the review's opinion is rated afresh
+    client.post(url, {"number": first.number, "code": first.enquiry_code, "satisfaction": "satisfied"})
+    first.refresh_from_db()
+    assert (first.status, first.satisfaction) == (Status.CLOSED, "satisfied")
+    # Guesses at one number are not cleared by a right code for another.
+    for _ in range(4):
+        client.post(url, {"number": other.number, "code": "ZZZZZZZZ"})
+    client.post(url, {"number": first.number, "code": first.enquiry_code})
+    client.post(url, {"number": other.number, "code": "ZZZZZZZY"})
+    assert "后再试" in client.post(url, {"number": other.number, "code": other.enquiry_code}).text
+
+
+@pytest.mark.django_db
+def test_drafts_past_their_days_go_and_a_strange_draft_number_is_a_404(officer: User) -> None:
+    client = client_for(officer)
+    assert client.get(reverse("petitions:new"), {"draft": "²"}).status_code == 404
+    assert client.get(reverse("petitions:new"), {"draft": "9" * 40}).status_code == 404
+    data = QueryDict(mutable=True)
+    data.update({"summary": "宅基地纠纷"})
+    old = draft_save(owner=officer, form="petitions.new", data=data, label="旧草稿")
+    Draft.objects.filter(pk=old.pk).update(saved_at=timezone.now() - dt.timedelta(days=8))
+    draft_save(owner=make_user("x", [Role.PETITION_OFFICER]), form="petitions.new", data=data, label="新草稿")
+    assert purge_drafts.call_local() == 1
+    assert list(Draft.objects.values_list("label", flat=True)) == ["新草稿"]

@@ -1,0 +1,194 @@
+"""Reads of notices, narrowed to who may see them inside the query: the list, the calling sheet, progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from shuniu.core.access import get_visible_or_404
+from shuniu.core.models import Contact, Role, Unit, User
+from shuniu.core.personal import digits
+from shuniu.notices.models import UNREACHED, Attempt, Fact, Notice, Recipient, Scope, State
+
+
+def notices_for(user: User) -> QuerySet[Notice]:
+    """The notices `user` may see: office staff all of them, a unit's liaison those sent to their unit."""
+    if user.has_role(Role.DIRECTOR, Role.CLERK, Role.SUPERVISOR, Role.PETITION_OFFICER):
+        return Notice.objects.all()
+    if user.has_role(Role.LIAISON) and user.unit_id is not None:
+        return Notice.objects.filter(Exists(Recipient.objects.filter(notice=OuterRef("pk"), unit_id=user.unit_id)))
+    return Notice.objects.none()
+
+
+def notice_for(user: User, pk: object) -> Notice:
+    """One notice the user may see (404 otherwise)."""
+    return get_visible_or_404(notices_for(user).select_related("created_by"), pk)
+
+
+def fact_values(notice: Notice) -> list[tuple[str, str, str]]:
+    """The notice's key facts as (fact, label, value) in reading order, taken from its own fields."""
+    labels = dict(Fact.choices)
+    return [(fact, labels[fact], fact_value(notice, fact)) for fact in notice.facts if fact in labels]
+
+
+def fact_value(notice: Notice, fact: str) -> str:
+    """One key fact in the words it is read out in (11月30日（星期一）上午 9:00)."""
+    if fact == Fact.TIME:
+        return spoken_time(notice.starts_at)
+    if fact == Fact.REPLY_BY:
+        return spoken_time(notice.reply_by) if notice.reply_by else ""
+    fields: dict[str, str] = {Fact.PLACE: notice.place, Fact.ATTENDEES: notice.attendees, Fact.BRING: notice.bring}
+    return fields.get(fact, "")
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def spoken_time(moment: dt.datetime) -> str:
+    """11月30日（星期一）上午 9:00 — as it is said on the phone, with the weekday to catch a wrong date."""
+    local = timezone.localtime(moment)
+    part = "上午" if local.hour < 12 else "下午"
+    hour = local.hour if local.hour <= 12 else local.hour - 12
+    return f"{local.month}月{local.day}日（星期{WEEKDAYS[local.weekday()]}）{part} {hour}:{local.minute:02d}"
+
+
+def script(notice: Notice, caller: User) -> str:
+    """What the caller reads out: polite and firm (有礼有节、不卑不亢), the facts filled in."""
+    facts = "；".join(f"{label}：{value}" for _, label, value in fact_values(notice) if value)
+    asked = "、".join(label for _, label, _ in fact_values(notice))
+    return (
+        f"您好！我是县委办公室{caller.full_name}。现电话通知：{notice.subject}。{facts}。"
+        + (f"{notice.notes}。" if notice.notes else "")
+        + f"请您记录一下，并把{asked}复述一遍，以便核对。谢谢您的配合！"
+    )
+
+
+def notice_list(user: User) -> QuerySet[Notice]:
+    """Notices newest first."""
+    return notices_for(user).order_by("-starts_at", "-pk")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A notice's units by state, and the retries due now."""
+
+    total: int
+    by_state: dict[str, int]
+    retry_due: int
+
+    @property
+    def confirmed(self) -> int:
+        """Units confirmed."""
+        return self.by_state.get(State.CONFIRMED, 0)
+
+    @property
+    def notified(self) -> int:
+        """Units told, not yet confirmed."""
+        return self.by_state.get(State.NOTIFIED, 0)
+
+    @property
+    def unreached(self) -> int:
+        """Units not reached yet (failed ones apart)."""
+        return sum(self.by_state.get(s, 0) for s in UNREACHED if s != State.FAILED)
+
+    @property
+    def failed(self) -> int:
+        """Units that cannot be notified."""
+        return self.by_state.get(State.FAILED, 0)
+
+    @property
+    def percent(self) -> int:
+        """Confirmed, in percent."""
+        return round(100 * self.confirmed / self.total) if self.total else 0
+
+
+def progress(notice: Notice, now: dt.datetime | None = None) -> Progress:
+    """Counts by state for the live view (one grouped query and one count)."""
+    now = now or timezone.now()
+    rows = Recipient.objects.filter(notice=notice)
+    counts = Counter(dict(rows.values("state").annotate(n=Count("pk")).values_list("state", "n")))
+    due = rows.filter(state=State.NO_ANSWER, retry_at__lte=now).count()
+    return Progress(total=sum(counts.values()), by_state=dict(counts), retry_due=due)
+
+
+def sheet(user: User, notice: Notice) -> list[Recipient]:
+    """The calling sheet: every unit on the notice (a liaison: their own only), its phones, its last call."""
+    rows = notice.recipients.select_related("unit", "held_by")
+    if not user.has_role(Role.DIRECTOR, Role.CLERK, Role.SUPERVISOR, Role.PETITION_OFFICER):
+        rows = rows.filter(unit_id=user.unit_id or 0)
+    contacts = Contact.objects.order_by("sort_order", "name")
+    attempts = Attempt.objects.select_related("by").order_by("at", "pk")
+    return list(
+        rows.prefetch_related(Prefetch("unit__contacts", queryset=contacts), Prefetch("attempts", queryset=attempts))
+    )
+
+
+def recipient_for(user: User, notice: Notice, pk: object) -> Recipient:
+    """One unit of a notice the user may act on (staff: any; a liaison: their own unit's) — 404 otherwise."""
+    rows = notice.recipients.select_related("unit", "notice", "held_by")
+    if not user.has_role(Role.DIRECTOR, Role.CLERK, Role.SUPERVISOR, Role.PETITION_OFFICER):
+        rows = rows.filter(unit_id=user.unit_id if user.unit_id else 0)
+    return get_visible_or_404(rows, pk)
+
+
+def numbers_of(unit: Unit) -> list[tuple[str, str]]:
+    """The unit's numbers to dial, the office line first: (label, number)."""
+    found = [("单位电话", unit.phone)] if unit.phone else []
+    for contact in unit.contacts.all():
+        if contact.office_phone:
+            found.append((f"{contact.name}（{contact.title or '办公电话'}）", contact.office_phone))
+        if contact.mobile:
+            found.append((f"{contact.name}（手机）", contact.mobile))
+    seen: set[str] = set()
+    unique = []
+    for label, number in found:  # one line per number, the first label it came with
+        if digits(number) not in seen:
+            seen.add(digits(number))
+            unique.append((label, number))
+    return unique
+
+
+def scopes() -> QuerySet[Scope]:
+    """The office's saved sets of units (常用通知范围)."""
+    return Scope.objects.prefetch_related("units")
+
+
+def units_of_kind(kind: str) -> QuerySet[Unit]:
+    """Every active unit of one kind (all townships, all departments)."""
+    return Unit.objects.filter(is_active=True, kind=kind).order_by("sort_order", "name")
+
+
+@dataclass(frozen=True)
+class NoticeFigures:
+    """What a notice's calling came to: how long to confirm everyone, retries, read-back errors caught."""
+
+    units: int
+    confirmed: int
+    minutes_to_all: int | None  # from the notice to the last confirmation, when everyone confirmed
+    retried: int  # units that needed more than one call
+    errors: int  # facts read back wrong, caught and corrected on the phone
+    errors_units: Sequence[str]
+
+
+def notice_figures(notice: Notice) -> NoticeFigures:
+    """One notice's figures (its rows only)."""
+    rows = list(notice.recipients.select_related("unit").prefetch_related("attempts"))
+    confirmed = [r for r in rows if r.state == State.CONFIRMED and r.confirmed_at]
+    minutes = None
+    if rows and len(confirmed) == len(rows):
+        last = max(r.confirmed_at for r in confirmed if r.confirmed_at)
+        minutes = int((last - notice.created_at).total_seconds() // 60)
+    errors = [(r.unit.name, a.errors) for r in rows for a in r.attempts.all() if a.errors]
+    return NoticeFigures(
+        units=len(rows),
+        confirmed=len(confirmed),
+        minutes_to_all=minutes,
+        retried=sum(1 for r in rows if r.tries > 1),
+        errors=sum(n for _, n in errors),
+        errors_units=list(dict.fromkeys(name for name, _ in errors)),
+    )
