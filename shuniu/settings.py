@@ -258,6 +258,7 @@ REMINDER_SOURCES = [
     "shuniu.supervision.reminders.matters_due",
     "shuniu.petitions.reminders.petitions_due",
     "shuniu.petitions.reminders.petitions_digest",
+    "shuniu.notices.reminders.notices_due",
 ]
 # Workbench panels: each app offers its cards (shuniu.core.panels).
 WORKBENCH_PANELS = [

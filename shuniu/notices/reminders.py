@@ -1,0 +1,62 @@
+"""Reminder sources of notices (asked every minute by `core.reminders.reminders_run`).
+
+- A unit not answering is to be called again at its retry time: its last caller is told, once per retry.
+- Close to the event (`WARN_BEFORE`), units still not reached: the director(s) are told, once per notice
+  and version (a change of time or place is a new one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.urls import reverse
+
+from shuniu.core.models import Role, User
+from shuniu.core.reminders import Due
+from shuniu.core.selectors import users_with_role
+from shuniu.core.text import day_time
+from shuniu.core.workcal import WorkingCalendar
+from shuniu.notices.models import UNREACHED, Attempt, Notice, Recipient, State, Status
+
+WARN_BEFORE = dt.timedelta(hours=18)  # the afternoon before a morning meeting
+
+
+def notices_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
+    """What the notices have to say now (see the module's docstring)."""
+    retries = list(
+        Recipient.objects.filter(
+            notice__status=Status.CALLING, state=State.NO_ANSWER, retry_at__lte=now
+        ).select_related("notice", "unit")
+    )
+    callers: dict[int, User] = {}
+    for attempt in Attempt.objects.filter(recipient__in=retries).select_related("by").order_by("at", "pk"):
+        callers[attempt.recipient_id] = attempt.by
+    for recipient in retries:
+        caller = callers.get(recipient.pk)
+        if caller is None or recipient.retry_at is None:
+            continue
+        yield Due(
+            key=f"notice-retry:{recipient.pk}:{int(recipient.retry_at.timestamp())}",
+            recipient=caller,
+            title=f"该重拨了：{recipient.unit.name}（{recipient.notice.number}）",
+            body=f"{recipient.notice.subject}；已拨 {recipient.tries} 次，约定 {day_time(recipient.retry_at)} 再拨。",
+            url=reverse("notices:call", args=[recipient.notice_id, recipient.pk]),
+        )
+    soon = Notice.objects.filter(status=Status.CALLING, starts_at__gt=now, starts_at__lte=now + WARN_BEFORE)
+    directors = list(users_with_role(Role.DIRECTOR))
+    for notice in soon:
+        left = list(
+            notice.recipients.filter(state__in=UNREACHED).select_related("unit").values_list("unit__name", flat=True)
+        )
+        if not left:
+            continue
+        names = "、".join(left[:6]) + (f"等 {len(left)} 个单位" if len(left) > 6 else "")
+        for director in directors:
+            yield Due(
+                key=f"notice-unreached:{notice.pk}:{notice.version}",
+                recipient=director,
+                title=f"通知临近仍未通知到：{notice.number}",
+                body=f"{notice.subject}（{day_time(notice.starts_at)}）：{names}尚未通知到。",
+                url=reverse("notices:detail", args=[notice.pk]),
+            )
