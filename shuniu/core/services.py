@@ -130,12 +130,10 @@ def guarded_attempt(*, scope: str, address: str, check: Any, now: dt.datetime | 
     now = now or timezone.now()
     with audit.deferred_transaction():
         throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=scope[:150], address=address)
-        if throttle.locked_until and throttle.locked_until > now:
-            LoginThrottle.objects.filter(pk=throttle.pk).update(refused=F("refused") + 1)
-            return None, f"尝试次数过多，请于 {timezone.localtime(throttle.locked_until):%H:%M} 后再试。"
-        window = now - dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-        from_here = LoginThrottle.objects.filter(address=address, updated_at__gte=window).aggregate(n=Sum("failures"))
-        if address and (from_here["n"] or 0) >= settings.LOGIN_ADDRESS_LIMIT:
+        refused = _throttle_refusal(throttle, address, now)
+        if refused == "locked":
+            return None, f"尝试次数过多，请于 {timezone.localtime(throttle.locked_until or now):%H:%M} 后再试。"
+        if refused == "address":
             return None, "此地址尝试次数过多，请稍后再试。"
         found = check()
         if found is not None:
@@ -151,15 +149,31 @@ def guarded_attempt(*, scope: str, address: str, check: Any, now: dt.datetime | 
         return None, ""
 
 
-def _refused_by_throttle(throttle: LoginThrottle, address: str, now: dt.datetime) -> LoginResult | None:
+def _throttle_refusal(throttle: LoginThrottle, address: str, now: dt.datetime) -> str:
+    """Why this name (or scope) from this address is refused now, or "".
+
+    "locked" (its own failures locked it) or "address" (too many failures from there overall); a refusal
+    is counted on the lock.
+    """
+    refused = ""
     if throttle.locked_until and throttle.locked_until > now:
+        refused = "locked"
+    else:
+        window = now - dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+        from_here = LoginThrottle.objects.filter(address=address, updated_at__gte=window).aggregate(n=Sum("failures"))
+        if address and (from_here["n"] or 0) >= settings.LOGIN_ADDRESS_LIMIT:
+            refused = "address"
+    if refused:
         LoginThrottle.objects.filter(pk=throttle.pk).update(refused=F("refused") + 1)
-        until = timezone.localtime(throttle.locked_until)
+    return refused
+
+
+def _refused_by_throttle(throttle: LoginThrottle, address: str, now: dt.datetime) -> LoginResult | None:
+    refused = _throttle_refusal(throttle, address, now)
+    if refused == "locked":
+        until = timezone.localtime(throttle.locked_until or now)
         return LoginResult(None, f"账号因连续登录失败已被锁定，请于 {until:%H:%M} 后再试，或联系系统管理员解锁。")
-    window = now - dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-    from_here = LoginThrottle.objects.filter(address=address, updated_at__gte=window).aggregate(n=Sum("failures"))
-    if address and (from_here["n"] or 0) >= settings.LOGIN_ADDRESS_LIMIT:
-        LoginThrottle.objects.filter(pk=throttle.pk).update(refused=F("refused") + 1)
+    if refused == "address":
         return LoginResult(None, "此地址登录失败次数过多，请稍后再试，或联系系统管理员。")
     return None
 
