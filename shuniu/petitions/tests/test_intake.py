@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,7 +27,7 @@ from shuniu.core.personal import key_id_of
 from shuniu.core.testing import client_for, make_unit, make_user
 from shuniu.petitions import services
 from shuniu.petitions.models import Party, Petition, Petitioner
-from shuniu.petitions.selectors import Person, similar_names
+from shuniu.petitions.selectors import Person, possible_repeats, similar_names
 
 ID = "11010519491231002X"  # GB 11643's own example
 PHONE = "13812345678"
@@ -423,3 +424,25 @@ def test_the_register_and_a_petitions_page_keep_their_query_counts(officer: User
         )
     after = (counted(reverse("petitions:list")), counted(reverse("petitions:detail", args=[first.pk])))
     assert after == before
+
+
+@pytest.mark.django_db
+def test_the_register_and_the_repeat_check_ask_the_same_number_of_queries_however_many_rows(
+    officer: User, village: Village
+) -> None:
+    """Pinned: a few petitions or thirty, the register's page and the check before saving cost the same."""
+    client = client_for(officer)
+    person = zhang(village)
+    register(officer, person)
+    counts = []
+    for more in (0, 29):
+        for _ in range(more):
+            register(officer, person, new_matter_confirmed=True)
+        client.get(reverse("petitions:list"))  # the session's first request does its own setting up
+        with CaptureQueriesContext(connection) as listed:
+            assert client.get(reverse("petitions:list")).status_code == 200
+        with CaptureQueriesContext(connection) as checked:
+            possible_repeats([services.checked_person(person, "信访人")])
+        counts.append((len(listed), len(checked)))
+    assert counts[0] == counts[1]
+    assert counts[0][1] <= 3
