@@ -20,8 +20,8 @@ KINDS = [(UnitKind.TOWNSHIP, "全部乡镇"), (UnitKind.DEPARTMENT, "全部县�
 
 class NoticeForm(StyledForm):
     subject = forms.CharField(label="事由", max_length=200, error_messages={"required": "请填写通知事由。"})
-    starts_at = LocalDateTimeField(label="时间")
-    place = forms.CharField(label="地点", max_length=200, error_messages={"required": "请填写地点。"})
+    starts_at = LocalDateTimeField(label="会议（活动）时间")
+    place = forms.CharField(label="会议（活动）地点", max_length=200, error_messages={"required": "请填写地点。"})
     convener = forms.CharField(label="召集人", max_length=100, required=False)
     agenda = forms.CharField(label="议题", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     attendees = forms.CharField(
