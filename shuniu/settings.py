@@ -163,6 +163,8 @@ LOGIN_MAX_FAILURES = env_int("SHUNIU_LOGIN_MAX_FAILURES", 5, minimum=1)
 # A group visit (集体访) by the county's convention: this many people or more (art. 20 caps the
 # representatives at 5; the threshold itself is local).
 PETITION_GROUP_SIZE = env_int("SHUNIU_PETITION_GROUP_SIZE", 5, minimum=2)
+# The county's telephone area code: a number dialled locally (7 or 8 digits) is matched with it.
+AREA_CODE = env_str("SHUNIU_AREA_CODE", "0999")
 LOGIN_LOCK_MINUTES = env_int("SHUNIU_LOGIN_LOCK_MINUTES", 30, minimum=1)
 # One source address failing for many user names (password spraying) is refused as a whole.
 LOGIN_ADDRESS_LIMIT = env_int("SHUNIU_LOGIN_ADDRESS_LIMIT", 20, minimum=1)
@@ -259,6 +261,7 @@ REMINDER_SOURCES = [
     "shuniu.petitions.reminders.petitions_due",
     "shuniu.petitions.reminders.petitions_digest",
     "shuniu.notices.reminders.notices_due",
+    "shuniu.notices.reminders.callbacks_due",
 ]
 # Workbench panels: each app offers its cards (shuniu.core.panels).
 WORKBENCH_PANELS = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("supervision/", include("shuniu.supervision.urls")),
     path("petitions/", include("shuniu.petitions.urls")),
     path("notices/", include("shuniu.notices.urls")),
+    path("calls/", include("shuniu.notices.call_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -56,6 +56,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "notices.view": _STAFF | {Role.LIAISON},
     "notices.manage": _STAFF,
     "notices.confirm": frozenset({Role.LIAISON}),
+    "calls.view": _STAFF,
+    "calls.manage": _STAFF,
     # Petitions (SPEC §5): particulars only to petition staff, the director and the leader holding the case.
     # a unit: what it handles; a leader: what they hold or instruct on; supervision: what it follows
     "petitions.view": frozenset({Role.PETITION_OFFICER, Role.DIRECTOR, Role.LIAISON, Role.LEADER, Role.SUPERVISOR}),

@@ -18,5 +18,9 @@ class NoticesConfig(AppConfig):
                 "recipient.call": "登记通知情况",
                 "recipient.confirm": "联络员确认通知",
                 "scope.save": "保存常用通知范围",
+                "call.record": "来电登记",
+                "call.update": "办理来电",
+                "call.called_back": "登记回电",
+                "call.linked": "来电转督办或信访",
             }
         )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from shuniu.core.models import Unit, UnitKind, User
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.notices import services
-from shuniu.notices.models import Fact, Notice
+from shuniu.notices.models import Call, Fact, Notice
 
 
 def notices_demo_load() -> None:
@@ -100,3 +100,89 @@ def notices_demo_load() -> None:
     liaison = User.objects.filter(unit=rows["城关镇"].unit, role_grants__role="liaison").first()
     if liaison is not None:
         services.recipient_confirm(recipient=rows["城关镇"], actor=liaison, ticked=list(notice.facts))
+
+
+def calls_demo_load() -> None:
+    """A week of incoming calls: units found by their numbers, one owing a callback, one made a supervised
+    matter, one an unknown caller recorded just as fully."""
+    from shuniu.core.models import Contact
+    from shuniu.supervision.services import matter_register
+
+    if Call.objects.exists():
+        return
+    clerk = User.objects.get(username="wangfang")
+    supervisor = User.objects.get(username="zhaoqiang")
+    leader = User.objects.filter(username="zhengwei").first()
+    now = timezone.now().replace(second=0, microsecond=0)
+    units = {u.name: u for u in Unit.objects.all()}
+    contact = Contact.objects.filter(unit__name="县应急管理局").exclude(mobile="").first()
+    rows = [
+        (
+            6,
+            units["县财政局"].phone,
+            "周科长",
+            "work",
+            "询问年底前县委常委会议题申报截止时间。",
+            "已告知 12 月 10 日前报送。",
+        ),
+        (
+            5,
+            "+86 " + units["东山镇"].phone.replace("-", " ")[1:],
+            "党政办",
+            "meeting",
+            "请示森林防火会议可否由分管副镇长代为参加。",
+            "请示主任后回复可以。",
+        ),
+        (
+            4,
+            contact.mobile if contact else "13999990000",
+            contact.name if contact else "",
+            "urgent",
+            "报告龙泉镇一处山林起火，已组织扑救，无人员伤亡。",
+            "",
+        ),
+        (3, "0999-6" + "000000", "", "enquiry", "市民来电咨询县委办公室地址和办事时间。", "已告知。"),
+        (2, units["城关镇"].phone + "转8001", "吴霞", "report", "反映城关镇老街改造施工扰民，群众意见较大。", ""),
+        (1, "13512345678", "李先生", "report", "个人来电反映小区供暖不热，要求协调。", ""),
+    ]
+    made = []
+    for days, number, caller, topic, content, result in rows:
+        at = now - dt.timedelta(days=days, hours=2)
+        call = services.call_record(
+            actor=clerk,
+            at=at,
+            number=number,
+            caller=caller,
+            topic=topic,
+            content=content,
+            proposal="按职责转相关单位办理。" if not result else "",
+            callback_due=at + dt.timedelta(hours=2) if topic == "report" else None,
+            now=at + dt.timedelta(minutes=5),
+        )
+        if result:
+            services.call_update(
+                call=call, actor=clerk, proposal="", instruction="", instructed_by=None, result=result, close=True
+            )
+        made.append(call)
+    fire = made[2]
+    services.call_update(
+        call=fire,
+        actor=clerk,
+        proposal="报郑伟主任，建议督促应急部门做好火情后续处置和隐患排查。",
+        instruction="请督查室督促县应急管理局三日内报送火情处置和隐患排查情况。" if leader else "",
+        instructed_by=leader,
+        result="",
+    )
+    fire.refresh_from_db()
+    matter_register(
+        actor=supervisor,
+        source="call_letter",
+        title="龙泉镇山林火情后续处置和隐患排查",
+        content=fire.content,
+        instruction=fire.instruction,
+        instructing_leader=leader,
+        lead_unit=units["县应急管理局"],
+        co_units=[units["龙泉镇"]],
+        deadline=now + dt.timedelta(days=3),
+        call=fire,
+    )

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 
 from shuniu.core.forms import LocalDateTimeField, Picker, StyledForm
-from shuniu.core.models import Unit, UnitKind
-from shuniu.notices.models import Fact, Outcome, Scope
+from shuniu.core.models import Unit, UnitKind, User
+from shuniu.notices.models import CallTopic, Fact, Outcome, Scope
 
 
 def _units() -> Any:
@@ -112,3 +112,30 @@ class ChangeForm(StyledForm):
 
 class ReasonForm(StyledForm):
     reason = forms.CharField(label="理由", max_length=300, error_messages={"required": "请填写理由。"})
+
+
+class IncomingForm(StyledForm):
+    """An incoming call at the desk."""
+
+    number = forms.CharField(label="来电号码", max_length=40, required=False)
+    at = LocalDateTimeField(label="来电时间")
+    unit = forms.ModelChoiceField(
+        label="来电单位（按号码自动识别，可改选）", queryset=_units(), required=False, empty_label="（未识别或外单位）"
+    )
+    caller = forms.CharField(label="来电人", max_length=50, required=False)
+    topic = forms.ChoiceField(label="类别", choices=CallTopic.choices)
+    content = forms.CharField(
+        label="来电内容", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写来电内容。"}
+    )
+    proposal = forms.CharField(label="拟办意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    callback_due = LocalDateTimeField(label="应回电时间（需回电时填写）", required=False)
+
+
+class CallHandleForm(StyledForm):
+    proposal = forms.CharField(label="拟办意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    instruction = forms.CharField(label="领导批示", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    instructed_by = forms.ModelChoiceField(
+        label="批示领导", queryset=User.objects.filter(is_active=True, leader_profile__isnull=False), required=False
+    )
+    result = forms.CharField(label="办理结果", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    close = forms.BooleanField(label="已办结", required=False)

@@ -193,3 +193,90 @@ class Scope(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+CALL_SERIES = "电"  # 电〔2026〕8号
+
+
+class CallTopic(models.TextChoices):
+    """What an incoming call is about (for the monthly figures)."""
+
+    WORK = "work", "工作联系"
+    REPORT = "report", "反映情况"
+    ENQUIRY = "enquiry", "咨询"
+    MEETING = "meeting", "会议活动"
+    URGENT = "urgent", "紧急事项"
+    OTHER = "other", "其他"
+
+
+class Call(models.Model):
+    """An incoming call (来电登记).
+
+    Who called from where, about what, what is proposed, what the leader said, what came of it; a callback
+    when one is owed.
+    """
+
+    year = models.PositiveIntegerField("年度")
+    seq = models.PositiveIntegerField("序号")
+    at = models.DateTimeField("来电时间")
+    number = models.CharField("来电号码", max_length=40, blank=True)
+    number_key = models.CharField(max_length=20, blank=True, db_index=True, editable=False)  # core.phones
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="来电单位"
+    )
+    caller = models.CharField("来电人", max_length=50, blank=True)
+    topic = models.CharField("类别", max_length=10, choices=CallTopic.choices, default=CallTopic.WORK)
+    content = models.TextField("来电内容")
+    proposal = models.TextField("拟办意见", blank=True)
+    instruction = models.TextField("领导批示", blank=True)
+    instructed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="批示领导",
+    )
+    result = models.TextField("办理结果", blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="接听人"
+    )
+    callback_due = models.DateTimeField("应回电时间", null=True, blank=True)
+    called_back_at = models.DateTimeField("回电时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    matter = models.ForeignKey(
+        "supervision.Matter",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name="督办事项",
+    )
+    petition = models.ForeignKey(
+        "petitions.Petition",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name="信访事项",
+    )
+    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "来电登记"
+        verbose_name_plural = "来电登记"
+        ordering = ["-at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["year", "seq"], name="call_unique_number")]
+        indexes = [models.Index(fields=["at"], name="call_at_idx")]
+
+    def __str__(self) -> str:
+        return self.number_label
+
+    @property
+    def number_label(self) -> str:
+        """电〔2026〕8号."""
+        return official_number(CALL_SERIES, self.year, self.seq)
+
+    def audit_label(self) -> str:
+        """Named by its number in the audit log."""
+        return self.number_label

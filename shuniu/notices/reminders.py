@@ -3,6 +3,7 @@
 - A unit not answering is to be called again at its retry time: its last caller is told, once per retry.
 - Close to the event (`WARN_BEFORE`), units still not reached: the director(s) are told, once per notice
   and version (a change of time or place is a new one).
+- An incoming call owing a callback: its handler, shortly before it is due (`callbacks_due`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from shuniu.core.reminders import Due
 from shuniu.core.selectors import users_with_role
 from shuniu.core.text import day_time
 from shuniu.core.workcal import WorkingCalendar
-from shuniu.notices.models import UNREACHED, Attempt, Notice, Recipient, State, Status
+from shuniu.notices.models import UNREACHED, Attempt, Call, Notice, Recipient, State, Status
 
 WARN_BEFORE = dt.timedelta(hours=18)  # the afternoon before a morning meeting
 
@@ -60,3 +61,23 @@ def notices_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
                 body=f"{notice.subject}（{day_time(notice.starts_at)}）：{names}尚未通知到。",
                 url=reverse("notices:detail", args=[notice.pk]),
             )
+
+
+CALLBACK_WARN = dt.timedelta(minutes=15)
+
+
+def callbacks_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
+    """A callback owed: its handler, a quarter of an hour before it is due (once per due time)."""
+    owed = Call.objects.filter(
+        called_back_at__isnull=True, closed_at__isnull=True, callback_due__lte=now + CALLBACK_WARN
+    ).select_related("unit", "handler")
+    for call in owed:
+        if call.callback_due is None:
+            continue
+        yield Due(
+            key=f"call-back:{call.pk}:{int(call.callback_due.timestamp())}",
+            recipient=call.handler,
+            title=f"请回电：{call.unit.name if call.unit else call.caller or call.number}（{call.number_label}）",
+            body=f"应于 {day_time(call.callback_due)} 前回电：{call.content[:60]}",
+            url=reverse("calls:detail", args=[call.pk]),
+        )

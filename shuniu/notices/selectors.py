@@ -13,7 +13,8 @@ from django.utils import timezone
 from shuniu.core.access import get_visible_or_404
 from shuniu.core.models import Contact, Role, Unit, User
 from shuniu.core.personal import digits
-from shuniu.notices.models import UNREACHED, Attempt, Fact, Notice, Recipient, Scope, State
+from shuniu.core.phones import phone_key
+from shuniu.notices.models import UNREACHED, Attempt, Call, Fact, Notice, Recipient, Scope, State
 
 
 def notices_for(user: User) -> QuerySet[Notice]:
@@ -192,3 +193,47 @@ def notice_figures(notice: Notice) -> NoticeFigures:
         errors=sum(n for _, n in errors),
         errors_units=list(dict.fromkeys(name for name, _ in errors)),
     )
+
+
+# Incoming calls ----------------------------------------------------------------------------------------
+
+
+def unit_of_number(number: str) -> tuple[Unit, str] | None:
+    """The directory's unit (and the person, when it is theirs) whose number this is, however it is written."""
+    key = phone_key(number)
+    if not key:
+        return None
+    for unit in Unit.objects.filter(is_active=True).exclude(phone=""):
+        if phone_key(unit.phone) == key:
+            return unit, ""
+    for contact in Contact.objects.select_related("unit").filter(unit__is_active=True):
+        if key in (phone_key(contact.office_phone), phone_key(contact.mobile)):
+            return contact.unit, contact.name
+    return None
+
+
+def calls_for(user: User) -> QuerySet[Call]:
+    """The incoming calls `user` may see: office staff all of them; nobody else any."""
+    if user.has_role(Role.DIRECTOR, Role.CLERK, Role.SUPERVISOR, Role.PETITION_OFFICER):
+        return Call.objects.all()
+    return Call.objects.none()
+
+
+def call_for(user: User, pk: object) -> Call:
+    """One call the user may see (404 otherwise)."""
+    return get_visible_or_404(
+        calls_for(user).select_related("unit", "handler", "instructed_by", "matter", "petition"), pk
+    )
+
+
+def call_list(user: User) -> QuerySet[Call]:
+    """Calls, newest first (an index)."""
+    return calls_for(user).select_related("unit", "handler").order_by("-at", "-pk")
+
+
+def earlier_calls(user: User, number: str, *, limit: int = 5) -> list[Call]:
+    """A caller's earlier calls, as soon as their number is typed (by the number's key, an index)."""
+    key = phone_key(number)
+    if not key:
+        return []
+    return list(calls_for(user).filter(number_key=key).select_related("unit").order_by("-at")[:limit])

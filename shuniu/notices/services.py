@@ -24,12 +24,16 @@ from shuniu.core.inbox import inbox_done, inbox_put, item_key
 from shuniu.core.models import InboxKind, Unit, User
 from shuniu.core.numbering import next_number
 from shuniu.core.permissions import can
+from shuniu.core.phones import phone_key
 from shuniu.core.selectors import liaisons_of
 from shuniu.core.text import visible
 from shuniu.notices.flow import NOTICE_FLOW
 from shuniu.notices.models import (
+    CALL_SERIES,
     SERIES,
     Attempt,
+    Call,
+    CallTopic,
     Change,
     Channel,
     Fact,
@@ -40,7 +44,7 @@ from shuniu.notices.models import (
     State,
     Status,
 )
-from shuniu.notices.selectors import fact_value, spoken_time
+from shuniu.notices.selectors import fact_value, spoken_time, unit_of_number
 
 HOLD = dt.timedelta(minutes=5)  # a unit being called is its caller's for this long
 RETRY_AFTER = dt.timedelta(minutes=15)  # no answer: call again after this, unless the caller says when
@@ -407,3 +411,122 @@ def scope_save(*, actor: User, name: str, units: Sequence[Unit]) -> Scope:
     scope.units.set(units)
     audit.record(actor=actor, action="scope.save", obj=scope, data={"units": len(units)})
     return scope
+
+
+# Incoming calls (来电登记) ------------------------------------------------------------------------------
+
+
+@audit.atomic
+def call_record(
+    *,
+    actor: User,
+    at: dt.datetime,
+    content: str,
+    number: str = "",
+    unit: Unit | None = None,
+    caller: str = "",
+    topic: str = CallTopic.WORK,
+    proposal: str = "",
+    callback_due: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Call:
+    """Register an incoming call; its unit found from the number in the directory when not chosen."""
+    if not can(actor, "calls.manage"):
+        raise ValidationError("只有办公室工作人员可以登记来电。")
+    now = now or timezone.now()
+    content = visible(content)
+    problems = []
+    if not content:
+        problems.append("请填写来电内容。")
+    if topic not in CallTopic.values:
+        problems.append("请选择来电类别。")
+    if at > now + dt.timedelta(minutes=5):
+        problems.append("来电时间不能晚于现在。")
+    if callback_due is not None and callback_due < at:
+        problems.append("应回电时间不能早于来电时间。")
+    if problems:
+        raise ValidationError(problems)
+    key = phone_key(number)
+    if unit is None and key:
+        found = unit_of_number(number)
+        unit = found[0] if found else None
+    year = timezone.localtime(at).year
+    seq = next_number(CALL_SERIES, year)  # locks the series: a second click waits here, then sees the first
+    twin = Call.objects.filter(handler=actor, content=content, at=at, recorded_at__gte=now - REPEAT_WINDOW).first()
+    if twin is not None:
+        raise ValidationError(f"刚刚已登记同一来电（{twin.number_label}），请勿重复提交。")
+    call = Call.objects.create(
+        year=year,
+        seq=seq,
+        at=at,
+        number=visible(number)[:40],
+        number_key=key,
+        unit=unit,
+        caller=visible(caller)[:50],
+        topic=topic,
+        content=content,
+        proposal=visible(proposal),
+        handler=actor,
+        callback_due=callback_due,
+        recorded_at=now,
+    )
+    audit.record(actor=actor, action="call.record", obj=call, data={"unit": unit.pk if unit else None})
+    return call
+
+
+@audit.atomic
+def call_update(
+    *,
+    call: Call,
+    actor: User,
+    proposal: str,
+    instruction: str,
+    instructed_by: User | None,
+    result: str,
+    close: bool = False,
+) -> Call:
+    """Record the proposal, the leader's instruction and the result; close the call when it is dealt with."""
+    if not can(actor, "calls.manage"):
+        raise ValidationError("只有办公室工作人员可以办理来电。")
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    instruction, result = visible(instruction), visible(result)
+    if instruction and instructed_by is None:
+        raise ValidationError("请选择作出批示的领导。")
+    if close and not result:
+        raise ValidationError("办结须填写办理结果。")
+    if call.closed_at is not None:
+        raise ValidationError("该来电已办结。")
+    changes = audit.apply_changes(
+        call,
+        {
+            "proposal": visible(proposal),
+            "instruction": instruction,
+            "instructed_by": instructed_by if instruction else None,
+            "result": result,
+            "closed_at": timezone.now() if close else None,
+        },
+    )
+    call.save()
+    audit.record(actor=actor, action="call.update", obj=call, data={"changes": changes})
+    return call
+
+
+@audit.atomic
+def call_called_back(*, call: Call, actor: User) -> Call:
+    """The callback owed was made."""
+    if not can(actor, "calls.manage"):
+        raise ValidationError("只有办公室工作人员可以登记回电。")
+    if not Call.objects.filter(pk=call.pk, called_back_at__isnull=True, callback_due__isnull=False).update(
+        called_back_at=timezone.now()
+    ):
+        raise ValidationError("该来电无需回电，或已登记回电。")
+    call.refresh_from_db()
+    audit.record(actor=actor, action="call.called_back", obj=call)
+    return call
+
+
+def call_linked(*, call: Call, actor: User, matter: object | None = None, petition: object | None = None) -> None:
+    """The seam for supervision and petitions: a matter or a petition opened from this call."""
+    fields = {"matter": matter} if matter is not None else {"petition": petition}
+    Call.objects.filter(pk=call.pk).update(**fields)
+    audit.record(actor=actor, action="call.linked", obj=call, data={k: str(v) for k, v in fields.items()})

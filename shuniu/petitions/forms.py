@@ -29,6 +29,7 @@ class PetitionForm(StyledForm):
     uploads = MultiFileField(label="来信、证明材料等附件（PDF、OFD、PNG、JPEG）", required=False)
     kept = forms.CharField(required=False, widget=forms.HiddenInput)  # files chosen before the form came back
     draft = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the draft being finished
+    call = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the incoming call it comes from
     repeat_of = forms.IntegerField(required=False, widget=forms.HiddenInput)  # chosen among the earlier matters
     confirm = ConfirmField("已核对，属新的信访事项")
 

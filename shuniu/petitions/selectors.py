@@ -194,6 +194,7 @@ class PetitionPage:
     flags: Sequence[OrderFlag]
     contacts: Sequence[Contact]
     recusals: Sequence[Recusal]
+    calls: Sequence[object]  # incoming calls it was registered from (they carry the caller's number)
     history: Sequence[tuple[StatusHistory, str, str]]
     final: bool  # the matter was re-reviewed: the same facts and reasons are not accepted again
     review: Review | None  # the review or re-review now waited on
@@ -247,6 +248,7 @@ def petition_page(user: User, petition: Petition, now: dt.datetime | None = None
         flags=list(petition.flags.select_related("recorded_by")) if sees else [],
         contacts=list(petition.contacts.select_related("unit", "recorded_by")) if sees else [],
         recusals=list(petition.recusals.select_related("user")) if sees else [],
+        calls=list(petition.calls.all()) if sees else [],
         # The reasons typed at each step may name people: for those who see petitioners only.
         history=[
             (h, PETITION_FLOW.actions[h.action].label, h.reason if sees else "")

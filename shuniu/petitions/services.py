@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import secrets
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +32,9 @@ from shuniu.core.services import guarded_attempt
 from shuniu.core.text import visible
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.petitions.flow import PETITION_FLOW
+
+if TYPE_CHECKING:
+    from shuniu.notices.models import Call
 from shuniu.petitions.models import (
     SERIES,
     Category,
@@ -153,6 +157,7 @@ def petition_register(
     repeat_of: Petition | None = None,
     new_matter_confirmed: bool = False,
     uploads: Sequence[Upload] = (),
+    call: Call | None = None,
     now: dt.datetime | None = None,
 ) -> Petition:
     """Register a petition (登记) with the next 信 number, its petitioners, and art. 23's 15-day clock.
@@ -239,6 +244,10 @@ def petition_register(
             petitioners.append((petitioner, person.representative))
     Party.objects.bulk_create([Party(petition=petition, petitioner=p, representative=rep) for p, rep in petitioners])
     attach(petition, uploads, actor=actor)
+    if call is not None:  # registered from the incoming-call register
+        from shuniu.notices.services import call_linked
+
+        call_linked(call=call, actor=actor, petition=petition)
     calendar = WorkingCalendar.load()
     clock = clock_start(
         obj=petition, name=NOTIFY_CLOCK, rule=NOTIFY_RULE, start=received_at, actor=actor, calendar=calendar

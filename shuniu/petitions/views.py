@@ -26,6 +26,7 @@ from shuniu.core.printing import PDF, render_pdf
 from shuniu.core.responses import acted, download, form_acted
 from shuniu.core.services import client_address, read_recorded
 from shuniu.core.text import visible
+from shuniu.notices.selectors import call_for
 from shuniu.petitions import selectors, services
 from shuniu.petitions.forms import (
     AskLeaderForm,
@@ -114,10 +115,16 @@ def petition_new(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     draft_pk = request.GET.get("draft", "") if request.method == "GET" else request.POST.get("draft", "")
     now = timezone.localtime().replace(second=0, microsecond=0)
+    call_pk = request.GET.get("call", "") if request.method == "GET" else request.POST.get("call", "")
+    call = call_for(user, call_pk) if is_number(call_pk) and can(user, "calls.view") else None
     if request.method == "GET" and draft_pk:
         fields, rows = _from_draft(draft_data(user, DRAFTS, draft_pk))
         form = PetitionForm(initial={**fields, "draft": draft_pk})
         formset = person_formset_for(len(rows))(initial=rows, prefix="p")
+    elif request.method == "GET" and call is not None:  # a caller's matter registered as a petition
+        at = timezone.localtime(call.at).replace(second=0, microsecond=0)
+        form = PetitionForm(initial={"channel": "call", "received_at": at, "summary": call.content, "call": call.pk})
+        formset = person_formset_for(1)(initial=[{"name": call.caller, "phone": call.number}], prefix="p")
     else:
         form = PetitionForm(request.POST or None, request.FILES or None, initial={"received_at": now})
         formset = PersonFormSet(request.POST or None, prefix="p")
@@ -162,6 +169,7 @@ def petition_new(request: HttpRequest) -> HttpResponse:
                 repeat_of=repeat_of,
                 new_matter_confirmed=data["confirm"],
                 uploads=uploads,
+                call=call,
             )
         except NeedsConfirmation as exc:
             context |= ask(form, exc)

@@ -41,6 +41,7 @@ class MatterForm(StyledForm):
     cycle = forms.ChoiceField(label="报告周期", choices=Cycle.choices, required=False)
     document = forms.IntegerField(required=False, widget=forms.HiddenInput)  # 待转督办: the document it comes from
     petition = forms.IntegerField(required=False, widget=forms.HiddenInput)  # or the petition
+    call = forms.IntegerField(required=False, widget=forms.HiddenInput)  # or the incoming call
     not_accused = forms.BooleanField(label="已核实承办单位不是被检举控告对象（检举控告类信访事项）", required=False)
     deadline = LocalDateTimeField(
         label="办理时限",

@@ -382,6 +382,7 @@ def matter_page(user: User, matter: Matter, now: dt.datetime, calendar: WorkingC
         "pending": pending,
         "escalations": escalations_for(user, matter),
         "comments": matter.comments.select_related("leader"),
+        "calls": list(matter.calls.all()) if staff else [],  # incoming calls it was opened from
         "feedback": matter.status == Status.CLOSED and reads_feedback(user, matter),
         "reports": matter.reports.select_related("assignment__unit", "author").prefetch_related("attachments"),
         "chases": matter.chases.select_related("by", "assignment__unit"),
@@ -405,4 +406,17 @@ def matter_page(user: User, matter: Matter, now: dt.datetime, calendar: WorkingC
             "chase": staff and open_,
             "comment": leader and can(user, "supervision.comment") and matter.status == Status.CLOSED,
         },
+    }
+
+
+def draft_from_call(call: Any) -> dict[str, object]:
+    """A registration filled in from an incoming call (来电来信): its unit, content and any instruction."""
+    return {
+        "source": Source.CALL_LETTER,
+        "title": call.content[:60],
+        "content": call.content,
+        "instruction": call.instruction,
+        "instructing_leader": call.instructed_by_id,
+        "lead_unit": call.unit_id,
+        "call": call.pk,
     }

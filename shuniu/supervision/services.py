@@ -56,6 +56,7 @@ from shuniu.supervision.selectors import (
 
 if TYPE_CHECKING:
     from shuniu.documents.models import Document
+    from shuniu.notices.models import Call
     from shuniu.petitions.models import Petition
 
 
@@ -92,6 +93,7 @@ def matter_register(
     deadline: dt.datetime | None = None,
     document: Document | None = None,
     petition: Petition | None = None,
+    call: Call | None = None,
     not_accused: bool = False,
     now: dt.datetime | None = None,
 ) -> Matter:
@@ -165,6 +167,10 @@ def matter_register(
         from shuniu.petitions.services import petition_supervision_opened
 
         petition_supervision_opened(petition=petition, actor=actor, matter=matter.number, not_accused=not_accused)
+    if call is not None:
+        from shuniu.notices.services import call_linked
+
+        call_linked(call=call, actor=actor, matter=matter)
     audit.record(
         actor=actor,
         action="matter.register",

@@ -24,6 +24,7 @@ from shuniu.core.responses import acted, download
 from shuniu.core.services import read_recorded
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.documents.access import get_document_for
+from shuniu.notices.selectors import call_for
 from shuniu.petitions.selectors import petition_for, supervision_draft
 from shuniu.supervision import printouts, selectors, services
 from shuniu.supervision.forms import (
@@ -73,6 +74,10 @@ def matter_new(request: HttpRequest) -> HttpResponse:
     initial = selectors.draft_from_document(document) if document else None
     if petition is not None:
         initial = supervision_draft(petition)
+    call_pk = request.POST.get("call") or request.GET.get("call") or ""
+    call = call_for(user, call_pk) if is_number(call_pk) and can(user, "calls.view") else None
+    if call is not None:
+        initial = selectors.draft_from_call(call)
     accusation = petition is not None and petition.category == "accusation"
     form = MatterForm(request.POST or None, initial=initial, accusation=accusation)
     if request.method == "POST" and form.is_valid():
@@ -93,6 +98,7 @@ def matter_new(request: HttpRequest) -> HttpResponse:
                 deadline=data["deadline"],
                 document=document,
                 petition=petition,
+                call=call,
                 not_accused=data.get("not_accused", False),
             )
         except ValidationError as exc:
@@ -100,7 +106,11 @@ def matter_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已登记 {matter.number}，并交办给承办单位。")
             return redirect("supervision:detail", pk=matter.pk)
-    return render(request, "supervision/matter_form.html", {"form": form, "document": document, "petition": petition})
+    return render(
+        request,
+        "supervision/matter_form.html",
+        {"form": form, "document": document, "petition": petition, "call": call},
+    )
 
 
 @capability_required("supervision.view")

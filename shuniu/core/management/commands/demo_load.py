@@ -9,7 +9,7 @@ from django.db import transaction
 from shuniu.core.demo import LOGIN_PER_ROLE, demo_load
 from shuniu.core.models import Role, SecondFactor, User
 from shuniu.documents.demo import documents_demo_load
-from shuniu.notices.demo import notices_demo_load
+from shuniu.notices.demo import calls_demo_load, notices_demo_load
 from shuniu.petitions.demo import petitions_demo_load
 from shuniu.schedules.demo import schedules_demo_load
 from shuniu.supervision.demo import supervision_demo_load
@@ -26,6 +26,7 @@ class Command(BaseCommand):
             supervision_demo_load()
             petitions_demo_load()
             notices_demo_load()
+            calls_demo_load()
         names = dict(
             User.objects.filter(username__in=[u for _, u in LOGIN_PER_ROLE]).values_list("username", "full_name")
         )
