@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user
+from shuniu.core.excel import Column, Sheet, xlsx_response
+from shuniu.core.forms import period_param
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.responses import acted, form_acted
 from shuniu.notices import selectors, services
@@ -135,3 +137,37 @@ def call_back(request: HttpRequest, pk: int) -> HttpResponse:
         "已登记回电。",
         reverse("calls:detail", args=[pk]),
     )
+
+
+CALL_COLUMNS = ["来电", "需回电", "按时回电", "回电按时率"]
+
+
+@capability_required("calls.view")
+def call_figures(request: HttpRequest) -> HttpResponseBase:
+    """Calls in a period (a month by default) by unit or by kind, with callbacks on time; Excel too."""
+    user = current_user(request)
+    today = timezone.localdate()
+    first, last, start, end = period_param(request.GET, today.replace(day=1), today)
+    by = request.GET.get("by", "unit")
+    by = by if by in selectors.CALL_DIMENSIONS else "unit"
+    rows = selectors.call_figures(user, start=start, end=end, by=by)
+    label = selectors.CALL_DIMENSIONS[by][0]
+    title = f"来电统计（{first:%Y年%-m月%-d日}—{last:%Y年%-m月%-d日}，按{label}）"
+    table = [
+        [r.key, r.calls, r.callbacks, r.on_time, f"{r.on_time_rate:.0%}" if r.on_time_rate is not None else "—"]
+        for r in rows
+    ]
+    if request.GET.get("format") == "xlsx":
+        columns = [Column(label, 24), *(Column(c, 12) for c in CALL_COLUMNS)]
+        return xlsx_response([Sheet("来电统计", columns, table, heading=title)], f"{title}.xlsx")
+    context = {
+        "title": title,
+        "label": label,
+        "columns": CALL_COLUMNS,
+        "table": table,
+        "first": first,
+        "last": last,
+        "by": by,
+        "dimensions": [(k, v[0]) for k, v in selectors.CALL_DIMENSIONS.items()],
+    }
+    return render(request, "notices/call_figures.html", context)

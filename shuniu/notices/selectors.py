@@ -7,14 +7,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from shuniu.core.access import get_visible_or_404
 from shuniu.core.models import Contact, Role, Unit, User
 from shuniu.core.personal import digits
 from shuniu.core.phones import phone_key
-from shuniu.notices.models import UNREACHED, Attempt, Call, Fact, Notice, Recipient, Scope, State
+from shuniu.notices.models import UNREACHED, Attempt, Call, CallTopic, Fact, Notice, Recipient, Scope, State
 
 
 def notices_for(user: User) -> QuerySet[Notice]:
@@ -237,3 +237,47 @@ def earlier_calls(user: User, number: str, *, limit: int = 5) -> list[Call]:
     if not key:
         return []
     return list(calls_for(user).filter(number_key=key).select_related("unit").order_by("-at")[:limit])
+
+
+@dataclass
+class CallFigureRow:
+    """One unit's (or kind's) incoming calls in a period, and their callbacks."""
+
+    key: str
+    calls: int = 0
+    callbacks: int = 0  # calls that owed a callback
+    on_time: int = 0  # of those, called back by the time owed
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """回电按时率."""
+        return self.on_time / self.callbacks if self.callbacks else None
+
+
+CALL_DIMENSIONS = {"unit": ("来电单位", "unit__name"), "topic": ("类别", "topic")}
+
+
+def call_figures(user: User, *, start: dt.datetime, end: dt.datetime, by: str = "unit") -> list[CallFigureRow]:
+    """Calls received in [start, end) by unit or by kind: one grouped query over the period's rows."""
+    label_field = CALL_DIMENSIONS.get(by, CALL_DIMENSIONS["unit"])[1]
+    rows = (
+        calls_for(user)
+        .filter(at__gte=start, at__lt=end)
+        .values(label_field)
+        .annotate(
+            n=Count("pk"),
+            owed=Count("pk", filter=Q(callback_due__isnull=False)),
+            kept=Count("pk", filter=Q(callback_due__isnull=False, called_back_at__lte=F("callback_due"))),
+        )
+        .order_by("-n", label_field)
+    )
+    names = dict(CallTopic.choices) if by == "topic" else {}
+    return [
+        CallFigureRow(
+            key=str(names.get(r[label_field], r[label_field]) or "外单位或个人"),
+            calls=r["n"],
+            callbacks=r["owed"],
+            on_time=r["kept"],
+        )
+        for r in rows
+    ]

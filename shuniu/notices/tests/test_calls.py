@@ -149,3 +149,38 @@ def test_calls_are_the_office_s_own(clerk: User, liaison: User, auditor: User) -
     )
     assert "请填写来电内容" in page.text
     assert Call.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_monthly_figures_by_unit_and_kind_with_callbacks_on_time(clerk: User, finance: Unit) -> None:
+    now = timezone.now()
+    kept = services.call_record(
+        actor=clerk,
+        at=now - dt.timedelta(hours=3),
+        number="0999-6018666",
+        content="一",
+        callback_due=now + dt.timedelta(hours=1),
+    )
+    services.call_called_back(call=kept, actor=clerk)
+    services.call_record(
+        actor=clerk,
+        at=now - dt.timedelta(hours=2),
+        number="0999-6018666",
+        topic="report",
+        content="二",
+        callback_due=now - dt.timedelta(hours=1),  # owed an hour ago, not yet made
+    )
+    services.call_record(actor=clerk, at=now - dt.timedelta(hours=1), number="13512345678", content="三")
+    rows = {r.key: r for r in selectors.call_figures(clerk, start=now - dt.timedelta(days=1), end=now, by="unit")}
+    assert (rows["县财政局"].calls, rows["县财政局"].callbacks, rows["县财政局"].on_time) == (2, 2, 1)
+    assert rows["县财政局"].on_time_rate == 0.5
+    assert rows["外单位或个人"].calls == 1
+    kinds = {
+        r.key: r.calls for r in selectors.call_figures(clerk, start=now - dt.timedelta(days=1), end=now, by="topic")
+    }
+    assert kinds == {"工作联系": 2, "反映情况": 1}
+    page = client_for(clerk).get(reverse("calls:figures"), {"by": "unit"})
+    assert "县财政局" in page.text
+    assert "50%" in page.text
+    sheet = client_for(clerk).get(reverse("calls:figures"), {"by": "topic", "format": "xlsx"})
+    assert b"".join(sheet.streaming_content)[:2] == b"PK"  # type: ignore[attr-defined]

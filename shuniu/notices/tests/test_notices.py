@@ -287,3 +287,26 @@ def test_reminders_for_a_retry_due_and_units_unreached_before_the_event(
     close = notice.starts_at - dt.timedelta(hours=2)
     assert reminders_run(now=close, sources=source) == 1  # the director; the retry was told already
     assert Notification.objects.filter(recipient=director, title__contains="仍未通知到").exists()
+
+
+@pytest.mark.django_db
+def test_a_call_for_a_unit_not_on_the_notice_is_a_404_and_changes_nothing(
+    notice: Notice, clerk: User, townships: list[Unit]
+) -> None:
+    other = services.notice_create(
+        actor=clerk,
+        subject="另一通知",
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        place="县政府",
+        attendees="各部门主要负责人",
+        facts=FACTS,
+        units=[make_unit("县财政局")],
+    )
+    foreign = other.recipients.get()
+    client = client_for(clerk)
+    assert client.post(reverse("notices:hold", args=[notice.pk, foreign.pk])).status_code == 404
+    assert (
+        client.post(reverse("notices:call", args=[notice.pk, foreign.pk]), {"outcome": "no_answer"}).status_code == 404
+    )
+    foreign.refresh_from_db()
+    assert (foreign.state, foreign.tries, foreign.held_by) == (State.PENDING, 0, None)
