@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuniu.core.models import InboxItem, Role, Unit, UnitKind, User
-from shuniu.core.testing import client_for, make_unit, make_user
+from shuniu.core.testing import at_once, client_for, make_unit, make_user
 from shuniu.notices import selectors, services
 from shuniu.notices.models import Attempt, Change, Fact, Notice, Recipient, State, Status
 from shuniu.notices.services import Heard
@@ -310,3 +310,26 @@ def test_a_call_for_a_unit_not_on_the_notice_is_a_404_and_changes_nothing(
     )
     foreign.refresh_from_db()
     assert (foreign.state, foreign.tries, foreign.held_by) == (State.PENDING, 0, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_callers_taking_one_unit_at_once_one_gets_it(clerk: User, director: User, townships: list[Unit]) -> None:
+    notice = services.notice_create(
+        actor=clerk,
+        subject="会议",
+        starts_at=timezone.now() + dt.timedelta(days=1),
+        place="县委",
+        attendees="书记",
+        facts=FACTS,
+        units=townships,
+    )
+    target = notice.recipients.get(unit__name="城关镇")
+    outcomes = at_once(
+        lambda: services.recipient_hold(recipient=target, actor=clerk),
+        lambda: services.recipient_hold(recipient=target, actor=director),
+    )
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert len(refused) == 1
+    assert "正在拨打城关镇" in refused[0].messages[0]
+    target.refresh_from_db()
+    assert target.held_by in (clerk, director)
