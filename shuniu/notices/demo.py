@@ -8,13 +8,20 @@ retries due, one that cannot be reached, the rest still to call.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
 from shuniu.core.models import Unit, UnitKind, User
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.notices import services
-from shuniu.notices.models import Call, Fact, Notice
+from shuniu.notices.models import Call, Fact, Notice, Recipient
+
+
+def _dial(*, recipient: Recipient, actor: User, now: dt.datetime, **call: Any) -> Recipient:
+    """Take the unit, then record the call, as a clerk does on the sheet."""
+    services.recipient_hold(recipient=recipient, actor=actor, now=now)
+    return services.recipient_call(recipient=recipient, actor=actor, now=now, **call)
 
 
 def notices_demo_load() -> None:
@@ -49,7 +56,7 @@ def notices_demo_load() -> None:
         if caller is None:
             continue
         minutes -= 6
-        services.recipient_call(
+        _dial(
             recipient=rows[name],
             actor=caller,
             outcome="reached",
@@ -62,7 +69,7 @@ def notices_demo_load() -> None:
         **right,
         Fact.TIME: services.Heard(False, "下午 9 点", fixed=True),
     }
-    services.recipient_call(
+    _dial(
         recipient=rows["青石镇"],
         actor=clerk,
         outcome="reached",
@@ -72,7 +79,7 @@ def notices_demo_load() -> None:
         note="对方把上午听成下午，已当场更正并再次复述",
         now=now - dt.timedelta(minutes=80),
     )
-    services.recipient_call(
+    _dial(
         recipient=rows["龙泉镇"],
         actor=other,
         outcome="reached",
@@ -82,7 +89,7 @@ def notices_demo_load() -> None:
         now=now - dt.timedelta(minutes=70),
     )
     for name, back in (("高桥镇", 15), ("白沙乡", 5)):
-        services.recipient_call(
+        _dial(
             recipient=rows[name],
             actor=clerk,
             outcome="no_answer",
@@ -90,7 +97,7 @@ def notices_demo_load() -> None:
             retry_at=now - dt.timedelta(minutes=back),
             now=now - dt.timedelta(minutes=60),
         )
-    services.recipient_call(
+    _dial(
         recipient=rows["红岩乡"],
         actor=other,
         outcome="failed",

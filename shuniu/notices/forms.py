@@ -84,6 +84,7 @@ class CallForm(StyledForm):
     taken_by = forms.CharField(label="接听人", max_length=50, required=False)
     note = forms.CharField(label="备注", max_length=300, required=False)
     retry_at = LocalDateTimeField(label="未接通时再次拨打时间（默认 15 分钟后）", required=False)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the notice as the caller read it
 
     def __init__(self, *args: Any, facts: list[tuple[str, str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
@@ -103,11 +104,13 @@ class ConfirmForm(StyledForm):
     ticked = forms.MultipleChoiceField(
         label="已记录并核对无误", choices=Fact.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class ChangeForm(StyledForm):
     starts_at = LocalDateTimeField(label="新的时间")
     place = forms.CharField(label="新的地点", max_length=200, error_messages={"required": "请填写地点。"})
+    reply_by = LocalDateTimeField(label="回复截止（需调整时填写）", required=False)
 
 
 class ReasonForm(StyledForm):

@@ -21,13 +21,14 @@ from shuniu.core.workcal import WorkingCalendar
 from shuniu.notices.models import UNREACHED, Attempt, Call, Notice, Recipient, State, Status
 
 WARN_BEFORE = dt.timedelta(hours=18)  # the afternoon before a morning meeting
+GRACE = dt.timedelta(hours=1)
 
 
 def notices_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
     """What the notices have to say now (see the module's docstring)."""
     retries = list(
         Recipient.objects.filter(
-            notice__status=Status.CALLING, state=State.NO_ANSWER, retry_at__lte=now
+            notice__status=Status.CALLING, state__in=(State.NO_ANSWER, State.NOTIFIED, State.RECALL), retry_at__lte=now
         ).select_related("notice", "unit")
     )
     callers: dict[int, User] = {}
@@ -42,9 +43,14 @@ def notices_due(now: dt.datetime, calendar: WorkingCalendar) -> Iterator[Due]:
             recipient=caller,
             title=f"该重拨了：{recipient.unit.name}（{recipient.notice.number}）",
             body=f"{recipient.notice.subject}；已拨 {recipient.tries} 次，约定 {day_time(recipient.retry_at)} 再拨。",
-            url=reverse("notices:call", args=[recipient.notice_id, recipient.pk]),
+            url=reverse("notices:detail", args=[recipient.notice_id]),  # the sheet: take the unit there
         )
-    soon = Notice.objects.filter(status=Status.CALLING, starts_at__gt=now, starts_at__lte=now + WARN_BEFORE)
+    soon = Notice.objects.filter(
+        status=Status.CALLING,
+        starts_at__gt=now,
+        starts_at__lte=now + WARN_BEFORE,
+        created_at__lte=now - GRACE,  # a notice drafted late gets its first hour of calling first
+    )
     directors = list(users_with_role(Role.DIRECTOR))
     for notice in soon:
         left = list(

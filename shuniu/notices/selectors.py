@@ -12,14 +12,17 @@ from django.utils import timezone
 
 from shuniu.core.access import get_visible_or_404
 from shuniu.core.models import Contact, Role, Unit, User
+from shuniu.core.permissions import can
 from shuniu.core.personal import digits
 from shuniu.core.phones import phone_key
 from shuniu.notices.models import UNREACHED, Attempt, Call, CallTopic, Fact, Notice, Recipient, Scope, State
 
+RETRYING = (State.NO_ANSWER, State.NOTIFIED, State.RECALL)  # states that may carry a retry time
+
 
 def notices_for(user: User) -> QuerySet[Notice]:
     """The notices `user` may see: office staff all of them, a unit's liaison those sent to their unit."""
-    if user.has_role(Role.DIRECTOR, Role.CLERK, Role.SUPERVISOR, Role.PETITION_OFFICER):
+    if can(user, "notices.manage"):
         return Notice.objects.all()
     if user.has_role(Role.LIAISON) and user.unit_id is not None:
         return Notice.objects.filter(Exists(Recipient.objects.filter(notice=OuterRef("pk"), unit_id=user.unit_id)))
@@ -70,8 +73,18 @@ def script(notice: Notice, caller: User) -> str:
 
 
 def notice_list(user: User) -> QuerySet[Notice]:
-    """Notices newest first."""
-    return notices_for(user).order_by("-starts_at", "-pk")
+    """Notices newest first, each with its counts (annotated: one query for the page)."""
+    return (
+        notices_for(user)
+        .annotate(
+            units=Count("recipients"),
+            confirmed=Count("recipients", filter=Q(recipients__state=State.CONFIRMED)),
+            retry_due=Count(
+                "recipients", filter=Q(recipients__state__in=RETRYING, recipients__retry_at__lte=timezone.now())
+            ),
+        )
+        .order_by("-starts_at", "-pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -113,14 +126,14 @@ def progress(notice: Notice, now: dt.datetime | None = None) -> Progress:
     now = now or timezone.now()
     rows = Recipient.objects.filter(notice=notice)
     counts = Counter(dict(rows.values("state").annotate(n=Count("pk")).values_list("state", "n")))
-    due = rows.filter(state=State.NO_ANSWER, retry_at__lte=now).count()
+    due = rows.filter(state__in=RETRYING, retry_at__lte=now).count()
     return Progress(total=sum(counts.values()), by_state=dict(counts), retry_due=due)
 
 
 def sheet(user: User, notice: Notice) -> list[Recipient]:
     """The calling sheet: every unit on the notice (a liaison: their own only), its phones, its last call."""
     rows = notice.recipients.select_related("unit", "held_by")
-    if not user.has_role(Role.DIRECTOR, Role.CLERK, Role.SUPERVISOR, Role.PETITION_OFFICER):
+    if not can(user, "notices.manage"):
         rows = rows.filter(unit_id=user.unit_id or 0)
     contacts = Contact.objects.order_by("sort_order", "name")
     attempts = Attempt.objects.select_related("by").order_by("at", "pk")
@@ -132,7 +145,7 @@ def sheet(user: User, notice: Notice) -> list[Recipient]:
 def recipient_for(user: User, notice: Notice, pk: object) -> Recipient:
     """One unit of a notice the user may act on (staff: any; a liaison: their own unit's) — 404 otherwise."""
     rows = notice.recipients.select_related("unit", "notice", "held_by")
-    if not user.has_role(Role.DIRECTOR, Role.CLERK, Role.SUPERVISOR, Role.PETITION_OFFICER):
+    if not can(user, "notices.manage"):
         rows = rows.filter(unit_id=user.unit_id if user.unit_id else 0)
     return get_visible_or_404(rows, pk)
 
@@ -172,7 +185,8 @@ class NoticeFigures:
     confirmed: int
     minutes_to_all: int | None  # from the notice to the last confirmation, when everyone confirmed
     retried: int  # units that needed more than one call
-    errors: int  # facts read back wrong, caught and corrected on the phone
+    errors: int  # facts read back wrong, caught on the phone
+    fixed: int  # of those, corrected and read back right
     errors_units: Sequence[str]
 
 
@@ -185,12 +199,20 @@ def notice_figures(notice: Notice) -> NoticeFigures:
         last = max(r.confirmed_at for r in confirmed if r.confirmed_at)
         minutes = int((last - notice.created_at).total_seconds() // 60)
     errors = [(r.unit.name, a.errors) for r in rows for a in r.attempts.all() if a.errors]
+    fixed = sum(
+        1
+        for r in rows
+        for a in r.attempts.all()
+        for said in a.readback.values()
+        if not said.get("right") and said.get("fixed")
+    )
     return NoticeFigures(
         units=len(rows),
         confirmed=len(confirmed),
         minutes_to_all=minutes,
         retried=sum(1 for r in rows if r.tries > 1),
         errors=sum(n for _, n in errors),
+        fixed=fixed,
         errors_units=list(dict.fromkeys(name for name, _ in errors)),
     )
 
@@ -213,10 +235,16 @@ def unit_of_number(number: str) -> tuple[Unit, str] | None:
 
 
 def calls_for(user: User) -> QuerySet[Call]:
-    """The incoming calls `user` may see: office staff all of them; nobody else any."""
-    if user.has_role(Role.DIRECTOR, Role.CLERK, Role.SUPERVISOR, Role.PETITION_OFFICER):
+    """The incoming calls `user` may see: office staff all of them; nobody else any.
+
+    A call that became a petition carries a petitioner's name, number and matter: only those who see
+    petitioners (petition staff, the director) see it; the rest of the office does not.
+    """
+    if not can(user, "calls.view"):
+        return Call.objects.none()
+    if user.has_role(Role.PETITION_OFFICER, Role.DIRECTOR):
         return Call.objects.all()
-    return Call.objects.none()
+    return Call.objects.filter(petition__isnull=True)
 
 
 def call_for(user: User, pk: object) -> Call:
@@ -266,7 +294,10 @@ def call_figures(user: User, *, start: dt.datetime, end: dt.datetime, by: str = 
         .values(label_field)
         .annotate(
             n=Count("pk"),
-            owed=Count("pk", filter=Q(callback_due__isnull=False)),
+            owed=Count(
+                "pk",
+                filter=Q(callback_due__lt=timezone.now()) | Q(called_back_at__isnull=False, callback_due__isnull=False),
+            ),
             kept=Count("pk", filter=Q(callback_due__isnull=False, called_back_at__lte=F("callback_due"))),
         )
         .order_by("-n", label_field)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from shuniu import audit
 from shuniu.core.confirm import REPEAT_WINDOW
-from shuniu.core.inbox import inbox_done, inbox_put, item_key
+from shuniu.core.inbox import inbox_done, inbox_put, inbox_withdraw, item_key
 from shuniu.core.models import InboxKind, Unit, User
 from shuniu.core.numbering import next_number
 from shuniu.core.permissions import can
@@ -46,7 +46,7 @@ from shuniu.notices.models import (
 )
 from shuniu.notices.selectors import fact_value, spoken_time, unit_of_number
 
-HOLD = dt.timedelta(minutes=5)  # a unit being called is its caller's for this long
+HOLD = dt.timedelta(minutes=10)  # a unit being called is its caller's for this long (taken again to renew)
 RETRY_AFTER = dt.timedelta(minutes=15)  # no answer: call again after this, unless the caller says when
 
 
@@ -84,9 +84,13 @@ def notice_create(
     bring: str = "",
     reply_by: dt.datetime | None = None,
     notes: str = "",
+    save_scope: str = "",
     now: dt.datetime | None = None,
 ) -> Notice:
-    """Draft a notice to many units with the key facts they must read back; each unit is then to call."""
+    """Draft a notice to many units with the key facts they must read back; each unit is then to call.
+
+    `save_scope` also saves the units as a 常用通知范围 of that name (in the same transaction).
+    """
     _manager(actor, "只有办公室工作人员可以发电话通知。")
     now = now or timezone.now()
     subject, place, attendees = visible(subject), visible(place), visible(attendees)
@@ -134,6 +138,8 @@ def notice_create(
     Recipient.objects.bulk_create([Recipient(notice=notice, unit=u) for u in units])
     _ask_liaisons(notice, {u.pk for u in units})
     audit.record(actor=actor, action="notice.create", obj=notice, data={"units": len(units), "facts": chosen})
+    if visible(save_scope):
+        scope_save(actor=actor, name=save_scope, units=units)
     return notice
 
 
@@ -164,7 +170,9 @@ def recipient_hold(*, recipient: Recipient, actor: User, now: dt.datetime | None
         .update(held_by=actor, held_until=now + HOLD)
     )
     recipient.refresh_from_db()
-    if not taken:
+    if taken:
+        audit.record(actor=actor, action="recipient.hold", obj=recipient, data={"until": (now + HOLD).isoformat()})
+    else:
         if recipient.state == State.CONFIRMED:
             raise ValidationError(f"{recipient.unit.name}已确认，无需再拨打。")
         if recipient.notice.status != Status.CALLING:
@@ -194,6 +202,7 @@ def recipient_call(
     readback: Mapping[str, Heard] | None = None,
     note: str = "",
     retry_at: dt.datetime | None = None,
+    version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Recipient:
     """Record a call to a unit.
@@ -207,10 +216,17 @@ def recipient_call(
     notice = recipient.notice
     if notice.status != Status.CALLING:
         raise ValidationError("该通知已结束，不能再登记。")
-    if recipient.held_by_id not in (None, actor.pk) and recipient.held_until and recipient.held_until > now:
-        raise ValidationError(f"{recipient.held_by}正在拨打{recipient.unit.name}，请勿重复拨打。")
     if recipient.state == State.CONFIRMED:
         raise ValidationError(f"{recipient.unit.name}已确认，无需再登记。")
+    if recipient.held_by_id != actor.pk or recipient.held_until is None or recipient.held_until <= now:
+        # Recording uses up the hold: a second click, or a call made without taking the unit, is refused.
+        if recipient.held_by_id not in (None, actor.pk) and recipient.held_until and recipient.held_until > now:
+            raise ValidationError(f"{recipient.held_by}正在拨打{recipient.unit.name}，请勿重复拨打。")
+        raise ValidationError(
+            f"请先点击“拨打”占用{recipient.unit.name}（占用 10 分钟）再登记；刚登记过的无需重复提交。"
+        )
+    if version is not None and version != notice.version:
+        raise ValidationError("通知的时间或地点刚刚变更，请按变更后的内容重新核对。")
     if outcome not in Outcome.values:
         raise ValidationError("请选择通知结果。")
     note = visible(note)[:300]
@@ -255,11 +271,13 @@ def recipient_call(
         note=note,
         version=notice.version,
     )
+    if state == State.NO_ANSWER and recipient.state == State.NOTIFIED:
+        state = State.NOTIFIED  # told before, not confirmed yet: still told, and to be called again
     recipient.state = state
     recipient.tries += 1
     recipient.last_at = now
     recipient.held_by, recipient.held_until = None, None
-    recipient.retry_at = (retry_at or now + RETRY_AFTER) if state == State.NO_ANSWER else None
+    recipient.retry_at = (retry_at or now + RETRY_AFTER) if outcome == Outcome.NO_ANSWER else None
     if state == State.CONFIRMED:
         recipient.confirmed_at, recipient.confirmed_version = now, notice.version
     recipient.save()
@@ -274,7 +292,9 @@ def recipient_call(
 
 
 @audit.atomic
-def recipient_confirm(*, recipient: Recipient, actor: User, ticked: Sequence[str]) -> Recipient:
+def recipient_confirm(
+    *, recipient: Recipient, actor: User, ticked: Sequence[str], version: int | None = None
+) -> Recipient:
     """A unit's liaison confirms the notice on screen, fact by fact (their own read-back)."""
     recipient = Recipient.objects.select_for_update().select_related("notice", "unit").get(pk=recipient.pk)
     notice = recipient.notice
@@ -284,6 +304,8 @@ def recipient_confirm(*, recipient: Recipient, actor: User, ticked: Sequence[str
         raise ValidationError("该通知已结束。")
     if recipient.state == State.CONFIRMED:
         raise ValidationError("本单位已确认过该通知。")
+    if version is not None and version != notice.version:
+        raise ValidationError("通知的时间或地点刚刚变更，请按变更后的内容重新核对。")
     unticked = [Fact(f).label for f in notice.facts if f not in set(ticked)]
     if unticked:
         raise ValidationError(f"请逐项核对并勾选：“{'、'.join(unticked)}”还没有勾选。")
@@ -318,7 +340,13 @@ def _after(recipient: Recipient, actor: User) -> None:
 
 @audit.atomic
 def notice_change(
-    *, notice: Notice, actor: User, starts_at: dt.datetime, place: str, now: dt.datetime | None = None
+    *,
+    notice: Notice,
+    actor: User,
+    starts_at: dt.datetime,
+    place: str,
+    reply_by: dt.datetime | None = None,
+    now: dt.datetime | None = None,
 ) -> Notice:
     """Change the time or place.
 
@@ -334,32 +362,39 @@ def notice_change(
         raise ValidationError("请填写地点。")
     if starts_at < now:
         raise ValidationError("变更后的时间已过。")
-    if notice.reply_by and notice.reply_by > starts_at:
-        raise ValidationError("变更后的时间早于回复截止时间，请一并调整。")
+    reply_by = reply_by or notice.reply_by
+    if reply_by and reply_by > starts_at:
+        raise ValidationError("回复截止时间应早于变更后的活动时间，请一并调整回复截止时间。")
     what = []
     if starts_at != notice.starts_at:
         what.append(f"时间 由 {spoken_time(notice.starts_at)} 改为 {spoken_time(starts_at)}")
     if place != notice.place:
         what.append(f"地点 由 {notice.place} 改为 {place}")
+    if reply_by != notice.reply_by and reply_by is not None:
+        was = spoken_time(notice.reply_by) if notice.reply_by else "无"
+        what.append(f"回复截止 由 {was} 改为 {spoken_time(reply_by)}")
     if not what:
-        raise ValidationError("时间和地点都没有变化。")
+        raise ValidationError("时间、地点和回复截止都没有变化。")
     began = notice.recipients.exclude(state=State.PENDING).exists()
     reached = list(
         notice.recipients.filter(state__in=(State.NOTIFIED, State.CONFIRMED)).values_list("unit_id", flat=True)
     )
-    fields = {"starts_at": starts_at, "place": place}
+    fields: dict[str, object] = {"starts_at": starts_at, "place": place, "reply_by": reply_by}
     if began:
         fields["version"] = notice.version + 1
         Change.objects.create(notice=notice, version=notice.version + 1, at=now, by=actor, what="；".join(what))
         notice.recipients.filter(unit_id__in=reached).update(
             state=State.RECALL, confirmed_at=None, confirmed_version=None, retry_at=now
         )
+        notice.recipients.update(held_by=None, held_until=None)  # a call begun on the old version starts again
     Notice.objects.filter(pk=notice.pk).update(**fields)
     notice.refresh_from_db()
     if began and notice.status == Status.DONE and reached:
         NOTICE_FLOW.apply(notice, "reopen", actor=actor, reason="；".join(what))
-    if reached and began:
-        _ask_liaisons(notice, set(reached))  # their item opens again, with the new time and place
+    units = set(notice.recipients.exclude(state=State.CONFIRMED).values_list("unit_id", flat=True))
+    for unit_id in units:  # every liaison's item shows the new time and place
+        inbox_withdraw(key=item_key(notice, "confirm", unit_id))
+    _ask_liaisons(notice, units)
     audit.record(
         actor=actor, action="notice.change", obj=notice, data={"what": what, "recall": len(reached) if began else 0}
     )
@@ -372,6 +407,8 @@ def notice_close(*, notice: Notice, actor: User, reason: str) -> Notice:
     _manager(actor, "只有办公室工作人员可以结束通知。")
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     NOTICE_FLOW.apply(notice, "close", actor=actor, reason=visible(reason))
+    for unit_id in notice.recipients.values_list("unit_id", flat=True):
+        inbox_withdraw(key=item_key(notice, "confirm", unit_id))
     return notice
 
 
@@ -526,7 +563,22 @@ def call_called_back(*, call: Call, actor: User) -> Call:
 
 
 def call_linked(*, call: Call, actor: User, matter: object | None = None, petition: object | None = None) -> None:
-    """The seam for supervision and petitions: a matter or a petition opened from this call."""
-    fields = {"matter": matter} if matter is not None else {"petition": petition}
-    Call.objects.filter(pk=call.pk).update(**fields)
-    audit.record(actor=actor, action="call.linked", obj=call, data={k: str(v) for k, v in fields.items()})
+    """The seam for supervision and petitions: a matter or a petition opened from this call (once each).
+
+    Called inside their service's transaction: a refusal rolls the new matter or petition back too.
+    """
+    if not can(actor, "calls.view"):
+        raise ValidationError("只有办公室工作人员可以从来电登记转办。")
+    if matter is not None:
+        linked = Call.objects.filter(pk=call.pk, matter__isnull=True).update(matter=matter)
+        what = "督办事项"
+    elif petition is not None:
+        linked = Call.objects.filter(pk=call.pk, petition__isnull=True).update(petition=petition)
+        what = "信访事项"
+    else:
+        raise ValidationError("请指明转办的督办事项或信访事项。")
+    if not linked:
+        raise ValidationError(f"{call.number_label}已经登记过{what}，请勿重复转办。")
+    audit.record(
+        actor=actor, action="call.linked", obj=call, data={"matter": str(matter or ""), "petition": str(petition or "")}
+    )

@@ -31,12 +31,7 @@ PAGE_SIZE = 30
 def notice_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     page = Paginator(selectors.notice_list(user), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(n, selectors.progress(n)) for n in page]
-    return render(
-        request,
-        "notices/notice_list.html",
-        {"page": page, "rows": rows, "can_manage": can(user, "notices.manage")},
-    )
+    return render(request, "notices/notice_list.html", {"page": page, "can_manage": can(user, "notices.manage")})
 
 
 @capability_required("notices.manage")
@@ -50,6 +45,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         units = form.chosen_units()
         try:
             notice = services.notice_create(
+                save_scope=data["save_scope"],
                 actor=user,
                 subject=data["subject"],
                 starts_at=data["starts_at"],
@@ -63,8 +59,6 @@ def notice_new(request: HttpRequest) -> HttpResponse:
                 facts=data["facts"],
                 units=units,
             )
-            if data["save_scope"]:
-                services.scope_save(actor=user, name=data["save_scope"], units=units)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -121,9 +115,10 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("notices.manage")
 @never_cache
 def notice_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The live counts, refreshed by htmx every few seconds while people call."""
+    """The live counts, refreshed by htmx every few seconds while people call (the counts only)."""
     notice = selectors.notice_for(current_user(request), pk)
-    return render(request, "notices/_progress.html", _sheet_context(request, notice))
+    context = {"notice": notice, "progress": selectors.progress(notice), "figures": selectors.notice_figures(notice)}
+    return render(request, "notices/_progress.html", context)
 
 
 @capability_required("notices.manage")
@@ -160,7 +155,11 @@ def recipient_call(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     recipient = selectors.recipient_for(user, notice, rid)
     facts = selectors.fact_values(notice)
     numbers = selectors.numbers_of(recipient.unit)
-    form = CallForm(request.POST or None, facts=facts, initial={"number": numbers[0][1] if numbers else ""})
+    form = CallForm(
+        request.POST or None,
+        facts=facts,
+        initial={"number": numbers[0][1] if numbers else "", "version": notice.version},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -173,6 +172,7 @@ def recipient_call(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
                 readback=_readback(form),
                 note=data["note"],
                 retry_at=data["retry_at"],
+                version=data["version"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -186,10 +186,16 @@ def recipient_call(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
             messages.success(request, f"{recipient.unit.name}：{told}。")
             return redirect("notices:detail", pk=pk)
     held = recipient.held_by_id == user.pk and recipient.held_until and recipient.held_until > timezone.now()
+    posted = request.POST
     context = {
         "notice": notice,
         "recipient": recipient,
         "facts": facts,
+        # What the caller ticked and typed comes back as it was when the form is refused.
+        "readback": [
+            (f, label, value, posted.get(f"rb_{f}", ""), posted.get(f"heard_{f}", ""), bool(posted.get(f"fixed_{f}")))
+            for f, label, value in facts
+        ],
         "numbers": numbers,
         "script": selectors.script(notice, user),
         "form": form,
@@ -209,7 +215,9 @@ def recipient_confirm(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     return form_acted(
         request,
         ConfirmForm(request.POST),
-        lambda data: services.recipient_confirm(recipient=recipient, actor=user, ticked=data["ticked"]),
+        lambda data: services.recipient_confirm(
+            recipient=recipient, actor=user, ticked=data["ticked"], version=data["version"]
+        ),
         "已确认收到通知。",
         reverse("notices:detail", args=[pk]),
     )
@@ -224,7 +232,7 @@ def notice_change(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         ChangeForm(request.POST),
         lambda data: services.notice_change(
-            notice=notice, actor=user, starts_at=data["starts_at"], place=data["place"]
+            notice=notice, actor=user, starts_at=data["starts_at"], place=data["place"], reply_by=data["reply_by"]
         ),
         "通知已变更；已通知过的单位需重新通知，已列入待拨。",
         reverse("notices:detail", args=[pk]),

@@ -4,6 +4,7 @@ and does what, and bad input refused in Chinese with nothing changed."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -41,6 +42,12 @@ def row(notice: Notice, name: str) -> Recipient:
     return notice.recipients.get(unit__name=name)
 
 
+def dial(*, recipient: Recipient, actor: User, now: dt.datetime | None = None, **call: Any) -> Recipient:
+    """Take the unit (拨打), then record the call, as the sheet and the call page do."""
+    services.recipient_hold(recipient=recipient, actor=actor, now=now)
+    return services.recipient_call(recipient=recipient, actor=actor, now=now, **call)
+
+
 def all_right(notice: Notice) -> dict[str, Heard]:
     return {f: Heard(True) for f in notice.facts}
 
@@ -49,7 +56,7 @@ def all_right(notice: Notice) -> dict[str, Heard]:
 class TestReadBack:
     def test_confirmed_only_when_every_fact_ends_up_right(self, notice: Notice, clerk: User) -> None:
         wrong_then_fixed = {**all_right(notice), Fact.TIME: Heard(False, "下午 9 点", fixed=True)}
-        done = services.recipient_call(
+        done = dial(
             recipient=row(notice, "城关镇"),
             actor=clerk,
             outcome="reached",
@@ -59,7 +66,7 @@ class TestReadBack:
         assert done.state == State.CONFIRMED
         assert Attempt.objects.get(recipient=done).errors == 1  # the error caught is counted
         left_wrong = {**all_right(notice), Fact.PLACE: Heard(False, "县政府三楼")}
-        told = services.recipient_call(
+        told = dial(
             recipient=row(notice, "东山镇"), actor=clerk, outcome="reached", taken_by="值班员", readback=left_wrong
         )
         assert told.state == State.NOTIFIED
@@ -73,16 +80,12 @@ class TestReadBack:
         target = row(notice, "城关镇")
         unticked: dict[str, Heard] = {Fact.TIME: Heard(True), Fact.PLACE: Heard(True)}
         with pytest.raises(ValidationError, match="参加人员"):
-            services.recipient_call(
-                recipient=target, actor=clerk, outcome="reached", taken_by="值班员", readback=unticked
-            )
+            dial(recipient=target, actor=clerk, outcome="reached", taken_by="值班员", readback=unticked)
         unsaid = {**all_right(notice), Fact.TIME: Heard(False, "")}
         with pytest.raises(ValidationError, match="说成了什么"):
-            services.recipient_call(
-                recipient=target, actor=clerk, outcome="reached", taken_by="值班员", readback=unsaid
-            )
+            dial(recipient=target, actor=clerk, outcome="reached", taken_by="值班员", readback=unsaid)
         with pytest.raises(ValidationError, match="接听人"):
-            services.recipient_call(recipient=target, actor=clerk, outcome="reached", readback=all_right(notice))
+            dial(recipient=target, actor=clerk, outcome="reached", readback=all_right(notice))
         target.refresh_from_db()
         assert (target.state, target.tries) == (State.PENDING, 0)
         assert not Attempt.objects.exists()
@@ -91,12 +94,12 @@ class TestReadBack:
         self, notice: Notice, clerk: User
     ) -> None:
         now = timezone.now()
-        missed = services.recipient_call(recipient=row(notice, "石门乡"), actor=clerk, outcome="no_answer", now=now)
+        missed = dial(recipient=row(notice, "石门乡"), actor=clerk, outcome="no_answer", now=now)
         assert missed.state == State.NO_ANSWER
         assert missed.retry_at == now + services.RETRY_AFTER
         assert selectors.progress(notice, now + dt.timedelta(minutes=16)).retry_due == 1
         for name in ("城关镇", "东山镇", "石门乡"):
-            services.recipient_call(
+            dial(
                 recipient=row(notice, name),
                 actor=clerk,
                 outcome="reached",
@@ -119,7 +122,7 @@ def test_a_unit_being_called_is_held_by_its_caller(notice: Notice, clerk: User, 
         services.recipient_call(
             recipient=target, actor=director, outcome="no_answer", now=now + dt.timedelta(minutes=1)
         )
-    services.recipient_hold(recipient=target, actor=director, now=now + dt.timedelta(minutes=6))  # the hold lapsed
+    services.recipient_hold(recipient=target, actor=director, now=now + dt.timedelta(minutes=11))  # the hold lapsed
     target.refresh_from_db()
     assert target.held_by == director
     page = client_for(clerk).get(reverse("notices:detail", args=[notice.pk])).text
@@ -131,10 +134,8 @@ def test_a_change_after_calls_began_sends_the_reached_units_back(
     notice: Notice, clerk: User, townships: list[Unit]
 ) -> None:
     liaison = make_user("cg", [Role.LIAISON], unit=townships[0])
-    services.recipient_call(
-        recipient=row(notice, "城关镇"), actor=clerk, outcome="reached", taken_by="值班员", readback=all_right(notice)
-    )
-    services.recipient_call(recipient=row(notice, "东山镇"), actor=clerk, outcome="no_answer")
+    dial(recipient=row(notice, "城关镇"), actor=clerk, outcome="reached", taken_by="值班员", readback=all_right(notice))
+    dial(recipient=row(notice, "东山镇"), actor=clerk, outcome="no_answer")
     assert not InboxItem.objects.filter(recipient=liaison, done_at__isnull=True).exists()
     later = notice.starts_at + dt.timedelta(hours=5)
     services.notice_change(notice=notice, actor=clerk, starts_at=later, place=notice.place)
@@ -255,7 +256,7 @@ def test_units_by_kind_and_a_saved_scope(clerk: User, townships: list[Unit]) -> 
 
 @pytest.mark.django_db
 def test_the_follow_up_sheet_prints_and_exports(notice: Notice, clerk: User) -> None:
-    services.recipient_call(
+    dial(
         recipient=row(notice, "城关镇"),
         actor=clerk,
         outcome="reached",
@@ -279,7 +280,7 @@ def test_reminders_for_a_retry_due_and_units_unreached_before_the_event(
 
     source = ["shuniu.notices.reminders.notices_due"]
     now = timezone.now()
-    services.recipient_call(recipient=row(notice, "石门乡"), actor=clerk, outcome="no_answer", now=now)
+    dial(recipient=row(notice, "石门乡"), actor=clerk, outcome="no_answer", now=now)
     assert reminders_run(now=now + dt.timedelta(minutes=5), sources=source) == 0
     assert reminders_run(now=now + dt.timedelta(minutes=16), sources=source) == 1  # the caller
     assert reminders_run(now=now + dt.timedelta(minutes=17), sources=source) == 0  # once
@@ -333,3 +334,24 @@ def test_two_callers_taking_one_unit_at_once_one_gets_it(clerk: User, director: 
     assert "正在拨打城关镇" in refused[0].messages[0]
     target.refresh_from_db()
     assert target.held_by in (clerk, director)
+
+
+@pytest.mark.django_db
+def test_a_second_click_or_a_call_on_an_older_version_records_nothing(notice: Notice, clerk: User) -> None:
+    target = row(notice, "城关镇")
+    dial(recipient=target, actor=clerk, outcome="no_answer")
+    with pytest.raises(ValidationError, match="无需重复提交"):  # the hold was used up by the first
+        services.recipient_call(recipient=target, actor=clerk, outcome="no_answer")
+    target.refresh_from_db()
+    assert target.tries == 1
+    services.recipient_hold(recipient=target, actor=clerk)
+    services.notice_change(
+        notice=notice, actor=clerk, starts_at=notice.starts_at + dt.timedelta(hours=1), place=notice.place
+    )
+    services.recipient_hold(recipient=target, actor=clerk)  # the change let go of every hold
+    with pytest.raises(ValidationError, match="刚刚变更"):
+        services.recipient_call(
+            recipient=target, actor=clerk, outcome="reached", taken_by="值班员", readback=all_right(notice), version=1
+        )
+    target.refresh_from_db()
+    assert (target.state, target.tries) == (State.NO_ANSWER, 1)
