@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -91,6 +93,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "instruction": call.instruction,
             "instructed_by": call.instructed_by_id,
             "result": call.result,
+            "stamp": call.updated_at.isoformat(),
         },
     )
     context = {
@@ -120,10 +123,21 @@ def call_handle(request: HttpRequest, pk: int) -> HttpResponse:
             instructed_by=data["instructed_by"],
             result=data["result"],
             close=data["close"],
+            expected=_stamp(data["stamp"]),
         ),
         lambda data: "已办结。" if data["close"] else "已保存。",
         reverse("calls:detail", args=[pk]),
     )
+
+
+def _stamp(text: str) -> dt.datetime | None:
+    """The page's `updated_at`, or None if it carried none (or a broken one: then the save is refused)."""
+    if not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)  # matches nothing: the edit is refused, not a 500
 
 
 @capability_required("calls.manage")

@@ -142,3 +142,4 @@ class CallHandleForm(StyledForm):
     )
     result = forms.CharField(label="办理结果", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     close = forms.BooleanField(label="已办结", required=False)
+    stamp = forms.CharField(required=False, widget=forms.HiddenInput)  # the call's updated_at, as loaded

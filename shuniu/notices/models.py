@@ -261,6 +261,7 @@ class Call(models.Model):
         verbose_name="信访事项",
     )
     recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)  # what an edit compares against
 
     class Meta:
         verbose_name = "来电登记"

@@ -13,8 +13,7 @@ from django.utils import timezone
 from shuniu.core.access import get_visible_or_404
 from shuniu.core.models import Contact, Role, Unit, User
 from shuniu.core.permissions import can
-from shuniu.core.personal import digits
-from shuniu.core.phones import phone_key
+from shuniu.core.phones import phone_key, phone_keys
 from shuniu.notices.models import UNREACHED, Attempt, Call, CallTopic, Fact, Notice, Recipient, Scope, State
 
 RETRYING = (State.NO_ANSWER, State.NOTIFIED, State.RECALL)  # states that may carry a retry time
@@ -161,8 +160,8 @@ def numbers_of(unit: Unit) -> list[tuple[str, str]]:
     seen: set[str] = set()
     unique = []
     for label, number in found:  # one line per number, the first label it came with
-        if digits(number) not in seen:
-            seen.add(digits(number))
+        if phone_key(number) not in seen:
+            seen.add(phone_key(number))
             unique.append((label, number))
     return unique
 
@@ -226,10 +225,10 @@ def unit_of_number(number: str) -> tuple[Unit, str] | None:
     if not key:
         return None
     for unit in Unit.objects.filter(is_active=True).exclude(phone=""):
-        if phone_key(unit.phone) == key:
+        if key in phone_keys(unit.phone):
             return unit, ""
     for contact in Contact.objects.select_related("unit").filter(unit__is_active=True):
-        if key in (phone_key(contact.office_phone), phone_key(contact.mobile)):
+        if key in phone_keys(contact.office_phone) + phone_keys(contact.mobile):
             return contact.unit, contact.name
     return None
 

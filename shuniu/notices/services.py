@@ -21,7 +21,7 @@ from django.utils import timezone
 from shuniu import audit
 from shuniu.core.confirm import REPEAT_WINDOW
 from shuniu.core.inbox import inbox_done, inbox_put, inbox_withdraw, item_key
-from shuniu.core.models import InboxKind, Unit, User
+from shuniu.core.models import InboxKind, Role, Unit, User
 from shuniu.core.numbering import next_number
 from shuniu.core.permissions import can
 from shuniu.core.phones import phone_key
@@ -521,14 +521,23 @@ def call_update(
     instructed_by: User | None,
     result: str,
     close: bool = False,
+    expected: dt.datetime | None = None,
 ) -> Call:
-    """Record the proposal, the leader's instruction and the result; close the call when it is dealt with."""
+    """Record the proposal, the leader's instruction and the result; close the call when it is dealt with.
+
+    `expected` is when the page was loaded from (the call's `updated_at`): an edit made in between is
+    not overwritten.
+    """
     if not can(actor, "calls.manage"):
         raise ValidationError("只有办公室工作人员可以办理来电。")
     call = Call.objects.select_for_update().get(pk=call.pk)
+    if expected is not None and call.updated_at != expected:
+        raise ValidationError("这条来电刚被同事修改过，请刷新页面后再填写。")
     instruction, result = visible(instruction), visible(result)
     if instruction and instructed_by is None:
         raise ValidationError("请选择作出批示的领导。")
+    if instructed_by is not None and not instructed_by.has_role(Role.LEADER):
+        raise ValidationError("批示领导应为县领导。")
     if close and not result:
         raise ValidationError("办结须填写办理结果。")
     if call.closed_at is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from shuniu.core.phones import phone_key
+from shuniu.core.phones import phone_key, phone_keys
 
 OFFICE = "09996037369"
 MOBILE = "13800138000"
@@ -35,6 +35,13 @@ MOBILE = "13800138000"
         ("0086-13800138000", MOBILE),
         ("(86) 13800138000", MOBILE),
         ("010-12345678", "01012345678"),  # Beijing: a 3-digit area code, an 8-digit number
+        ("09996037369-8001", OFFICE),
+        ("09996037369", OFFICE),
+        ("01012345678-123", "01012345678"),
+        ("6037369-8001", OFFICE),
+        ("86 13800138000", MOBILE),
+        ("8613800138000", MOBILE),
+        ("013800138000", MOBILE),  # a switchboard's extra 0
         ("", ""),
         ("无", ""),
     ],
@@ -42,6 +49,12 @@ MOBILE = "13800138000"
 @override_settings(AREA_CODE="0999")
 def test_a_number_however_written_has_one_key(written: str, key: str) -> None:
     assert phone_key(written) == key
+
+
+@override_settings(AREA_CODE="0999")
+def test_a_field_with_several_numbers_gives_each() -> None:
+    assert phone_keys("6037369、6037370") == [OFFICE, "09996037370"]
+    assert phone_keys("0999-6037369，13800138000") == [OFFICE, MOBILE]
 
 
 @override_settings(AREA_CODE="0999")

@@ -184,3 +184,25 @@ def test_monthly_figures_by_unit_and_kind_with_callbacks_on_time(clerk: User, fi
     assert "50%" in page.text
     sheet = client_for(clerk).get(reverse("calls:figures"), {"by": "topic", "format": "xlsx"})
     assert b"".join(sheet.streaming_content)[:2] == b"PK"  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_two_clerks_editing_one_call_do_not_overwrite_each_other(clerk: User, director: User, leader: User) -> None:
+    call = services.call_record(actor=clerk, at=timezone.now(), content="请示。")
+    loaded = call.updated_at
+    services.call_update(
+        call=call, actor=director, proposal="", instruction="同意", instructed_by=leader, result="", expected=loaded
+    )
+    with pytest.raises(ValidationError, match="刚被同事修改过"):
+        services.call_update(
+            call=call, actor=clerk, proposal="", instruction="", instructed_by=None, result="已回复", expected=loaded
+        )
+    call.refresh_from_db()
+    assert (call.instruction, call.result) == ("同意", "")
+    with pytest.raises(ValidationError, match="县领导"):
+        services.call_update(call=call, actor=clerk, proposal="", instruction="同意", instructed_by=director, result="")
+    page = client_for(clerk).post(
+        reverse("calls:handle", args=[call.pk]), {"result": "已回复", "stamp": "not-a-date"}, follow=True
+    )
+    assert page.status_code == 200
+    assert "刚被同事修改过" in page.text
