@@ -14,7 +14,8 @@ from shuniu.core.access import get_visible_or_404
 from shuniu.core.models import Contact, Role, Unit, User
 from shuniu.core.permissions import can
 from shuniu.core.phones import phone_key, phone_keys
-from shuniu.notices.models import UNREACHED, Attempt, Call, CallTopic, Fact, Notice, Recipient, Scope, State
+from shuniu.core.text import day_time
+from shuniu.notices.models import UNREACHED, Attempt, Call, CallTopic, Change, Fact, Notice, Recipient, Scope, State
 
 RETRYING = (State.NO_ANSWER, State.NOTIFIED, State.RECALL)  # states that may carry a retry time
 
@@ -139,6 +140,46 @@ def sheet(user: User, notice: Notice) -> list[Recipient]:
     return list(
         rows.prefetch_related(Prefetch("unit__contacts", queryset=contacts), Prefetch("attempts", queryset=attempts))
     )
+
+
+def last_attempt(recipient: Recipient) -> Attempt | None:
+    """The unit's latest call (its attempts prefetched in order by `sheet`)."""
+    attempts = list(recipient.attempts.all())
+    return attempts[-1] if attempts else None
+
+
+def attempts_of(recipient: Recipient) -> QuerySet[Attempt]:
+    """A unit's calls, oldest first, with their callers."""
+    return recipient.attempts.select_related("by").order_by("at", "pk")
+
+
+def changes_of(notice: Notice) -> QuerySet[Change]:
+    """A notice's changes of time or place, by version."""
+    return notice.changes.select_related("by").order_by("version")
+
+
+def sheet_table(notice: Notice) -> list[list[object]]:
+    """The 通知落实表's rows: each unit, its state, tries, last call, caller, who answered, errors, note."""
+    rows: list[list[object]] = []
+    for r in notice.recipients.select_related("unit").prefetch_related(
+        Prefetch("attempts", queryset=Attempt.objects.select_related("by").order_by("at", "pk"))
+    ):
+        attempts = list(r.attempts.all())
+        last = attempts[-1] if attempts else None
+        errors = sum(a.errors for a in attempts)
+        rows.append(
+            [
+                r.unit.name,
+                r.get_state_display(),
+                r.tries,
+                day_time(r.last_at) if r.last_at else "",
+                last.by.full_name if last else "",
+                last.taken_by if last else "",
+                f"{errors} 处" if errors else "",
+                last.note if last else "",
+            ]
+        )
+    return rows
 
 
 def recipient_for(user: User, notice: Notice, pk: object) -> Recipient:

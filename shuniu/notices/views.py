@@ -67,12 +67,6 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     return render(request, "notices/notice_form.html", {"form": form})
 
 
-def last_attempt(recipient: Any) -> Any:
-    """The unit's latest call (its attempts are prefetched in order)."""
-    attempts = list(recipient.attempts.all())
-    return attempts[-1] if attempts else None
-
-
 def _sheet_context(request: HttpRequest, notice: Notice) -> dict[str, Any]:
     user = current_user(request)
     manages = can(user, "notices.manage")
@@ -83,12 +77,17 @@ def _sheet_context(request: HttpRequest, notice: Notice) -> dict[str, Any]:
         "notice": notice,
         "facts": selectors.fact_values(notice),
         "rows": [
-            (r, selectors.numbers_of(r.unit), r.held_by_id and r.held_until and r.held_until > now, last_attempt(r))
+            (
+                r,
+                selectors.numbers_of(r.unit),
+                r.held_by_id and r.held_until and r.held_until > now,
+                selectors.last_attempt(r),
+            )
             for r in rows
         ],
         "progress": selectors.progress(notice, now) if manages else None,
         "figures": selectors.notice_figures(notice) if manages else None,
-        "changes": notice.changes.select_related("by"),
+        "changes": selectors.changes_of(notice),
         "manages": manages and notice.status == Status.CALLING,
         "can_manage": manages,
         "now": now,
@@ -200,8 +199,8 @@ def recipient_call(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
         "script": selectors.script(notice, user),
         "form": form,
         "held": held,
-        "attempts": recipient.attempts.select_related("by"),
-        "changes": notice.changes.all(),
+        "attempts": selectors.attempts_of(recipient),
+        "changes": selectors.changes_of(notice),
     }
     return render(request, "notices/call.html", context)
 
@@ -255,27 +254,6 @@ def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _sheet_table(notice: Notice) -> list[list[object]]:
-    rows = []
-    for r in notice.recipients.select_related("unit").prefetch_related("attempts__by"):
-        attempts = list(r.attempts.all())
-        last = attempts[-1] if attempts else None
-        errors = sum(a.errors for a in attempts)
-        rows.append(
-            [
-                r.unit.name,
-                r.get_state_display(),
-                r.tries,
-                day_time(r.last_at) if r.last_at else "",
-                last.by.full_name if last else "",
-                last.taken_by if last else "",
-                f"{errors} 处" if errors else "",
-                last.note if last else "",
-            ]
-        )
-    return rows
-
-
 SHEET_COLUMNS = ["单位", "状态", "拨打次数", "最近通知", "通知人", "接听人", "复述有误", "备注"]
 
 
@@ -289,9 +267,9 @@ def notice_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "notice": notice,
             "facts": selectors.fact_values(notice),
             "columns": SHEET_COLUMNS,
-            "table": _sheet_table(notice),
+            "table": selectors.sheet_table(notice),
             "progress": selectors.progress(notice),
-            "changes": notice.changes.all(),
+            "changes": selectors.changes_of(notice),
         },
     )
     return download(pdf, f"通知落实表_{notice.year}_{notice.seq}.pdf", PDF, inline=True)
@@ -302,4 +280,4 @@ def notice_sheet_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
     notice = selectors.notice_for(current_user(request), pk)
     title = f"通知落实表 {notice.number} {notice.subject}"
     columns = [Column(c, 14 if i else 24) for i, c in enumerate(SHEET_COLUMNS)]
-    return xlsx_response([Sheet("通知落实表", columns, _sheet_table(notice), heading=title)], f"{title}.xlsx")
+    return xlsx_response([Sheet("通知落实表", columns, selectors.sheet_table(notice), heading=title)], f"{title}.xlsx")
