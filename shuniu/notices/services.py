@@ -163,11 +163,16 @@ def recipient_hold(*, recipient: Recipient, actor: User, now: dt.datetime | None
     _manager(actor, "只有办公室工作人员可以拨打通知。")
     now = now or timezone.now()
     free = Q(held_by__isnull=True) | Q(held_until__lt=now) | Q(held_by=actor)
+    calling = Notice.objects.filter(pk=recipient.notice_id, status=Status.CALLING).exists()
+    # The row's own columns only (no join): a join makes the UPDATE a subquery that PostgreSQL does not
+    # re-check against the version a concurrent holder just committed — both would get the unit.
     taken = (
-        Recipient.objects.filter(pk=recipient.pk, notice__status=Status.CALLING)
+        Recipient.objects.filter(pk=recipient.pk)
         .exclude(state=State.CONFIRMED)
         .filter(free)
         .update(held_by=actor, held_until=now + HOLD)
+        if calling
+        else 0
     )
     recipient.refresh_from_db()
     if taken:
