@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "shuniu.supervision",
     "shuniu.petitions",
     "shuniu.notices",
+    "shuniu.knowledge",
     "shuniu.board",
     "huey.contrib.djhuey",
 ]
@@ -262,6 +263,7 @@ REMINDER_SOURCES = [
     "shuniu.petitions.reminders.petitions_digest",
     "shuniu.notices.reminders.notices_due",
     "shuniu.notices.reminders.callbacks_due",
+    "shuniu.knowledge.reminders.facts_due",
 ]
 # Workbench panels: each app offers its cards (shuniu.core.panels).
 WORKBENCH_PANELS = [

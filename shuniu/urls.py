@@ -14,6 +14,7 @@ urlpatterns = [
     path("petitions/", include("shuniu.petitions.urls")),
     path("notices/", include("shuniu.notices.urls")),
     path("calls/", include("shuniu.notices.call_urls")),
+    path("knowledge/", include("shuniu.knowledge.urls")),
     path("admin/", admin.site.urls),
 ]
 

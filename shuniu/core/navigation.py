@@ -38,6 +38,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("信访接待", "bi-people", "petitions:list", "petitions.view"),
     NavItem("电话通知", "bi-telephone", "notices:list", "notices.view"),
     NavItem("来电登记", "bi-telephone-inbound", "calls:list", "calls.view"),
+    NavItem("县情", "bi-bar-chart-line", "knowledge:overview", "knowledge.view"),
     NavItem("通讯录", "bi-journal-text", "core:directory", "directory.view"),
     NavItem("审计日志", "bi-shield-check", "audit:entries", "audit.view"),
     NavItem("系统管理", "bi-gear", "admin:index", "admin.site"),

@@ -57,6 +57,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "notices.manage": _STAFF,
     "notices.confirm": frozenset({Role.LIAISON}),
     "calls.view": _STAFF,
+    # The county's facts (SPEC §6): everyone at work reads them; office staff (and each group's keeper) edit.
+    "knowledge.view": _BUSINESS,
+    "knowledge.manage": frozenset({Role.CLERK, Role.DIRECTOR}),
     "calls.manage": _STAFF,
     # Petitions (SPEC §5): particulars only to petition staff, the director and the leader holding the case.
     # a unit: what it handles; a leader: what they hold or instruct on; supervision: what it follows
