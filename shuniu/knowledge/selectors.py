@@ -95,3 +95,25 @@ def compare(fact: Fact, a: object, b: object) -> Comparison | None:
         change = newer.number - older.number
         percent = (change / older.number * 100).quantize(Decimal("0.1")) if older.number else None
     return Comparison(older, newer, change, percent)
+
+
+def history_table() -> list[list[object]]:
+    """Every value of every fact, by group and fact, newest first (two queries)."""
+    rows: list[list[object]] = []
+    statements = Statement.objects.select_related("fact__group").order_by(
+        "fact__group__sort_order", "fact__sort_order", "fact__name", "-as_of", "-pk"
+    )
+    for s in statements:
+        rows.append(
+            [
+                s.fact.group.name,
+                s.fact.name,
+                s.value,
+                s.fact.measure,
+                s.as_of.isoformat(),
+                s.source,
+                s.get_rank_display(),
+                s.note,
+            ]
+        )
+    return rows

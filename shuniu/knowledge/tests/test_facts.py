@@ -5,7 +5,10 @@ and a fact past its period reminds its keeper."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -88,3 +91,22 @@ def test_the_keeper_edits_their_group_and_is_reminded_when_a_fact_is_stale(
     overview = client_for(liaison).get(reverse("knowledge:overview")).text
     assert "52.6 万人" in overview
     assert "待更新" in overview
+
+
+@pytest.mark.django_db
+def test_the_profile_prints_on_one_page_and_the_export_holds_every_value(
+    population: Fact, clerk: User, tmp_path: Path
+) -> None:
+    add(population, clerk, "52.6", 2023)
+    old = add(population, clerk, "52.3", 2024)
+    services.statement_supersede(statement=old, actor=clerk, reason="口径调整")
+    pdf = client_for(clerk).get(reverse("knowledge:profile"))
+    assert pdf.content.startswith(b"%PDF")
+    printed = tmp_path / "profile.pdf"
+    printed.write_bytes(pdf.content)
+    info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.MULTILINE)
+    rows = selectors.history_table()
+    assert [(r[2], r[6]) for r in rows] == [("52.3", "已作废"), ("52.6", "一般")]
+    sheet = client_for(clerk).get(reverse("knowledge:xlsx"))
+    assert b"".join(sheet.streaming_content)[:2] == b"PK"  # type: ignore[attr-defined]
