@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from shuniu.core.access import get_visible_or_404
+from shuniu.core.forms import is_number
 from shuniu.core.models import User
 from shuniu.core.permissions import can
 from shuniu.knowledge.models import Fact, FactGroup, Rank, Statement
@@ -86,7 +87,7 @@ class Comparison:
 
 def compare(fact: Fact, a: object, b: object) -> Comparison | None:
     """Two of the fact's values (by id), the older first; None if either is not the fact's."""
-    found = {s.pk: s for s in fact.statements.filter(pk__in=[x for x in (a, b) if str(x).isdigit()][:2])}
+    found = {s.pk: s for s in fact.statements.filter(pk__in=[str(x) for x in (a, b) if is_number(str(x))][:2])}
     if len(found) != 2:
         return None
     older, newer = sorted(found.values(), key=lambda s: (s.as_of, s.pk))

@@ -293,17 +293,11 @@ def _act(request: HttpRequest, pk: int, act: Any, done: str) -> HttpResponse:
 @capability_required("petitions.handle")
 @require_POST
 def petition_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    petition = selectors.petition_for(user, pk)
-    form = DecideForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect("petitions:detail", pk=pk)
-    data = form.cleaned_data
-    return _act(
+    return _form_act(
         request,
         pk,
-        lambda: services.petition_decide(
+        DecideForm,
+        lambda user, petition, data: services.petition_decide(
             petition=petition,
             actor=user,
             decision=data["decision"],
@@ -318,37 +312,34 @@ def petition_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("petitions.handle")
 @require_POST
 def petition_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    petition = selectors.petition_for(user, pk)
-    form = AssignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect("petitions:detail", pk=pk)
-    unit, days = form.cleaned_data["unit"], form.cleaned_data["days"]
-    return _act(
+    return _form_act(
         request,
         pk,
-        lambda: services.petition_assign(
-            petition=petition, actor=user, unit=unit, days=days, not_accused=form.cleaned_data.get("not_accused", False)
+        AssignForm,
+        lambda user, petition, data: services.petition_assign(
+            petition=petition,
+            actor=user,
+            unit=data["unit"],
+            days=data["days"],
+            not_accused=data.get("not_accused", False),
         ),
-        f"已交办{unit.name}，{days} 天内答复。",
+        lambda data: f"已交办{data['unit'].name}，{data['days']} 天内答复。",
     )
 
 
 @capability_required("petitions.reply")
 @require_POST
 def petition_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    petition = selectors.petition_for(user, pk)
-    form = ReplyForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect("petitions:detail", pk=pk)
-    uploads = [Upload(f.name or "附件", f.read()) for f in form.cleaned_data["uploads"]]
-    return _act(
+    return _form_act(
         request,
         pk,
-        lambda: services.petition_reply(petition=petition, actor=user, text=form.cleaned_data["text"], uploads=uploads),
+        ReplyForm,
+        lambda user, petition, data: services.petition_reply(
+            petition=petition,
+            actor=user,
+            text=data["text"],
+            uploads=[Upload(f.name or "附件", f.read()) for f in data["uploads"]],
+        ),
         "答复已提交。",
     )
 
@@ -356,16 +347,13 @@ def petition_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("petitions.handle")
 @require_POST
 def petition_close(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    petition = selectors.petition_for(user, pk)
-    form = CloseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect("petitions:detail", pk=pk)
-    return _act(
+    return _form_act(
         request,
         pk,
-        lambda: services.petition_close(petition=petition, actor=user, satisfaction=form.cleaned_data["satisfaction"]),
+        CloseForm,
+        lambda user, petition, data: services.petition_close(
+            petition=petition, actor=user, satisfaction=data["satisfaction"]
+        ),
         "已记录评价并办结。",
     )
 
@@ -415,16 +403,11 @@ def reply_attachment(request: HttpRequest, pk: int, reply_pk: int, attachment_pk
 @capability_required("petitions.reply")
 @require_POST
 def petition_object(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    petition = selectors.petition_for(user, pk)
-    form = ObjectForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect("petitions:detail", pk=pk)
-    return _act(
+    return _form_act(
         request,
         pk,
-        lambda: services.petition_object(petition=petition, actor=user, reason=form.cleaned_data["reason"]),
+        ObjectForm,
+        lambda user, petition, data: services.petition_object(petition=petition, actor=user, reason=data["reason"]),
         "已提出异议，等待信访接待室改派。",
     )
 
@@ -432,18 +415,14 @@ def petition_object(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("petitions.handle")
 @require_POST
 def petition_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    petition = selectors.petition_for(user, pk)
-    form = ExtendForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_errors(form))
-        return redirect("petitions:detail", pk=pk)
-    data = form.cleaned_data
-    return _act(
+    return _form_act(
         request,
         pk,
-        lambda: services.petition_extend(petition=petition, actor=user, days=data["days"], reason=data["reason"]),
-        f"办理期限已延长 {data['days']} 日，请将延期理由告知信访人。",
+        ExtendForm,
+        lambda user, petition, data: services.petition_extend(
+            petition=petition, actor=user, days=data["days"], reason=data["reason"]
+        ),
+        lambda data: f"办理期限已延长 {data['days']} 日，请将延期理由告知信访人。",
     )
 
 
