@@ -14,6 +14,7 @@ ALIASES = {
     "audit-verify": "audit_verify",
     "audit-checkpoint": "audit_checkpoint",
     "worker": "run_huey",
+    "search-rebuild": "search_rebuild",
 }
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "shuniu.petitions",
     "shuniu.notices",
     "shuniu.knowledge",
+    "shuniu.search",
     "shuniu.board",
     "huey.contrib.djhuey",
 ]

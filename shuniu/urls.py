@@ -15,6 +15,7 @@ urlpatterns = [
     path("notices/", include("shuniu.notices.urls")),
     path("calls/", include("shuniu.notices.call_urls")),
     path("knowledge/", include("shuniu.knowledge.urls")),
+    path("search/", include("shuniu.search.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -22,6 +22,7 @@ from shuniu.core import services
 from shuniu.core.admin_site import is_system_admin
 from shuniu.core.forms import RolesFormMixin, UserAdminForm
 from shuniu.core.models import CalendarOverride, CalendarYear, Contact, LeaderProfile, Unit, User, Village
+from shuniu.search.services import entry_remove, entry_update
 
 
 class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -103,6 +104,14 @@ class UnitAdmin(AuditedAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name"]
     inlines = [ContactInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        entry_update(form.instance)  # the unit and its contacts, in the admin's transaction
+
+    def delete_model(self, request: HttpRequest, obj: Unit) -> None:
+        entry_remove(obj)
+        super().delete_model(request, obj)
 
 
 class UserCreateForm(RolesFormMixin, UserCreationForm):  # type: ignore[type-arg]

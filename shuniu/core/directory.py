@@ -20,6 +20,7 @@ from shuniu.core.models import (
     User,
     role_combination_errors,
 )
+from shuniu.search.services import entry_update
 
 UNIT_COLUMNS = ["单位名称", "简称", "类别", "办公电话", "地址", "排序"]
 CONTACT_COLUMNS = ["单位名称", "姓名", "职务", "办公电话", "手机", "排序"]
@@ -251,6 +252,8 @@ def directory_import(*, data: bytes, actor: User) -> ImportReport:
                 office_location=values["office_location"],
                 actor=actor,
             )
+    for unit in Unit.objects.prefetch_related("contacts"):  # the directory's search entries, in this transaction
+        entry_update(unit)
     audit.record(actor=actor, action="directory.import", data=report.counts())
     return report
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -133,6 +134,18 @@ def scrub(text: str) -> str:
     """Free text for a log: ID numbers and phone numbers typed into it are masked."""
     text = _ID_LIKE.sub(lambda m: mask_id(m.group(1).upper()), text)
     return _PHONE_LIKE.sub(lambda m: mask_phone(m.group(1)), text)
+
+
+def redact(text: str, names: Iterable[str] = ()) -> str:
+    """Free text with no personal data left in it: ID and phone numbers removed, the given names as 某某.
+
+    For what is kept outside the sealed fields for finding a record (the search index), where even a
+    masked number would still be part of one.
+    """
+    text = _PHONE_LIKE.sub("", _ID_LIKE.sub("", text))
+    for name in sorted({n for n in names if len(n) >= 2}, key=len, reverse=True):
+        text = text.replace(name, "某某")
+    return text
 
 
 class SealedField(models.TextField):  # type: ignore[type-arg]

@@ -7,6 +7,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = "收文传阅"
 
     def ready(self) -> None:
+        from shuniu.documents import searchable
+
+        searchable.kinds()
         from shuniu.audit.vocabulary import register
 
         register(

@@ -36,6 +36,7 @@ from shuniu.documents.models import (
     Urgency,
 )
 from shuniu.documents.selectors import acting_for, duplicates, may_sign_for
+from shuniu.search.services import entry_update
 
 __all__ = ["Upload"]
 
@@ -143,6 +144,7 @@ def document_correct(*, document: Document, actor: User, reason: str, **values: 
         data={"changes": {name: [_plain(getattr(document, name)), _plain(value)] for name, value in changed.items()}},
         **changed,
     )
+    entry_update(document)
     return list(changed)
 
 
@@ -215,6 +217,7 @@ def document_register(
         obj=document,
         data={"reg_number": document.reg_number, "attachments": len(attached), "duplicate_confirmed": bool(matches)},
     )
+    entry_update(document)
     return document
 
 
@@ -516,6 +519,8 @@ def reading_sign(
     reading.recorded_by = actor if on_paper else None
     reading.instruction, reading.requires_action = instruction.strip(), requires_action
     reading.save(update_fields=["signed_at", "signed_by", "on_paper", "recorded_by", "instruction", "requires_action"])
+    if reading.instruction:
+        entry_update(document)
     audit.record(
         actor=actor,
         action="reading.sign",

@@ -7,6 +7,9 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "县情资料"
 
     def ready(self) -> None:
+        from shuniu.knowledge import searchable
+
+        searchable.kinds()
         from shuniu.audit.vocabulary import register
 
         register(

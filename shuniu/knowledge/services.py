@@ -16,6 +16,7 @@ from shuniu.core.models import User
 from shuniu.core.text import visible
 from shuniu.knowledge.models import Fact, Rank, Statement
 from shuniu.knowledge.selectors import may_edit
+from shuniu.search.services import entry_update
 
 
 def _number(text: str) -> Decimal:
@@ -58,6 +59,7 @@ def statement_add(
         recorded_by=actor,
     )
     audit.record(actor=actor, action="statement.add", obj=statement, data={"value": value, "source": source})
+    entry_update(fact)
     return statement
 
 
@@ -77,6 +79,7 @@ def statement_supersede(*, statement: Statement, actor: User, reason: str) -> St
         raise ValidationError("该数值已作废。")
     statement.refresh_from_db()
     audit.record(actor=actor, action="statement.supersede", obj=statement, data={"reason": reason})
+    entry_update(statement.fact)
     return statement
 
 
@@ -91,4 +94,5 @@ def statement_prefer(*, statement: Statement, actor: User) -> Statement:
     Statement.objects.filter(pk=statement.pk).update(rank=Rank.PREFERRED)
     statement.refresh_from_db()
     audit.record(actor=actor, action="statement.prefer", obj=statement)
+    entry_update(statement.fact)
     return statement

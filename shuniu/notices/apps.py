@@ -7,6 +7,9 @@ class NoticesConfig(AppConfig):
     verbose_name = "电话通知"
 
     def ready(self) -> None:
+        from shuniu.notices import searchable
+
+        searchable.kinds()
         from shuniu.audit.vocabulary import register
         from shuniu.notices import flow  # noqa: F401 - the notice's actions name themselves
 

@@ -45,6 +45,7 @@ from shuniu.notices.models import (
     Status,
 )
 from shuniu.notices.selectors import fact_value, spoken_time, unit_of_number
+from shuniu.search.services import entry_update
 
 HOLD = dt.timedelta(minutes=10)  # a unit being called is its caller's for this long (taken again to renew)
 RETRY_AFTER = dt.timedelta(minutes=15)  # no answer: call again after this, unless the caller says when
@@ -138,6 +139,7 @@ def notice_create(
     Recipient.objects.bulk_create([Recipient(notice=notice, unit=u) for u in units])
     _ask_liaisons(notice, {u.pk for u in units})
     audit.record(actor=actor, action="notice.create", obj=notice, data={"units": len(units), "facts": chosen})
+    entry_update(notice)
     if visible(save_scope):
         scope_save(actor=actor, name=save_scope, units=units)
     return notice
@@ -403,6 +405,7 @@ def notice_change(
     audit.record(
         actor=actor, action="notice.change", obj=notice, data={"what": what, "recall": len(reached) if began else 0}
     )
+    entry_update(notice)
     return notice
 
 
@@ -513,6 +516,7 @@ def call_record(
         recorded_at=now,
     )
     audit.record(actor=actor, action="call.record", obj=call, data={"unit": unit.pk if unit else None})
+    entry_update(call)
     return call
 
 
@@ -559,6 +563,7 @@ def call_update(
     )
     call.save()
     audit.record(actor=actor, action="call.update", obj=call, data={"changes": changes})
+    entry_update(call)
     return call
 
 

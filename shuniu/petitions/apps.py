@@ -7,6 +7,9 @@ class PetitionsConfig(AppConfig):
     verbose_name = "信访接待"
 
     def ready(self) -> None:
+        from shuniu.petitions import searchable
+
+        searchable.kinds()
         from shuniu.audit.vocabulary import register
 
         register(

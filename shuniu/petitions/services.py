@@ -66,6 +66,7 @@ from shuniu.petitions.selectors import (
     possible_repeats,
     without_recused,
 )
+from shuniu.search.services import entry_update
 
 # Art. 23: tell the petitioner within 15 days whether the office accepts the matter (calendar days; a
 # last day that is a holiday runs to the next working day, as procedural periods are counted).
@@ -269,6 +270,7 @@ def petition_register(
             "attachments": len(uploads),
         },
     )
+    entry_update(petition)
     return petition
 
 
@@ -572,6 +574,9 @@ def petitioner_complete(
     if not changed:
         raise ValidationError("请填写要补全的姓名或住址。")
     petitioner.save(update_fields=changed)
+    if "name" in changed:  # the name is taken out of the indexed text of each of their petitions
+        for theirs in petitioner.petitions.prefetch_related("petitioners"):
+            entry_update(theirs)
     audit.record(actor=actor, action="petitioner.complete", obj=petition, data={"fields": changed})
     clock = clock_of(petition, NOTIFY_CLOCK)
     complete = all(p.name and (p.address or p.village_id or p.township_id) for p in petition.petitioners.all())

@@ -7,6 +7,9 @@ class SupervisionConfig(AppConfig):
     verbose_name = "督查督办"
 
     def ready(self) -> None:
+        from shuniu.supervision import searchable
+
+        searchable.kinds()
         from shuniu.audit.vocabulary import register
         from shuniu.supervision import flow  # noqa: F401 - the matter's actions name themselves
 

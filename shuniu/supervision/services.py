@@ -25,6 +25,7 @@ from shuniu.core.permissions import can
 from shuniu.core.selectors import liaisons_of
 from shuniu.core.text import day_time, visible
 from shuniu.core.workcal import WorkingCalendar
+from shuniu.search.services import entry_update
 from shuniu.supervision.flow import MATTER_FLOW
 from shuniu.supervision.models import (
     SERIES,
@@ -181,6 +182,7 @@ def matter_register(
             "deadline": deadline.isoformat() if deadline else "",
         },
     )
+    entry_update(matter)
     return matter
 
 
@@ -288,6 +290,7 @@ def assignment_reassign(*, assignment: Assignment, unit: Unit, actor: User, reas
     Assignment.objects.filter(pk=assignment.pk).update(receipt=Receipt.WITHDRAWN, replaced_by=successor)
     if assignment.part == Part.LEAD:
         Matter.objects.filter(pk=assignment.matter_id).update(lead_unit=unit)
+        entry_update(Matter.objects.select_related("lead_unit").get(pk=assignment.matter_id))
     inbox_done(key=item_key(assignment.matter, "reassign", assignment.pk), by=actor)
     _to_sign(successor)
     audit.record(
@@ -370,6 +373,7 @@ def report_submit(
             url=reverse("supervision:detail", args=[matter.pk]),
             secrecy=matter.secrecy,
         )
+    entry_update(matter)
     return report
 
 

@@ -1,0 +1,32 @@
+"""The one search index (SPEC §6): a row per searchable record of every module.
+
+A row holds what the results list shows (a title and a line, never personal data) and `terms`, the
+record's text as overlapping two-character pieces (`search.terms`). SQLite keeps `terms` in an FTS5
+table beside it and PostgreSQL in a generated `tsvector` column with a GIN index (both made by
+migration 0001). Who may see a record is never stored here: each search asks the record's own module
+inside the same query.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Entry(models.Model):
+    """One record of a module, as the search index knows it."""
+
+    kind = models.CharField("类别", max_length=20)  # a registered kind: document, matter, petition…
+    object_id = models.BigIntegerField()
+    title = models.CharField("标题", max_length=300)
+    detail = models.CharField("摘要", max_length=300, blank=True)
+    terms = models.TextField(editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "检索索引"
+        verbose_name_plural = "检索索引"
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} {self.title}"

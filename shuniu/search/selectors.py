@@ -1,0 +1,99 @@
+"""The search: a query's hits of each kind, newest first, each checked against what the searcher may see.
+
+The match and the permission are one SQL query per kind: the entries whose pieces match, that the kind's
+own `visible(user)` also returns (an EXISTS on the record's table), in descending record order, one more
+than a page so "more" needs no count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
+
+from shuniu.core.models import User
+from shuniu.search import terms
+from shuniu.search.models import Entry
+from shuniu.search.registry import KINDS, Kind, kinds
+
+PER_KIND = 5  # on the page of every kind
+PAGE = 20  # on the page of one kind
+MAX_WORDS = 8
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched (empty, only punctuation, too many words); the message says why."""
+
+
+def parse(query: str) -> list[list[str]]:
+    """The query's words as pieces, or QueryError with the Chinese reason."""
+    if not query.strip():
+        raise QueryError("请输入要查找的内容。")
+    words = terms.query_terms(query[:200])
+    if not words:
+        raise QueryError("查找内容中没有可查找的文字或数字（标点符号不参与查找）。")
+    if len(words) > MAX_WORDS:
+        raise QueryError(f"查找内容最多 {MAX_WORDS} 个词（以空格分隔）。")
+    return words
+
+
+def _matches(words: list[list[str]]) -> Q | RawSQL:
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            "search_entry.terms_vector @@ to_tsquery('simple'::regconfig, %s)",
+            [terms.tsquery(words)],
+            output_field=BooleanField(),
+        )
+    return Q(
+        id__in=RawSQL("SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s", [terms.fts5_query(words)])
+    )
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: its title and line as indexed, and the link to the record."""
+
+    title: str
+    detail: str
+    url: str
+    object_id: int
+
+
+@dataclass(frozen=True)
+class Group:
+    """One kind's hits for a query, and whether there are more (then `before` asks for the next page)."""
+
+    kind: Kind
+    hits: list[Hit]
+    more: bool
+
+    @property
+    def before(self) -> int | None:
+        """Where the next page starts (the last hit's record), if there is one."""
+        return self.hits[-1].object_id if self.more and self.hits else None
+
+
+def hits(user: User, words: list[list[str]], kind: Kind, *, limit: int, before: int | None = None) -> Group:
+    """Up to `limit` of `kind`'s records matching `words` that `user` may see, newest first."""
+    visible = kind.visible(user)
+    if visible.query.is_empty():  # nothing of this kind is theirs: no query at all
+        return Group(kind, [], False)
+    visible = visible.filter(pk=OuterRef("object_id"))
+    entries = Entry.objects.filter(kind=kind.key).filter(_matches(words)).filter(Exists(visible))
+    if before is not None:
+        entries = entries.filter(object_id__lt=before)
+    found = list(entries.values_list("object_id", "title", "detail").order_by("-object_id")[: limit + 1])
+    return Group(kind, [Hit(t, d, kind.url(pk), pk) for pk, t, d in found[:limit]], len(found) > limit)
+
+
+def search(user: User, query: str, *, only: str = "", before: int | None = None) -> list[Group]:
+    """Every kind's hits (a few each), or one kind's page of hits; QueryError for a query that cannot be searched."""
+    words = parse(query)
+    if only:
+        kind = KINDS.get(only)
+        if kind is None:
+            raise QueryError("没有这一类资料。")
+        return [hits(user, words, kind, limit=PAGE, before=before)]
+    return [group for kind in kinds() if (group := hits(user, words, kind, limit=PER_KIND)).hits]

@@ -1,0 +1,59 @@
+"""Writes of the search index: one record's entry, in the transaction of the write that changed it; a rebuild."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from shuniu import audit
+from shuniu.search import terms
+from shuniu.search.models import Entry
+from shuniu.search.registry import Kind, kind_of, kinds
+
+BATCH = 2000
+
+
+def _fields(kind: Kind, obj: models.Model) -> dict[str, object]:
+    record = kind.record(obj)
+    return {
+        "title": record.title[:300],
+        "detail": record.detail[:300],
+        "terms": terms.index_text(record.text),
+        "updated_at": timezone.now(),
+    }
+
+
+def entry_update(obj: models.Model) -> None:
+    """Index `obj` anew (its module calls this from the service that changed its text, in that transaction).
+
+    Not audited on its own: it is part of the audited write that calls it.
+    """
+    kind = kind_of(obj)
+    Entry.objects.update_or_create(kind=kind.key, object_id=obj.pk, defaults=_fields(kind, obj))
+
+
+def entry_remove(obj: models.Model) -> None:
+    """Take a deleted record out of the index."""
+    Entry.objects.filter(kind=kind_of(obj).key, object_id=obj.pk).delete()
+
+
+def index_rebuild(*, only: str = "") -> dict[str, int]:
+    """Index every record of every kind (or of the kind `only`) from scratch; returns the count per kind."""
+    counts: dict[str, int] = {}
+    for kind in kinds():
+        if only and kind.key != only:
+            continue
+        with audit.deferred_transaction():
+            Entry.objects.filter(kind=kind.key).delete()
+            batch: list[Entry] = []
+            count = 0
+            for obj in kind.all_records().iterator(chunk_size=BATCH):
+                batch.append(Entry(kind=kind.key, object_id=obj.pk, **_fields(kind, obj)))
+                if len(batch) >= BATCH:
+                    Entry.objects.bulk_create(batch)
+                    count += len(batch)
+                    batch = []
+            Entry.objects.bulk_create(batch)
+            counts[kind.key] = count + len(batch)
+            audit.record(actor=None, action="search.rebuild", data={"kind": kind.key, "count": counts[kind.key]})
+    return counts

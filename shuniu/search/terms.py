@@ -1,0 +1,91 @@
+"""The text of the search index: overlapping two-character pieces (bigrams), and single characters.
+
+Chinese has no spaces between words, so a word cannot be the unit of the index; a piece of two
+characters can. "人口普查" is indexed as 人口 口普 普查 (in order, so a phrase finds it anywhere in a
+sentence) and its characters 人 口 普 查 (so a one-character query such as 乡 finds it too). Both
+databases hold the same pieces: SQLite in FTS5 (unicode61 keeps each piece as one token), PostgreSQL
+in a `tsvector` of the same text (the `simple` configuration keeps them as they are).
+
+Letters and digits are pieces like any character, so 收〔2026〕15号 is 收 2026 15 号 without its
+brackets, and a phone number matches from its middle. Pure Python; no Django.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+FIELD_BREAK = "brk0"  # between fields, so no phrase runs from one field into the next (pieces are ≤ 2 long)
+SINGLES = "one0"  # the single characters follow the pieces after this
+MAX_PIECES = 8000  # PostgreSQL keeps word positions up to 16,383
+
+
+def normalize(text: str) -> str:
+    """Only the letters and digits of `text`, full-width folded to half-width, lower case."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
+
+
+def pieces(text: str) -> list[str]:
+    """The overlapping two-character pieces of `text` in order (one piece if it is one character)."""
+    chars = normalize(text)
+    if len(chars) == 1:
+        return [chars]
+    return [chars[i : i + 2] for i in range(len(chars) - 1)]
+
+
+def index_text(fields: Iterable[str]) -> str:
+    """What is stored for a record: each field's pieces in order, then every distinct character."""
+    out: list[str] = []
+    singles: dict[str, None] = {}
+    for field in fields:
+        chars = normalize(field)
+        if not chars:
+            continue
+        if out:
+            out.append(FIELD_BREAK)
+        out.extend(pieces(chars) if len(chars) > 1 else [])
+        singles.update(dict.fromkeys(chars))
+    out = out[:MAX_PIECES]
+    return " ".join([*out, SINGLES, *singles])
+
+
+def query_terms(query: str) -> list[list[str]]:
+    """A query as its words (split at spaces), each word as the pieces that must follow one another.
+
+    A one-character word is that character alone; a word with nothing searchable in it is dropped.
+    """
+    words = []
+    for word in query.split():
+        chars = normalize(word)
+        if chars:
+            words.append([chars] if len(chars) == 1 else pieces(chars))
+    return words
+
+
+def fts5_query(words: list[list[str]]) -> str:
+    """The SQLite FTS5 MATCH expression: every word a phrase of its pieces, all words required."""
+    return " AND ".join('"' + " ".join(word) + '"' for word in words)
+
+
+def tsquery(words: list[list[str]]) -> str:
+    """The PostgreSQL tsquery: every word its pieces joined by <-> (followed by), all words required."""
+    return " & ".join("(" + " <-> ".join(word) + ")" for word in words)
+
+
+def initials(name: str) -> str:
+    """The pinyin initials of a name, for finding people and units by them (王芳 → wf, 石门乡 → smx).
+
+    From pypinyin's table of characters (a character's first reading; a name read otherwise, such as
+    单 as Shàn, is missed — cheap rather than perfect). Letters and digits stay as they are.
+    """
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out = []
+    for ch in normalize(name):
+        reading = pinyin_dict.get(ord(ch))
+        if reading:
+            out.append(unicodedata.normalize("NFKD", reading[0])[0].lower())
+        elif ch.isascii():
+            out.append(ch)
+    return "".join(out)

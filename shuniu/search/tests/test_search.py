@@ -1,0 +1,259 @@
+"""The one search: a table of queries and their hits on both databases, scope and clearance inside the query,
+no personal data in the index, the index written in the writer's transaction, and the rebuild command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from shuniu.core.models import Clearance, Contact, Role, Unit, UnitKind, User
+from shuniu.core.testing import client_for, make_unit, make_user
+from shuniu.documents import services as documents
+from shuniu.documents.models import Document, Reading, Status
+from shuniu.knowledge import services as knowledge
+from shuniu.knowledge.models import Fact, FactGroup
+from shuniu.petitions import services as petitions
+from shuniu.petitions.selectors import Person
+from shuniu.search import selectors, terms
+from shuniu.search.models import Entry
+from shuniu.search.services import entry_update, index_rebuild
+from shuniu.supervision import services as supervision
+from shuniu.supervision.models import Source
+
+ID = "11010519491231002X"
+PHONE = "13812345678"
+
+
+def _document(clerk: User, title: str, **more: object) -> Document:
+    return documents.document_register(
+        actor=clerk,
+        received_at=timezone.now() - dt.timedelta(hours=1),
+        source_org=str(more.pop("source_org", "市委办公室")),
+        title=title,
+        **more,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def county(clerk: User, director: User, leader: User) -> dict[str, object]:
+    """A little of everything: documents (one 机密), a matter, a petition, a fact and the directory."""
+    township = make_unit("石门乡", UnitKind.TOWNSHIP)
+    Unit.objects.filter(pk=township.pk).update(phone="0999-6212345")
+    Contact.objects.create(unit=township, name="吴建设", title="党委办主任", office_phone="0999-6212300", mobile=PHONE)
+    entry_update(Unit.objects.get(pk=township.pk))
+    census = _document(clerk, "关于开展第七次人口普查工作的通知", source_org="市统计局", source_number="统〔2026〕15号")
+    border = _document(
+        clerk, "关于石门乡行政区划调整的请示", secrecy=Clearance.CONFIDENTIAL, secrecy_term="10年", source_org="县民政局"
+    )
+    heating = _document(clerk, "关于做好冬季供暖保障的通知")
+    supervisor = make_user("supervisor", [Role.SUPERVISOR], full_name="赵督查")
+    matter = supervision.matter_register(
+        actor=supervisor,
+        source=Source.INSTRUCTION,
+        title="石门乡督办道路修缮",
+        content="抓紧修缮石门乡至县城道路，入冬前完工。",
+        lead_unit=township,
+        instructing_leader=leader,
+        instruction="请督办落实。",
+        deadline=timezone.now() + dt.timedelta(days=20),
+    )
+    officer = make_user("officer", [Role.PETITION_OFFICER], full_name="孙接待")
+    person = Person(name="张建国", id_number=ID, phone=PHONE, township=township, address="东风村三组 12 号")
+    petition = petitions.petition_register(
+        actor=officer,
+        channel="visit",
+        received_at=timezone.now() - dt.timedelta(minutes=5),
+        category="request",
+        topic="land",
+        summary=f"张建国反映征地补偿款至今未发放，联系电话{PHONE}，身份证{ID}。",
+        appeal="请求足额发放补偿款。",
+        people=[person],
+    )
+    group = FactGroup.objects.create(name="人口", sort_order=1)
+    fact = Fact.objects.create(group=group, name="常住人口", measure="万人")
+    knowledge.statement_add(fact=fact, actor=clerk, value="52.3", as_of=dt.date(2025, 12, 31), source="统计公报")
+    return {
+        "township": township,
+        "census": census,
+        "border": border,
+        "heating": heating,
+        "matter": matter,
+        "petition": petition,
+        "fact": fact,
+        "supervisor": supervisor,
+        "officer": officer,
+    }
+
+
+def found(user: User, query: str) -> set[tuple[str, int]]:
+    return {(g.kind.key, h.object_id) for g in selectors.search(user, query) for h in g.hits}
+
+
+def key(obj: object) -> tuple[str, int]:
+    from shuniu.search.registry import kind_of
+
+    return kind_of(obj).key, obj.pk  # type: ignore[arg-type,attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("乡", {"township", "border", "matter"}),  # one character, mid-word and at the end
+        ("督办", {"matter"}),  # two characters (the matter's title and the leader's instruction)
+        ("人口普查", {"census"}),  # four
+        ("口普", {"census"}),  # from the middle of a word
+        ("人口", {"census", "fact"}),
+        ("统〔2026〕15号", {"census"}),  # an issuing number with its brackets
+        ("〔2026〕15", {"census"}),
+        ("2026 15号", {"census"}),  # two words, both required
+        ("6212345", {"township"}),  # a phone number in the directory, from its middle
+        ("0999-6212300", {"township"}),  # a contact's office phone, with its hyphen
+        ("smx", {"township"}),  # pinyin initials of a unit
+        ("wjs", {"township"}),  # …and of a contact
+        ("ＳＭＸ", {"township"}),  # full-width capitals fold
+        ("供暖", {"heating"}),
+        ("征地", {"petition"}),
+        ("人口调查", set()),  # the pieces must follow one another
+        ("石门 供暖", set()),  # every word must be found in one record
+    ],
+)
+def test_query_table(county: dict[str, object], director: User, query: str, expected: set[str]) -> None:
+    """The director (机密 clearance, every module) finds exactly these records."""
+    assert found(director, query) == {key(county[name]) for name in expected}
+
+
+def test_clearance_inside_the_query(county: dict[str, object], clerk: User, leader: User) -> None:
+    """A clerk without clearance, and a leader whose copy is on record but whose clearance is too low, never see the 机密 title."""
+    border = county["border"]
+    assert key(border) not in found(clerk, "行政区划")
+    Reading.objects.create(document=border, leader=leader)  # type: ignore[misc]
+    Document.objects.filter(pk=border.pk).update(status=Status.CIRCULATING)  # type: ignore[attr-defined]
+    User.objects.filter(pk=leader.pk).update(clearance=Clearance.SECRET)
+    leader.refresh_from_db()
+    assert key(border) not in found(leader, "行政区划")
+    User.objects.filter(pk=leader.pk).update(clearance=Clearance.CONFIDENTIAL)
+    leader.refresh_from_db()
+    assert key(border) in found(leader, "行政区划")
+
+
+def test_scope_by_role(county: dict[str, object], liaison: User, outsider: User, leader: User) -> None:
+    """A liaison finds their unit's matter only; nobody outside petition work finds a petition; a leader finds what they instructed."""
+    township_liaison = make_user("wuxia", [Role.LIAISON], unit=county["township"])  # type: ignore[arg-type]
+    assert key(county["matter"]) in found(township_liaison, "修缮")
+    assert key(county["matter"]) not in found(liaison, "修缮")
+    assert found(outsider, "征地") == set()
+    assert key(county["petition"]) in found(county["officer"], "征地")  # type: ignore[arg-type]
+    assert key(county["petition"]) not in found(county["supervisor"], "征地")  # type: ignore[arg-type]
+    assert key(county["matter"]) in found(leader, "修缮")
+    assert found(leader, "供暖") == set()  # a registered document not sent to them
+
+
+def test_no_personal_data_in_the_index(county: dict[str, object]) -> None:
+    """The petitioner's name, ID number and phone are nowhere in the index table (nor its search structures)."""
+    rows = " ".join(" ".join(map(str, row)) for row in Entry.objects.values_list("title", "detail", "terms"))
+    assert "张建国" not in rows and ID not in rows and PHONE not in rows
+    for secret in ("张建国", ID.lower(), PHONE):
+        assert " ".join(terms.pieces(secret)) not in rows
+    petition_terms = Entry.objects.get(kind="petition").terms
+    assert "征地" in petition_terms  # the matter itself is there
+    assert "张建" not in petition_terms
+    assert " ".join(terms.pieces(PHONE)[:5]) not in rows  # not even the first six digits in order
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_entry_fts WHERE search_entry_fts MATCH %s", ['"张建 建国"'])
+            assert cursor.fetchone()[0] == 0
+    officer = county["officer"]
+    assert found(officer, "张建国") == set()  # type: ignore[arg-type]
+    assert found(officer, PHONE[3:]) == set()  # type: ignore[arg-type]
+
+
+def test_index_is_written_in_the_writers_transaction(clerk: User, director: User) -> None:
+    """A registration that rolls back leaves no entry; a correction is found by its new title at once."""
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        _document(clerk, "关于秸秆禁烧的紧急通知")
+        assert found(director, "秸秆")  # inside the transaction, already searchable
+        raise Undo
+    assert found(director, "秸秆") == set()
+    assert not Entry.objects.filter(title__contains="秸秆").exists()
+    document = _document(clerk, "关于防汛抗旱的通知")
+    documents.document_correct(document=document, actor=clerk, reason="标题有误", title="关于森林防火的通知")
+    assert found(director, "森林防火") == {key(document)}
+    assert found(director, "防汛") == set()
+
+
+def test_rebuild_command(county: dict[str, object], director: User) -> None:
+    before = found(director, "乡")
+    Entry.objects.all().delete()
+    assert found(director, "乡") == set()
+    out = io.StringIO()
+    call_command("search_rebuild", stdout=out)
+    assert found(director, "乡") == before
+    assert "收文：3 条" in out.getvalue()
+    assert index_rebuild(only="fact") == {"fact": 1}
+
+
+def test_one_query_per_kind(county: dict[str, object], director: User, liaison: User) -> None:
+    """Match and permission in one SQL statement per kind, whatever the number of hits."""
+    from shuniu.search.registry import kinds
+
+    with CaptureQueriesContext(connection) as queries:
+        selectors.search(director, "乡")
+    searches = [q["sql"] for q in queries.captured_queries if "search_entry" in q["sql"]]
+    assert len(searches) == len(kinds())
+    assert all("EXISTS" in sql for sql in searches)
+    with CaptureQueriesContext(connection) as queries:
+        selectors.search(liaison, "乡")  # documents and calls are none of a liaison's: not asked at all
+    asked = [q["sql"] for q in queries.captured_queries if "search_entry" in q["sql"]]
+    assert 0 < len(asked) < len(kinds())
+    assert not any("documents_document" in sql or "notices_call" in sql for sql in asked)
+
+
+def test_bad_queries_say_why(director: User) -> None:
+    client = client_for(director)
+    for query, message in (("   ", "请输入要查找的内容"), ("〔〕，。", "没有可查找的文字")):
+        response = client.get(reverse("search:search"), {"q": query})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    response = client.get(reverse("search:search"), {"q": "人口", "kind": "nonsense"})
+    assert response.status_code == 400
+    assert "没有这一类资料" in response.content.decode()
+    response = client.get(reverse("search:search"), {"q": "人口", "kind": "document", "before": "abc"})
+    assert response.status_code == 200
+
+
+def test_page_groups_and_pages(county: dict[str, object], clerk: User, director: User) -> None:
+    for n in range(selectors.PAGE + 3):
+        _document(clerk, f"关于第{n + 1}批乡村振兴项目的通知")
+    client = client_for(director)
+    page = client.get(reverse("search:search"), {"q": "乡村振兴"}).content.decode()
+    assert "收文" in page and "查看更多收文" in page
+    assert page.count("乡村振兴项目") == selectors.PER_KIND
+    first = selectors.search(director, "乡村振兴", only="document")[0]
+    assert len(first.hits) == selectors.PAGE and first.more
+    second = selectors.search(director, "乡村振兴", only="document", before=first.before)[0]
+    assert len(second.hits) == 3 and not second.more
+    assert {h.object_id for h in first.hits}.isdisjoint({h.object_id for h in second.hits})
+    page = client.get(reverse("search:search"), {"q": "乡村振兴", "kind": "document"}).content.decode()
+    assert "下一页" in page
+
+
+def test_menu_box_on_every_page(director: User) -> None:
+    page = client_for(director).get(reverse("board:workbench")).content.decode()
+    assert 'action="/search/"' in page and 'name="q"' in page
+
+
+def test_pinyin_initials() -> None:
+    assert terms.initials("王芳") == "wf"
+    assert terms.initials("石门乡") == "smx"
+    assert terms.initials("县财政局2") == "xczj2"
