@@ -6,6 +6,9 @@ once get consecutive numbers and a rolled-back transaction gives its number back
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from django.db import connection
 
 from shuniu.core.models import Counter
@@ -25,3 +28,18 @@ def next_number(series: str, year: int) -> int:
 def official_number(prefix: str, year: int, seq: int) -> str:
     """A number as official documents write it (GB/T 9704): 收〔2026〕15号 — full year, no leading zeros."""
     return f"{prefix}〔{year}〕{seq}号"
+
+
+_NUMBER = re.compile(r"(\d{4})\D+(\d{1,6})")
+
+
+def parse_number(text: str, prefix: str) -> tuple[int, int] | None:
+    """(year, seq) from a number as people type it — 督〔2026〕8号, 督[2026]8号, 2026-8 — or None.
+
+    A number with another series' prefix (收〔2026〕8号 where 督 is asked for) is None.
+    """
+    folded = unicodedata.normalize("NFKC", text).strip()
+    if folded and not folded[0].isdigit() and not folded.startswith(prefix):
+        return None
+    found = _NUMBER.search(folded)
+    return (int(found.group(1)), int(found.group(2))) if found else None

@@ -88,3 +88,104 @@ class Statement(models.Model):
     def audit_label(self) -> str:
         """The fact and the date its value holds for."""
         return f"{self.fact.name}（{self.as_of:%Y-%m-%d}）"
+
+
+class Sector(models.TextChoices):
+    """A key project's field."""
+
+    INDUSTRY = "industry", "工业"
+    AGRICULTURE = "agriculture", "农业农村"
+    INFRASTRUCTURE = "infrastructure", "基础设施"
+    SERVICES = "services", "现代服务业"
+    SOCIAL = "social", "社会民生"
+    ECOLOGY = "ecology", "生态环保"
+
+
+class Project(models.Model):
+    """A key project (重点项目) of a year: its investment plan, the leader and unit in charge, its milestones."""
+
+    name = models.CharField("项目名称", max_length=100)
+    year = models.PositiveIntegerField("年度")
+    sector = models.CharField("所属领域", max_length=20, choices=Sector.choices)
+    content = models.TextField("建设内容", blank=True)
+    total_planned = models.DecimalField("计划总投资（万元）", max_digits=14, decimal_places=2)
+    year_planned = models.DecimalField("年度计划投资（万元）", max_digits=14, decimal_places=2)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="责任领导",
+    )
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="责任单位")
+    matters = models.ManyToManyField(
+        "supervision.Matter", blank=True, related_name="projects", verbose_name="关联督办事项"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "重点项目"
+        verbose_name_plural = "重点项目"
+        ordering = ["-year", "sector", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "name"], name="project_unique_in_year"),
+            models.CheckConstraint(
+                condition=models.Q(total_planned__gt=0, year_planned__gt=0), name="project_plan_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_label(self) -> str:
+        """The project by year and name."""
+        return f"{self.year}年 {self.name}"
+
+
+class Milestone(models.Model):
+    """A step of a project with the date it is planned for and the date it was reached."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones", verbose_name="项目")
+    name = models.CharField("节点", max_length=100)
+    planned_on = models.DateField("计划完成")
+    done_on = models.DateField("实际完成", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "项目节点"
+        verbose_name_plural = "项目节点"
+        ordering = ["planned_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Progress(models.Model):
+    """A project's progress as of a date (the unit's monthly report): investment done and how far the works are."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress", verbose_name="项目")
+    as_of = models.DateField("截至日期")
+    year_done = models.DecimalField("本年完成投资（万元）", max_digits=14, decimal_places=2)
+    total_done = models.DecimalField("累计完成投资（万元）", max_digits=14, decimal_places=2)
+    works = models.PositiveSmallIntegerField("形象进度（%）")
+    note = models.TextField("进展情况")
+    problems = models.TextField("存在问题", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("填报时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "项目进展"
+        verbose_name_plural = "项目进展"
+        ordering = ["-as_of", "-pk"]
+        indexes = [models.Index(fields=["project", "as_of"], name="progress_project_asof_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(works__lte=100), name="progress_works_at_most_100"),
+            models.CheckConstraint(
+                condition=models.Q(year_done__gte=0, total_done__gte=models.F("year_done")),
+                name="progress_amounts_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.as_of}"

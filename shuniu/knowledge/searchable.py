@@ -1,4 +1,4 @@
-"""What of the county's facts the search finds: a fact by its name and group, with its current value in the line."""
+"""What of the knowledge base the search finds: a fact by name and group (its current value in the line); a key project."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from shuniu.core.models import User
 from shuniu.core.permissions import can
-from shuniu.knowledge.models import Fact
+from shuniu.knowledge.models import Fact, Project
 from shuniu.knowledge.selectors import current
 from shuniu.search.registry import Kind, Record, register
 
@@ -16,6 +16,19 @@ def fact_record(fact: Fact) -> Record:
     value = current(list(fact.statements.all()))
     shown = f"{value.value} {fact.measure}（截至{value.as_of:%Y年%m月%d日}）" if value else "暂无数值"
     return Record(title=f"{fact.group.name} · {fact.name}", detail=shown, text=[fact.name, fact.group.name])
+
+
+def project_record(project: Project) -> Record:
+    leader = project.leader.full_name if project.leader else ""
+    return Record(
+        title=f"{project.year}年重点项目 · {project.name}",
+        detail=" · ".join(x for x in (project.get_sector_display(), project.unit.name, leader) if x),
+        text=[project.name, project.get_sector_display(), project.unit.name, leader, project.content],
+    )
+
+
+def projects_visible(user: User) -> QuerySet[Project]:
+    return Project.objects.all() if can(user, "knowledge.view") else Project.objects.none()
 
 
 def facts_visible(user: User) -> QuerySet[Fact]:
@@ -34,5 +47,18 @@ def kinds() -> None:
             order=50,
             rebuild_queryset=lambda: Fact.objects.select_related("group").prefetch_related("statements"),
             icon="bi-bar-chart-line",
+        )
+    )
+    register(
+        Kind(
+            key="project",
+            label="重点项目",
+            model=Project,
+            visible=projects_visible,
+            record=project_record,
+            url=lambda pk: reverse("knowledge:project", args=[pk]),
+            order=55,
+            rebuild_queryset=lambda: Project.objects.select_related("unit", "leader"),
+            icon="bi-building",
         )
     )

@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from shuniu.core.access import get_visible_or_404
 from shuniu.core.forms import is_number
-from shuniu.core.models import User
+from shuniu.core.models import Role, User
 from shuniu.core.permissions import can
-from shuniu.knowledge.models import Fact, FactGroup, Rank, Statement
+from shuniu.knowledge.models import Fact, FactGroup, Milestone, Progress, Project, Rank, Statement
+from shuniu.supervision.models import Matter
+from shuniu.supervision.selectors import matters_for
 
 
 def current(statements: list[Statement]) -> Statement | None:
@@ -118,3 +120,104 @@ def history_table() -> list[list[object]]:
             ]
         )
     return rows
+
+
+# Key projects (重点项目)
+
+BEHIND_YELLOW = 10  # points behind the year's elapsed time: 10–30 yellow, more red (as some counties' rules set it)
+BEHIND_RED = 30
+
+
+@dataclass(frozen=True)
+class ProjectLight:
+    """Investment done against the year's plan, beside the share of the year gone (时序进度), as of a report."""
+
+    as_of: dt.date
+    invested: Decimal  # % of the year's planned investment done
+    elapsed: Decimal  # % of the year gone by the report's date
+    colour: str  # green / yellow / red
+
+    @property
+    def behind(self) -> Decimal:
+        """Points behind the year's elapsed time (0 when ahead)."""
+        return max(self.elapsed - self.invested, Decimal(0))
+
+    @property
+    def label(self) -> str:
+        """The light in words (the colour is never the only sign)."""
+        return {"green": "绿灯：按计划推进", "yellow": "黄灯：滞后", "red": "红灯：严重滞后"}[self.colour]
+
+
+def project_light(project: Project, latest: Progress | None) -> ProjectLight | None:
+    """The light from the latest report of the project's year (None until the unit reports)."""
+    if latest is None or latest.as_of.year != project.year:
+        return None
+    start = dt.date(project.year, 1, 1)
+    days = (dt.date(project.year + 1, 1, 1) - start).days
+    elapsed = (Decimal((latest.as_of - start).days + 1) * 100 / days).quantize(Decimal("0.1"))
+    invested = (latest.year_done * 100 / project.year_planned).quantize(Decimal("0.1"))
+    behind = elapsed - invested
+    colour = "red" if behind > BEHIND_RED else "yellow" if behind >= BEHIND_YELLOW else "green"
+    return ProjectLight(latest.as_of, invested, elapsed, colour)
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    """A project in the list: its latest report and its light."""
+
+    project: Project
+    latest: Progress | None
+    light: ProjectLight | None
+
+
+def project_lines(year: int) -> list[ProjectLine]:
+    """The year's key projects with their latest reports (two queries whatever the number)."""
+    projects = (
+        Project.objects.filter(year=year)
+        .select_related("unit", "leader")
+        .prefetch_related(Prefetch("progress", queryset=Progress.objects.order_by("-as_of", "-pk")))
+    )
+    lines = []
+    for project in projects:
+        reports = list(project.progress.all())
+        latest = reports[0] if reports else None
+        lines.append(ProjectLine(project, latest, project_light(project, latest)))
+    return lines
+
+
+def project_years() -> list[int]:
+    """The years that have key projects, newest first."""
+    return sorted(set(Project.objects.values_list("year", flat=True)), reverse=True)
+
+
+def project_for(pk: object) -> Project:
+    """One project (404 otherwise); every office person and liaison reads the key projects."""
+    return get_visible_or_404(Project.objects.select_related("unit", "leader"), pk)
+
+
+def may_report(user: User, project: Project) -> bool:
+    """The office staff who keep the knowledge base, or a liaison of the unit in charge."""
+    return can(user, "knowledge.manage") or (user.has_role(Role.LIAISON) and user.unit_id == project.unit_id)
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """A project's page: milestones, the history of its reports, the supervision matters the viewer may see."""
+
+    project: Project
+    milestones: list[Milestone]
+    history: list[Progress]
+    light: ProjectLight | None
+    matters: list[Matter]
+
+
+def project_page(user: User, project: Project) -> ProjectPage:
+    """Everything the project's page shows `user`."""
+    history = list(project.progress.select_related("recorded_by"))
+    return ProjectPage(
+        project=project,
+        milestones=list(project.milestones.all()),
+        history=history,
+        light=project_light(project, history[0] if history else None),
+        matters=list(matters_for(user).filter(projects=project).select_related("lead_unit").order_by("-year", "-seq")),
+    )

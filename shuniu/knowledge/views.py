@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user
 from shuniu.core.excel import Column, Sheet, xlsx_response
-from shuniu.core.permissions import capability_required
+from shuniu.core.forms import int_param
+from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF, render_pdf
 from shuniu.core.responses import acted, download, form_acted
 from shuniu.knowledge import selectors, services
-from shuniu.knowledge.forms import StatementForm, SupersedeForm
-from shuniu.knowledge.models import Statement
+from shuniu.knowledge.forms import (
+    LinkForm,
+    MilestoneForm,
+    ProgressForm,
+    ProjectForm,
+    ReachForm,
+    StatementForm,
+    SupersedeForm,
+)
+from shuniu.knowledge.models import Milestone, Project, Statement
 
 
 @capability_required("knowledge.view")
@@ -103,4 +115,129 @@ def facts_xlsx(request: HttpRequest) -> HttpResponseBase:
     columns += [Column("截至", 12), Column("来源", 36), Column("状态", 10), Column("说明", 30)]
     return xlsx_response(
         [Sheet("县情", columns, selectors.history_table(), heading="示例县县情（含历次数值）")], "示例县县情.xlsx"
+    )
+
+
+# Key projects (重点项目)
+
+
+@capability_required("knowledge.view")
+def project_list(request: HttpRequest) -> HttpResponse:
+    years = selectors.project_years()
+    year = int_param(request.GET.get("year"), years[0] if years else timezone.localdate().year, 2000, 2100)
+    lines = selectors.project_lines(year)
+    context = {
+        "year": year,
+        "years": years,
+        "lines": lines,
+        "can_manage": can(current_user(request), "knowledge.manage"),
+        "rule": (selectors.BEHIND_YELLOW, selectors.BEHIND_RED),
+    }
+    return render(request, "knowledge/project_list.html", context)
+
+
+@capability_required("knowledge.manage")
+@require_http_methods(["GET", "POST"])
+def project_new(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = ProjectForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已登记重点项目；请设置节点，并请责任单位按月填报进展。")
+            return redirect("knowledge:project", project.pk)
+    return render(request, "knowledge/project_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _project_page(request: HttpRequest, project: Project, **forms: object) -> HttpResponse:
+    user = current_user(request)
+    context: dict[str, object] = {
+        "page": selectors.project_page(user, project),
+        "may_report": selectors.may_report(user, project),
+        "can_manage": can(user, "knowledge.manage"),
+        "progress_form": ProgressForm(initial={"as_of": timezone.localdate()}),
+        "milestone_form": MilestoneForm(),
+        "link_form": LinkForm(),
+        "rule": (selectors.BEHIND_YELLOW, selectors.BEHIND_RED),
+        **forms,
+    }
+    return render(request, "knowledge/project_detail.html", context)
+
+
+@capability_required("knowledge.view")
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_page(request, selectors.project_for(pk))
+
+
+@capability_required("knowledge.view")
+@require_POST
+def project_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    project = selectors.project_for(pk)
+    return form_acted(
+        request,
+        ProgressForm(request.POST),
+        lambda data: services.progress_report(project=project, actor=user, **data),
+        "已填报项目进展。",
+        reverse("knowledge:project", args=[pk]),
+    )
+
+
+@capability_required("knowledge.manage")
+@require_POST
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    project = selectors.project_for(pk)
+    return form_acted(
+        request,
+        MilestoneForm(request.POST),
+        lambda data: services.milestone_add(project=project, actor=user, **data),
+        "已设置节点。",
+        reverse("knowledge:project", args=[pk]),
+    )
+
+
+@capability_required("knowledge.view")
+@require_POST
+def milestone_reach(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
+    user = current_user(request)
+    project = selectors.project_for(pk)
+    milestone = get_object_or_404(Milestone.objects.select_related("project"), pk=mid, project=project)
+    return form_acted(
+        request,
+        ReachForm(request.POST),
+        lambda data: services.milestone_reach(milestone=milestone, actor=user, done_on=data["done_on"]),
+        "已记录节点完成。",
+        reverse("knowledge:project", args=[pk]),
+    )
+
+
+@capability_required("knowledge.manage")
+@require_POST
+def project_link(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    project = selectors.project_for(pk)
+    return form_acted(
+        request,
+        LinkForm(request.POST),
+        lambda data: services.project_link_matter(project=project, actor=user, number=data["number"]),
+        "已关联督办事项。",
+        reverse("knowledge:project", args=[pk]),
+    )
+
+
+@capability_required("knowledge.manage")
+@require_POST
+def project_unlink(request: HttpRequest, pk: int, matter_pk: int) -> HttpResponse:
+    user = current_user(request)
+    project = selectors.project_for(pk)
+    matter = get_object_or_404(project.matters.all(), pk=matter_pk)
+    return acted(
+        request,
+        lambda: services.project_unlink_matter(project=project, actor=user, matter=matter),
+        "已取消关联。",
+        reverse("knowledge:project", args=[pk]),
     )

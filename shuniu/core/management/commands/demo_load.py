@@ -9,10 +9,11 @@ from django.db import transaction
 from shuniu.core.demo import LOGIN_PER_ROLE, demo_load
 from shuniu.core.models import Role, SecondFactor, User
 from shuniu.documents.demo import documents_demo_load
-from shuniu.knowledge.demo import knowledge_demo_load
+from shuniu.knowledge.demo import knowledge_demo_load, projects_demo_load
 from shuniu.notices.demo import calls_demo_load, notices_demo_load
 from shuniu.petitions.demo import petitions_demo_load
 from shuniu.schedules.demo import schedules_demo_load
+from shuniu.search.services import index_rebuild
 from shuniu.supervision.demo import supervision_demo_load
 
 
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             notices_demo_load()
             calls_demo_load()
             knowledge_demo_load()
+            projects_demo_load()
+            index_rebuild()  # the directory and anything loaded without a service
         names = dict(
             User.objects.filter(username__in=[u for _, u in LOGIN_PER_ROLE]).values_list("username", "full_name")
         )
