@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from shuniu import audit
@@ -18,7 +21,7 @@ def _fields(kind: Kind, obj: models.Model) -> dict[str, object]:
     return {
         "title": record.title[:300],
         "detail": record.detail[:300],
-        "terms": terms.index_text(record.text),
+        "terms": terms.index_text(record.text, kind.key),
         "updated_at": timezone.now(),
     }
 
@@ -37,6 +40,20 @@ def entry_remove(obj: models.Model) -> None:
     Entry.objects.filter(kind=kind_of(obj).key, object_id=obj.pk).delete()
 
 
+def _index_all(kind: Kind, records: QuerySet[Any]) -> int:
+    """Entries for `records` in bulk, in the records' order; how many."""
+    batch: list[Entry] = []
+    count = 0
+    for obj in records.order_by("pk").iterator(chunk_size=BATCH):  # entries in the records' order
+        batch.append(Entry(kind=kind.key, object_id=obj.pk, **_fields(kind, obj)))
+        if len(batch) >= BATCH:
+            Entry.objects.bulk_create(batch)
+            count += len(batch)
+            batch = []
+    Entry.objects.bulk_create(batch)
+    return count + len(batch)
+
+
 def index_rebuild(*, only: str = "") -> dict[str, int]:
     """Index every record of every kind (or of the kind `only`) from scratch; returns the count per kind."""
     counts: dict[str, int] = {}
@@ -45,15 +62,25 @@ def index_rebuild(*, only: str = "") -> dict[str, int]:
             continue
         with audit.deferred_transaction():
             Entry.objects.filter(kind=kind.key).delete()
-            batch: list[Entry] = []
-            count = 0
-            for obj in kind.all_records().iterator(chunk_size=BATCH):
-                batch.append(Entry(kind=kind.key, object_id=obj.pk, **_fields(kind, obj)))
-                if len(batch) >= BATCH:
-                    Entry.objects.bulk_create(batch)
-                    count += len(batch)
-                    batch = []
-            Entry.objects.bulk_create(batch)
-            counts[kind.key] = count + len(batch)
+            counts[kind.key] = _index_all(kind, kind.all_records())
             audit.record(actor=None, action="search.rebuild", data={"kind": kind.key, "count": counts[kind.key]})
+    return counts
+
+
+def index_missing() -> dict[str, int]:
+    """Index the records that have no entry yet (loaded without a service: the demo, an import); the count per kind.
+
+    Audited only where it indexed something, so running it again changes nothing.
+    """
+    counts: dict[str, int] = {}
+    for kind in kinds():
+        with audit.deferred_transaction():
+            indexed = Entry.objects.filter(kind=kind.key, object_id=OuterRef("pk"))
+            counts[kind.key] = _index_all(kind, kind.all_records().filter(~Exists(indexed)))
+            if counts[kind.key]:
+                audit.record(
+                    actor=None,
+                    action="search.rebuild",
+                    data={"kind": kind.key, "count": counts[kind.key], "missing": True},
+                )
     return counts

@@ -20,6 +20,11 @@ SINGLES = "one0"  # the single characters follow the pieces after this
 MAX_PIECES = 8000  # PostgreSQL keeps word positions up to 16,383
 
 
+def kind_token(kind: str) -> str:
+    """The token that marks a record's kind in its text (longer than any piece, so never one of them)."""
+    return "kind" + kind
+
+
 def normalize(text: str) -> str:
     """Only the letters and digits of `text`, full-width folded to half-width, lower case."""
     folded = unicodedata.normalize("NFKC", text).lower()
@@ -34,8 +39,8 @@ def pieces(text: str) -> list[str]:
     return [chars[i : i + 2] for i in range(len(chars) - 1)]
 
 
-def index_text(fields: Iterable[str]) -> str:
-    """What is stored for a record: each field's pieces in order, then every distinct character."""
+def index_text(fields: Iterable[str], kind: str = "") -> str:
+    """What is stored for a record: its kind's token, each field's pieces in order, then every distinct character."""
     out: list[str] = []
     singles: dict[str, None] = {}
     for field in fields:
@@ -47,7 +52,7 @@ def index_text(fields: Iterable[str]) -> str:
         out.extend(pieces(chars) if len(chars) > 1 else [])
         singles.update(dict.fromkeys(chars))
     out = out[:MAX_PIECES]
-    return " ".join([*out, SINGLES, *singles])
+    return " ".join([*([kind_token(kind)] if kind else []), *out, SINGLES, *singles])
 
 
 def query_terms(query: str) -> list[list[str]]:

@@ -81,7 +81,7 @@ def test_reports_are_a_history_and_the_latest_sets_the_light(water: Project, cle
 
 def test_bad_reports_are_refused_and_change_nothing(water: Project, liaison: User, outsider: User) -> None:
     today = timezone.localdate()
-    cases = [
+    cases: list[tuple[User, dt.date, str, dict[str, object], str]] = [
         (liaison, today + dt.timedelta(days=1), "100", {}, "不能晚于今天"),
         (liaison, dt.date(YEAR - 1, 12, 31), "100", {}, f"应在 {YEAR} 年内"),
         (liaison, today, "40000", {"total_done": "30000"}, "不能大于累计完成投资"),

@@ -23,7 +23,7 @@ from shuniu.petitions import services as petitions
 from shuniu.petitions.selectors import Person
 from shuniu.search import selectors, terms
 from shuniu.search.models import Entry
-from shuniu.search.services import entry_update, index_rebuild
+from shuniu.search.services import entry_update, index_missing, index_rebuild
 from shuniu.supervision import services as supervision
 from shuniu.supervision.models import Source
 
@@ -211,6 +211,10 @@ def test_rebuild_command(county: dict[str, object], director: User) -> None:
     assert found(director, "乡") == before
     assert "收文：3 条" in out.getvalue()
     assert index_rebuild(only="fact") == {"fact": 1}
+    Entry.objects.filter(kind="unit").delete()  # as if loaded without a service
+    assert index_missing()["unit"] == Unit.objects.count()
+    assert set(index_missing().values()) == {0}  # nothing left to do, nothing audited
+    assert found(director, "乡") == before
 
 
 def test_one_query_per_kind(county: dict[str, object], director: User, liaison: User) -> None:

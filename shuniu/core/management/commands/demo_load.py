@@ -13,7 +13,7 @@ from shuniu.knowledge.demo import knowledge_demo_load, projects_demo_load
 from shuniu.notices.demo import calls_demo_load, notices_demo_load
 from shuniu.petitions.demo import petitions_demo_load
 from shuniu.schedules.demo import schedules_demo_load
-from shuniu.search.services import index_rebuild
+from shuniu.search.services import index_missing
 from shuniu.supervision.demo import supervision_demo_load
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             calls_demo_load()
             knowledge_demo_load()
             projects_demo_load()
-            index_rebuild()  # the directory and anything loaded without a service
+            index_missing()  # the directory and anything else loaded without a service
         names = dict(
             User.objects.filter(username__in=[u for _, u in LOGIN_PER_ROLE]).values_list("username", "full_name")
         )
