@@ -67,6 +67,7 @@ def people() -> tuple[User, list[User]]:
             clearance=Clearance.TOP_SECRET,
             actor=None,
             password="Bench#2026x",
+            must_change=False,
         )
 
     return make("bench_clerk", Role.CLERK), [make(f"bench_leader{i:02d}", Role.LEADER) for i in range(12)]
@@ -124,6 +125,7 @@ def timed(user: User, query: str) -> tuple[float, float, int]:
 def main() -> None:
     call_command("migrate", verbosity=0)
     clerk, leaders = people()
+    User.objects.filter(username__startswith="bench_").update(must_change_password=False)
     seed(clerk, leaders)
     indexed = Entry.objects.filter(kind="document").count()
     if indexed < TOTAL:
@@ -145,7 +147,7 @@ def main() -> None:
     print(f"median of the medians: {statistics.median(medians):.1f} ms")
     client = Client(HTTP_HOST="localhost")
     client.force_login(clerk)
-    client.get("/search/?q=防火")
+    assert client.get("/search/?q=防火").status_code == 200
     times = []
     for _ in range(20):
         began = time.perf_counter()

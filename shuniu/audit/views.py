@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from shuniu.audit.services import checkpoint_make, verify
 from shuniu.audit.vocabulary import OPERATION_GROUPS, describe, object_label, operation_choices
 from shuniu.core.access import current_user
 from shuniu.core.excel import Column, Sheet, xlsx_response
+from shuniu.core.paging import page_of
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
 from shuniu.core.services import read_recorded
@@ -70,7 +70,7 @@ def entries(request: HttpRequest) -> HttpResponseBase:
             heading=f"审计日志（导出于 {timezone.localtime():%Y年%m月%d日 %H:%M}，{_filters_in_words(filters)}，最多 {EXPORT_LIMIT} 条）",
         )
         return xlsx_response([sheet], f"审计日志_{timezone.localtime():%Y%m%d_%H%M}.xlsx")
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, found, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
@@ -80,7 +80,7 @@ def entries(request: HttpRequest) -> HttpResponseBase:
         {
             "form": form,
             "page": page,
-            "rows": describe(page.object_list),
+            "rows": describe(page.items),
             "object_types": object_types(),
             "extent": retention(),
             "operations": operation_choices(),

@@ -22,3 +22,12 @@ def day_time(moment: dt.datetime) -> str:
     """A moment as messages say it: 11月27日 09:30 (local time, month and day without leading zeros)."""
     local = timezone.localtime(moment)
     return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def chinese_date(moment: dt.date | dt.datetime, *, time: bool = False) -> str:
+    """A date as official Chinese writes it, 2026年3月5日 (a moment in local time; with `time`, 2026年3月5日 09:05)."""
+    if isinstance(moment, dt.datetime):
+        moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+        clock = f" {moment:%H:%M}" if time else ""
+        return f"{moment.year}年{moment.month}月{moment.day}日{clock}"
+    return f"{moment.year}年{moment.month}月{moment.day}日"

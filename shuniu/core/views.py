@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +24,7 @@ from shuniu.core.inbox import TABS, inbox_counts, inbox_list
 from shuniu.core.middleware import SECOND_FACTOR_KEY, SESSION_KEY
 from shuniu.core.models import Notification, Role, User
 from shuniu.core.notify import notifications_mark_read
+from shuniu.core.paging import page_of
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
 from shuniu.core.selectors import directory_for, login_pending_user, second_factor_state
@@ -235,7 +235,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if tab not in TABS:
         tab = "toread" if counts.toread and not counts.todo else "todo"
     query = request.GET.get("q", "").strip()[:50]
-    page = Paginator(inbox_list(user, tab=tab, query=query), 30).get_page(request.GET.get("page"))
+    page = page_of(request, inbox_list(user, tab=tab, query=query), 30)
     open_counts = {"todo": counts.todo, "toread": counts.toread}
     return render(
         request,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from shuniu.core.text import chinese_date
 from shuniu.documents.models import Document
 from shuniu.documents.selectors import documents_visible_to
 from shuniu.search.registry import Kind, Record, register
@@ -14,7 +15,7 @@ def record(document: Document) -> Record:
     source = " ".join(x for x in (document.source_org, document.source_number) if x)
     return Record(
         title=f"{document.reg_number} {document.title}",
-        detail=f"{source} · {document.received_at:%Y年%m月%d日}收文",
+        detail=f"{source} · {chinese_date(document.received_at)}收文",
         text=[document.reg_number, document.title, document.source_org, document.source_number, *instructions],
     )
 

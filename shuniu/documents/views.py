@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from shuniu.core.excel import xlsx_response
 from shuniu.core.files import Upload, file_response, keep_for_next_try, kept
 from shuniu.core.forms import YEARS, form_errors, int_param
 from shuniu.core.models import Clearance, Role
+from shuniu.core.paging import page_of
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
 from shuniu.core.services import read_recorded
@@ -72,7 +72,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
     documents = selectors.register(
         user, query=filters.get("q") or "", status=filters.get("status") or "", year=filters.get("year")
     )
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, documents, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -402,7 +402,7 @@ def instructions(request: HttpRequest) -> HttpResponse:
     """我的批示: what the leader has instructed, searchable, with each document's progress."""
     user = current_user(request)
     query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.instructions_of(user, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.instructions_of(user, query=query), PAGE_SIZE)
     return render(request, "documents/instructions.html", {"page": page, "query": query})
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from shuniu.core.models import User
 from shuniu.core.permissions import can
+from shuniu.core.text import chinese_date
 from shuniu.knowledge.models import Fact, Project
 from shuniu.knowledge.selectors import current
 from shuniu.search.registry import Kind, Record, register
@@ -14,7 +15,7 @@ from shuniu.search.registry import Kind, Record, register
 
 def fact_record(fact: Fact) -> Record:
     value = current(list(fact.statements.all()))
-    shown = f"{value.value} {fact.measure}（截至{value.as_of:%Y年%m月%d日}）" if value else "暂无数值"
+    shown = f"{value.value} {fact.measure}（截至{chinese_date(value.as_of)}）" if value else "暂无数值"
     return Record(title=f"{fact.group.name} · {fact.name}", detail=shown, text=[fact.name, fact.group.name])
 
 

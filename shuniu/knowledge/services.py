@@ -15,7 +15,7 @@ from shuniu import audit
 from shuniu.core.models import Role, Unit, User
 from shuniu.core.numbering import parse_number
 from shuniu.core.permissions import can
-from shuniu.core.text import visible
+from shuniu.core.text import chinese_date, visible
 from shuniu.knowledge.models import Fact, Milestone, Progress, Project, Rank, Sector, Statement
 from shuniu.knowledge.selectors import may_edit, may_report
 from shuniu.search.services import entry_update
@@ -224,7 +224,7 @@ def progress_report(
         raise ValidationError("请填写进展情况。")
     Project.objects.select_for_update().get(pk=project.pk)  # two reports at once: one at a time
     if project.progress.filter(as_of=as_of).exists():
-        raise ValidationError(f"{as_of:%Y年%m月%d日}的进展已经填报过了。")
+        raise ValidationError(f"{chinese_date(as_of)}的进展已经填报过了。")
     earlier = project.progress.filter(as_of__lt=as_of).order_by("-as_of").first()
     if earlier is not None and total_done < earlier.total_done:
         raise ValidationError(f"累计完成投资不能少于此前填报的 {earlier.total_done} 万元。")

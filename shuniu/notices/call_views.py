@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shuniu.core.access import current_user
 from shuniu.core.excel import Column, Sheet, xlsx_response
 from shuniu.core.forms import period_param
+from shuniu.core.paging import page_of
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.responses import acted, form_acted
 from shuniu.notices import selectors, services
@@ -28,7 +28,7 @@ PAGE_SIZE = 30
 @capability_required("calls.view")
 def call_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    page = Paginator(selectors.call_list(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.call_list(user), PAGE_SIZE)
     return render(request, "notices/call_list.html", {"page": page, "now": timezone.now()})
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from shuniu.core.personal import redact
+from shuniu.core.text import chinese_date
 from shuniu.notices.models import Call, Notice
 from shuniu.notices.selectors import calls_for, notices_for
 from shuniu.search.registry import Kind, Record, register
@@ -17,7 +18,7 @@ from shuniu.search.registry import Kind, Record, register
 def notice_record(notice: Notice) -> Record:
     return Record(
         title=f"{notice.number} {notice.subject}",
-        detail=f"{notice.starts_at:%Y年%m月%d日 %H:%M} · {notice.place}",
+        detail=f"{chinese_date(notice.starts_at, time=True)} · {notice.place}",
         text=[notice.number, notice.subject, notice.place, notice.convener, notice.agenda, notice.attendees],
     )
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user
 from shuniu.core.excel import Column, Sheet, xlsx_response
+from shuniu.core.paging import page_of
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF, render_pdf
 from shuniu.core.responses import download, form_acted
@@ -30,7 +30,7 @@ PAGE_SIZE = 30
 @capability_required("notices.view")
 def notice_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    page = Paginator(selectors.notice_list(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.notice_list(user), PAGE_SIZE)
     return render(request, "notices/notice_list.html", {"page": page, "can_manage": can(user, "notices.manage")})
 
 

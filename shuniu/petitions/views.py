@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from shuniu.core.excel import Column, Sheet, xlsx_response
 from shuniu.core.files import Upload, file_response, keep_for_next_try, kept
 from shuniu.core.forms import form_errors, is_number, period_param
 from shuniu.core.models import Role
+from shuniu.core.paging import page_of
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF, render_pdf
 from shuniu.core.responses import acted, download, form_acted
@@ -63,7 +63,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     status = status if status in Status.values else ""
     person = request.GET.get("person", "")[:30]
     rows = selectors.petition_list(user, status=status, person=person)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, rows, PAGE_SIZE)
     context = {
         "page": page,
         "status": status,

@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from shuniu.core.access import current_user
 from shuniu.core.excel import xlsx_response
 from shuniu.core.files import Upload, file_response
 from shuniu.core.forms import date_param, form_errors, is_number, period_param
+from shuniu.core.paging import page_of
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF
 from shuniu.core.responses import acted, download
@@ -48,7 +48,7 @@ PAGE_SIZE = 30
 def matter_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     status = request.GET.get("status", "")
-    page = Paginator(selectors.matter_list(user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.matter_list(user, status=status), PAGE_SIZE)
     now, calendar = timezone.now(), WorkingCalendar.load()
     rows = [(m, selectors.matter_light(m, now, calendar)) for m in page]
     context = {

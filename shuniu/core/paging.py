@@ -1,0 +1,74 @@
+"""Pages of a list without counting it: one more row than a page tells whether there is a next.
+
+Django's Paginator counts every row the list could show (`SELECT COUNT(*)`) to print "第 1 / 3,000 页";
+at ten years of data that count is most of a first page's time. A `Window` reads `size + 1` rows at the
+page's offset and knows only whether another page follows — the first pages stay as fast at 1,000,000
+rows as at 10,000. Every list page uses it, with `core/_pager.html`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, overload
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from shuniu.core.forms import int_param
+
+T = TypeVar("T")
+MAX_PAGE = 100_000
+
+
+@dataclass(frozen=True)
+class Window(Sequence[T], Generic[T]):
+    """One page of a list: its rows, its number, whether pages come before and after, the list's other parameters."""
+
+    items: list[T]
+    number: int
+    has_next: bool
+    query: str = ""  # the request's other parameters, for the pager's links
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        return self.items[index]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    @property
+    def has_previous(self) -> bool:
+        """Whether a page comes before this one."""
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        """Whether the pager is worth showing."""
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        """The page before (1 at the first)."""
+        return max(self.number - 1, 1)
+
+    @property
+    def next_page_number(self) -> int:
+        """The page after."""
+        return self.number + 1
+
+
+def page_of(request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], size: int) -> Window[Any]:
+    """The page of `rows` the request asks for (`?page=`; anything odd is the first), read without a count."""
+    number = int_param(request.GET.get("page"), 1, 1, MAX_PAGE)
+    offset = (number - 1) * size
+    found = list(rows[offset : offset + size + 1])
+    others = request.GET.copy()
+    others.pop("page", None)
+    return Window(found[:size], number, len(found) > size, others.urlencode())
