@@ -136,13 +136,18 @@ def scrub(text: str) -> str:
     return _PHONE_LIKE.sub(lambda m: mask_phone(m.group(1)), text)
 
 
+_NUMBER_RUN = re.compile(r"[+＋]?\d(?:[\d\s\-－()（）]*\d)?[XxＸｘ]?")  # \d: full-width digits too
+_KEPT_DIGITS = 6  # a run of more digits than this could be a phone or ID number in any spelling
+
+
 def redact(text: str, names: Iterable[str] = ()) -> str:
-    """Free text with no personal data left in it: ID and phone numbers removed, the given names as 某某.
+    """Free text with no personal data left in it: long numbers removed, the given names as 某某.
 
     For what is kept outside the sealed fields for finding a record (the search index), where even a
-    masked number would still be part of one.
+    masked number would still be part of one. Any run of seven digits or more goes, however it is
+    written (full-width, spaced, with dashes, +86, a trailing X): shorter figures (3 户, 2026年) stay.
     """
-    text = _PHONE_LIKE.sub("", _ID_LIKE.sub("", text))
+    text = _NUMBER_RUN.sub(lambda m: "" if sum(c.isdigit() for c in m.group()) > _KEPT_DIGITS else m.group(), text)
     for name in sorted({n for n in names if len(n) >= 2}, key=len, reverse=True):
         text = text.replace(name, "某某")
     return text

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from shuniu.core.forms import LocalDateField, StyledForm
-from shuniu.core.models import Role, Unit, User
+from shuniu.core.models import Role, Unit
+from shuniu.core.selectors import users_with_role
 from shuniu.knowledge.models import Sector
 
 
@@ -44,9 +45,7 @@ class ProjectForm(StyledForm):
     unit = forms.ModelChoiceField(
         label="责任单位", queryset=Unit.objects.filter(is_active=True), error_messages={"required": "请选择责任单位。"}
     )
-    leader = forms.ModelChoiceField(
-        label="责任领导", queryset=User.objects.filter(is_active=True, role_grants__role=Role.LEADER), required=False
-    )
+    leader = forms.ModelChoiceField(label="责任领导", queryset=users_with_role(Role.LEADER), required=False)
     content = forms.CharField(label="建设内容", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 

@@ -156,6 +156,9 @@ class Milestone(models.Model):
         verbose_name = "项目节点"
         verbose_name_plural = "项目节点"
         ordering = ["planned_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name", "planned_on"], name="milestone_unique_in_project")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -178,8 +181,8 @@ class Progress(models.Model):
         verbose_name = "项目进展"
         verbose_name_plural = "项目进展"
         ordering = ["-as_of", "-pk"]
-        indexes = [models.Index(fields=["project", "as_of"], name="progress_project_asof_idx")]
         constraints = [
+            models.UniqueConstraint(fields=["project", "as_of"], name="progress_once_a_day"),
             models.CheckConstraint(condition=models.Q(works__lte=100), name="progress_works_at_most_100"),
             models.CheckConstraint(
                 condition=models.Q(year_done__gte=0, total_done__gte=models.F("year_done")),

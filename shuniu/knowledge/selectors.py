@@ -132,10 +132,11 @@ BEHIND_RED = 30
 class ProjectLight:
     """Investment done against the year's plan, beside the share of the year gone (时序进度), as of a report."""
 
-    as_of: dt.date
-    invested: Decimal  # % of the year's planned investment done
-    elapsed: Decimal  # % of the year gone by the report's date
+    as_of: dt.date  # the day the year's share is measured at (today)
+    invested: Decimal  # % of the year's planned investment done, by the latest report
+    elapsed: Decimal  # % of the year gone by `as_of`
     colour: str  # green / yellow / red
+    reported: dt.date  # the latest report's date
 
     @property
     def behind(self) -> Decimal:
@@ -148,17 +149,23 @@ class ProjectLight:
         return {"green": "绿灯：按计划推进", "yellow": "黄灯：滞后", "red": "红灯：严重滞后"}[self.colour]
 
 
-def project_light(project: Project, latest: Progress | None) -> ProjectLight | None:
-    """The light from the latest report of the project's year (None until the unit reports)."""
+def project_light(project: Project, latest: Progress | None, today: dt.date | None = None) -> ProjectLight | None:
+    """The light: the latest report's investment against the share of the year gone by today (None until a report).
+
+    Today, not the report's date: a unit that stops reporting does not stay green (a past year is
+    measured at its end).
+    """
     if latest is None or latest.as_of.year != project.year:
         return None
     start = dt.date(project.year, 1, 1)
-    days = (dt.date(project.year + 1, 1, 1) - start).days
-    elapsed = (Decimal((latest.as_of - start).days + 1) * 100 / days).quantize(Decimal("0.1"))
+    end = dt.date(project.year + 1, 1, 1)
+    days = (end - start).days
+    upto = min(today or timezone.localdate(), end - dt.timedelta(days=1))
+    elapsed = (Decimal((upto - start).days + 1) * 100 / days).quantize(Decimal("0.1"))
     invested = (latest.year_done * 100 / project.year_planned).quantize(Decimal("0.1"))
     behind = elapsed - invested
     colour = "red" if behind > BEHIND_RED else "yellow" if behind >= BEHIND_YELLOW else "green"
-    return ProjectLight(latest.as_of, invested, elapsed, colour)
+    return ProjectLight(upto, invested, elapsed, colour, latest.as_of)
 
 
 @dataclass(frozen=True)
@@ -193,6 +200,16 @@ def project_years() -> list[int]:
 def project_for(pk: object) -> Project:
     """One project (404 otherwise); every office person and liaison reads the key projects."""
     return get_visible_or_404(Project.objects.select_related("unit", "leader"), pk)
+
+
+def milestone_for(project: Project, pk: object) -> Milestone:
+    """One of the project's milestones (404 otherwise)."""
+    return get_visible_or_404(Milestone.objects.filter(project=project).select_related("project"), pk)
+
+
+def linked_matter_for(user: User, project: Project, pk: object) -> Matter:
+    """A supervision matter linked to the project that `user` may see (404 otherwise: a link they cannot see is none)."""
+    return get_visible_or_404(matters_for(user).filter(projects=project), pk)
 
 
 def may_report(user: User, project: Project) -> bool:

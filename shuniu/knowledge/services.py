@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shuniu import audit
@@ -146,19 +147,24 @@ def project_create(
         raise ValidationError("年度计划投资不能大于计划总投资。")
     if leader is not None and not leader.has_role(Role.LEADER):
         raise ValidationError(f"{leader.full_name}不是县领导。")
+    duplicate = ValidationError(f"{year}年已有重点项目“{name}”。")
     if Project.objects.filter(year=year, name=name).exists():
-        raise ValidationError(f"{year}年已有重点项目“{name}”。")
-    project = Project.objects.create(
-        name=name,
-        year=year,
-        sector=sector,
-        content=visible(content)[:2000],
-        total_planned=total_planned,
-        year_planned=year_planned,
-        unit=unit,
-        leader=leader,
-        created_by=actor,
-    )
+        raise duplicate
+    try:
+        with transaction.atomic():  # two clicks at once: the second meets the unique constraint
+            project = Project.objects.create(
+                name=name,
+                year=year,
+                sector=sector,
+                content=visible(content)[:2000],
+                total_planned=total_planned,
+                year_planned=year_planned,
+                unit=unit,
+                leader=leader,
+                created_by=actor,
+            )
+    except IntegrityError:
+        raise duplicate from None
     audit.record(actor=actor, action="project.create", obj=project, data={"unit": unit.pk, "year": year})
     entry_update(project)
     return project
@@ -228,6 +234,11 @@ def progress_report(
     earlier = project.progress.filter(as_of__lt=as_of).order_by("-as_of").first()
     if earlier is not None and total_done < earlier.total_done:
         raise ValidationError(f"累计完成投资不能少于此前填报的 {earlier.total_done} 万元。")
+    later = project.progress.filter(as_of__gt=as_of).order_by("as_of").first()
+    if later is not None and total_done > later.total_done:
+        raise ValidationError(
+            f"累计完成投资不能多于此后（{chinese_date(later.as_of)}）填报的 {later.total_done} 万元。"
+        )
     progress = Progress.objects.create(
         project=project,
         as_of=as_of,
@@ -269,7 +280,6 @@ def project_link_matter(*, project: Project, actor: User, number: str) -> Matter
 def project_unlink_matter(*, project: Project, actor: User, matter: Matter) -> None:
     """Take a linked matter off the project."""
     _manager(actor, "只有办公室工作人员可以取消关联。")
-    if not project.matters.filter(pk=matter.pk).exists():
+    if not Project.matters.through.objects.filter(project=project, matter=matter).delete()[0]:  # once, however clicked
         raise ValidationError("该督办事项未关联此项目。")
-    project.matters.remove(matter)
     audit.record(actor=actor, action="project.unlink", obj=project, data={"matter": matter.number})

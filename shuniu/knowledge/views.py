@@ -26,7 +26,7 @@ from shuniu.knowledge.forms import (
     StatementForm,
     SupersedeForm,
 )
-from shuniu.knowledge.models import Milestone, Project, Statement
+from shuniu.knowledge.models import Project, Statement
 
 
 @capability_required("knowledge.view")
@@ -205,7 +205,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_reach(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
     user = current_user(request)
     project = selectors.project_for(pk)
-    milestone = get_object_or_404(Milestone.objects.select_related("project"), pk=mid, project=project)
+    milestone = selectors.milestone_for(project, mid)
     return form_acted(
         request,
         ReachForm(request.POST),
@@ -234,7 +234,7 @@ def project_link(request: HttpRequest, pk: int) -> HttpResponse:
 def project_unlink(request: HttpRequest, pk: int, matter_pk: int) -> HttpResponse:
     user = current_user(request)
     project = selectors.project_for(pk)
-    matter = get_object_or_404(project.matters.all(), pk=matter_pk)
+    matter = selectors.linked_matter_for(user, project, matter_pk)
     return acted(
         request,
         lambda: services.project_unlink_matter(project=project, actor=user, matter=matter),

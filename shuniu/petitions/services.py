@@ -24,7 +24,7 @@ from shuniu.core.files import Upload, attach
 from shuniu.core.idcard import is_old_form, normalise_id
 from shuniu.core.inbox import inbox_done, inbox_put, inbox_withdraw_about, item_key
 from shuniu.core.models import Clock, ClockEvent, ClockUnit, InboxKind, Role, Unit, UnitKind, User, Village
-from shuniu.core.numbering import next_number
+from shuniu.core.numbering import next_number, parse_number
 from shuniu.core.permissions import can
 from shuniu.core.personal import blind_index, digits, scrub
 from shuniu.core.selectors import liaisons_of, users_with_role
@@ -963,12 +963,12 @@ def enquiry_find(*, number: str, code: str, address: str) -> tuple[Petition | No
 
     Returns the petition, or None and a Chinese message (the same for a wrong number and a wrong code).
     """
-    match = re.search(r"(\d{4})\D+(\d{1,6})", visible(number))
+    parsed = parse_number(visible(number), SERIES)
     cleaned = re.sub(r"[^A-Z0-9]", "", visible(code).upper())
     wrong = "信访编号或查询码不正确，请核对告知书上的编号和查询码。"
-    if match is None or len(cleaned) != 8:
+    if parsed is None or len(cleaned) != 8:
         return None, wrong
-    year, seq = int(match.group(1)), int(match.group(2))
+    year, seq = parsed
 
     def check() -> Petition | None:
         return Petition.objects.filter(year=year, seq=seq, enquiry_index=blind_index("enquiry", cleaned)).first()

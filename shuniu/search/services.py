@@ -32,7 +32,12 @@ def entry_update(obj: models.Model) -> None:
     Not audited on its own: it is part of the audited write that calls it.
     """
     kind = kind_of(obj)
-    Entry.objects.update_or_create(kind=kind.key, object_id=obj.pk, defaults=_fields(kind, obj))
+    entry = Entry.objects.select_for_update().filter(kind=kind.key, object_id=obj.pk).first()  # then read the text:
+    fields = _fields(kind, obj)  # two writers at once (two leaders' instructions) each index the other's too
+    if entry is None:
+        Entry.objects.create(kind=kind.key, object_id=obj.pk, **fields)
+    else:
+        Entry.objects.filter(pk=entry.pk).update(**fields)
 
 
 def entry_remove(obj: models.Model) -> None:

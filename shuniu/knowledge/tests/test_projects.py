@@ -58,24 +58,34 @@ def test_light_by_points_behind_the_year(water: Project, year_done: str, colour:
     Project.objects.filter(pk=water.pk).update(year=2025)
     water.refresh_from_db()
     progress = Progress(project=water, as_of=dt.date(2025, 7, 1), year_done=Decimal(year_done))
-    light = selectors.project_light(water, progress)
+    light = selectors.project_light(water, progress, today=dt.date(2025, 7, 1))
     assert light is not None
     assert light.elapsed == Decimal("49.9")
     assert light.colour == colour
     assert selectors.project_light(water, None) is None
+    later = selectors.project_light(water, progress, today=dt.date(2025, 12, 1))  # no report since: it turns
+    assert later is not None
+    assert later.colour == ("red" if Decimal(year_done) < 6000 else "yellow" if Decimal(year_done) < 8200 else "green")
+    past = selectors.project_light(water, progress, today=dt.date(2027, 3, 1))  # a past year at its end
+    assert past is not None
+    assert past.elapsed == Decimal(100)
 
 
 def test_reports_are_a_history_and_the_latest_sets_the_light(water: Project, clerk: User, liaison: User) -> None:
-    first = dt.date(YEAR, 1, 31)
-    report(water, liaison, first, "100", total_done="20100")
     today = timezone.localdate()
-    if today > first:
-        report(water, clerk, today, "9999", total_done="30000", works=90)
-    lines = selectors.project_lines(YEAR)
-    assert [line.project for line in lines] == [water]
-    assert Progress.objects.filter(project=water).count() == (2 if today > first else 1)
-    assert lines[0].latest is not None
-    assert lines[0].latest.as_of == max(first, today)
+    report(water, liaison, dt.date(YEAR, 1, 1), "1", total_done="20001")
+    assert selectors.project_lines(YEAR)[0].light is not None
+    if today.timetuple().tm_yday > 40:  # a report late in the year, short of the plan: behind the year
+        report(water, clerk, today, "100", total_done="20100", works=90)
+        line = selectors.project_lines(YEAR)[0]
+        assert line.latest is not None
+        assert line.latest.as_of == today
+        assert line.light is not None
+        assert line.light.colour == "red"
+        report(water, clerk, today - dt.timedelta(days=1), "50", total_done="20050")  # filled in late, between
+        with pytest.raises(ValidationError, match="不能多于此后"):
+            report(water, clerk, today - dt.timedelta(days=2), "60", total_done="20200")
+    assert Progress.objects.filter(project=water).count() == (3 if today.timetuple().tm_yday > 40 else 1)
     assert AuditEntry.objects.filter(action="project.progress").count() == Progress.objects.count()
 
 
@@ -195,8 +205,13 @@ def test_linked_matters_show_only_to_who_may_see_them(
     assert page.status_code == 200
     assert matter.title not in page.text
     assert "填报进展" in page.text  # the unit in charge reports
-    services.project_unlink_matter(project=water, actor=director, matter=matter)
+    unlink = reverse("knowledge:project_unlink", args=[water.pk, matter.pk])
+    assert client_for(clerk).post(unlink).status_code == 404  # a link the clerk cannot see is none to them
+    assert client_for(director).get(unlink).status_code == 405
+    assert client_for(director).post(unlink).status_code == 302
     assert selectors.project_page(director, water).matters == []
+    with pytest.raises(ValidationError, match="未关联"):  # a second click
+        services.project_unlink_matter(project=water, actor=director, matter=matter)
 
 
 def test_parse_number() -> None:
@@ -222,4 +237,15 @@ def test_pages(water: Project, clerk: User, liaison: User) -> None:
     )
     assert response.status_code == 302
     assert Progress.objects.count() == 1
+    assert "日期" in client_for(liaison).get(response["Location"]).text  # the form's refusal, in Chinese
     assert client_for(clerk).get(reverse("knowledge:project", args=[99999])).status_code == 404
+    step = reverse("knowledge:milestone_add", args=[water.pk])
+    assert client_for(liaison).post(step, {"name": "通水", "planned_on": "2026-12-01"}).status_code == 403
+    assert client_for(clerk).get(step).status_code == 405
+    answer = client_for(clerk).post(step, {"name": "", "planned_on": "明天"}, follow=True)
+    assert "请填写节点名称" in answer.text
+    assert not water.milestones.exists()
+    link = reverse("knowledge:project_link", args=[water.pk])
+    assert client_for(liaison).post(link, {"number": "督〔2026〕1号"}).status_code == 403
+    answer = client_for(clerk).post(link, {"number": "不是编号"}, follow=True)
+    assert "请填写督办编号" in answer.text

@@ -29,6 +29,7 @@ from shuniu.supervision.models import Source
 
 ID = "11010519491231002X"
 PHONE = "13812345678"
+OTHER_PHONES = ("１３９ ８７６５ ４３２１", "+86 137-0000-1111", "110105 19491231 002Ｘ")  # as people type them
 
 
 def _document(clerk: User, title: str, **more: object) -> Document:
@@ -77,7 +78,7 @@ def county(clerk: User, director: User, leader: User) -> dict[str, object]:
         category="request",
         topic="land",
         summary=f"张建国反映征地补偿款至今未发放，联系电话{PHONE}，身份证{ID}。",
-        appeal="请求足额发放补偿款。",
+        appeal=f"请求足额发放补偿款。家属电话{OTHER_PHONES[0]}，村委会{OTHER_PHONES[1]}，另{OTHER_PHONES[2]}。",
         people=[person],
     )
     group = FactGroup.objects.create(name="人口", sort_order=1)
@@ -175,8 +176,13 @@ def test_no_personal_data_in_the_index(county: dict[str, object]) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM search_entry_fts WHERE search_entry_fts MATCH %s", ['"张建 建国"'])
             assert cursor.fetchone()[0] == 0
+    for typed in OTHER_PHONES:
+        digits = terms.normalize(typed)
+        assert " ".join(terms.pieces(digits[-7:])) not in rows, typed
     officer = county["officer"]
     assert found(officer, "张建国") == set()  # type: ignore[arg-type]
+    assert found(officer, "87654321") == set()  # type: ignore[arg-type]
+    assert found(officer, "补偿款") == {key(county["petition"])}  # type: ignore[arg-type]
     assert found(officer, PHONE[3:]) == set()  # type: ignore[arg-type]
 
 
