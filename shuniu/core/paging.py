@@ -8,9 +8,9 @@ rows as at 10,000. Every list page uses it, with `core/_pager.html`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -64,7 +64,13 @@ class Window(Sequence[T], Generic[T]):
         return self.number + 1
 
 
-def page_of(request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], size: int) -> Window[Any]:
+class Sliceable(Protocol):
+    """A list that can be read a slice at a time: a QuerySet, a list, a search's `Matching`."""
+
+    def __getitem__(self, window: slice, /) -> Iterable[Any]: ...
+
+
+def page_of(request: HttpRequest, rows: QuerySet[Any] | Sliceable, size: int) -> Window[Any]:
     """The page of `rows` the request asks for (`?page=`; anything odd is the first), read without a count."""
     number = int_param(request.GET.get("page"), 1, 1, MAX_PAGE)
     offset = (number - 1) * size

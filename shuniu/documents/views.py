@@ -93,7 +93,7 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     user = current_user(request)
     today = timezone.localdate()
     year = int_param(request.GET.get("year"), today.year, YEARS[0], YEARS[1])
-    documents = selectors.register(user, year=year).order_by("reg_seq")
+    documents = selectors.register_of_year(user, year)
     if fmt in ("xlsx", "pdf"):
         read_recorded(actor=user, action="export.register", data={"year": year, "format": fmt})
     if fmt == "xlsx":

@@ -8,9 +8,10 @@ than a page so "more" needs no count.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, Model, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from shuniu.core.models import User
@@ -18,6 +19,7 @@ from shuniu.search import terms
 from shuniu.search.models import Entry
 from shuniu.search.registry import KINDS, Kind, kinds
 
+M = TypeVar("M", bound=Model)
 PER_KIND = 5  # on the page of every kind
 PAGE = 20  # on the page of one kind
 MAX_WORDS = 8
@@ -99,6 +101,31 @@ def hits(user: User, words: list[list[str]], kind: Kind, *, limit: int, before: 
     entries = Entry.objects.filter(kind=kind.key).filter(Exists(visible.filter(pk=OuterRef("object_id"))))
     found = list(_matching(entries, kind, words, before).values_list("id", "object_id", "title", "detail")[: limit + 1])
     return Group(kind, [Hit(t, d, kind.url(pk), pk, eid) for eid, pk, t, d in found[:limit]], len(found) > limit)
+
+
+@dataclass(frozen=True)
+class Matching(Generic[M]):
+    """A module's own list narrowed by a search, newest entry first, sliced a page at a time (no count).
+
+    For a list page's search box (the register's): `rows` is the list as the user may see it, with
+    its filters; each slice is one FTS-driven query over the kind's entries that `rows` also holds,
+    then the page's records read in one query.
+    """
+
+    rows: QuerySet[M]
+    kind: Kind
+    words: list[list[str]]
+
+    def __getitem__(self, window: slice) -> list[M]:
+        entries = Entry.objects.filter(kind=self.kind.key).filter(Exists(self.rows.filter(pk=OuterRef("object_id"))))
+        ids = list(_matching(entries, self.kind, self.words, None).values_list("object_id", flat=True)[window])
+        found = self.rows.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+
+def matching(rows: QuerySet[M], kind: str, query: str) -> Matching[M]:
+    """`rows` narrowed to those whose `kind` entry matches `query` (QueryError for a query that cannot be searched)."""
+    return Matching(rows, KINDS[kind], parse(query))
 
 
 def search(user: User, query: str, *, only: str = "", before: int | None = None) -> list[Group]:

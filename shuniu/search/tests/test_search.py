@@ -281,3 +281,16 @@ def test_pinyin_initials() -> None:
     assert terms.initials("王芳") == "wf"
     assert terms.initials("石门乡") == "smx"
     assert terms.initials("县财政局2") == "xczj2"
+
+
+def test_the_register_searches_through_the_index(county: dict[str, object], clerk: User, director: User) -> None:
+    """The register's box finds any piece of a title or number, within the other filters and the user's clearance."""
+    client = client_for(director)
+    page = client.get(reverse("documents:register"), {"q": "口普"}).text
+    assert "第七次人口普查" in page
+    assert "冬季供暖" not in page
+    assert "第七次人口普查" in client.get(reverse("documents:register"), {"q": "〔2026〕15"}).text
+    assert "第七次人口普查" not in client.get(reverse("documents:register"), {"q": "口普", "status": "closed"}).text
+    assert "行政区划调整" in client.get(reverse("documents:register"), {"q": "区划"}).text
+    assert "行政区划调整" not in client_for(clerk).get(reverse("documents:register"), {"q": "区划"}).text  # 机密
+    assert client.get(reverse("documents:register"), {"q": "〔〕"}).status_code == 200
