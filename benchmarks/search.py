@@ -26,6 +26,7 @@ django.setup()
 
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.test import Client
 from django.utils import timezone
 
@@ -75,7 +76,7 @@ def people() -> tuple[User, list[User]]:
 
 def seed(clerk: User, leaders: list[User]) -> None:
     have = Document.objects.count()
-    rng = random.Random(2026)  # noqa: S311 - test data
+    rng = random.Random(2026)
     start = timezone.now() - dt.timedelta(days=3650)
     step = dt.timedelta(days=3650) / TOTAL
     began = time.perf_counter()
@@ -101,13 +102,17 @@ def seed(clerk: User, leaders: list[User]) -> None:
             created = Document.objects.bulk_create(docs)
             Reading.objects.bulk_create(
                 [
-                    Reading(document=d, leader=leaders[(d.reg_seq + k) % len(leaders)], position=k, signed_at=d.received_at)
+                    Reading(
+                        document=d, leader=leaders[(d.reg_seq + k) % len(leaders)], position=k, signed_at=d.received_at
+                    )
                     for d in created
                     for k in range(3)
                 ]
             )
         if (offset // BATCH) % 20 == 0:
-            print(f"  seeded {min(offset + BATCH, TOTAL):>8,} documents ({time.perf_counter() - began:.0f} s)", flush=True)
+            print(
+                f"  seeded {min(offset + BATCH, TOTAL):>8,} documents ({time.perf_counter() - began:.0f} s)", flush=True
+            )
 
 
 def timed(user: User, query: str) -> tuple[float, float, int]:
@@ -122,6 +127,18 @@ def timed(user: User, query: str) -> tuple[float, float, int]:
     return statistics.median(times) * 1000, times[int(len(times) * 0.95) - 1] * 1000, hits
 
 
+def explain(user: User, query: str) -> None:
+    """The plan of one kind's search (to see what the database does with it)."""
+    from shuniu.search.registry import KINDS
+
+    words = selectors.parse(query)
+    kind = KINDS["document"]
+    entries = Entry.objects.filter(kind=kind.key).filter(Exists(kind.visible(user).filter(pk=OuterRef("object_id"))))
+    for since in (None, 0) if connection.vendor == "postgresql" else (None,):  # the GIN plan, the newest-first plan
+        rows = selectors._matching(entries, kind, words, None, since=since).values_list("object_id")[:6]
+        print(rows.explain(analyze=connection.vendor == "postgresql"))
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     clerk, leaders = people()
@@ -133,18 +150,24 @@ def main() -> None:
         counts = index_rebuild(only="document")
         took = time.perf_counter() - began
         print(f"rebuild: {counts['document']:,} documents in {took:.0f} s ({counts['document'] / took:,.0f} a second)")
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:  # the statistics a running database keeps (autovacuum on PostgreSQL)
+        cursor.execute("ANALYZE")
     print(f"database: {connection.vendor}, documents: {Document.objects.count():,}, entries: {Entry.objects.count():,}")
-    print(f"{'query':<22} {'text':<16} {'clerk med':>9} {'p95':>7} {'hits':>5} {'leader med':>10} {'p95':>7} {'hits':>5}")
+    print(
+        f"{'query':<22} {'text':<16} {'clerk med':>9} {'p95':>7} {'hits':>5} {'leader med':>10} {'p95':>7} {'hits':>5}"
+    )
     medians = []
     for name, query in QUERIES:
         c_med, c_p95, c_hits = timed(clerk, query)
         l_med, l_p95, l_hits = timed(leaders[0], query)
         medians += [c_med, l_med]
-        print(f"{name:<22} {query:<16} {c_med:>9.1f} {c_p95:>7.1f} {c_hits:>5} {l_med:>10.1f} {l_p95:>7.1f} {l_hits:>5}")
+        print(
+            f"{name:<22} {query:<16} {c_med:>9.1f} {c_p95:>7.1f} {c_hits:>5} {l_med:>10.1f} {l_p95:>7.1f} {l_hits:>5}"
+        )
     print(f"median of the medians: {statistics.median(medians):.1f} ms")
+    if os.environ.get("BENCH_EXPLAIN"):
+        explain(clerk, "乡")
+        explain(leaders[0], "人口普查")
     client = Client(HTTP_HOST="localhost")
     client.force_login(clerk)
     assert client.get("/search/?q=防火").status_code == 200

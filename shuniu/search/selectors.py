@@ -8,10 +8,10 @@ than a page so "more" needs no count.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, Model, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, Max, Model, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from shuniu.core.models import User
@@ -66,22 +66,30 @@ class Group:
         return self.hits[-1].entry_id if self.more and self.hits else None
 
 
-def _matching(entries: QuerySet[Entry], kind: Kind, words: list[list[str]], before: int | None) -> QuerySet[Entry]:
+def _matching(
+    entries: QuerySet[Entry], kind: Kind, words: list[list[str]], before: int | None, *, since: int | None = None
+) -> QuerySet[Entry]:
     """`entries` that match `words`, newest first (the entry's id), before the entry `before` when paging.
 
     SQLite: driven by the FTS5 table in descending rowid order, so the search stops after a page's worth
     of entries the searcher may see (a rare word reads few rows, a common one stops early); the kind is a
-    token of its own, so a kind with few records is not searched through another's. PostgreSQL: the GIN
-    index on the tsvector.
+    token of its own, so a kind with few records is not searched through another's.
+
+    PostgreSQL: the GIN index on the tsvector — or, with `since`, only the entries from `since` on, read
+    newest first through the primary key with the match checked row by row (the vector is wrapped so
+    the planner cannot take the GIN index there). See `_rows` for why.
     """
     if connection.vendor == "postgresql":
+        vector = "search_entry.terms_vector" if since is None else "(search_entry.terms_vector || ''::tsvector)"
         matched = entries.filter(
-            RawSQL(
-                "search_entry.terms_vector @@ to_tsquery('simple'::regconfig, %s)",
+            RawSQL(  # noqa: S611 - one of two fixed expressions; the words are a parameter
+                f"{vector} @@ to_tsquery('simple'::regconfig, %s)",
                 [terms.tsquery(words)],
                 output_field=BooleanField(),
             )
         )
+        if since is not None:
+            matched = matched.filter(id__gte=since)
         return (matched.filter(id__lt=before) if before is not None else matched).order_by("-id")
     where = ["search_entry_fts.rowid = search_entry.id", "search_entry_fts MATCH %s"]
     params: list[object] = [f"{terms.kind_token(kind.key)} AND {terms.fts5_query(words)}"]
@@ -93,13 +101,36 @@ def _matching(entries: QuerySet[Entry], kind: Kind, words: list[list[str]], befo
     )
 
 
+RECENT = 20_000  # PostgreSQL: the newest entries tried first, newest first
+
+
+def _rows(
+    entries: QuerySet[Entry], kind: Kind, words: list[list[str]], before: int | None, window: slice, *fields: str
+) -> list[Any]:
+    """A window of the matching entries' `fields`.
+
+    On PostgreSQL the planner guesses how many rows a phrase matches by multiplying its pieces'
+    frequencies, as if 人口 and 口普 were independent; it then collects every match through the GIN
+    index and sorts them (a common phrase: every one of tens of thousands). So the newest RECENT
+    entries are tried first, read newest first and stopping at a page; only when they do not fill
+    the page (a rare word, a deep page) does the GIN index answer — and then the matches are few.
+    """
+    wanted = (window.stop or 0) - (window.start or 0)
+    if connection.vendor == "postgresql":
+        newest = Entry.objects.aggregate(newest=Max("id"))["newest"] or 0
+        recent = list(_matching(entries, kind, words, before, since=newest - RECENT).values_list(*fields)[window])
+        if len(recent) >= wanted:
+            return recent
+    return list(_matching(entries, kind, words, before).values_list(*fields)[window])
+
+
 def hits(user: User, words: list[list[str]], kind: Kind, *, limit: int, before: int | None = None) -> Group:
     """Up to `limit` of `kind`'s records matching `words` that `user` may see, newest first."""
     visible = kind.visible(user)
     if visible.query.is_empty():  # nothing of this kind is theirs: no query at all
         return Group(kind, [], False)
     entries = Entry.objects.filter(kind=kind.key).filter(Exists(visible.filter(pk=OuterRef("object_id"))))
-    found = list(_matching(entries, kind, words, before).values_list("id", "object_id", "title", "detail")[: limit + 1])
+    found = _rows(entries, kind, words, before, slice(0, limit + 1), "id", "object_id", "title", "detail")
     return Group(kind, [Hit(t, d, kind.url(pk), pk, eid) for eid, pk, t, d in found[:limit]], len(found) > limit)
 
 
@@ -118,7 +149,7 @@ class Matching(Generic[M]):
 
     def __getitem__(self, window: slice) -> list[M]:
         entries = Entry.objects.filter(kind=self.kind.key).filter(Exists(self.rows.filter(pk=OuterRef("object_id"))))
-        ids = list(_matching(entries, self.kind, self.words, None).values_list("object_id", flat=True)[window])
+        ids = [pk for (pk,) in _rows(entries, self.kind, self.words, None, window, "object_id")]
         found = self.rows.in_bulk(ids)
         return [found[pk] for pk in ids if pk in found]
 
