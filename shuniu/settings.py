@@ -265,6 +265,7 @@ REMINDER_SOURCES = [
     "shuniu.notices.reminders.notices_due",
     "shuniu.notices.reminders.callbacks_due",
     "shuniu.knowledge.reminders.facts_due",
+    "shuniu.knowledge.reminders.projects_due",
 ]
 # Workbench panels: each app offers its cards (shuniu.core.panels).
 WORKBENCH_PANELS = [

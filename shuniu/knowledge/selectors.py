@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from shuniu.core.access import get_visible_or_404
+from shuniu.core.deadlines import Light
 from shuniu.core.forms import is_number
 from shuniu.core.models import Role, User
 from shuniu.core.permissions import can
@@ -135,7 +136,7 @@ class ProjectLight:
     as_of: dt.date  # the day the year's share is measured at (today)
     invested: Decimal  # % of the year's planned investment done, by the latest report
     elapsed: Decimal  # % of the year gone by `as_of`
-    colour: str  # green / yellow / red
+    colour: Light
     reported: dt.date  # the latest report's date
 
     @property
@@ -164,7 +165,7 @@ def project_light(project: Project, latest: Progress | None, today: dt.date | No
     elapsed = (Decimal((upto - start).days + 1) * 100 / days).quantize(Decimal("0.1"))
     invested = (latest.year_done * 100 / project.year_planned).quantize(Decimal("0.1"))
     behind = elapsed - invested
-    colour = "red" if behind > BEHIND_RED else "yellow" if behind >= BEHIND_YELLOW else "green"
+    colour: Light = "red" if behind > BEHIND_RED else "yellow" if behind >= BEHIND_YELLOW else "green"
     return ProjectLight(upto, invested, elapsed, colour, latest.as_of)
 
 

@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuniu.audit.models import AuditEntry
-from shuniu.core.models import Role, User
+from shuniu.core.models import Notification, Role, User
 from shuniu.core.numbering import parse_number
+from shuniu.core.reminders import reminders_run
 from shuniu.core.testing import at_once, client_for, make_unit, make_user
+from shuniu.core.workcal import WorkingCalendar
 from shuniu.knowledge import selectors, services
 from shuniu.knowledge.models import Progress, Project, Sector
 from shuniu.supervision import services as supervision
@@ -249,3 +251,21 @@ def test_pages(water: Project, clerk: User, liaison: User) -> None:
     assert client_for(liaison).post(link, {"number": "督〔2026〕1号"}).status_code == 403
     answer = client_for(clerk).post(link, {"number": "不是编号"}, follow=True)
     assert "请填写督办编号" in answer.text
+
+
+def test_a_project_silent_for_a_month_reminds_its_units_liaisons(water: Project, liaison: User, outsider: User) -> None:
+    calendar = WorkingCalendar.load()
+    day = timezone.localdate()
+    while not calendar.is_workday(day):  # a working morning of this year (or early next: then none is due)
+        day += dt.timedelta(days=1)
+    morning = dt.datetime.combine(day, dt.time(9), timezone.get_current_timezone())
+    source = ["shuniu.knowledge.reminders.projects_due"]
+    Project.objects.filter(pk=water.pk).update(created_at=morning - dt.timedelta(days=40))
+    expected = 1 if day.year == YEAR else 0
+    assert reminders_run(now=morning, sources=source) == expected
+    assert Notification.objects.filter(recipient=liaison, title__contains="城乡供水").count() == expected
+    assert not Notification.objects.filter(recipient=outsider).exists()
+    assert reminders_run(now=morning, sources=source) == 0  # once
+    if day.year == YEAR and day <= timezone.localdate():
+        report(water, liaison, day, "100")
+        assert reminders_run(now=morning + dt.timedelta(days=1), sources=source) == 0
