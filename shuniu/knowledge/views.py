@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -12,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core.access import current_user
 from shuniu.core.excel import Column, Sheet, xlsx_response
-from shuniu.core.forms import int_param
+from shuniu.core.forms import StyledForm, int_param
+from shuniu.core.models import User
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF, render_pdf
 from shuniu.core.responses import acted, download, form_acted
@@ -152,8 +156,10 @@ def project_new(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge/project_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _project_page(request: HttpRequest, project: Project, **forms: object) -> HttpResponse:
+@capability_required("knowledge.view")
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
+    project = selectors.project_for(pk)
     context: dict[str, object] = {
         "page": selectors.project_page(user, project),
         "may_report": selectors.may_report(user, project),
@@ -162,70 +168,68 @@ def _project_page(request: HttpRequest, project: Project, **forms: object) -> Ht
         "milestone_form": MilestoneForm(),
         "link_form": LinkForm(),
         "rule": (selectors.BEHIND_YELLOW, selectors.BEHIND_RED),
-        **forms,
     }
     return render(request, "knowledge/project_detail.html", context)
 
 
-@capability_required("knowledge.view")
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _project_page(request, selectors.project_for(pk))
+def _on_project(
+    request: HttpRequest, pk: int, form: StyledForm, act: Callable[[User, Project, dict[str, Any]], object], done: str
+) -> HttpResponse:
+    """A project page's small form: its service run for the user and the project, then back to the page."""
+    user = current_user(request)
+    project = selectors.project_for(pk)
+    return form_acted(
+        request, form, lambda data: act(user, project, data), done, reverse("knowledge:project", args=[pk])
+    )
 
 
 @capability_required("knowledge.view")
 @require_POST
 def project_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    project = selectors.project_for(pk)
-    return form_acted(
+    return _on_project(
         request,
+        pk,
         ProgressForm(request.POST),
-        lambda data: services.progress_report(project=project, actor=user, **data),
+        lambda user, project, data: services.progress_report(project=project, actor=user, **data),
         "已填报项目进展。",
-        reverse("knowledge:project", args=[pk]),
     )
 
 
 @capability_required("knowledge.manage")
 @require_POST
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    project = selectors.project_for(pk)
-    return form_acted(
+    return _on_project(
         request,
+        pk,
         MilestoneForm(request.POST),
-        lambda data: services.milestone_add(project=project, actor=user, **data),
+        lambda user, project, data: services.milestone_add(project=project, actor=user, **data),
         "已设置节点。",
-        reverse("knowledge:project", args=[pk]),
     )
 
 
 @capability_required("knowledge.view")
 @require_POST
 def milestone_reach(request: HttpRequest, pk: int, mid: int) -> HttpResponse:
-    user = current_user(request)
-    project = selectors.project_for(pk)
-    milestone = selectors.milestone_for(project, mid)
-    return form_acted(
+    return _on_project(
         request,
+        pk,
         ReachForm(request.POST),
-        lambda data: services.milestone_reach(milestone=milestone, actor=user, done_on=data["done_on"]),
+        lambda user, project, data: services.milestone_reach(
+            milestone=selectors.milestone_for(project, mid), actor=user, done_on=data["done_on"]
+        ),
         "已记录节点完成。",
-        reverse("knowledge:project", args=[pk]),
     )
 
 
 @capability_required("knowledge.manage")
 @require_POST
 def project_link(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    project = selectors.project_for(pk)
-    return form_acted(
+    return _on_project(
         request,
+        pk,
         LinkForm(request.POST),
-        lambda data: services.project_link_matter(project=project, actor=user, number=data["number"]),
+        lambda user, project, data: services.project_link_matter(project=project, actor=user, number=data["number"]),
         "已关联督办事项。",
-        reverse("knowledge:project", args=[pk]),
     )
 
 
