@@ -27,6 +27,7 @@ class Entry(models.Model):
         verbose_name = "检索索引"
         verbose_name_plural = "检索索引"
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique")]
+        indexes = [models.Index(fields=["kind", "id"], name="search_entry_kind_newest")]  # a kind's newest first
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} {self.title}"

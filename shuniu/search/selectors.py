@@ -101,11 +101,17 @@ def _matching(
     )
 
 
-RECENT = 20_000  # PostgreSQL: the newest entries tried first, newest first
+RECENT = 10_000  # PostgreSQL: the newest entries tried first, newest first
 
 
 def _rows(
-    entries: QuerySet[Entry], kind: Kind, words: list[list[str]], before: int | None, window: slice, *fields: str
+    entries: QuerySet[Entry],
+    kind: Kind,
+    words: list[list[str]],
+    before: int | None,
+    window: slice,
+    *fields: str,
+    newest: int | None = None,
 ) -> list[Any]:
     """A window of the matching entries' `fields`.
 
@@ -117,20 +123,29 @@ def _rows(
     """
     wanted = (window.stop or 0) - (window.start or 0)
     if connection.vendor == "postgresql":
-        newest = Entry.objects.aggregate(newest=Max("id"))["newest"] or 0
-        recent = list(_matching(entries, kind, words, before, since=newest - RECENT).values_list(*fields)[window])
-        if len(recent) >= wanted:
+        since = (newest if newest is not None else newest_entry()) - RECENT
+        recent = list(_matching(entries, kind, words, before, since=since).values_list(*fields)[window])
+        if len(recent) >= wanted or since < 1:  # a full page, or the window was the whole index
             return recent
     return list(_matching(entries, kind, words, before).values_list(*fields)[window])
 
 
-def hits(user: User, words: list[list[str]], kind: Kind, *, limit: int, before: int | None = None) -> Group:
+def newest_entry() -> int:
+    """The newest entry's id (0 for an empty index)."""
+    return int(Entry.objects.aggregate(newest=Max("id"))["newest"] or 0)
+
+
+def hits(
+    user: User, words: list[list[str]], kind: Kind, *, limit: int, before: int | None = None, newest: int | None = None
+) -> Group:
     """Up to `limit` of `kind`'s records matching `words` that `user` may see, newest first."""
     visible = kind.visible(user)
     if visible.query.is_empty():  # nothing of this kind is theirs: no query at all
         return Group(kind, [], False)
     entries = Entry.objects.filter(kind=kind.key).filter(Exists(visible.filter(pk=OuterRef("object_id"))))
-    found = _rows(entries, kind, words, before, slice(0, limit + 1), "id", "object_id", "title", "detail")
+    found = _rows(
+        entries, kind, words, before, slice(0, limit + 1), "id", "object_id", "title", "detail", newest=newest
+    )
     return Group(kind, [Hit(t, d, kind.url(pk), pk, eid) for eid, pk, t, d in found[:limit]], len(found) > limit)
 
 
@@ -167,4 +182,5 @@ def search(user: User, query: str, *, only: str = "", before: int | None = None)
         if kind is None:
             raise QueryError("没有这一类资料。")
         return [hits(user, words, kind, limit=PAGE, before=before)]
-    return [group for kind in kinds() if (group := hits(user, words, kind, limit=PER_KIND)).hits]
+    newest = newest_entry() if connection.vendor == "postgresql" else None  # once for every kind
+    return [group for kind in kinds() if (group := hits(user, words, kind, limit=PER_KIND, newest=newest)).hits]

@@ -61,6 +61,7 @@ class Migration(migrations.Migration):
                 "verbose_name": "检索索引",
                 "verbose_name_plural": "检索索引",
                 "constraints": [models.UniqueConstraint(fields=("kind", "object_id"), name="search_entry_unique")],
+                "indexes": [models.Index(fields=["kind", "id"], name="search_entry_kind_newest")],
             },
         ),
         migrations.RunPython(forwards, backwards),
