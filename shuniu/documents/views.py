@@ -73,8 +73,6 @@ def register_list(request: HttpRequest) -> HttpResponse:
         user, query=filters.get("q") or "", status=filters.get("status") or "", year=filters.get("year")
     )
     page = page_of(request, documents, PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "documents/register.html",
@@ -82,7 +80,6 @@ def register_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "form": form,
             "statuses": Status.choices,
-            "query": query.urlencode(),
             "is_staff": user.has_role(*STAFF),
         },
     )

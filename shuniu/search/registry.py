@@ -9,7 +9,7 @@ decides who sees what.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -40,7 +40,6 @@ class Kind:
     order: int = 100
     rebuild_queryset: Callable[[], QuerySet[Any]] | None = None  # select/prefetch for a rebuild
     icon: str = "bi-search"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def all_records(self) -> QuerySet[Any]:
         return self.rebuild_queryset() if self.rebuild_queryset else self.model._default_manager.all()

@@ -1,8 +1,8 @@
 """The search: a query's hits of each kind, newest first, each checked against what the searcher may see.
 
-The match and the permission are one SQL query per kind: the entries whose pieces match, that the kind's
-own `visible(user)` also returns (an EXISTS on the record's table), in descending record order, one more
-than a page so "more" needs no count.
+Every statement that matches also checks the permission: the entries whose pieces match, that the kind's
+own `visible(user)` also returns (an EXISTS on the record's table), newest entry first, one more than a
+page so "more" needs no count.
 """
 
 from __future__ import annotations
