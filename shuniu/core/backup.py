@@ -24,6 +24,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -270,7 +271,7 @@ def manifest_read(archive: Path) -> Manifest:
                     raise BackupRejected(f"备份文件已损坏：{name} 的校验和与清单不符。")
     except KeyError:
         raise BackupRejected("不是枢纽的备份文件：其中没有 manifest.json。") from None
-    except (tarfile.TarError, EOFError, OSError, ValueError, TypeError) as exc:
+    except (tarfile.TarError, EOFError, OSError, ValueError, TypeError, zlib.error) as exc:  # zlib: a damaged gzip
         raise BackupRejected(f"备份文件已损坏，无法读取（{type(exc).__name__}）。") from None
     return manifest
 
@@ -335,7 +336,7 @@ def restore(archive: Path, *, database: Mapping[str, Any], attachments: Path) ->
         try:
             for name in manifest.files:
                 tar.extract(name, path=work, filter="data")
-        except (tarfile.TarError, OSError) as exc:
+        except (tarfile.TarError, OSError, zlib.error) as exc:
             raise BackupRejected(f"备份文件无法解开（{type(exc).__name__}）。") from None
         db_copy = Path(work) / manifest.database_member
         if vendor == "sqlite":

@@ -56,8 +56,13 @@ class Rule:
         return dt.datetime.combine(last, _END_OF_DAY, calendar.tz)
 
 
-def remaining(rule_unit: str, due: dt.datetime, now: dt.datetime, calendar: WorkingCalendar) -> int:
-    """What is left until `due` in the rule's unit (days, working days or office minutes); negative when late."""
+def remaining(
+    rule_unit: str, due: dt.datetime, now: dt.datetime, calendar: WorkingCalendar, *, stop_after: int | None = None
+) -> int:
+    """What is left until `due` in the rule's unit (days, working days or office minutes); negative when late.
+
+    With `stop_after`, working days are counted only until it is clear more than that are left.
+    """
     if rule_unit == ClockUnit.OFFICE_MINUTES:
         if now >= due:
             return -math.ceil((now - due).total_seconds() / 60)
@@ -72,13 +77,13 @@ def remaining(rule_unit: str, due: dt.datetime, now: dt.datetime, calendar: Work
         return (last - today).days if now <= due else -max(1, (today - last).days)
     if now > due:
         return -max(1, _workdays_between(last, today, calendar))
-    return _workdays_between(today, last, calendar)
+    return _workdays_between(today, last, calendar, stop_after)
 
 
-def _workdays_between(first: dt.date, last: dt.date, calendar: WorkingCalendar) -> int:
-    """Working days after `first` up to and including `last`."""
+def _workdays_between(first: dt.date, last: dt.date, calendar: WorkingCalendar, stop_after: int | None = None) -> int:
+    """Working days after `first` up to and including `last` (or `stop_after` + 1, once it is clear there are more)."""
     count, day = 0, first
-    while day < last:
+    while day < last and (stop_after is None or count <= stop_after):
         day += dt.timedelta(days=1)
         count += calendar.is_workday(day)
     return count
@@ -88,7 +93,8 @@ def light(rule_unit: str, warn_within: int, due: dt.datetime, now: dt.datetime, 
     """Green on track, yellow within `warn_within` units of the end, red once it has passed."""
     if now > due:
         return "red"
-    return "yellow" if remaining(rule_unit, due, now, calendar) <= warn_within else "green"
+    # Counts no further than the warning needs: a list shows many lights, some months from their end.
+    return "yellow" if remaining(rule_unit, due, now, calendar, stop_after=warn_within) <= warn_within else "green"
 
 
 # Clocks -----------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -28,6 +29,12 @@ class CalendarNotCovered(ValidationError, ValueError):
             f"{year}年的节假日安排尚未收录：请升级 chinesecalendar，或由系统管理员在“工作日历调整”中"
             f"录入{year}年的放假与补班安排并登记该年度。"
         )
+
+
+@lru_cache(maxsize=4096)
+def _national_workday(day: dt.date) -> bool:
+    """The national schedule's answer for a day (it never changes while the service runs; a list asks it often)."""
+    return bool(chinese_calendar.is_workday(day))
 
 
 def _parse_hours(spans: list[tuple[str, str]]) -> tuple[tuple[dt.time, dt.time], ...]:
@@ -57,7 +64,7 @@ class WorkingCalendar:
         if day.year in self.local_years:
             return day.weekday() < 5
         try:
-            return bool(chinese_calendar.is_workday(day))
+            return _national_workday(day)
         except NotImplementedError:
             raise CalendarNotCovered(day.year) from None
 

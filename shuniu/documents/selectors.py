@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from shuniu.core.models import Role, Unit, User
@@ -93,11 +93,13 @@ def documents_visible_to(user: User) -> QuerySet[Document]:
     documents = Document.objects.filter(secrecy__lte=user.clearance)
     if user.has_role(*DOCUMENT_STAFF):
         return documents
+    # EXISTS rather than a join: no duplicates to remove, and the planner may start from either side.
     if user.has_role(Role.LEADER):  # once approved: a proposal may still change who reads
         leaders = [user.pk, *delegating_leaders(user)]
-        return documents.filter(readings__leader_id__in=leaders, status__in=SENT_OUT).distinct()
+        theirs = Reading.objects.filter(document=OuterRef("pk"), leader_id__in=leaders)
+        return documents.filter(Exists(theirs), status__in=SENT_OUT)
     if user.has_role(Role.SUPERVISOR):  # the documents whose instructions ask for action (待转督办)
-        return documents.filter(readings__requires_action=True).distinct()
+        return documents.filter(Exists(Reading.objects.filter(document=OuterRef("pk"), requires_action=True)))
     return Document.objects.none()
 
 
@@ -141,12 +143,21 @@ def desk(user: User) -> QuerySet[Reading]:
             copy__holder_id=F("leader_id"),
             document__secrecy__lte=user.clearance,
         )
-        .select_related("document", "leader", "copy")
+        .select_related("document", "leader")
+        .only(*DESK_FIELDS)
         .annotate(urgency_rank=_URGENCY_RANK)
         .order_by(
             "-pinned", "urgency_rank", F("document__deadline").asc(nulls_last=True), "document__received_at", "pk"
         )
     )
+
+
+# What the desk shows of each copy: a desk may hold dozens, and whole rows cost it more than the page.
+DESK_FIELDS = (
+    "pinned", "delivered_at", "signed_at", "leader__full_name", "document__title", "document__urgency",
+    "document__secrecy", "document__reg_year", "document__reg_seq", "document__source_org", "document__deadline",
+    "document__received_at",
+)  # fmt: skip
 
 
 def readings_of(document: Document) -> list[Reading]:
@@ -383,12 +394,17 @@ def sent_back_to(user: User) -> list[Document]:
 
 
 def office_counts(user: User) -> dict[str, int]:
-    """The clerk's figures for the workbench, in one query over what the user may see."""
+    """The clerk's figures for the workbench, over what the user may see.
+
+    Each count reads only the rows it counts, through an index (the open statuses; the flagged): at ten
+    years a count over the whole register would cost the page a pass over a million documents.
+    """
     documents = documents_visible_to(user)
-    counts = documents.aggregate(
-        registered=Count("pk", filter=Q(status__in=[Status.REGISTERED, Status.PROPOSED, Status.SENT_BACK])),
+    being_handled = [Status.REGISTERED, Status.PROPOSED, Status.SENT_BACK]
+    counts = documents.filter(status__in=[*being_handled, Status.CIRCULATING]).aggregate(
+        registered=Count("pk", filter=Q(status__in=being_handled)),
         circulating=Count("pk", filter=Q(status=Status.CIRCULATING)),
-        supervision=Count("pk", filter=Q(needs_supervision=True)),
     )
+    counts["supervision"] = documents.filter(needs_supervision=True).count()
     counts["to_carry"] = delivery_list(user).count()
     return counts

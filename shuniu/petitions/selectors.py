@@ -154,7 +154,10 @@ def petition_list(user: User, *, status: str = "", person: str = "") -> QuerySet
         rows = rows.filter(Exists(found))
     later = Petition.objects.filter(repeat_of=OuterRef("pk")).values("repeat_of").annotate(n=Count("pk")).values("n")
     if sees_petitioners(user):  # nobody else's page opens (decrypts) a petitioner at all
-        people = Party.objects.select_related("petitioner__township", "petitioner__village")
+        # The list shows names and places: the sealed number, phone and address stay sealed (unread, undecrypted).
+        people = Party.objects.select_related("petitioner__township", "petitioner__village").defer(
+            "petitioner__id_number", "petitioner__phone", "petitioner__address"
+        )
         rows = rows.prefetch_related(Prefetch("parties", queryset=people))
     return (
         rows.select_related("repeat_of")

@@ -71,7 +71,7 @@ class TestWorkbench:
             )
         client = client_for(clerk)
         client.get(WORKBENCH)
-        with django_assert_max_num_queries(15):  # fixed: counts per card, none per item
+        with django_assert_max_num_queries(16):  # fixed: counts per card, none per item
             response = client.get(WORKBENCH)
         assert response.text.count("<strong>领导") == 3
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import subprocess
 import sys
@@ -179,11 +180,18 @@ class TestRefusals:
         register(0, clerk=User.objects.get(username="wangfang"))
         return backup_write(tmp_path / "out", database=connection.settings_dict, attachments=own_store)[0]
 
+    @pytest.mark.parametrize("where", ["middle", "a later member"])
     def test_a_damaged_archive_is_refused_before_anything_is_written(
-        self, archive: Path, elsewhere: dict[str, Any], tmp_path: Path
+        self, archive: Path, elsewhere: dict[str, Any], tmp_path: Path, where: str
     ) -> None:
         data = bytearray(archive.read_bytes())
-        data[len(data) // 2] ^= 0xFF
+        if where == "middle":
+            data[len(data) // 2] ^= 0xFF
+        else:  # a second gzip member whose first block has an invalid type: zlib's own error, mid-read
+            tar = gzip.decompress(bytes(data))
+            second = bytearray(gzip.compress(tar[len(tar) // 2 :], mtime=0))
+            second[10] = 0xFF  # no file name in this header: the block starts at byte 10
+            data = bytearray(gzip.compress(tar[: len(tar) // 2], mtime=0) + second)
         damaged = tmp_path / "damaged.tar.gz"
         damaged.write_bytes(bytes(data))
         with pytest.raises(BackupRejected, match="损坏"):
