@@ -176,6 +176,7 @@ def main() -> None:
             ("workbench (clerk)", "bench_clerk", "/workbench/"),
             ("workbench (leader)", "bench_leader00", "/workbench/"),
             ("workbench (supervision staff)", "bench_staff", "/workbench/"),
+            ("office board (clerk)", "bench_clerk", "/board/"),
             ("register, first page", "bench_clerk", "/documents/"),
             ("register, title search", "bench_clerk", "/documents/?q=%E7%AC%AC99999%E9%A1%B9"),
             ("leader's desk (80 copies on it)", "bench_leader00", "/documents/desk/"),

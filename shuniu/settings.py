@@ -93,6 +93,7 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["shuniu.core.template_dates"],  # a cheaper `date` filter, the same text
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -261,7 +262,6 @@ DEMO_PASSWORD = "Shuniu@2026"  # noqa: S105 - published on purpose, refused in p
 # The demo (DEBUG=1 in the environment) may use the demo password; a production service never.
 DEMO_PASSWORD_ALLOWED = DEBUG
 
-NOTIFICATION_SENDERS = env_list("SHUNIU_NOTIFICATION_SENDERS", ["shuniu.core.notify.log_sender"])
 # What the worker asks every minute for reminders that are due (core/reminders.py); each module adds its own.
 REMINDER_SOURCES = [
     "shuniu.schedules.reminders.key_work_due",
@@ -272,7 +272,9 @@ REMINDER_SOURCES = [
     "shuniu.notices.reminders.callbacks_due",
     "shuniu.knowledge.reminders.facts_due",
     "shuniu.knowledge.reminders.projects_due",
+    "shuniu.board.reminders.morning_briefing",
 ]
+BRIEFING_AT = env_str("SHUNIU_BRIEFING_AT", "07:30")  # each working morning, every leader's 今日要情
 # Workbench panels: each app offers its cards (shuniu.core.panels).
 WORKBENCH_PANELS = [
     "shuniu.core.panels.core_panels",
@@ -280,8 +282,30 @@ WORKBENCH_PANELS = [
     "shuniu.schedules.panels.panels",
     "shuniu.audit.panels.panels",
 ]
+# Notifications by e-mail (SMTP) and SMS (core/delivery.py, core/sms.py): see README "Notifications".
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "shuniu@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+EMAIL_MESSAGE_DOMAIN = env_str("SHUNIU_EMAIL_MESSAGE_DOMAIN", "shuniu.local")  # in each mail's Message-ID
+SITE_URL = env_str("SHUNIU_SITE_URL", "").rstrip("/")  # links in e-mails, e.g. https://shuniu.example.gov.cn
+SMS_SENDER = env_str("SHUNIU_SMS_SENDER", "shuniu.core.sms.LogSms")
+if env_str("SHUNIU_NOTIFICATION_SENDERS", ""):
+    raise ConfigError(
+        "SHUNIU_NOTIFICATION_SENDERS 已不再使用：每人自选邮件或短信；短信网关请设 SHUNIU_SMS_SENDER，邮件见 EMAIL_*（见 README）。"
+    )
+SMS_ALIYUN = {
+    "key_id": env_str("SHUNIU_SMS_ALIYUN_KEY_ID", ""),
+    "key_secret": env_str("SHUNIU_SMS_ALIYUN_KEY_SECRET", ""),
+    "sign_name": env_str("SHUNIU_SMS_ALIYUN_SIGN_NAME", ""),
+    "template": env_str("SHUNIU_SMS_ALIYUN_TEMPLATE", ""),
+    "endpoint": env_str("SHUNIU_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
+}
 
 # Background work (reminders): huey on SQLite under var/ by default; Redis when HUEY_REDIS_URL is set.
 _HUEY_REDIS_URL = env_str("HUEY_REDIS_URL", "")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("shuniu.core.urls")),
     path("workbench/", include("shuniu.board.urls")),
+    path("board/", include("shuniu.board.office_urls")),
     path("audit/", include("shuniu.audit.urls")),
     path("schedules/", include("shuniu.schedules.urls")),
     path("documents/", include("shuniu.documents.urls")),

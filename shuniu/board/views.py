@@ -3,9 +3,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from shuniu.board.selectors import workbench_for
+from shuniu.board.selectors import board_figures, briefing_for, workbench_for
 from shuniu.core.access import current_user
+from shuniu.core.permissions import capability_required
+from shuniu.core.printing import PDF, render_pdf
+from shuniu.core.responses import download
+from shuniu.core.services import read_recorded
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -16,3 +21,34 @@ def home(request: HttpRequest) -> HttpResponse:
 def workbench(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     return render(request, "board/workbench.html", workbench_for(user))
+
+
+@capability_required("board.briefing")
+def briefing(request: HttpRequest) -> HttpResponse:
+    """今日要情: the leader's day on one page (the morning's notification links here)."""
+    context = {"b": briefing_for(current_user(request)), "now": timezone.now()}
+    return render(request, "board/briefing.html", context)
+
+
+@capability_required("board.briefing")
+def briefing_pdf(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    b = briefing_for(user)
+    day = b.today["date"]
+    read_recorded(actor=user, action="export.briefing", data={"day": day.isoformat()})  # titles go to paper
+    return download(render_pdf("board/print_briefing.html", {"b": b}), f"今日要情-{day:%Y%m%d}.pdf", PDF)
+
+
+@capability_required("board.view")
+def office_board(request: HttpRequest) -> HttpResponse:
+    """The office board: where documents, supervision, petitions and notices stand, with charts."""
+    return render(request, "board/office.html", board_figures(current_user(request)))
+
+
+@capability_required("board.view")
+def office_wall(request: HttpRequest) -> HttpResponse:
+    """The board for the office's screen (大屏): large type, no menu, refreshing itself every minute."""
+    return render(request, "board/wall.html", {**board_figures(current_user(request)), "refresh": WALL_REFRESH})
+
+
+WALL_REFRESH = 60  # seconds

@@ -14,8 +14,13 @@ from shuniu.core import services
 from shuniu.core.models import (
     CalendarOverride,
     CalendarYear,
+    Channel,
     Clearance,
     Contact,
+    Delivery,
+    DeliveryState,
+    Notification,
+    NotificationChoice,
     OverrideKind,
     Role,
     Unit,
@@ -206,6 +211,10 @@ def demo_load() -> None:
         )
     for username, name, roles, unit_name, clearance in STAFF:
         _user(username, name, list(roles), units[unit_name] if unit_name else None, clearance)
+    # Addresses for e-mail and SMS (the demo's mail goes to the worker's log, its SMS to the log sender).
+    for order, username in enumerate(sorted(DEMO_USERNAMES)):
+        User.objects.filter(username=username, email="").update(email=f"{username}@shixian.example")
+        User.objects.filter(username=username, mobile="").update(mobile=f"1390000{order:04d}")
     # The State Council publishes next year's holidays in Nov–Dec; until then the demo county
     # enters New Year's Day itself and declares the year as entered locally.
     CalendarYear.objects.get_or_create(year=2027, defaults={"note": "示例：国务院安排公布前，按常规周末并录入元旦。"})
@@ -213,3 +222,37 @@ def demo_load() -> None:
         date=dt.date(2027, 1, 1), defaults={"kind": OverrideKind.OFF, "note": "元旦"}
     )
     audit.record(actor=None, action="demo.load", data={"units": len(units), "leaders": len(LEADERS)})
+
+
+def deliveries_demo_load() -> None:
+    """A leader who wants 待办 and reminders by SMS too, with quiet hours; a liaison's SMS the gateway refused.
+
+    The refused one is what the administrator's 消息发送 page shows: a mobile number entered one digit short.
+    """
+    from shuniu.core.delivery import BACKOFF_MINUTES, notification_choices_save
+
+    leader = User.objects.get(username="wangzhiqiang")
+    if not NotificationChoice.objects.filter(user=leader).exists():
+        choices = [("todo", True, True), ("toread", True, False), ("reminder", True, True), ("briefing", True, False),
+                   ("other", False, False)]  # fmt: skip
+        notification_choices_save(user=leader, choices=choices, quiet_start=dt.time(22), quiet_end=dt.time(7))
+    liaison = User.objects.get(username="zhouping")
+    if not Delivery.objects.filter(notification__recipient=liaison, state=DeliveryState.FAILED).exists():
+        User.objects.filter(pk=liaison.pk).update(mobile="1390000123")
+        NotificationChoice.objects.update_or_create(
+            user=liaison, kind="reminder", defaults={"email": True, "sms": True}
+        )
+        notification = Notification.objects.create(
+            recipient=liaison,
+            title="提醒：督办事项 3 日内到期，请及时报送办理情况",
+            kind="reminder",
+            url="/supervision/",
+        )
+        Delivery.objects.create(
+            notification=notification,
+            channel=Channel.SMS,
+            state=DeliveryState.FAILED,
+            due_at=notification.created_at,
+            attempts=len(BACKOFF_MINUTES) + 1,
+            last_error="短信网关拒绝：isv.MOBILE_NUMBER_ILLEGAL 非法手机号",
+        )

@@ -241,3 +241,34 @@ class MultiFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
+
+
+class NotificationChoicesForm(StyledForm):
+    """通知方式: per kind of event, also by e-mail and/or SMS; and quiet hours (免打扰)."""
+
+    quiet_start = forms.TimeField(
+        label="免打扰开始",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "请输入有效的时间，如 22:00。"},
+    )
+    quiet_end = forms.TimeField(
+        label="免打扰结束",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "请输入有效的时间，如 07:30。"},
+    )
+
+    def __init__(self, *args: Any, kinds: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in kinds.items():
+            self.fields[key] = forms.MultipleChoiceField(
+                label=label,
+                required=False,
+                choices=[("email", "电子邮件"), ("sms", "短信")],
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            )
+        self.kinds = kinds
+
+    def choices(self) -> list[tuple[str, bool, bool]]:
+        return [(k, "email" in self.cleaned_data[k], "sms" in self.cleaned_data[k]) for k in self.kinds]

@@ -29,6 +29,8 @@ class IdleLogoutMiddleware:
                 read_recorded(actor=request.user, action="auth.idle_logout", obj=request.user)
                 logout(request)
                 messages.info(request, f"您已超过 {settings.IDLE_LOGOUT_MINUTES} 分钟未操作，已自动退出，请重新登录。")
+            elif request.GET.get("auto") == "1":
+                pass  # a page reloading itself (the wall display) is nobody working: the idle time runs on
             elif last_seen is None or now - float(last_seen) > _TOUCH_EVERY_SECONDS:
                 request.session[SESSION_KEY] = now
         return self.get_response(request)

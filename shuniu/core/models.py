@@ -146,6 +146,9 @@ class User(AbstractUser):
         "须修改密码", default=False, help_text="管理员设置或重置的密码，本人首次登录时须改为自己的密码。"
     )
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    # 免打扰: e-mail and SMS wait until the end (urgent ones excepted); the app shows everything at once.
+    quiet_start = models.TimeField("免打扰开始", null=True, blank=True)
+    quiet_end = models.TimeField("免打扰结束", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -283,6 +286,8 @@ class Notification(models.Model):
     body = models.TextField("内容", blank=True)
     url = models.CharField("链接", max_length=300, blank=True)
     key = models.CharField("事项键", max_length=120, blank=True, db_index=True)  # the inbox item it announces
+    kind = models.CharField("类别", max_length=30, default="other")  # core.delivery.KINDS: how it is sent on
+    confidential = models.BooleanField("涉密", default=False)  # e-mail and SMS say only that something waits
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
 
@@ -294,6 +299,68 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Channel(models.TextChoices):
+    """Where a notification goes besides the app."""
+
+    EMAIL = "email", "电子邮件"
+    SMS = "sms", "短信"
+
+
+class NotificationChoice(models.Model):
+    """A person's choice for one kind of event: also by e-mail, also by SMS (core.delivery.KINDS)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_choices")
+    kind = models.CharField("类别", max_length=30)
+    email = models.BooleanField("电子邮件", default=False)
+    sms = models.BooleanField("短信", default=False)
+
+    class Meta:
+        verbose_name = "通知方式"
+        verbose_name_plural = "通知方式"
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_choice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind}"
+
+
+class DeliveryState(models.TextChoices):
+    """Where a delivery stands: waiting (maybe to be tried again), being sent, sent, given up."""
+
+    PENDING = "pending", "待发送"
+    SENDING = "sending", "发送中"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+    CANCELLED = "cancelled", "已读，未发"  # read in the app before it went
+
+
+class Delivery(models.Model):
+    """One notification on its way by one channel, written with the notification and sent by the worker."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField("方式", max_length=10, choices=Channel.choices)
+    state = models.CharField("状态", max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    due_at = models.DateTimeField("发送时间")
+    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)  # a worker is sending it until then
+    sent_at = models.DateTimeField("发出时间", null=True, blank=True)
+    last_error = models.CharField("失败原因", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "消息发送"
+        verbose_name_plural = "消息发送"
+        constraints = [models.UniqueConstraint(fields=["notification", "channel"], name="delivery_once_per_channel")]
+        indexes = [  # the worker's queue: only what is still to send
+            models.Index(
+                fields=["state", "due_at"],
+                condition=Q(state__in=["pending", "sending"]),
+                name="delivery_due_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.notification.recipient}"
 
 
 # ---------------------------------------------------------------------------------------------

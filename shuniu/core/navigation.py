@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from shuniu.core.models import User
 from shuniu.core.permissions import can
@@ -21,11 +22,19 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _address(self.url_name, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=256)
+def _address(url_name: str, prefix: str, urlconf: str | None) -> str:
+    """A menu entry's address: the same on every page (per script prefix and URLconf), so reversed once."""
+    return reverse(url_name, urlconf=urlconf)
 
 
 NAV: tuple[NavItem, ...] = (
     NavItem("工作台", "bi-speedometer2", "board:workbench", None),
+    NavItem("今日要情", "bi-sunrise", "board:briefing", "board.briefing"),
+    NavItem("全局看板", "bi-bar-chart", "office:board", "board.view"),
     NavItem("我的事项", "bi-inbox-fill", "core:inbox", "inbox.view"),
     NavItem("待阅文件", "bi-inbox", "documents:desk", "documents.desk"),
     NavItem("收文", "bi-file-earmark-text", "documents:register", "documents.register"),
@@ -41,6 +50,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("县情", "bi-bar-chart-line", "knowledge:overview", "knowledge.view"),
     NavItem("通讯录", "bi-journal-text", "core:directory", "directory.view"),
     NavItem("审计日志", "bi-shield-check", "audit:entries", "audit.view"),
+    NavItem("消息发送", "bi-send", "core:deliveries", "notify.deliveries"),
     NavItem("系统管理", "bi-gear", "admin:index", "admin.site"),
 )
 

@@ -1,56 +1,41 @@
-"""Notifications: stored for the app, then handed to the configured senders (e-mail, SMS…).
+"""Notifications: stored for the app, and sent on by e-mail or SMS as each person chose (core.delivery).
 
-A sender is a callable `(notification) -> None` named in settings.NOTIFICATION_SENDERS; the default
-only logs, as SPEC §7 asks of the SMS gateway. Senders run after the transaction commits, so a
-rolled-back change never sends anything.
+A notification belongs to a kind of event (`core.delivery.KINDS`: 待办, 待阅, reminders, others); the
+deliveries it needs are written in the same transaction and sent by the worker after the commit, so a
+rolled-back change never sends anything and a committed one is never lost.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from shuniu import audit
 from shuniu.core.models import Notification, User
 
-log = logging.getLogger("shuniu.notify")
 
+def notify(
+    *,
+    recipient: User,
+    title: str,
+    body: str = "",
+    url: str = "",
+    key: str = "",
+    kind: str = "other",
+    urgent: bool = False,
+    confidential: bool = False,
+) -> Notification:
+    """Store a notification for `recipient`; its e-mail / SMS go after the commit (urgent ones through quiet hours).
 
-def log_sender(notification: Notification) -> None:
-    log.info("通知 → %s：%s", notification.recipient.username, notification.title)
-
-
-def email_sender(notification: Notification) -> None:
-    address = notification.recipient.email
-    if address:
-        send_mail(notification.title, notification.body, None, [address], fail_silently=True)
-
-
-def _senders() -> list[Callable[[Notification], None]]:
-    return [import_string(path) for path in settings.NOTIFICATION_SENDERS]
-
-
-def notify(*, recipient: User, title: str, body: str = "", url: str = "", key: str = "") -> Notification:
-    """Store a notification for `recipient` and send it on once the transaction commits.
-
-    `key` names the inbox item it announces: when that item is done, the notification is read.
+    `key` names the inbox item it announces: when that item is done, the notification is read. A
+    `confidential` one (about a classified document) keeps its title and text inside the app: e-mail and
+    SMS say only that something is waiting.
     """
-    notification = Notification.objects.create(recipient=recipient, title=title[:200], body=body, url=url, key=key)
+    from shuniu.core.delivery import deliveries_plan
 
-    def send() -> None:
-        for sender in _senders():
-            try:
-                sender(notification)
-            except Exception:  # a broken gateway must not break the office's work
-                log.exception("通知发送失败：%s", notification.pk)
-
-    transaction.on_commit(send)
+    notification = Notification.objects.create(
+        recipient=recipient, title=title[:200], body=body, url=url, key=key, kind=kind, confidential=confidential
+    )
+    deliveries_plan(notification, urgent=urgent)
     return notification
 
 

@@ -84,6 +84,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "directory.edit": frozenset({Role.ADMIN, Role.DIRECTOR, Role.CLERK}),
     "audit.view": frozenset({Role.AUDITOR}),
     "admin.site": frozenset({Role.ADMIN}),
+    "notify.deliveries": frozenset({Role.ADMIN}),  # e-mail and SMS that could not be sent: who, how, why
+    "board.briefing": frozenset({Role.LEADER}),  # 今日要情
+    "board.view": frozenset({Role.LEADER, Role.DIRECTOR, Role.CLERK, Role.SUPERVISOR}),  # the office board
 }
 
 

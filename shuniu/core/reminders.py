@@ -37,6 +37,8 @@ class Due:
     title: str
     body: str = ""
     url: str = ""
+    urgent: bool = False  # sent by e-mail / SMS even in the recipient's quiet hours
+    kind: str = "reminder"  # core.delivery.KINDS: how the person chose to get it
 
 
 Source = Callable[[dt.datetime, WorkingCalendar], Iterable[Due]]
@@ -54,7 +56,9 @@ def remind_once(due: Due, *, now: dt.datetime) -> bool:
     try:
         with transaction.atomic():
             claim = SentReminder.objects.create(key=due.key[:160], recipient=due.recipient, sent_at=now)
-            notify(recipient=due.recipient, title=due.title, body=due.body, url=due.url)
+            notify(
+                recipient=due.recipient, title=due.title, body=due.body, url=due.url, kind=due.kind, urgent=due.urgent
+            )
             audit.record(actor=None, action="reminder.send", obj=claim, data={"key": due.key})
     except IntegrityError:
         return False

@@ -6,7 +6,17 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from shuniu.core.models import Contact, LeaderProfile, Role, Unit, UnitKind, User
+from shuniu.core.models import (
+    Contact,
+    Delivery,
+    DeliveryState,
+    LeaderProfile,
+    NotificationChoice,
+    Role,
+    Unit,
+    UnitKind,
+    User,
+)
 
 # Everybody but the auditor and the system administrator works with the directory.
 _DIRECTORY_ROLES = tuple(set(Role.values) - {Role.LIAISON, Role.AUDITOR, Role.ADMIN})
@@ -94,3 +104,27 @@ def second_factor_state(user: User) -> dict[str, Any]:
     else:
         state["codes_left"] = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
     return state
+
+
+def notification_choices(user: User) -> dict[str, list[str]]:
+    """The user's channels per kind of event, as the form shows them (each kind's defaults where not chosen)."""
+    from shuniu.core.delivery import KINDS
+
+    chosen = {c.kind: c for c in NotificationChoice.objects.filter(user=user)}
+    initial: dict[str, Any] = {"quiet_start": user.quiet_start, "quiet_end": user.quiet_end}
+    for key, kind in KINDS.items():
+        if not kind.concerns(user):
+            continue
+        choice = chosen.get(key)
+        email, sms = (choice.email, choice.sms) if choice else (kind.email, kind.sms)
+        initial[key] = [name for name, on in (("email", email), ("sms", sms)) if on]
+    return initial
+
+
+def deliveries_in_trouble() -> QuerySet[Delivery]:
+    """Deliveries given up on, or failed at least once and waiting to be tried again; the latest first."""
+    return (
+        Delivery.objects.filter(Q(state=DeliveryState.FAILED) | Q(state=DeliveryState.PENDING, attempts__gt=0))
+        .select_related("notification__recipient")
+        .order_by("-due_at", "-pk")
+    )

@@ -15,11 +15,21 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shuniu.core import delivery as delivery_services
 from shuniu.core import services
 from shuniu.core.access import current_user
+from shuniu.core.delivery import KINDS, notification_choices_save
 from shuniu.core.directory import directory_export, directory_import
 from shuniu.core.excel import XLSX, ImportRejected
-from shuniu.core.forms import CodeForm, DirectoryFilterForm, ExcelUploadForm, LoginForm, PasswordChangeForm, is_number
+from shuniu.core.forms import (
+    CodeForm,
+    DirectoryFilterForm,
+    ExcelUploadForm,
+    LoginForm,
+    NotificationChoicesForm,
+    PasswordChangeForm,
+    is_number,
+)
 from shuniu.core.inbox import TABS, inbox_counts, inbox_list
 from shuniu.core.middleware import SECOND_FACTOR_KEY, SESSION_KEY
 from shuniu.core.models import Notification, Role, User
@@ -27,7 +37,13 @@ from shuniu.core.notify import notifications_mark_read
 from shuniu.core.paging import page_of
 from shuniu.core.permissions import capability_required
 from shuniu.core.responses import download
-from shuniu.core.selectors import directory_for, login_pending_user, second_factor_state
+from shuniu.core.selectors import (
+    deliveries_in_trouble,
+    directory_for,
+    login_pending_user,
+    notification_choices,
+    second_factor_state,
+)
 
 _DIRECTORY_ROLES = tuple(set(Role.values) - {Role.AUDITOR})
 
@@ -256,6 +272,53 @@ def notifications(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     items = Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")[:100]
     return render(request, "core/notifications.html", {"items": items})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """通知方式: which kinds of event also come by e-mail or SMS, and quiet hours."""
+    user = current_user(request)
+    kinds = {key: kind.label for key, kind in KINDS.items() if kind.concerns(user)}
+    if request.method == "POST":
+        form = NotificationChoicesForm(request.POST, kinds=kinds)
+        if form.is_valid():
+            try:
+                notification_choices_save(
+                    user=user,
+                    choices=form.choices(),
+                    quiet_start=form.cleaned_data["quiet_start"],
+                    quiet_end=form.cleaned_data["quiet_end"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "通知方式已保存。")
+                return redirect("core:notification_settings")
+    else:
+        form = NotificationChoicesForm(initial=notification_choices(user), kinds=kinds)
+    rows = [form[key] for key in kinds]
+    return render(request, "core/notification_settings.html", {"form": form, "rows": rows, "person": user})
+
+
+@capability_required("notify.deliveries")
+def deliveries(request: HttpRequest) -> HttpResponse:
+    """E-mail and SMS given up on, or being tried again: to whom, how, why (not what they said)."""
+    page = page_of(request, deliveries_in_trouble(), 50)
+    return render(request, "core/deliveries.html", {"page": page})
+
+
+@capability_required("notify.deliveries")
+@require_POST
+def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    try:
+        done = delivery_services.delivery_retry(pk=pk, actor=user)
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"已重新发送给 {done.notification.recipient.full_name}。")
+    return redirect("core:deliveries")
 
 
 @login_required

@@ -316,6 +316,7 @@ def proposal_submit(
         note=f"{actor} 提交拟办" + (f"：{opinion[:100]}" if opinion else ""),
         url=_url(document),
         secrecy=document.secrecy,
+        urgent=document.urgency == Urgency.FLASH,  # through quiet hours
     )
     audit.record(
         actor=actor,
@@ -342,6 +343,7 @@ def proposal_send_back(*, document: Document, reason: str, actor: User) -> None:
         note=f"{actor} 退回拟办：{reason.strip()[:200]}",
         url=_url(document),
         secrecy=document.secrecy,
+        urgent=document.urgency == Urgency.FLASH,  # through quiet hours
     )
 
 
@@ -435,6 +437,7 @@ def copy_deliver(*, copy: Copy, actor: User, at: dt.datetime | None = None) -> N
             + (f" · 办理时限 {day_time(document.deadline)}" if document.deadline else ""),
             url=reverse("documents:desk"),
             secrecy=document.secrecy,
+            urgent=document.urgency == Urgency.FLASH,  # through quiet hours
         )
     audit.record(actor=actor, action="copy.deliver", obj=copy, data={"to": copy.holder_id})
 
@@ -545,6 +548,7 @@ def reading_sign(
             note=f"{reading.leader} 批示：{instruction.strip()[:150]}",
             url=_url(document),
             secrecy=document.secrecy,
+            urgent=document.urgency == Urgency.FLASH,  # through quiet hours
         )
     planning = routing_adapter.Planning(now)
     _send_on(copy, planning)

@@ -1,10 +1,9 @@
 import pytest
 from django.db import transaction
 from django.urls import reverse
-from pytest_django import Settings
 
 from shuniu.audit.models import AuditEntry
-from shuniu.core.models import Notification, User
+from shuniu.core.models import Delivery, Notification, NotificationChoice, User
 from shuniu.core.notify import notify
 from shuniu.core.testing import client_for
 
@@ -27,29 +26,23 @@ def test_notifications_are_listed_counted_and_marked_read(clerk: User, leader: U
 
 
 @pytest.mark.django_db(transaction=True)
-def test_senders_run_only_after_commit(clerk: User, settings: Settings) -> None:
-    settings.NOTIFICATION_SENDERS = ["shuniu.core.tests.test_notifications.remember"]
-    REMEMBERED.clear()
+def test_a_rolled_back_notification_leaves_nothing_to_send(clerk: User) -> None:
+    User.objects.filter(pk=clerk.pk).update(email="clerk@example.gov.cn")
+    clerk.refresh_from_db()
+    NotificationChoice.objects.create(user=clerk, kind="todo", email=True)
 
     def notify_then_fail() -> None:
         with transaction.atomic():
-            notify(recipient=clerk, title="回滚")
+            notify(recipient=clerk, title="回滚", kind="todo")
             raise RuntimeError("rolled back")
 
     with pytest.raises(RuntimeError, match="rolled back"):
         notify_then_fail()
-    assert REMEMBERED == []
     assert not Notification.objects.exists()
+    assert not Delivery.objects.exists()
     with transaction.atomic():
-        notify(recipient=clerk, title="已提交")
-    assert REMEMBERED == ["已提交"]
-
-
-REMEMBERED: list[str] = []
-
-
-def remember(notification: Notification) -> None:
-    REMEMBERED.append(notification.title)
+        notify(recipient=clerk, title="已提交", kind="todo")
+    assert list(Delivery.objects.values_list("notification__title", "channel")) == [("已提交", "email")]
 
 
 @pytest.mark.django_db

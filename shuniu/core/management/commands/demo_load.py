@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from shuniu.core.demo import LOGIN_PER_ROLE, demo_load
+from shuniu.core.demo import LOGIN_PER_ROLE, deliveries_demo_load, demo_load
 from shuniu.core.models import Role, SecondFactor, User
 from shuniu.documents.demo import documents_demo_load
 from shuniu.knowledge.demo import knowledge_demo_load, projects_demo_load
@@ -31,6 +31,7 @@ class Command(BaseCommand):
             calls_demo_load()
             knowledge_demo_load()
             projects_demo_load()
+            deliveries_demo_load()
             index_missing()  # the directory and anything else loaded without a service
         names = dict(
             User.objects.filter(username__in=[u for _, u in LOGIN_PER_ROLE]).values_list("username", "full_name")
