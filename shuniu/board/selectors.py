@@ -151,8 +151,8 @@ class UnitLights:
     red: int = 0
 
 
-def _hours(value: dt.timedelta | None) -> float | None:
-    return round(value.total_seconds() / 3600, 1) if value is not None else None
+def _hours(seconds: float | None) -> float | None:
+    return round(seconds / 3600, 1) if seconds is not None else None
 
 
 def board_figures(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -161,9 +161,9 @@ def board_figures(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
     The charts are drawn from the same numbers as the tables (`charts`), and every figure has the list
     behind it (`links` in the template).
     """
-    from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max
-    from django.db.models.functions import TruncWeek
+    from django.db.models import Avg, Count, F, Max
 
+    from shuniu.core.dbfunctions import EpochSeconds
     from shuniu.core.models import Clock
     from shuniu.documents.models import Status as DocumentStatus
     from shuniu.documents.models import Urgency
@@ -185,7 +185,7 @@ def board_figures(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
 
     # Documents: in circulation now; this month's circulation time by urgency; stuck; urgent ones predicted late.
     documents = documents_visible_to(user)
-    took = ExpressionWrapper(F("read_at") - F("received_at"), output_field=DurationField())
+    took = EpochSeconds("read_at") - EpochSeconds("received_at")  # seconds, by the database
     finished = (
         documents.filter(received_at__gte=month_start, read_at__isnull=False)
         .values("urgency")
@@ -252,18 +252,15 @@ def board_figures(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
 
     # Trends: what came in, week by week.
     def weekly(rows: Any, field: str) -> list[int]:
-        counts = {
-            timezone.localtime(row["week"], tz).date() if isinstance(row["week"], dt.datetime) else row["week"]: row[
-                "n"
-            ]
-            for row in rows.filter(**{f"{field}__gte": trend_start})
-            .annotate(week=TruncWeek(field, tzinfo=tz))
-            .values("week")
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
-        first = trend_start.date()
-        return [counts.get(first + dt.timedelta(weeks=k), 0) for k in range(TREND_WEEKS)]
+        """Counts per week, one conditional count per week over the indexed range (no per-row date arithmetic)."""
+        bounds = [trend_start + dt.timedelta(weeks=k) for k in range(TREND_WEEKS + 1)]
+        counts = rows.filter(**{f"{field}__gte": bounds[0], f"{field}__lt": bounds[-1]}).aggregate(
+            **{
+                f"w{k}": Count("pk", filter=Q(**{f"{field}__gte": bounds[k], f"{field}__lt": bounds[k + 1]}))
+                for k in range(TREND_WEEKS)
+            }
+        )
+        return [counts[f"w{k}"] for k in range(TREND_WEEKS)]
 
     weeks = [(trend_start.date() + dt.timedelta(weeks=k)) for k in range(TREND_WEEKS)]
     trend = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -120,3 +121,17 @@ def test_looked_at_on_a_desk_a_wall_and_a_phone(browser: Browser, live_server: L
         assert_accessible(page, name)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
         page.close()
+
+
+@pytest.mark.django_db
+def test_circulation_hours_are_counted_by_the_database(director: User, clerk: User) -> None:
+    from shuniu.documents.models import Document, Status
+
+    start = timezone.localtime().replace(day=1, hour=9, minute=0, second=0, microsecond=0)
+    for seq, hours in ((1, 5), (2, 9)):
+        Document.objects.create(
+            reg_year=start.year, reg_seq=seq, received_at=start, source_org="市委办公室", title=f"文{seq}",
+            status=Status.ARCHIVED, read_at=start + dt.timedelta(hours=hours), registered_by=clerk,
+        )  # fmt: skip
+    normal = next(r for r in board_figures(director)["figures"]["documents"]["by_urgency"] if r["urgency"] == "normal")
+    assert (normal["count"], normal["mean"], normal["worst"]) == (2, 7.0, 9.0)
