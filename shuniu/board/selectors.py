@@ -158,8 +158,8 @@ def _hours(seconds: float | None) -> float | None:
 def board_figures(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
     """The board's figures, each counted within what `user` may see, from aggregates (no list of rows).
 
-    The charts are drawn from the same numbers as the tables (`charts`), and every figure has the list
-    behind it (`links` in the template).
+    The charts are drawn from the same numbers as the tables (`charts`); the cards across the top carry the
+    list behind each figure and the capability that opens it (`cards`).
     """
     from django.db.models import Avg, Count, F, Max
 

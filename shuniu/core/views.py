@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shuniu.core import delivery as delivery_services
 from shuniu.core import services
 from shuniu.core.access import current_user
 from shuniu.core.delivery import KINDS, notification_choices_save
+from shuniu.core.delivery import delivery_retry as delivery_retry_service
 from shuniu.core.directory import directory_export, directory_import
 from shuniu.core.excel import XLSX, ImportRejected
 from shuniu.core.forms import (
@@ -36,7 +36,7 @@ from shuniu.core.models import Notification, Role, User
 from shuniu.core.notify import notifications_mark_read
 from shuniu.core.paging import page_of
 from shuniu.core.permissions import capability_required
-from shuniu.core.responses import download
+from shuniu.core.responses import acted, download
 from shuniu.core.selectors import (
     deliveries_in_trouble,
     directory_for,
@@ -312,13 +312,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
 @require_POST
 def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    try:
-        done = delivery_services.delivery_retry(pk=pk, actor=user)
-    except ValidationError as exc:
-        messages.warning(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"已重新发送给 {done.notification.recipient.full_name}。")
-    return redirect("core:deliveries")
+    return acted(request, lambda: delivery_retry_service(pk=pk, actor=user), "已排入重新发送。", "core:deliveries")
 
 
 @login_required
