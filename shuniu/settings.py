@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "shuniu.knowledge",
     "shuniu.search",
     "shuniu.board",
+    "shuniu.api",
+    "ninja",  # the API's interactive documents (Swagger UI) from its own static files, no CDN
     "huey.contrib.djhuey",
 ]
 
@@ -306,6 +308,17 @@ SMS_ALIYUN = {
     "template": env_str("SHUNIU_SMS_ALIYUN_TEMPLATE", ""),
     "endpoint": env_str("SHUNIU_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
 }
+
+# The API's per-token rate limit counts in the cache: Redis when the app servers share one (SHUNIU_CACHE_URL,
+# else the worker's HUEY_REDIS_URL), so two app servers count together; each process's memory otherwise.
+_CACHE_URL = env_str("SHUNIU_CACHE_URL", "") or env_str("HUEY_REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# Requests per token per minute; over it the API answers 429 with Retry-After.
+API_RATE_PER_MINUTE = env_int("SHUNIU_API_RATE", 300, minimum=1)
 
 # Background work (reminders): huey on SQLite under var/ by default; Redis when HUEY_REDIS_URL is set.
 _HUEY_REDIS_URL = env_str("HUEY_REDIS_URL", "")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from shuniu.api.main import api
 from shuniu.board.views import home
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("calls/", include("shuniu.notices.call_urls")),
     path("knowledge/", include("shuniu.knowledge.urls")),
     path("search/", include("shuniu.search.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

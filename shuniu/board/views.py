@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from shuniu.board.selectors import board_figures, briefing_for, workbench_for
 from shuniu.core.access import current_user
-from shuniu.core.permissions import capability_required
+from shuniu.core.models import TokenScope
+from shuniu.core.permissions import can, capability_required
 from shuniu.core.printing import PDF, render_pdf
 from shuniu.core.responses import download
 from shuniu.core.services import read_recorded
+from shuniu.core.tokens import token_user
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -45,9 +49,26 @@ def office_board(request: HttpRequest) -> HttpResponse:
     return render(request, "board/office.html", board_figures(current_user(request)))
 
 
+@never_cache
+def office_wall(request: HttpRequest) -> HttpResponseBase:
+    """The board for the office's screen (大屏): large type, no menu, refreshing itself every minute.
+
+    A screen nobody logs in to opens it with a wall token (``?token=``, issued at 接口令牌): it shows what
+    the token's person may see, and opens nothing else.
+    """
+    secret = request.GET.get("token", "")
+    if not secret:
+        return _signed_in_wall(request)
+    found = token_user(secret, (TokenScope.WALL.value,))
+    if found is None or not can(found[1], "board.view"):
+        raise PermissionDenied("大屏令牌无效或已撤销。")
+    response = render(request, "board/wall.html", {**board_figures(found[1]), "refresh": WALL_REFRESH})
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the address: links must not carry it away
+    return response
+
+
 @capability_required("board.view")
-def office_wall(request: HttpRequest) -> HttpResponse:
-    """The board for the office's screen (大屏): large type, no menu, refreshing itself every minute."""
+def _signed_in_wall(request: HttpRequest) -> HttpResponse:
     return render(request, "board/wall.html", {**board_figures(current_user(request)), "refresh": WALL_REFRESH})
 
 

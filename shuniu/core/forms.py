@@ -272,3 +272,16 @@ class NotificationChoicesForm(StyledForm):
 
     def choices(self) -> list[tuple[str, bool, bool]]:
         return [(k, "email" in self.cleaned_data[k], "sms" in self.cleaned_data[k]) for k in self.kinds]
+
+
+class TokenForm(StyledForm):
+    """A new access token: what it is for, and what it may do."""
+
+    name = forms.CharField(label="用途", max_length=50, help_text="如“市委督查系统对接”“值班室大屏”。")
+    scope = forms.ChoiceField(label="权限", choices=())
+
+    def __init__(self, *args: Any, scopes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope = self.fields["scope"]
+        assert isinstance(scope, forms.ChoiceField)  # noqa: S101 - declared so above
+        scope.choices = scopes

@@ -561,6 +561,40 @@ class LoginThrottle(models.Model):
         return f"{self.username}@{self.address}"
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do: read through the API, read and write, or open the wall display only."""
+
+    READ = "read", "只读"
+    WRITE = "write", "读写"
+    WALL = "wall", "大屏显示"
+
+
+class AccessToken(models.Model):
+    """A person's revocable token for another system (the REST API) or the office's wall screen.
+
+    Only the SHA-256 of the secret is stored; the secret is shown once, when issued. It acts as its
+    person, with their roles, unit and clearance, and never more: a read token cannot write, a wall
+    token opens the wall display and nothing else.
+    """
+
+    user = models.ForeignKey("User", on_delete=models.CASCADE, related_name="access_tokens", verbose_name="使用人")
+    name = models.CharField("用途", max_length=50)
+    scope = models.CharField("权限", max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    prefix = models.CharField("前缀", max_length=12)  # the secret's first characters, to tell tokens apart
+    digest = models.CharField("摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "访问令牌"
+        verbose_name_plural = "访问令牌"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+
 class SentReminder(models.Model):
     """That one reminder (a key naming what and when) went to one person: the key is sent once, ever."""
 

@@ -87,6 +87,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "notify.deliveries": frozenset({Role.ADMIN}),  # e-mail and SMS that could not be sent: who, how, why
     "board.briefing": frozenset({Role.LEADER}),  # 今日要情
     "board.view": frozenset({Role.LEADER, Role.DIRECTOR, Role.CLERK, Role.SUPERVISOR}),  # the office board
+    "api.use": _BUSINESS,  # REST API tokens: what the person may see and do on the pages, no more
 }
 
 

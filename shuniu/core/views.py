@@ -8,11 +8,12 @@ from collections.abc import Callable, Sequence
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shuniu.core import services
@@ -28,6 +29,7 @@ from shuniu.core.forms import (
     LoginForm,
     NotificationChoicesForm,
     PasswordChangeForm,
+    TokenForm,
     is_number,
 )
 from shuniu.core.inbox import TABS, inbox_counts, inbox_list
@@ -35,7 +37,7 @@ from shuniu.core.middleware import SECOND_FACTOR_KEY, SESSION_KEY
 from shuniu.core.models import Notification, Role, User
 from shuniu.core.notify import notifications_mark_read
 from shuniu.core.paging import page_of
-from shuniu.core.permissions import capability_required
+from shuniu.core.permissions import can, capability_required
 from shuniu.core.responses import acted, download
 from shuniu.core.selectors import (
     deliveries_in_trouble,
@@ -44,6 +46,8 @@ from shuniu.core.selectors import (
     notification_choices,
     second_factor_state,
 )
+from shuniu.core.tokens import scopes_for, token_issue, tokens_of
+from shuniu.core.tokens import token_revoke as token_revoke_service
 
 _DIRECTORY_ROLES = tuple(set(Role.values) - {Role.AUDITOR})
 
@@ -366,3 +370,38 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "30"
         return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+@login_required
+@never_cache
+def tokens(request: HttpRequest) -> HttpResponse:
+    """接口令牌: the person's tokens for the API and the wall screen; a new one's secret shown once, in this response."""
+    user = current_user(request)
+    scopes = scopes_for(user)
+    if not scopes:
+        raise PermissionDenied("您的角色不使用接口令牌。")
+    form = TokenForm(request.POST or None, scopes=scopes)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = token_issue(
+                user=user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"], actor=user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            form = TokenForm(scopes=scopes)
+    context = {"form": form, "tokens": tokens_of(user), "issued": issued, "api": can(user, "api.use")}
+    return render(request, "core/tokens.html", context)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    token = tokens_of(user).filter(pk=pk).first()
+    if token is None:
+        raise Http404("未找到该令牌。")
+    return acted(
+        request, lambda: token_revoke_service(token=token, actor=user), "令牌已撤销，立即失效。", "core:tokens"
+    )

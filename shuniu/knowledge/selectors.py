@@ -44,15 +44,14 @@ def fact_lines(
     groups = (groups if groups is not None else FactGroup.objects.all()).prefetch_related(
         Prefetch("facts", queryset=Fact.objects.order_by("sort_order", "name").prefetch_related("statements"))
     )
-    result = []
-    for group in groups:
-        lines = []
-        for fact in group.facts.all():
-            value = current(list(fact.statements.all()))
-            stale = value is None or (today - value.as_of).days > fact.refresh_days
-            lines.append(FactLine(fact, value, stale))
-        result.append((group, lines))
-    return result
+    return [(group, [fact_line(fact, today) for fact in group.facts.all()]) for group in groups]
+
+
+def fact_line(fact: Fact, today: dt.date | None = None) -> FactLine:
+    """A fact's current value and whether it is older than its refresh period (prefetch `statements` for many)."""
+    today = today or timezone.localdate()
+    value = current(list(fact.statements.all()))
+    return FactLine(fact, value, value is None or (today - value.as_of).days > fact.refresh_days)
 
 
 def fact_for(pk: object) -> Fact:
@@ -187,10 +186,15 @@ def project_lines(year: int) -> list[ProjectLine]:
     )
     lines = []
     for project in projects:
-        reports = list(project.progress.all())
-        latest = reports[0] if reports else None
+        latest = next(iter(project.progress.all()), None)
         lines.append(ProjectLine(project, latest, project_light(project, latest)))
     return lines
+
+
+def project_line(project: Project) -> ProjectLine:
+    """One project with its latest report and light."""
+    latest = project.progress.order_by("-as_of", "-pk").first()
+    return ProjectLine(project, latest, project_light(project, latest))
 
 
 def project_years() -> list[int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any, TypedDict, TypeVar
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from shuniu.core.inbox import item_key
 from shuniu.core.models import InboxItem, Role, User
+from shuniu.core.tokens import digest
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.schedules.models import Attendance, Engagement, FeedToken, KeyWork, WeeklyPlanVersion
 
@@ -268,16 +268,9 @@ def day_planner(user: User, day: dt.date) -> list[dict[str, Any]]:
     return hours
 
 
-def token_digest(token: str) -> str:
-    """The SHA-256 of a feed token, as stored (the token itself never is)."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def feed_leader(token: str) -> User | None:
     """The leader whose feed this token opens, or None (unknown or revoked token)."""
-    feed = (
-        FeedToken.objects.select_related("leader").filter(digest=token_digest(token), revoked_at__isnull=True).first()
-    )
+    feed = FeedToken.objects.select_related("leader").filter(digest=digest(token), revoked_at__isnull=True).first()
     return feed.leader if feed else None
 
 

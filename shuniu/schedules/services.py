@@ -23,6 +23,7 @@ from shuniu.core.models import OFFICE_ROLES, Counter, InboxKind, Role, User
 from shuniu.core.numbering import next_number
 from shuniu.core.selectors import users_with_role
 from shuniu.core.text import day_time, visible
+from shuniu.core.tokens import digest
 from shuniu.schedules.models import (
     Attendance,
     CheckItem,
@@ -37,7 +38,6 @@ from shuniu.schedules.selectors import (
     leader_ids,
     leaders_in_order,
     overlapping,
-    token_digest,
     weekly_grid,
 )
 
@@ -464,7 +464,7 @@ def feed_token_create(*, leader: User, actor: User) -> str:
     if not leader.has_role(Role.LEADER):
         raise ValidationError(f"「{leader}」不是县领导。")
     token = secrets.token_urlsafe(32)
-    feed = FeedToken.objects.create(leader=leader, digest=token_digest(token), created_by=actor)
+    feed = FeedToken.objects.create(leader=leader, digest=digest(token), created_by=actor)
     audit.record(actor=actor, action="feed_token.create", obj=feed, data={"leader": leader.pk})
     return token
 

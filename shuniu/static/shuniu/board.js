@@ -55,9 +55,14 @@
   });
   window.addEventListener("resize", function () { charts.forEach(function (chart) { chart.resize(); }); });
   // The wall display (大屏) reads the figures again every so often: nobody is there to press F5. Such a
-  // reload (?auto=1) does not count as someone working, so an unattended screen still logs out when idle.
+  // reload (?auto=1) does not count as someone working, so an unattended screen still logs out when idle;
+  // a screen opened with its wall token (?token=) keeps it.
   var refresh = parseInt(document.body.getAttribute("data-refresh") || "0", 10);
   if (refresh > 0) {
-    window.setTimeout(function () { window.location.replace(window.location.pathname + "?auto=1"); }, refresh * 1000);
+    window.setTimeout(function () {
+      var params = new URLSearchParams(window.location.search);
+      params.set("auto", "1");
+      window.location.replace(window.location.pathname + "?" + params.toString());
+    }, refresh * 1000);
   }
 }());
