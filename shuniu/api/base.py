@@ -6,7 +6,9 @@ Chinese message and, for bad input, the field it concerns; nothing is changed by
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 import time
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -78,7 +80,33 @@ class TokenAuth(HttpBearer):
         access, user = found
         request.user = user
         _count(access)
+        _refuse_unknown_parameters(request)
         return access
+
+
+@functools.cache
+def _query_names() -> dict[tuple[str, str], frozenset[str]]:
+    """Each operation's query parameters, as its OpenAPI document declares them."""
+    from shuniu.api.main import api  # the API is built from this module's parts
+
+    names = {}
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method, operation in operations.items():
+            declared = (p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+            names[(path, method.upper())] = frozenset(declared)
+    return names
+
+
+def _refuse_unknown_parameters(request: HttpRequest) -> None:
+    """A misspelt filter (``recieved_from``) is an error, not a silently unfiltered list."""
+    match = request.resolver_match
+    if match is None:
+        return
+    path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", match.route)
+    allowed = _query_names().get((path, request.method or ""))
+    unknown = sorted(set(request.GET) - allowed) if allowed is not None else []
+    if unknown:
+        raise DjangoValidationError({name: "没有这个参数。" for name in unknown})
 
 
 def _count(token: AccessToken) -> None:

@@ -81,7 +81,7 @@ class LightOut(Schema):
     elapsed: Decimal = Field(description="时序进度（%）")
 
 
-class ReportOut(Schema):
+class ProjectReportOut(Schema):
     as_of: str
     year_done: Decimal = Field(description="本年完成投资（万元）")
     total_done: Decimal = Field(description="累计完成投资（万元）")
@@ -117,7 +117,7 @@ class ProjectOut(Schema):
     leader: str | None = Field(description="包抓领导")
     total_planned: Decimal = Field(description="计划总投资（万元）")
     year_planned: Decimal = Field(description="年度计划投资（万元）")
-    latest: ReportOut | None = Field(description="最近一次月报")
+    latest: ProjectReportOut | None = Field(description="最近一次月报")
     light: LightOut | None = Field(description="进度灯；尚无本年报告时为 null")
 
     @staticmethod
@@ -156,7 +156,7 @@ class ProjectOut(Schema):
 class ProjectDetail(ProjectOut):
     content: str
     milestones: list[MilestoneOut]
-    reports: list[ReportOut] = Field(description="历次月报，新的在前")
+    reports: list[ProjectReportOut] = Field(description="历次月报，新的在前")
 
     @staticmethod
     def resolve_content(obj: ProjectLine) -> str:

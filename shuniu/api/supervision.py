@@ -64,7 +64,7 @@ class AssignmentOut(Schema):
         return obj.get_receipt_display()
 
 
-class ReportOut(Schema):
+class MatterReportOut(Schema):
     id: int
     unit: str
     at: Moment
@@ -83,7 +83,7 @@ class MatterDetail(MatterOut):
     content: str = Field(description="交办内容")
     instruction: str = Field(description="领导批示")
     assignments: list[AssignmentOut]
-    reports: list[ReportOut] = Field(description="进展报告，按时间先后")
+    reports: list[MatterReportOut] = Field(description="进展报告，按时间先后")
 
     @staticmethod
     def resolve_assignments(obj: Matter) -> list[Assignment]:
@@ -131,7 +131,7 @@ def matter_detail(request: HttpRequest, matter_id: int) -> object:
 
 @router.post(
     "/matters/{matter_id}/reports",
-    response={201: ReportOut, **ERRORS},
+    response={201: MatterReportOut, **ERRORS},
     summary="报告进展（本单位联络员，读写令牌）",
 )
 def report_create(request: HttpRequest, matter_id: int, payload: ReportIn) -> object:

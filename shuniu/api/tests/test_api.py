@@ -65,7 +65,26 @@ def test_the_openapi_document_is_valid_openapi() -> None:
     assert response.status_code == 200
     document = response.json()
     validate(document)
-    assert set(document["paths"]) == {f"/api{p}" for p in ("/documents", "/documents/{document_id}", "/matters", "/matters/{matter_id}", "/matters/{matter_id}/reports", "/petitions", "/petitions/{petition_id}", "/notices", "/notices/{notice_id}", "/notices/{notice_id}/confirm", "/facts", "/facts/{fact_id}", "/projects", "/projects/{project_id}", "/engagements")}
+    assert set(document["paths"]) == {
+        f"/api{p}"
+        for p in (
+            "/documents",
+            "/documents/{document_id}",
+            "/matters",
+            "/matters/{matter_id}",
+            "/matters/{matter_id}/reports",
+            "/petitions",
+            "/petitions/{petition_id}",
+            "/notices",
+            "/notices/{notice_id}",
+            "/notices/{notice_id}/confirm",
+            "/facts",
+            "/facts/{fact_id}",
+            "/projects",
+            "/projects/{project_id}",
+            "/engagements",
+        )
+    }
 
 
 def test_no_token_a_wrong_one_a_revoked_one_and_a_wall_token_are_401_in_chinese() -> None:
@@ -275,6 +294,9 @@ def test_pages_and_filters() -> None:
     status, body = call("get", "/api/documents?status=lost", secret)
     assert status == 422
     assert "应为以下之一" in body["error"]["message"]
+    status, body = call("get", "/api/documents?recieved_from=2026-01-01", secret)  # misspelt: not ignored
+    assert status == 422
+    assert body["error"]["fields"] == [{"field": "recieved_from", "message": "没有这个参数。"}]
     status, body = call("get", "/api/documents?size=1000", secret)
     assert status == 422
     assert "不能大于 100" in body["error"]["message"]
