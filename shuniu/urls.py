@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from shuniu.api.base import not_found as api_not_found
 from shuniu.api.main import api
 from shuniu.board.views import home
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("knowledge/", include("shuniu.knowledge.urls")),
     path("search/", include("shuniu.search.urls")),
     path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,6 +7,8 @@ Chinese message and, for bad input, the field it concerns; nothing is changed by
 from __future__ import annotations
 
 import functools
+import json
+import logging
 import math
 import re
 import time
@@ -26,10 +28,11 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from shuniu.core.models import AccessToken, TokenScope, User
-from shuniu.core.paging import MAX_PAGE
+from shuniu.core.paging import MAX_PAGE, window
 from shuniu.core.permissions import can
 from shuniu.core.tokens import token_user
 
+logger = logging.getLogger(__name__)
 API_SCOPES = (TokenScope.READ.value, TokenScope.WRITE.value)
 
 
@@ -78,6 +81,8 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         access, user = found
+        if not can(user, "api.use"):  # a role changed since the token was issued
+            return None
         request.user = user
         _count(access)
         _refuse_unknown_parameters(request)
@@ -151,14 +156,8 @@ class Paged(PaginationBase):
         has_next: bool = Field(description="后面是否还有")
 
     def paginate_queryset(self, queryset: Any, pagination: Input, request: HttpRequest, **params: Any) -> Any:
-        start = (pagination.page - 1) * pagination.size
-        rows = list(queryset[start : start + pagination.size + 1])
-        return {
-            "items": rows[: pagination.size],
-            "page": pagination.page,
-            "size": pagination.size,
-            "has_next": len(rows) > pagination.size,
-        }
+        page = window(queryset, pagination.page, pagination.size)
+        return {"items": page.items, "page": page.number, "size": pagination.size, "has_next": page.has_next}
 
 
 _MESSAGES = {
@@ -262,8 +261,21 @@ def install_handlers(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return failure(api, request, 404, "not_found", "未找到，或您无权查看。")
 
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception(
+            "接口请求出错：%s %s", request.method, request.path
+        )  # the traceback in the log, not the answer
+        return failure(api, request, 500, "server_error", "服务器内部错误，已记录。请稍后再试或联系系统管理员。")
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.message.startswith("Cannot parse request body"):  # ninja's words for a body that is not JSON
             return failure(api, request, 400, "invalid", "请求体不是有效的 JSON。")
         return failure(api, request, exc.status_code, "error", exc.message)
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """An address under /api/ that is no operation: the API's own 404, not the site's page."""
+    body = {"error": {"code": "not_found", "message": "没有这个接口地址，请查看 /api/docs。", "fields": []}}
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=404, content_type=ChineseJSON.media_type)

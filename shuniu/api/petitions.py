@@ -2,15 +2,17 @@
 
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from shuniu.api.base import ERRORS, Paged, person
 from shuniu.api.schemas import Day, Moment, day_range
-from shuniu.core.personal import mask_text, scrub
+from shuniu.core.access import get_visible_or_404
+from shuniu.core.personal import mask_text, redact
 from shuniu.petitions.models import Party, Petition, Status
-from shuniu.petitions.selectors import petition_for, petitions_for, sees_petitioners
+from shuniu.petitions.selectors import petitions_for, sees_petitioners
 
 router = Router(tags=["信访"])
 
@@ -26,7 +28,7 @@ class PetitionOut(Schema):
     received_at: Moment
     people_count: int
     handling_unit: str | None
-    summary: str = Field(description="反映问题（其中的身份证号、电话号码已遮蔽）")
+    summary: str = Field(description="反映问题（其中七位以上的数字和信访人姓名已去除）")
 
     @staticmethod
     def resolve_channel(obj: Petition) -> str:
@@ -50,7 +52,7 @@ class PetitionOut(Schema):
 
     @staticmethod
     def resolve_summary(obj: Petition) -> str:
-        return scrub(obj.summary)
+        return redact(obj.summary, _names(obj))
 
 
 class PetitionerOut(Schema):
@@ -62,18 +64,18 @@ class PetitionerOut(Schema):
 
 
 class PetitionDetail(PetitionOut):
-    appeal: str = Field(description="诉求（其中的身份证号、电话号码已遮蔽）")
+    appeal: str = Field(description="诉求（其中七位以上的数字和信访人姓名已去除）")
     petitioners: list[PetitionerOut] | None = Field(description="信访人（遮蔽）；无权查看信访人时为 null")
 
     @staticmethod
     def resolve_appeal(obj: Petition) -> str:
-        return scrub(obj.appeal)
+        return redact(obj.appeal, _names(obj))
 
     @staticmethod
     def resolve_petitioners(obj: Petition, context: dict[str, Any]) -> list[PetitionerOut] | None:
         if not sees_petitioners(context["request"].user, obj):
             return None
-        found = obj.parties.select_related("petitioner__township", "petitioner__village").order_by("pk")
+        found = Party.objects.filter(petition=obj).select_related("petitioner__township", "petitioner__village")
         return [_petitioner(p) for p in found]
 
 
@@ -87,7 +89,7 @@ class PetitionFilter(Schema):
 @paginate(Paged)
 def petition_list(request: HttpRequest, filters: Query[PetitionFilter]) -> object:
     user = person(request, capability="petitions.view")
-    rows = petitions_for(user).select_related("handling_unit")
+    rows = petitions_for(user).select_related("handling_unit").prefetch_related(NAMES)
     start, end = day_range(filters.received_from, filters.received_to, ("received_from", "received_to"))
     if start:
         rows = rows.filter(received_at__gte=start)
@@ -96,6 +98,14 @@ def petition_list(request: HttpRequest, filters: Query[PetitionFilter]) -> objec
     if filters.status:
         rows = rows.filter(status=filters.status)
     return rows.order_by("-received_at", "-pk")
+
+
+# The petitioners' names only (for taking them out of the text): their sealed particulars stay sealed.
+NAMES = Prefetch("parties", queryset=Party.objects.select_related("petitioner").only("petition_id", "petitioner__name"))
+
+
+def _names(petition: Petition) -> list[str]:
+    return [party.petitioner.name for party in petition.parties.all()]
 
 
 def _petitioner(party: Party) -> PetitionerOut:
@@ -112,4 +122,4 @@ def _petitioner(party: Party) -> PetitionerOut:
 @router.get("/petitions/{petition_id}", response={200: PetitionDetail, **ERRORS}, summary="一件信访事项（遮蔽）")
 def petition_detail(request: HttpRequest, petition_id: int) -> object:
     user = person(request, capability="petitions.view")
-    return petition_for(user, petition_id)
+    return get_visible_or_404(petitions_for(user).prefetch_related(NAMES), petition_id)

@@ -20,18 +20,18 @@ MAX_DAYS = 62
 class EngagementOut(Schema):
     id: int
     leaders: list[str] = Field(description="参加的领导，按排序")
-    kind: str
+    kind: str | None = Field(description="会议、下乡调研、外出、请假；保密日程对无权查看者为 null")
     title: str = Field(description="事项；保密日程对无权查看者为“忙碌”")
-    place: str
+    place: str = Field(description="地点；保密日程对无权查看者为空")
     start: Moment
     end: Moment
-    confidential: bool
+    hidden: bool = Field(description="保密日程，内容对您不可见（页面上同样只显示“忙碌”）")
 
 
 class RangeFilter(Schema):
     start: Day | None = Field(None, description="日期起（含），默认今天")
     end: Day | None = Field(None, description="日期止（含），默认起始日后 6 天；最多 62 天")
-    leader: int | None = Field(None, ge=1, description="只看这位领导（用户编号）")
+    leader: int | None = Field(None, ge=1, le=2**63 - 1, description="只看这位领导（用户编号）")
 
 
 def _engagement(viewer: User, engagement: Engagement, names: dict[int, str]) -> dict[str, object]:
@@ -39,12 +39,12 @@ def _engagement(viewer: User, engagement: Engagement, names: dict[int, str]) -> 
     return {
         "id": engagement.pk,
         "leaders": [names.get(pk, "") for pk in leader_ids(engagement)],
-        "kind": engagement.get_kind_display(),
+        "kind": engagement.get_kind_display() if full else None,
         "title": engagement.title if full else "忙碌",
         "place": engagement.place if full else "",
         "start": engagement.start,
         "end": engagement.end,
-        "confidential": engagement.confidential,
+        "hidden": not full,
     }
 
 

@@ -45,6 +45,8 @@ OPERATIONS: dict[str, str] = {
     "notification.choices": "设置通知方式",
     "delivery.failed": "邮件/短信发送失败（已放弃）",
     "delivery.retry": "重新发送邮件/短信",
+    "token.issue": "生成接口令牌",
+    "token.revoke": "撤销接口令牌",
     "export.briefing": "打印今日要情",
     "demo.load": "载入演示数据",
     "backup.make": "备份",

@@ -107,9 +107,13 @@ def period_param(
     """A figures page's ``?from=&to=`` (swapped when reversed) and the aware [start, end) they cover."""
     first, last = date_param(get.get("from"), default_first), date_param(get.get("to"), default_last)
     first, last = (first, last) if first <= last else (last, first)
+    return first, last, *day_span(first, last)
+
+
+def day_span(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[first 00:00, the day after last 00:00) in the county's zone: the range a time column is filtered on."""
     start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
-    return first, last, start, end
+    return start, timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
 
 
 class StyledForm(forms.Form):

@@ -72,9 +72,13 @@ class Sliceable(Protocol):
 
 def page_of(request: HttpRequest, rows: QuerySet[Any] | Sliceable, size: int) -> Window[Any]:
     """The page of `rows` the request asks for (`?page=`; anything odd is the first), read without a count."""
-    number = int_param(request.GET.get("page"), 1, 1, MAX_PAGE)
-    offset = (number - 1) * size
-    found = list(rows[offset : offset + size + 1])
     others = request.GET.copy()
     others.pop("page", None)
-    return Window(found[:size], number, len(found) > size, others.urlencode())
+    return window(rows, int_param(request.GET.get("page"), 1, 1, MAX_PAGE), size, others.urlencode())
+
+
+def window(rows: QuerySet[Any] | Sliceable, number: int, size: int, query: str = "") -> Window[Any]:
+    """Page `number` of `rows`: `size + 1` rows read at its offset, the last only to know whether more follow."""
+    offset = (number - 1) * size
+    found = list(rows[offset : offset + size + 1])
+    return Window(found[:size], number, len(found) > size, query)

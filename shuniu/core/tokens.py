@@ -59,8 +59,11 @@ def token_issue(*, user: User, name: str, scope: str, actor: User) -> tuple[Acce
         raise ValidationError("用途不超过 50 个字。")
     if scope not in dict(scopes_for(user)):
         raise ValidationError("您不能申请这种权限的令牌。")
-    User.objects.select_for_update().filter(pk=user.pk).first()  # two clicks: one count, one token each
-    if AccessToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_LIVE:
+    User.objects.select_for_update().filter(pk=user.pk).first()  # two requests at once: the second sees the first
+    live = AccessToken.objects.filter(user=user, revoked_at__isnull=True)
+    if live.filter(name=name).exists():
+        raise ValidationError(f"已有用途为“{name}”的有效令牌：请换一个用途名称，或先撤销原来的令牌。")
+    if live.count() >= MAX_LIVE:
         raise ValidationError(f"有效令牌已达 {MAX_LIVE} 个，请先撤销不再使用的令牌。")
     secret = PREFIX + secrets.token_urlsafe(32)
     token = AccessToken.objects.create(
@@ -86,9 +89,22 @@ def token_user(secret: str, scopes: tuple[str, ...], now: dt.datetime | None = N
     """The live token with this secret and one of `scopes`, and its (active) person; None otherwise."""
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
+    return _live(Q(digest=digest(secret)), scopes, now)
+
+
+def token_user_by_id(
+    pk: object, scopes: tuple[str, ...], now: dt.datetime | None = None
+) -> tuple[AccessToken, User] | None:
+    """As `token_user`, for a token already proven once and remembered by its id (the wall's signed cookie)."""
+    if not isinstance(pk, str) or not pk.isdigit() or len(pk) > 18:
+        return None
+    return _live(Q(pk=int(pk)), scopes, now)
+
+
+def _live(which: Q, scopes: tuple[str, ...], now: dt.datetime | None) -> tuple[AccessToken, User] | None:
     token = (
         AccessToken.objects.select_related("user")
-        .filter(digest=digest(secret), revoked_at__isnull=True, scope__in=scopes, user__is_active=True)
+        .filter(which, revoked_at__isnull=True, scope__in=scopes, user__is_active=True)
         .first()
     )
     if token is None:

@@ -373,6 +373,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 @never_cache
 def tokens(request: HttpRequest) -> HttpResponse:
     """接口令牌: the person's tokens for the API and the wall screen; a new one's secret shown once, in this response."""

@@ -334,6 +334,11 @@ def report_submit(
     if uploads and matter.secrecy >= Clearance.SECRET:
         raise ValidationError("涉密事项的材料不得上传，请按保密规定报送纸质材料。")
     now = now or timezone.now()
+    # A second click, or another system sending again after a timeout: one report (the matter's row is locked).
+    if matter.reports.filter(
+        assignment=assignment, author=actor, text=text, completion=completion, at__gte=now - REPEAT_WINDOW
+    ).exists():
+        raise ValidationError("刚刚已提交过相同的进展报告，请勿重复提交。")
     report = Report.objects.create(
         matter=matter,
         assignment=assignment,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openapi_spec_validator import validate
 
 from shuniu.audit.models import AuditEntry
@@ -20,6 +24,7 @@ from shuniu.notices.models import Notice, Recipient, State
 from shuniu.notices.models import Status as NoticeStatus
 from shuniu.petitions.models import Petition
 from shuniu.petitions.selectors import petitions_for
+from shuniu.schedules.services import engagement_create
 from shuniu.supervision.models import Assignment, Receipt, Report
 from shuniu.supervision.models import Status as MatterStatus
 from shuniu.supervision.selectors import matters_for
@@ -32,9 +37,12 @@ def _fresh_rate_limit() -> None:
     cache.clear()
 
 
+NAMES = itertools.count(1)
+
+
 def token_for(username: str, scope: str = TokenScope.READ) -> str:
     user = User.objects.get(username=username)
-    return token_issue(user=user, name="测试对接", scope=scope, actor=user)[1]
+    return token_issue(user=user, name=f"测试对接{next(NAMES)}", scope=scope, actor=user)[1]
 
 
 def call(method: str, path: str, secret: str | None, body: Any = None) -> tuple[int, Any]:
@@ -147,22 +155,37 @@ def test_petitions_are_masked_and_petitioners_only_for_petition_staff() -> None:
     officer = token_for("sunmei")
     petition = Petition.objects.filter(parties__isnull=False).order_by("pk").first()
     assert petition is not None
+    party = petition.parties.select_related("petitioner").first()
+    assert party is not None
+    who = party.petitioner
+    # What a petitioner typed into the matter: their name and number, however written.
+    Petition.objects.filter(pk=petition.pk).update(
+        summary=f"{who.name}反映：请回电 138 1234 5678 或 +86 13912345678，身份证 110101 19900101 123X。"
+    )
     status, body = call("get", f"/api/petitions/{petition.pk}", officer)
     assert status == 200
-    people = petition.parties.select_related("petitioner")
-    for party, shown in zip(people, body["petitioners"], strict=True):
-        if party.petitioner.id_number:
-            assert party.petitioner.id_number not in json.dumps(body)
-            assert "*" in shown["id_number"]
-        if party.petitioner.phone:
-            assert party.petitioner.phone not in json.dumps(body)
-    liaison = User.objects.filter(role_grants__role=Role.LIAISON).first()
+    text = json.dumps(body, ensure_ascii=False)
+    for secret in (who.name, "1234 5678", "13912345678", "19900101", who.id_number, who.phone):
+        if secret:
+            assert secret not in text, secret
+    assert body["summary"].startswith("某某反映")
+    shown = body["petitioners"][0]
+    assert shown["name"] == who.name[0] + "*" * (len(who.name) - 1)
+    assert "*" in shown["id_number"]
+
+    status, listed = call("get", "/api/petitions?size=100", officer)
+    assert who.name not in json.dumps(listed, ensure_ascii=False)
+
+    liaison = User.objects.filter(unit=petition.handling_unit, role_grants__role=Role.LIAISON).first()
+    seen = next(
+        (p for p in Petition.objects.order_by("pk") if liaison and petitions_for(liaison).filter(pk=p.pk).exists()),
+        None,
+    )
     assert liaison is not None
-    visible = petitions_for(liaison).first()
-    if visible is not None:
-        status, body = call("get", f"/api/petitions/{visible.pk}", token_for(liaison.username))
-        assert status == 200
-        assert body["petitioners"] is None
+    assert seen is not None, "the demo gives a unit a petition to handle"
+    status, body = call("get", f"/api/petitions/{seen.pk}", token_for(liaison.username))
+    assert status == 200
+    assert body["petitioners"] is None
 
 
 def _signed_assignment() -> Assignment:
@@ -204,6 +227,11 @@ def test_a_liaison_reports_progress_with_a_read_write_token_and_it_is_audited() 
     assert AuditEntry.objects.filter(action="report.submit", actor=liaison).exists()
     status, detail = call("get", f"/api/matters/{assignment.matter_id}", writer)
     assert body["id"] in [r["id"] for r in detail["reports"]]
+
+    status, again = call("post", path, writer, report)  # the other system's retry after a timeout
+    assert status == 400
+    assert "请勿重复提交" in again["error"]["message"]
+    assert Report.objects.count() == before + 1
 
 
 @pytest.mark.parametrize(
@@ -304,11 +332,15 @@ def test_pages_and_filters() -> None:
 
 def test_the_rate_limit_is_per_token(settings: Any) -> None:
     settings.API_RATE_PER_MINUTE = 3
-    first, second = token_for("wangfang"), token_for("wangfang")
+    first, second = token_for("wangfang"), token_for("wangfang", TokenScope.WRITE)
+    with mock.patch("shuniu.api.base.time.time", return_value=1_790_000_000.0):  # one minute's window throughout
+        _rate_limited(first, second)
+
+
+def _rate_limited(first: str, second: str) -> None:
     for _ in range(3):
         assert call("get", "/api/facts", first)[0] == 200
-    client = Client()
-    response = client.get("/api/facts", HTTP_AUTHORIZATION=f"Bearer {first}")
+    response = Client().get("/api/facts", HTTP_AUTHORIZATION=f"Bearer {first}")
     assert response.status_code == 429
     assert int(response["Retry-After"]) >= 1
     assert "请求过于频繁" in response.json()["error"]["message"]
@@ -332,6 +364,74 @@ def test_facts_projects_and_engagements_read_as_the_pages() -> None:
     status, body = call("get", "/api/engagements?start=2026-12-01&end=2027-03-01", secret)
     assert status == 422
     assert body["error"]["fields"][0]["field"] == "end"
+    status, body = call("get", "/api/engagements?leader=100000000000000000000", secret)
+    assert status == 422
+
+
+def test_a_confidential_engagement_is_busy_and_nothing_more_to_whoever_the_page_hides_it_from() -> None:
+    leader, other = User.objects.filter(role_grants__role=Role.LEADER).order_by("pk")[:2]
+    clerk = User.objects.get(username="wangfang")
+    start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+    engagement_create(
+        leaders=[leader],
+        kind="leave",
+        title="赴省城就医",
+        start=start,
+        end=start + dt.timedelta(hours=3),
+        place="省人民医院",
+        confidential=True,
+        confirm_overlap=True,
+        actor=clerk,
+    )
+    day = start.date().isoformat()
+    for username, full in ((other.username, False), (leader.username, True), ("wangfang", True)):
+        status, body = call("get", f"/api/engagements?start={day}&end={day}&leader={leader.pk}", token_for(username))
+        assert status == 200
+        mine = [e for e in body if e["start"].startswith(day) and e["hidden"] != full]
+        shown = next(e for e in mine if e["hidden"] or e["title"] == "赴省城就医")
+        text = json.dumps(shown, ensure_ascii=False)
+        if full:
+            assert shown["kind"] == "请假"
+            assert shown["place"] == "省人民医院"
+        else:
+            assert shown["title"] == "忙碌"
+            assert shown["kind"] is None
+            for secret in ("就医", "省人民医院", "请假"):
+                assert secret not in text
+
+
+def test_an_unknown_api_address_and_a_server_error_are_json_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = token_for("lina")
+    status, body = call("get", "/api/no-such-thing", secret)
+    assert status == 404
+    assert "/api/docs" in body["error"]["message"]
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("shuniu.api.knowledge.fact_lines", broken)
+    status, body = call("get", "/api/facts", secret)
+    assert status == 500
+    assert body["error"]["code"] == "server_error"
+    assert "boom" not in json.dumps(body)
+
+
+def test_a_token_stops_when_its_persons_role_no_longer_uses_the_api() -> None:
+    secret = token_for("lina")
+    assert call("get", "/api/facts", secret)[0] == 200
+    lina = User.objects.get(username="lina")
+    lina.role_grants.all().delete()
+    lina.role_grants.create(role=Role.AUDITOR)
+    assert call("get", "/api/facts", secret)[0] == 401
+
+
+def test_the_register_page_of_the_api_reads_a_fixed_number_of_queries(django_assert_num_queries: Any) -> None:
+    secret = token_for("wangfang")
+    call("get", "/api/documents?size=2", secret)  # the token's last use is noted once a minute: not in the count
+    with django_assert_num_queries(3):  # the token with its person, their roles, one page of rows (the rate: the cache)
+        status, body = call("get", "/api/documents?size=8", secret)
+    assert status == 200
+    assert len(body["items"]) == 8
 
 
 def test_the_tokens_page_shows_a_secret_once_and_revokes() -> None:
@@ -360,15 +460,27 @@ def test_the_tokens_page_shows_a_secret_once_and_revokes() -> None:
     assert call("get", "/api/matters", secret)[0] == 401
 
 
-def test_a_wall_token_opens_the_wall_and_nothing_else() -> None:
+def test_a_wall_token_opens_the_wall_once_then_by_cookie_and_nothing_else() -> None:
     clerk = User.objects.get(username="wangfang")
-    wall = token_issue(user=clerk, name="值班室大屏", scope=TokenScope.WALL, actor=clerk)
+    wall, secret = token_issue(user=clerk, name="值班室大屏", scope=TokenScope.WALL, actor=clerk)
     url = reverse("office:wall")
-    response = Client().get(url, {"token": wall[1]})
-    assert response.status_code == 200
+    screen = Client()
+    response = screen.get(url, {"token": secret})
+    assert response.status_code == 302
+    assert response["Location"] == url  # the address loses the token
     assert response["Referrer-Policy"] == "no-referrer"
-    assert Client().get(reverse("office:board"), {"token": wall[1]}).status_code == 302  # to the login
-    api_token = token_for("wangfang")
-    assert Client().get(url, {"token": api_token}).status_code == 403
-    token_revoke(token=wall[0], actor=clerk)
-    assert Client().get(url, {"token": wall[1]}).status_code == 403
+    assert response.cookies["shuniu_wall"]["httponly"]
+    response = screen.get(url)
+    assert response.status_code == 200
+    assert secret not in response.content.decode()
+    assert screen.get(reverse("office:board")).status_code == 302  # to the login: the board needs a person
+    assert call("get", "/api/documents", secret)[0] == 401
+    assert Client().get(url, {"token": token_for("wangfang")}).status_code == 403  # an API token is no wall token
+
+    forged = Client()
+    forged.cookies["shuniu_wall"] = str(wall.pk)  # unsigned
+    assert forged.get(url).status_code == 302
+
+    token_revoke(token=wall, actor=clerk)
+    assert screen.get(url).status_code == 302  # dark at once
+    assert Client().get(url, {"token": secret}).status_code == 403
