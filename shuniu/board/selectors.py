@@ -14,7 +14,7 @@ from django.utils import timezone
 from shuniu.core.models import User
 from shuniu.core.panels import Day, panels_for
 from shuniu.core.permissions import can
-from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar
+from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar, this_week
 
 if TYPE_CHECKING:
     from shuniu.documents.models import Reading
@@ -146,6 +146,7 @@ class UnitLights:
     """One lead unit's open matters by light."""
 
     unit: str
+    pk: int | None = None  # None: no lead unit yet
     green: int = 0
     yellow: int = 0
     red: int = 0
@@ -161,16 +162,15 @@ def board_figures(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
     The charts are drawn from the same numbers as the tables (`charts`); the cards across the top carry the
     list behind each figure and the capability that opens it (`cards`).
     """
-    from django.db.models import Avg, Count, F, Max
+    from django.db.models import Avg, Count, Max
 
     from shuniu.core.dbfunctions import EpochSeconds
-    from shuniu.core.models import Clock
     from shuniu.documents.models import Status as DocumentStatus
     from shuniu.documents.models import Urgency
-    from shuniu.documents.selectors import documents_visible_to, stuck_copies
+    from shuniu.documents.selectors import documents_visible_to, predicted_late, stuck_copies
     from shuniu.notices.models import UNREACHED, Recipient
     from shuniu.notices.selectors import notices_for
-    from shuniu.petitions.selectors import petitions_for
+    from shuniu.petitions.selectors import clock_due, petitions_for, repeats_this_week
     from shuniu.schedules.selectors import key_work_for
     from shuniu.supervision.selectors import OPEN, matter_light, matters_for
 
@@ -179,8 +179,7 @@ def board_figures(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
     today = timezone.localtime(now, calendar.tz).date()
     tz = calendar.tz
     month_start = dt.datetime.combine(today.replace(day=1), dt.time.min, tz)
-    week_start = dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time.min, tz)
-    week_end = week_start + dt.timedelta(days=7)
+    week_start, week_end = this_week(now)
     trend_start = week_start - dt.timedelta(weeks=TREND_WEEKS - 1)
 
     # Documents: in circulation now; this month's circulation time by urgency; stuck; urgent ones predicted late.
@@ -206,44 +205,34 @@ def board_figures(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
     counted = sum(row["count"] for row in circulation)
     mean_all = round(sum((row["mean"] or 0) * row["count"] for row in circulation) / counted, 1) if counted else None
     worst_all = max((row["worst"] for row in circulation if row["worst"] is not None), default=None)
-    late = documents.filter(
-        status=DocumentStatus.CIRCULATING,
-        urgency__in=[Urgency.FLASH, Urgency.URGENT],
-        predicted_done__gt=F("deadline"),
-    ).count()
+    late = predicted_late(user).count()
 
     # Supervision: lights by lead unit, overdue by instructing leader, due this week (the open ones only).
     open_matters = list(
         matters_for(user).filter(status__in=OPEN).select_related("lead_unit", "instructing_leader").order_by("pk")
     )
-    lights: dict[str, UnitLights] = {}
-    overdue: dict[str, int] = {}
+    lights: dict[int | None, UnitLights] = {}
+    overdue: dict[int, tuple[str, int]] = {}  # by leader (0: none), as the list narrowed by leader counts them
     due_this_week = 0
-    for matter in open_matters:
+    for matter in open_matters:  # each figure as `supervision.selectors.Narrowing` lists it
         if matter.deadline and matter.deadline < now:
             who = matter.instructing_leader.full_name if matter.instructing_leader else "（无交办领导）"
-            overdue[who] = overdue.get(who, 0) + 1
+            key = matter.instructing_leader_id or 0
+            overdue[key] = (who, overdue.get(key, (who, 0))[1] + 1)
         elif matter.deadline and matter.deadline < week_end:
             due_this_week += 1
         light = matter_light(matter, now, calendar)
         if light is None:  # reported, or with neither deadline nor cycle: the list shows no light either
             continue
         name = matter.lead_unit.name if matter.lead_unit else "（未定）"
-        unit = lights.setdefault(name, UnitLights(name))
+        unit = lights.setdefault(matter.lead_unit_id, UnitLights(name, matter.lead_unit_id))
         setattr(unit, light, getattr(unit, light) + 1)
     by_unit = sorted(lights.values(), key=lambda row: (-row.red, -row.yellow, row.unit))
 
     # Petitions: clocks running out within three days, repeat visits this week.
     visible_petitions = petitions_for(user)
-    clocks_due = Clock.objects.filter(
-        content_type__app_label="petitions",
-        content_type__model="petition",
-        object_id__in=visible_petitions.values("pk"),
-        stopped_at__isnull=True,
-        paused_at__isnull=True,
-        due_at__lt=now + dt.timedelta(days=3),  # and those already past
-    ).count()
-    repeats = visible_petitions.filter(received_at__gte=week_start, repeat_of__isnull=False).count()
+    clocks_due = clock_due(visible_petitions, now).count()  # petitions, as the list narrowed to them shows
+    repeats = repeats_this_week(visible_petitions, now).count()
 
     # Notices: units not yet reached for what is still to come.
     unreached = Recipient.objects.filter(
@@ -287,7 +276,9 @@ def board_figures(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
             "yellow": sum(row.yellow for row in by_unit),
             "due_this_week": due_this_week,
             "by_unit": by_unit,
-            "overdue_by_leader": sorted(overdue.items(), key=lambda item: (-item[1], item[0])),
+            "overdue_by_leader": sorted(
+                ((who, n, pk) for pk, (who, n) in overdue.items()), key=lambda r: (-r[1], r[0])
+            ),
         },
         "petitions": {"clocks_due": clocks_due, "repeats": repeats},
         "notices": {"units": unreached["units"], "notices": unreached["notices"]},
@@ -315,7 +306,7 @@ def board_figures(user: User, now: dt.datetime | None = None) -> dict[str, Any]:
         Card(s["open"], f"件督办在办：红灯 {s['red']}、黄灯 {s['yellow']}", "supervision.view",
              reverse("supervision:list"), alert=bool(s["red"])),
         Card(p["clocks_due"], f"件信访 3 日内到期或已逾期；本周重复访 {p['repeats']} 件", "petitions.view",
-             reverse("petitions:list"), alert=bool(p["clocks_due"])),
+             reverse("petitions:list") + "?only=clock", alert=bool(p["clocks_due"])),
     ]  # fmt: skip
     return {"today": today_panel(calendar, today), "figures": figures, "charts": charts, "cards": cards}
 

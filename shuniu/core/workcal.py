@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 # No real calendar has this many days off in a row; stop instead of looping for ever.
 _MAX_DAYS_WITHOUT_WORK = 60
@@ -141,3 +142,10 @@ def add_workdays(day: dt.date, count: int) -> dt.date:
 
 def add_working_minutes(start: dt.datetime, minutes: int) -> dt.datetime:
     return WorkingCalendar.load().add_working_minutes(start, minutes)
+
+
+def this_week(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """This week in the county's zone, Monday 00:00 to the next Monday 00:00 (what "this week" counts)."""
+    today = timezone.localtime(now).date()
+    monday = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time.min))
+    return monday, timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=7 - today.weekday()), dt.time.min))

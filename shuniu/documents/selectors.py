@@ -108,15 +108,22 @@ def register_of_year(user: User, year: int) -> QuerySet[Document]:
     return documents_visible_to(user).filter(reg_year=year).order_by("reg_seq")
 
 
+def predicted_late(user: User) -> QuerySet[Document]:
+    """特急 and 加急 documents in circulation whose plan finishes after their deadline (the board's figure)."""
+    return documents_visible_to(user).filter(
+        status=Status.CIRCULATING, urgency__in=[Urgency.FLASH, Urgency.URGENT], predicted_done__gt=F("deadline")
+    )
+
+
 def register(
-    user: User, *, query: str = "", status: str = "", year: int | None = None
+    user: User, *, query: str = "", status: str = "", year: int | None = None, late: bool = False
 ) -> QuerySet[Document] | Matching[Document]:
     """The registration book (收文登记簿), newest first.
 
     A query goes through the search index (title, issuing body, numbers, instructions; any piece of them),
     so a search keeps its speed at a million documents; one that cannot be searched finds nothing.
     """
-    documents = documents_visible_to(user)
+    documents = predicted_late(user) if late else documents_visible_to(user)
     if status in Status.values:
         documents = documents.filter(status=status)
     if year:

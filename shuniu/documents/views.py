@@ -69,8 +69,9 @@ def register_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = RegisterFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    late = request.GET.get("late") == "1"  # the office board's figure
     documents = selectors.register(
-        user, query=filters.get("q") or "", status=filters.get("status") or "", year=filters.get("year")
+        user, query=filters.get("q") or "", status=filters.get("status") or "", year=filters.get("year"), late=late
     )
     page = page_of(request, documents, PAGE_SIZE)
     return render(
@@ -81,6 +82,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "statuses": Status.choices,
             "is_staff": user.has_role(*STAFF),
+            "narrowed": "特急、加急件预计超时" if late else "",
         },
     )
 

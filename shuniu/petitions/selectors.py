@@ -17,7 +17,7 @@ from shuniu.core.deadlines import clock_state
 from shuniu.core.idcard import canonical, normalise_id
 from shuniu.core.models import Attachment, Clock, ClockEvent, Role, StatusHistory, Unit, User, Village
 from shuniu.core.personal import blind_index, digits
-from shuniu.core.workcal import WorkingCalendar
+from shuniu.core.workcal import WorkingCalendar, this_week
 from shuniu.petitions.flow import PETITION_FLOW
 from shuniu.petitions.models import (
     ANSWERED,
@@ -139,12 +139,38 @@ def petitioners_matching(text: str) -> Q:
     return Q(name__contains=text) if text else Q(pk__in=[])
 
 
-def petition_list(user: User, *, status: str = "", person: str = "") -> QuerySet[Petition]:
+CLOCK_SOON = dt.timedelta(days=3)
+NARROWINGS = {"clock": "办理时限 3 日内到期或已逾期", "repeat": "本周重复访"}
+
+
+def clock_due(rows: QuerySet[Petition], now: dt.datetime) -> QuerySet[Petition]:
+    """Those of `rows` with a running clock due within three days, or already past (the board's figure)."""
+    due = Clock.objects.filter(
+        content_type=ContentType.objects.get_for_model(Petition),
+        object_id=OuterRef("pk"),
+        stopped_at__isnull=True,
+        paused_at__isnull=True,
+        due_at__lt=now + CLOCK_SOON,
+    )
+    return rows.filter(Exists(due))
+
+
+def repeats_this_week(rows: QuerySet[Petition], now: dt.datetime) -> QuerySet[Petition]:
+    """Those of `rows` that are repeat visits received this week (the board's figure)."""
+    return rows.filter(received_at__gte=this_week(now)[0], repeat_of__isnull=False)
+
+
+def petition_list(user: User, *, status: str = "", person: str = "", narrowing: str = "") -> QuerySet[Petition]:
     """The register, newest first (an index), with each petition's people and repeat count.
 
-    `person` (staff who see petitioners only) narrows it to one person's petitions: by ID number, phone or name.
+    `person` (staff who see petitioners only) narrows it to one person's petitions: by ID number, phone or name;
+    `narrowing` to one of the office board's figures (`NARROWINGS`).
     """
     rows = petitions_for(user)
+    if narrowing == "clock":
+        rows = clock_due(rows, timezone.now())
+    elif narrowing == "repeat":
+        rows = repeats_this_week(rows, timezone.now())
     if status:
         rows = rows.filter(status=status)
     if person.strip() and sees_petitioners(user):

@@ -62,12 +62,14 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in Status.values else ""
     person = request.GET.get("person", "")[:30]
-    rows = selectors.petition_list(user, status=status, person=person)
+    narrowing = request.GET.get("only", "") if request.GET.get("only", "") in selectors.NARROWINGS else ""
+    rows = selectors.petition_list(user, status=status, person=person, narrowing=narrowing)
     page = page_of(request, rows, PAGE_SIZE)
     context = {
         "page": page,
         "status": status,
         "person": person,
+        "narrowed": selectors.NARROWINGS.get(narrowing, ""),
         "statuses": Status.choices,
         "can_register": can(user, "petitions.register"),
         "sees_petitioners": selectors.sees_petitioners(user),

@@ -13,7 +13,7 @@ from shuniu.core.deadlines import Light, Rule, light
 from shuniu.core.models import ClockUnit, Role, Unit, User
 from shuniu.core.permissions import can
 from shuniu.core.selectors import users_with_role
-from shuniu.core.workcal import WorkingCalendar
+from shuniu.core.workcal import WorkingCalendar, this_week
 from shuniu.supervision.flow import MATTER_FLOW
 from shuniu.supervision.models import (
     Assignment,
@@ -140,7 +140,49 @@ def suggested_level(matter: Matter, now: dt.datetime, calendar: WorkingCalendar)
 ALL = "all"  # the list's tab of every matter; the default tab holds the open ones
 
 
-def matter_list(user: User, *, status: str = "") -> QuerySet[Matter]:
+DUE = {"week": "本周到期", "overdue": "已逾期"}
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """The open matters behind one of the office board's figures: due this week, overdue (by leader), a lead unit's."""
+
+    due: str = ""  # "week" or "overdue"
+    unit: int | None = None  # the lead unit
+    leader: int | None = None  # the instructing leader (0: none)
+
+    @classmethod
+    def from_query(cls, get: Any) -> Narrowing | None:
+        """The narrowing a list's address asks for (anything unreadable is ignored), or None."""
+        due = get.get("due", "") if get.get("due", "") in DUE else ""
+        unit, leader = (int(v) if (v := get.get(k, "")).isdigit() and len(v) < 10 else None for k in ("unit", "leader"))
+        return cls(due, unit, leader) if due or unit is not None or leader is not None else None
+
+    def apply(self, matters: QuerySet[Matter], now: dt.datetime) -> QuerySet[Matter]:
+        """`matters` (the open ones) narrowed."""
+        if self.due == "overdue":
+            matters = matters.filter(deadline__lt=now)
+        elif self.due == "week":
+            matters = matters.filter(deadline__gte=now, deadline__lt=this_week(now)[1])
+        if self.unit is not None:
+            matters = matters.filter(lead_unit_id=self.unit)
+        if self.leader is not None:
+            matters = matters.filter(instructing_leader_id=self.leader or None)
+        return matters
+
+    def label(self) -> str:
+        """In words, for the list's banner."""
+        parts = [DUE[self.due]] if self.due else []
+        if self.unit is not None:
+            unit = Unit.objects.filter(pk=self.unit).first()
+            parts.append(f"主办单位 {unit.name if unit else '—'}")
+        if self.leader is not None:
+            leader = User.objects.filter(pk=self.leader).first() if self.leader else None
+            parts.append(f"交办领导 {leader.full_name if leader else '（无）'}")
+        return "、".join(parts)
+
+
+def matter_list(user: User, *, status: str = "", narrowing: Narrowing | None = None) -> QuerySet[Matter]:
     """The list page's matters.
 
     By default the open ones, soonest deadline first (for a liaison, those their unit has still to sign
@@ -148,6 +190,8 @@ def matter_list(user: User, *, status: str = "") -> QuerySet[Matter]:
     the same at ten years of matters as at one.
     """
     matters = matters_for(user).select_related("instructing_leader").prefetch_related("assignments__unit")
+    if narrowing:  # a figure of the office board: the open matters it counted
+        return narrowing.apply(matters.filter(status__in=OPEN), timezone.now()).order_by("deadline", "-seq")
     if status == ALL or status == Status.CLOSED:
         matters = matters if status == ALL else matters.filter(status=status)
         return matters.order_by("-year", "-seq")

@@ -48,13 +48,15 @@ PAGE_SIZE = 30
 def matter_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     status = request.GET.get("status", "")
-    page = page_of(request, selectors.matter_list(user, status=status), PAGE_SIZE)
+    narrowing = selectors.Narrowing.from_query(request.GET)
+    page = page_of(request, selectors.matter_list(user, status=status, narrowing=narrowing), PAGE_SIZE)
     now, calendar = timezone.now(), WorkingCalendar.load()
     rows = [(m, selectors.matter_light(m, now, calendar)) for m in page]
     context = {
         "page": page,
         "rows": rows,
-        "status": status,
+        "status": "narrowed" if narrowing else status,
+        "narrowed": narrowing.label() if narrowing else "",
         "statuses": Status.choices,
         "all": selectors.ALL,
         "can_manage": can(user, "supervision.manage"),

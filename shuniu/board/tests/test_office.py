@@ -61,6 +61,36 @@ def test_the_demo_countys_board_agrees_with_the_modules(county: None) -> None:
     assert json.loads(found.group(1))["lights"]["red"] == charts["lights"]["red"]
 
 
+# A figure's link, and the number beside or inside it: `<a href="…">3</a>`, or a card's `board-number`.
+FIGURE_LINK = re.compile(
+    r'<a[^>]*href="([^"]+)"[^>]*>\s*(?:<span class="board-number[^"]*">)?(\d+)(?:</span>)?[^<]*(?:<span[^>]*>[^<]*</span>)?\s*</a>'
+)
+UNIT_ROW = re.compile(r'<a href="([^"]+\?unit=\d+)">[^<]+</a></th><td[^>]*>(\d+)</td><td>(\d+)</td><td>(\d+)</td>')
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("username", ["huangxiaodong", "wangfang", "wangzhiqiang", "zhaoqiang"])
+def test_every_number_opens_the_list_that_counts_it(county: None, username: str) -> None:
+    client = client_for(User.objects.get(username=username))
+    board = client.get(reverse("office:board")).text.replace("&amp;", "&")
+    followed = 0
+    for href, number in FIGURE_LINK.findall(board):
+        if not any(key in href for key in ("?late=", "?due=", "?only=", "?status=circulating", "/supervision/")):
+            continue  # figures pages and lists shown whole (notices, key work): no rows to count against
+        response = client.get(href)
+        assert response.status_code == 200, href
+        rows = response.context["page"]
+        assert not rows.has_next, href  # the demo's lists fit on a page
+        assert len(rows) == int(number), f"{href}: the board says {number}, the list shows {len(rows)}"
+        followed += 1
+    for href, red, yellow, green in UNIT_ROW.findall(board):  # a unit's lights: that unit's open matters, lit
+        rows = client.get(href).context["rows"]
+        assert [light for _, light in rows if light].count("red") == int(red), href
+        assert len([1 for _, light in rows if light]) == int(red) + int(yellow) + int(green), href
+        followed += 1
+    assert followed >= 2  # a clerk: documents only
+
+
 @pytest.mark.django_db
 def test_who_sees_it(leader: User, director: User, clerk: User, liaison: User, auditor: User) -> None:
     for person in (leader, director, clerk):
