@@ -146,6 +146,9 @@ class Matter(models.Model):
             # a leader's open matters without reading all they ever instructed
             models.Index(fields=["instructing_leader", "status"], name="matter_instructing_status_idx"),
             models.Index(fields=["leader_in_charge", "status"], name="matter_in_charge_status_idx"),
+            # a leader's matters of the last weeks (the board's trend) without reading all they ever instructed
+            models.Index(fields=["instructing_leader", "registered_at"], name="matter_instructing_reg_idx"),
+            models.Index(fields=["leader_in_charge", "registered_at"], name="matter_in_charge_reg_idx"),
         ]
 
     def __str__(self) -> str:
