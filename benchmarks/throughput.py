@@ -26,6 +26,7 @@ import http.client
 import importlib
 import os
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -84,7 +85,21 @@ def server_environment() -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SESSION_COOKIE_SECURE": "0",
         "LOG_LEVEL": "WARNING",
+        "SHUNIU_API_RATE": "1000000",  # the API's per-token limit would otherwise be what is measured
     }
+
+
+def api_token(username: str) -> str:
+    """A read-only API token of `username`, issued through the service (the secret is printed once)."""
+    code = (
+        "from shuniu.core.models import User; from shuniu.core.tokens import token_issue; import secrets; "
+        f"u = User.objects.get(username={username!r}); "
+        "print(token_issue(user=u, name='benchmark ' + secrets.token_hex(4), scope='read', actor=u)[1])"
+    )
+    done = subprocess.run(  # noqa: S603 - our own command, our own code
+        [str(BIN / "shuniu"), "shell", "-c", code], env=server_environment(), capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip().splitlines()[-1]
 
 
 def log_in(port: int, username: str) -> str:
@@ -106,12 +121,12 @@ class Run:
     size: int = 0
 
 
-def hammer(port: int, path: str, cookie: str, *, seconds: float, clients: int) -> Run:
+def hammer(port: int, path: str, credentials: dict[str, str], *, seconds: float, clients: int) -> Run:
     """`clients` threads requesting `path` for `seconds` (after a second's warm-up that is not counted)."""
     run, lock = Run(), threading.Lock()
     start = time.monotonic() + 1.0
     end = start + seconds
-    headers = {"Host": "127.0.0.1", "Cookie": cookie}
+    headers = {"Host": "127.0.0.1", **credentials}
 
     def client() -> None:
         while (now := time.monotonic()) < end:
@@ -168,15 +183,18 @@ def main() -> None:
     try:
         load.wait_for(port)
         sessions = {
-            who: log_in(port, who)
+            who: {"Cookie": log_in(port, who)}
             for who in ("bench_clerk", "bench_leader00", "bench_staff", "bench_liaison", "bench_officer")
         }
+        sessions["api_clerk"] = {"Authorization": f"Bearer {api_token('bench_clerk')}"}
+        sessions["api_liaison"] = {"Authorization": f"Bearer {api_token('bench_liaison')}"}
         pages = [
             ("bare logged-in view", "bench_clerk", "/bench/bare/"),
             ("workbench (clerk)", "bench_clerk", "/workbench/"),
             ("workbench (leader)", "bench_leader00", "/workbench/"),
             ("workbench (supervision staff)", "bench_staff", "/workbench/"),
             ("office board (clerk)", "bench_clerk", "/board/"),
+            ("office board (leader)", "bench_leader00", "/board/"),
             ("register, first page", "bench_clerk", "/documents/"),
             ("register, title search", "bench_clerk", "/documents/?q=%E7%AC%AC99999%E9%A1%B9"),
             ("leader's desk (80 copies on it)", "bench_leader00", "/documents/desk/"),
@@ -188,11 +206,13 @@ def main() -> None:
             ("search 督办 (clerk)", "bench_clerk", "/search/?q=%E7%9D%A3%E5%8A%9E"),
             ("search 第99999项 (clerk)", "bench_clerk", "/search/?q=%E7%AC%AC99999%E9%A1%B9"),
             ("search 督办 (leader)", "bench_leader00", "/search/?q=%E7%9D%A3%E5%8A%9E"),
+            ("API: register, 20 a page", "api_clerk", "/api/documents"),
+            ("API: a liaison's matters", "api_liaison", "/api/matters"),
             ("bare logged-in view, again", "bench_clerk", "/bench/bare/"),
         ]
         for name, who, path in pages:  # every page answers, before anything is timed
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            conn.request("GET", path, headers={"Host": "127.0.0.1", "Cookie": sessions[who]})
+            conn.request("GET", path, headers={"Host": "127.0.0.1", **sessions[who]})
             status = conn.getresponse().status
             conn.close()
             if status != 200:
@@ -210,6 +230,11 @@ def main() -> None:
             rate = run.done / args.seconds
             median = statistics.median(run.latencies) * 1000 if run.latencies else float("nan")
             print(f"{name:<30}{rate:>9.1f}{rate / bare:>9.0%}{median:>11.1f}{run.errors:>8}{run.size:>9,}")
+        print("one request at a time (1 client), median ms:")
+        for name, who, path in pages:
+            if "board" in name:
+                run = hammer(port, path, sessions[who], seconds=min(args.seconds, 5), clients=1)
+                print(f"  {name:<28}{statistics.median(run.latencies) * 1000:>9.1f}")
     finally:
         server.terminate()
         server.wait(timeout=30)
