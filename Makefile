@@ -28,7 +28,7 @@ system-test:
 demo: system-demo $(BIN)/.deps
 	$(DEMO_ENV) $(BIN)/shuniu migrate --noinput -v 0
 	$(DEMO_ENV) $(BIN)/shuniu demo-load
-	@echo "枢纽演示服务：http://127.0.0.1:8000/   （Ctrl-C 停止；提醒由后台 worker 发送，日志在 var/worker.log）"
+	@echo "枢纽演示服务：http://127.0.0.1:8000/   接口文档：http://127.0.0.1:8000/api/docs   （Ctrl-C 停止；提醒由后台 worker 发送，日志在 var/worker.log）"
 	@$(DEMO_ENV) $(BIN)/shuniu worker -w 1 > var/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(DEMO_ENV) $(BIN)/shuniu runserver 127.0.0.1:8000
