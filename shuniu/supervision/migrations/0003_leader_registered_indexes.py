@@ -5,21 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0012_access_tokens'),
-        ('documents', '0006_scale_indexes'),
-        ('supervision', '0002_ladder_extensions_comments'),
+        ("core", "0012_access_tokens"),
+        ("documents", "0006_scale_indexes"),
+        ("supervision", "0002_ladder_extensions_comments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='matter',
-            index=models.Index(fields=['instructing_leader', 'registered_at'], name='matter_instructing_reg_idx'),
+            model_name="matter",
+            index=models.Index(fields=["instructing_leader", "registered_at"], name="matter_instructing_reg_idx"),
         ),
         migrations.AddIndex(
-            model_name='matter',
-            index=models.Index(fields=['leader_in_charge', 'registered_at'], name='matter_in_charge_reg_idx'),
+            model_name="matter",
+            index=models.Index(fields=["leader_in_charge", "registered_at"], name="matter_in_charge_reg_idx"),
         ),
     ]
