@@ -5,7 +5,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from shuniu.api.base import ERRORS, Paged, person
-from shuniu.api.schemas import Day, Moment, day_range
+from shuniu.api.schemas import Day, Moment, narrowed
 from shuniu.core.models import Clearance
 from shuniu.core.services import read_recorded
 from shuniu.documents.access import get_document_for
@@ -84,13 +84,7 @@ class DocumentFilter(Schema):
 def document_list(request: HttpRequest, filters: Query[DocumentFilter]) -> object:
     user = person(request, capability="documents.view")
     rows = documents_visible_to(user)
-    start, end = day_range(filters.received_from, filters.received_to, ("received_from", "received_to"))
-    if start:
-        rows = rows.filter(received_at__gte=start)
-    if end:
-        rows = rows.filter(received_at__lt=end)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
+    rows = narrowed(rows, "received_at", filters.received_from, filters.received_to, filters.status)
     return rows.order_by("-reg_year", "-reg_seq")
 
 

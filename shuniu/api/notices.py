@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from shuniu.api.base import ERRORS, Paged, person
-from shuniu.api.schemas import Day, Moment, day_range
+from shuniu.api.schemas import Day, Moment, narrowed
 from shuniu.notices import services
 from shuniu.notices.models import Fact, Notice, Recipient, Status
 from shuniu.notices.selectors import notice_for, notices_for, sheet
@@ -83,13 +83,7 @@ class ConfirmIn(Schema):
 def notice_list(request: HttpRequest, filters: Query[NoticeFilter]) -> object:
     user = person(request, capability="notices.view")
     rows = notices_for(user)
-    start, end = day_range(filters.starts_from, filters.starts_to, ("starts_from", "starts_to"))
-    if start:
-        rows = rows.filter(starts_at__gte=start)
-    if end:
-        rows = rows.filter(starts_at__lt=end)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
+    rows = narrowed(rows, "starts_at", filters.starts_from, filters.starts_to, filters.status)
     return rows.order_by("-starts_at", "-pk")
 
 

@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from shuniu.api.base import ERRORS, Paged, person
-from shuniu.api.schemas import Day, Moment, day_range
+from shuniu.api.schemas import Day, Moment, narrowed
 from shuniu.core.access import get_visible_or_404
 from shuniu.core.personal import mask_text, redact
 from shuniu.petitions.models import Party, Petition, Status
@@ -90,13 +90,7 @@ class PetitionFilter(Schema):
 def petition_list(request: HttpRequest, filters: Query[PetitionFilter]) -> object:
     user = person(request, capability="petitions.view")
     rows = petitions_for(user).select_related("handling_unit").prefetch_related(NAMES)
-    start, end = day_range(filters.received_from, filters.received_to, ("received_from", "received_to"))
-    if start:
-        rows = rows.filter(received_at__gte=start)
-    if end:
-        rows = rows.filter(received_at__lt=end)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
+    rows = narrowed(rows, "received_at", filters.received_from, filters.received_to, filters.status)
     return rows.order_by("-received_at", "-pk")
 
 

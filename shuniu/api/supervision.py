@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 
 from shuniu.api.base import ERRORS, Paged, person
-from shuniu.api.schemas import Day, Moment, day_range
+from shuniu.api.schemas import Day, Moment, narrowed
 from shuniu.supervision import services
 from shuniu.supervision.models import Assignment, Matter, Report, Status
 from shuniu.supervision.selectors import matter_for, matters_for, own_assignment
@@ -113,13 +113,7 @@ class ReportIn(Schema):
 def matter_list(request: HttpRequest, filters: Query[MatterFilter]) -> object:
     user = person(request, capability="supervision.view")
     rows = matters_for(user)
-    start, end = day_range(filters.registered_from, filters.registered_to, ("registered_from", "registered_to"))
-    if start:
-        rows = rows.filter(registered_at__gte=start)
-    if end:
-        rows = rows.filter(registered_at__lt=end)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
+    rows = narrowed(rows, "registered_at", filters.registered_from, filters.registered_to, filters.status)
     return rows.order_by("-year", "-seq")
 
 
