@@ -333,3 +333,5 @@ HUEY = (
     }
 )
 STUCK_COPY_HOURS = env_int("SHUNIU_STUCK_COPY_HOURS", 24, minimum=1)
+# An urgent document's copy a handling unit has not signed for within this many office minutes is chased.
+UNIT_RECEIPT_MINUTES = env_int("SHUNIU_UNIT_RECEIPT_MINUTES", 120, minimum=10)

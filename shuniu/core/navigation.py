@@ -39,6 +39,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("待阅文件", "bi-inbox", "documents:desk", "documents.desk"),
     NavItem("收文", "bi-file-earmark-text", "documents:register", "documents.register"),
     NavItem("送文清单", "bi-truck", "documents:deliveries", "documents.deliver"),
+    NavItem("本单位来文", "bi-envelope-paper", "documents:unit_copies", "documents.unit"),
     NavItem("我的日程", "bi-calendar-event", "schedules:mine", "schedules.mine"),
     NavItem("周工作安排", "bi-calendar-week", "schedules:weekly_plan", "schedules.view"),
     NavItem("重点工作", "bi-flag", "schedules:key_work_list", "schedules.key_work"),

@@ -32,7 +32,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "inbox.view": _BUSINESS,
     # Documents and circulation (SPEC §1).
     "documents.view": _DOC_READERS,
-    "documents.open": _DOC_READERS | {Role.SUPERVISOR},  # a document page (supervision: those asking for action)
+    # A document page (supervision: those asking for action; a liaison: those their unit holds a copy of).
+    "documents.open": _DOC_READERS | {Role.SUPERVISOR, Role.LIAISON},
+    "documents.unit": frozenset({Role.LIAISON}),  # the unit's copies, signed for on screen (签收)
     "documents.register": _DOC_STAFF,
     "documents.correct": _DOC_STAFF,
     "documents.return": _DOC_STAFF,

@@ -6,8 +6,8 @@ from typing import Any
 
 from shuniu.core.access import get_visible_or_404
 from shuniu.core.models import User
-from shuniu.documents.models import Copy, Document, Reading
-from shuniu.documents.selectors import delegating_leaders, documents_visible_to
+from shuniu.documents.models import Copy, Document, Reading, UnitCopy
+from shuniu.documents.selectors import delegating_leaders, documents_visible_to, unit_copies_visible_to
 
 
 def get_document_for(user: User, pk: Any) -> Document:
@@ -31,3 +31,8 @@ def get_copy_for(user: User, pk: Any) -> Copy:
         ),
         pk,
     )
+
+
+def get_unit_copy_for(user: User, pk: Any) -> UnitCopy:
+    """A unit's copy the user may sign for: the office's any (up to clearance), a liaison's own unit's."""
+    return get_visible_or_404(unit_copies_visible_to(user).select_related("document", "unit"), pk)

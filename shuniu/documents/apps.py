@@ -24,8 +24,15 @@ class DocumentsConfig(AppConfig):
                 "copy.collect": "收回",
                 "copy.take_back": "取回",
                 "copy.dispatch": "送出",
+                "copy.redirect": "改送",
+                "unit_copy.receive": "承办单位签收",
+                "unit_copy.chase": "催收承办单位签收",
                 "delegation.create": "委托代阅",
                 "delegation.revoke": "撤销委托",
             }
         )
         import shuniu.documents.flow  # noqa: F401 - the workflow names its actions for the audit log
+        from shuniu.core.availability import availability_changed
+        from shuniu.documents.tasks import follow_schedules
+
+        availability_changed.connect(follow_schedules, dispatch_uid="documents_follow_schedules")

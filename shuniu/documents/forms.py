@@ -79,6 +79,11 @@ class ProposalForm(StyledForm):
     )
     deadline = LocalDateTimeField(label="办理时限", required=False)
     copies_allowed = forms.IntegerField(label="传阅份数", min_value=1, max_value=20, initial=1)
+    copy_to_units = forms.BooleanField(
+        label="同时送承办单位阅办",
+        required=False,
+        help_text="特急、加急件有承办单位时，批准后自动同时送各承办单位；平件勾选此项才送。不占传阅份数。",
+    )
     opinion = forms.CharField(label="拟办意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -104,12 +109,28 @@ class ProposalForm(StyledForm):
         lead, units = data.get("lead_unit"), data.get("units")
         if lead is not None and (units is None or lead not in units):
             self.add_error("lead_unit", "主办单位必须是承办单位之一。")
+        if data.get("copy_to_units") and not units:
+            self.add_error("copy_to_units", "没有选择承办单位，无法同时送承办单位。")
         return data
 
 
 class ApproveForm(StyledForm):
     copies_allowed = forms.IntegerField(label="批准传阅份数", min_value=1, max_value=20)
     opinion = forms.CharField(label="审批意见", max_length=300, required=False)
+    # A classified document: the units the director approves a copy for, each by name.
+    unit_copies = forms.ModelMultipleChoiceField(
+        label="批准复印送承办单位",
+        queryset=Unit.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "所选承办单位不存在。", "invalid_pk_value": "所选承办单位无效。"},
+    )
+
+
+class UnitReceiptForm(StyledForm):
+    """The clerk records a unit's receipt of a paper copy: who signed the book, and when."""
+
+    receiver_name = forms.CharField(label="签收人", max_length=50, error_messages={"required": "请填写签收人姓名。"})
+    received_at = LocalDateTimeField(label="签收时间")
 
 
 class SendBackForm(StyledForm):

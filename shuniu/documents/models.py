@@ -137,6 +137,8 @@ class Proposal(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     sent_back_reason = models.CharField("退回理由", max_length=300, blank=True)
+    # 平件 too: the clerk asks for the handling units' copies at approval (特急、加急 always get them).
+    copy_to_units = models.BooleanField("同时送承办单位", default=False)
     approval_opinion = models.CharField("审批意见", max_length=300, blank=True)
 
     class Meta:
@@ -238,6 +240,10 @@ class Copy(models.Model):
     )
     since = models.DateTimeField("此处起始时间")
     route = models.JSONField("计划路线", default=list, blank=True)
+    # On its way to a leader who then left: whom it was going to (the delivery list says "改送").
+    redirected_from = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "传阅份"
@@ -248,6 +254,48 @@ class Copy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document.reg_number} 第{self.number}份"
+
+
+class UnitCopy(models.Model):
+    """A handling unit's own copy (承办单位阅办件), made when the director approves circulation.
+
+    The essay's first rule: units that must act get their copy at the same time as the leaders, so the
+    work starts while the leaders read. On paper (the clerk carries it; a classified document always)
+    or electronic (the unit's liaison opens the attachment). The unit signs for it (签收): its liaison on
+    screen, or the clerk records who signed the paper book and when.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="unit_copies")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="承办单位")
+    number = models.PositiveIntegerField("份号", null=True, blank=True)  # paper: numbered after the leaders' copies
+    on_paper = models.BooleanField("纸质", default=True)
+    sent_at = models.DateTimeField("送出时间")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="批准人"
+    )
+    received_at = models.DateTimeField("签收时间", null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    receiver_name = models.CharField("签收人", max_length=50, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "承办单位阅办件"
+        verbose_name_plural = "承办单位阅办件"
+        ordering = ["document", "pk"]
+        constraints = [models.UniqueConstraint(fields=["document", "unit"], name="unit_copy_once")]
+        indexes = [
+            models.Index(fields=["unit", "-sent_at"], name="unit_copy_unit_idx"),
+            # The few not yet signed for, out of ten years: the delivery list and the chase read only these.
+            models.Index(fields=["sent_at"], condition=Q(received_at__isnull=True), name="unit_copy_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        label = f"第{self.number}份" if self.number else "电子件"
+        return f"{self.document.reg_number} {self.unit.name}（{label}）"
 
 
 class Delegation(models.Model):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from shuniu.core.excel import Column, Sheet
 from shuniu.core.printing import render_pdf
-from shuniu.documents.models import Copy, Document, Reading
+from shuniu.documents.models import Copy, Document, Reading, UnitCopy
 
 
 def slip_pdf(document: Document, readings: list[Reading]) -> bytes:
@@ -24,8 +24,11 @@ def slip_pdf(document: Document, readings: list[Reading]) -> bytes:
     )
 
 
-def deliveries_pdf(copies: Iterable[Copy]) -> bytes:
-    return render_pdf("documents/print_deliveries.html", {"copies": list(copies), "now": timezone.now()})
+def deliveries_pdf(copies: Iterable[Copy], to_units: Iterable[UnitCopy] = ()) -> bytes:
+    """The run's delivery list: the leaders' copies, then the units' paper copies, each with a column to sign."""
+    return render_pdf(
+        "documents/print_deliveries.html", {"copies": list(copies), "to_units": list(to_units), "now": timezone.now()}
+    )
 
 
 def register_pdf(documents: Iterable[Document], title: str) -> bytes:

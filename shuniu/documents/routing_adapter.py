@@ -75,6 +75,12 @@ def _windows(
         return availability(leader, start, year_start, calendar=calendar)
 
 
+def next_available(leader: User, start: dt.datetime, calendar: WorkingCalendar) -> dt.datetime | None:
+    """When the leader can next read, from `start` (None: not within the planning horizon)."""
+    windows = _windows(leader, start, start + HORIZON, calendar)
+    return max(windows[0][0], start) if windows else None
+
+
 def _circulating() -> list[Document]:
     return list(
         Document.objects.filter(status=Status.CIRCULATING)

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from shuniu.core.models import Role, Unit, User
 from shuniu.core.text import day_time
-from shuniu.documents.models import Copy, CopyState, Delegation, Document, Reading, Status, Urgency
+from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar
+from shuniu.documents.models import Copy, CopyState, Delegation, Document, Reading, Status, UnitCopy, Urgency
 from shuniu.search.selectors import Matching, QueryError, matching
 
 # The statuses in which a document has gone out to its readers.
@@ -88,7 +89,8 @@ def documents_visible_to(user: User) -> QuerySet[Document]:
 
     Clerks and the director see every document; a leader those sent out to them (or to a leader whose
     desk they keep) once approved — a proposal may still change who reads; supervision staff those
-    with an instruction asking for action; nobody else any.
+    with an instruction asking for action; a unit's liaison those their unit was sent a copy of;
+    nobody else any.
     """
     documents = Document.objects.filter(secrecy__lte=user.clearance)
     if user.has_role(*DOCUMENT_STAFF):
@@ -100,6 +102,8 @@ def documents_visible_to(user: User) -> QuerySet[Document]:
         return documents.filter(Exists(theirs), status__in=SENT_OUT)
     if user.has_role(Role.SUPERVISOR):  # the documents whose instructions ask for action (待转督办)
         return documents.filter(Exists(Reading.objects.filter(document=OuterRef("pk"), requires_action=True)))
+    if user.has_role(Role.LIAISON) and user.unit_id is not None:
+        return documents.filter(Exists(UnitCopy.objects.filter(document=OuterRef("pk"), unit_id=user.unit_id)))
     return Document.objects.none()
 
 
@@ -184,7 +188,7 @@ def delivery_list(viewer: User) -> QuerySet[Copy]:
         Copy.objects.filter(
             state__in=[CopyState.TO_DELIVER, CopyState.TO_COLLECT], document__secrecy__lte=viewer.clearance
         )
-        .select_related("document", "holder__leader_profile", "destination__leader_profile")
+        .select_related("document", "holder__leader_profile", "destination__leader_profile", "redirected_from")
         .order_by("state", "destination__leader_profile__rank", "since")
     )
 
@@ -203,6 +207,68 @@ def delivery_runs(viewer: User, now: dt.datetime | None = None) -> dict[str, lis
                 continue
         runs["now"].append({"copy": copy, "when": None})
     return runs
+
+
+def unit_copies_of(document: Document) -> list[UnitCopy]:
+    """The handling units' copies of a document: sent, received at, by whom (lead unit first)."""
+    lead = set(document.handling_units.filter(lead=True).values_list("unit_id", flat=True))
+    copies = list(document.unit_copies.select_related("unit", "received_by", "recorded_by", "approved_by"))
+    return sorted(copies, key=lambda c: (c.unit_id not in lead, c.pk))
+
+
+def unit_copy_of(user: User, document: Document) -> UnitCopy | None:
+    """The copy the user's unit holds of this document (a liaison's), if any."""
+    if user.unit_id is None or not user.has_role(Role.LIAISON):
+        return None
+    return document.unit_copies.filter(unit_id=user.unit_id).first()
+
+
+def unit_copies_visible_to(user: User) -> QuerySet[UnitCopy]:
+    """Units' copies the user may act on: the office's (up to clearance), a liaison's own unit's."""
+    copies = UnitCopy.objects.filter(document__secrecy__lte=user.clearance)
+    if user.has_role(*DOCUMENT_STAFF):
+        return copies
+    if user.has_role(Role.LIAISON) and user.unit_id is not None:
+        return copies.filter(unit_id=user.unit_id)
+    return UnitCopy.objects.none()
+
+
+def unit_inbox(user: User) -> QuerySet[UnitCopy]:
+    """A liaison's 本单位来文: their unit's copies, those still to sign for first, newest first."""
+    if user.unit_id is None:
+        return UnitCopy.objects.none()
+    return (
+        unit_copies_visible_to(user)
+        .filter(unit_id=user.unit_id)
+        .select_related("document", "unit", "received_by", "recorded_by")
+        .order_by(F("received_at").desc(nulls_first=True), "-sent_at", "-pk")
+    )
+
+
+def receipt_due(copy: UnitCopy, calendar: WorkingCalendar) -> dt.datetime:
+    """When the unit should have signed: the set office minutes after the copy went out."""
+    return calendar.add_working_minutes(copy.sent_at, settings.UNIT_RECEIPT_MINUTES)
+
+
+def unreceived_unit_copies(viewer: User | None, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Units' copies not yet signed for (up to the viewer's clearance; None: all, for the chase).
+
+    Paper ones are the clerk's to carry; an urgent document's copy past its receipt time is `overdue`.
+    """
+    now = now or timezone.now()
+    calendar = WorkingCalendar.load()
+    copies = UnitCopy.objects.filter(received_at__isnull=True, document__status__in=SENT_OUT)
+    if viewer is not None:
+        copies = copies.filter(document__secrecy__lte=viewer.clearance)
+    found = []
+    for copy in copies.select_related("document", "unit").order_by("sent_at", "pk"):
+        urgent = copy.document.urgency in (Urgency.FLASH, Urgency.URGENT)
+        try:
+            due = receipt_due(copy, calendar) if urgent else None
+        except CalendarNotCovered:
+            due = copy.sent_at + dt.timedelta(minutes=settings.UNIT_RECEIPT_MINUTES)
+        found.append({"copy": copy, "due": due, "overdue": due is not None and due <= now})
+    return found
 
 
 def stuck_copies(viewer: User, now: dt.datetime | None = None) -> list[dict[str, Any]]:
@@ -324,11 +390,35 @@ def figures(viewer: User, now: dt.datetime | None = None) -> dict[str, Any]:
     )
     leaders = User.objects.in_bulk(list(backlog))
     return {
+        "units": unit_receipt_figures(viewer, now),
         "by_urgency": rows,
         "backlog": sorted(((leaders[pk], n) for pk, n in backlog.items()), key=lambda item: -item[1]),
         "stuck": stuck_copies(viewer, now),
         "circulating": visible.filter(status=Status.CIRCULATING).count(),
     }
+
+
+def unit_receipt_figures(viewer: User, now: dt.datetime, days: int = 90) -> list[dict[str, Any]]:
+    """Per handling unit, its copies sent in the last `days` days; slowest first.
+
+    Received, median and longest hours to sign, still open (up to the viewer's clearance).
+    """
+    since = now - dt.timedelta(days=days)
+    rows: dict[int, dict[str, Any]] = {}
+    copies = UnitCopy.objects.filter(sent_at__gte=since, document__secrecy__lte=viewer.clearance).select_related("unit")
+    for copy in copies.order_by("unit__sort_order", "unit_id", "pk"):
+        row = rows.setdefault(copy.unit_id, {"unit": copy.unit, "sent": 0, "hours": [], "open": 0})
+        row["sent"] += 1
+        if copy.received_at is None:
+            row["open"] += 1
+        else:
+            row["hours"].append(max(0.0, (copy.received_at - copy.sent_at).total_seconds() / 3600))
+    for row in rows.values():
+        hours = sorted(row["hours"])
+        row["received"] = len(hours)
+        row["median"] = hours[len(hours) // 2] if hours else None
+        row["max"] = hours[-1] if hours else None
+    return sorted(rows.values(), key=lambda r: (-(r["median"] or 0), r["unit"].name))
 
 
 def pending_supervision(viewer: User) -> QuerySet[Document]:

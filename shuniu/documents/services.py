@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,14 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuniu import audit
+from shuniu.core.availability import availability_changed_after_commit
 from shuniu.core.confirm import Match, NeedsConfirmation
 from shuniu.core.files import Upload, attach, check_upload
 from shuniu.core.inbox import inbox_done, inbox_put, inbox_withdraw, item_key
 from shuniu.core.models import Clearance, InboxKind, Role, Unit, User
 from shuniu.core.notify import notify
 from shuniu.core.numbering import next_number
-from shuniu.core.selectors import users_with_role
+from shuniu.core.selectors import liaisons_of, users_with_role
 from shuniu.core.text import day_time, visible
+from shuniu.core.workcal import WorkingCalendar
 from shuniu.documents import routing_adapter
 from shuniu.documents.flow import DOCUMENT_FLOW
 from shuniu.documents.models import (
@@ -33,6 +35,7 @@ from shuniu.documents.models import (
     Proposal,
     Reading,
     Status,
+    UnitCopy,
     Urgency,
 )
 from shuniu.documents.selectors import acting_for, duplicates, may_sign_for
@@ -272,8 +275,13 @@ def proposal_submit(
     deadline: dt.datetime | None = None,
     opinion: str = "",
     copies_allowed: int = 1,
+    copy_to_units: bool = False,
 ) -> Proposal:
-    """The clerk's proposal (拟办): who reads, in what order, who handles it, by when."""
+    """The clerk's proposal (拟办): who reads, in what order, who handles it, by when.
+
+    `copy_to_units` asks for the handling units' own copies at approval for a 平件 too (特急 and 加急
+    documents with handling units always get them).
+    """
     readers = list(dict.fromkeys(readers))
     if not readers:
         raise ValidationError("请至少选择一位传阅领导。")
@@ -285,6 +293,8 @@ def proposal_submit(
     _check_order(readers, list(order))
     if lead_unit is not None and lead_unit not in units:
         raise ValidationError("主办单位必须是承办单位之一。")
+    if copy_to_units and not units:
+        raise ValidationError("没有选择承办单位，无法同时送承办单位。")
     deadline = deadline or document.deadline
     if document.urgency_rank <= 1 and deadline is None:
         raise ValidationError("特急、加急文件必须有办理时限。")
@@ -304,7 +314,13 @@ def proposal_submit(
     )
     proposal, _ = Proposal.objects.update_or_create(
         document=document,
-        defaults={"opinion": opinion, "copies_allowed": copies_allowed, "proposed_by": actor, "sent_back_reason": ""},
+        defaults={
+            "opinion": opinion,
+            "copies_allowed": copies_allowed,
+            "copy_to_units": copy_to_units,
+            "proposed_by": actor,
+            "sent_back_reason": "",
+        },
     )
     inbox_done(key=item_key(document, "resubmit"), by=actor)
     inbox_put(
@@ -322,7 +338,12 @@ def proposal_submit(
         actor=actor,
         action="proposal.submit",
         obj=document,
-        data={"readers": [r.pk for r in readers], "units": [u.pk for u in units], "copies": copies_allowed},
+        data={
+            "readers": [r.pk for r in readers],
+            "units": [u.pk for u in units],
+            "copies": copies_allowed,
+            "copy_to_units": copy_to_units,
+        },
     )
     return proposal
 
@@ -349,9 +370,19 @@ def proposal_send_back(*, document: Document, reason: str, actor: User) -> None:
 
 @audit.atomic
 def proposal_approve(
-    *, document: Document, actor: User, copies_allowed: int | None = None, opinion: str = ""
+    *,
+    document: Document,
+    actor: User,
+    copies_allowed: int | None = None,
+    opinion: str = "",
+    unit_copies: Collection[int] | None = None,
 ) -> list[Copy]:
-    """The director approves the proposal (with an optional 审批意见); copies go to their first readers."""
+    """The director approves the proposal (with an optional 审批意见); copies go to their first readers.
+
+    At the same moment the handling units get their own copies (`units_copy_out`): `unit_copies`
+    names the units the director approves a copy for — for a classified document each copy must be
+    named (none otherwise); for any other, None means every unit the proposal sends one to.
+    """
     proposal = Proposal.objects.select_for_update().get(document=document)
     if copies_allowed is not None:
         if copies_allowed < 1:
@@ -368,8 +399,181 @@ def proposal_approve(
     planning = routing_adapter.Planning(now, holding=[c.pk for c in copies])
     for copy in copies:
         _send_on(copy, planning)
-    audit.record(actor=actor, action="proposal.approve", obj=document, data={"copies": count})
+    to_units = _unit_copies_out(document, proposal, actor=actor, now=now, approved=unit_copies, after=count)
+    audit.record(
+        actor=actor,
+        action="proposal.approve",
+        obj=document,
+        data={"copies": count, "unit_copies": [[c.unit_id, "paper" if c.on_paper else "electronic"] for c in to_units]},
+    )
     return copies
+
+
+def units_due_copies(document: Document, proposal: Proposal) -> list[HandlingUnit]:
+    """The handling units that get their own copy at approval: all of them for 特急 and 加急, else as proposed."""
+    if document.urgency_rank <= 1 or proposal.copy_to_units:
+        return list(document.handling_units.select_related("unit").order_by("-lead", "pk"))
+    return []
+
+
+def _unit_copies_out(
+    document: Document,
+    proposal: Proposal,
+    *,
+    actor: User,
+    now: dt.datetime,
+    approved: Collection[int] | None,
+    after: int,
+) -> list[UnitCopy]:
+    """Rule 1's second half: the handling units' copies, made as the leaders' copies go out.
+
+    Electronic where the document is not classified, has its text attached and the unit has a liaison
+    to open it; on paper otherwise (numbered after the leaders' copies, carried by the clerk). A
+    classified document's copies are each approved by the director, and go only on paper.
+    """
+    handling = units_due_copies(document, proposal)
+    if approved is not None:
+        unknown = set(approved) - {h.unit_id for h in document.handling_units.all()}
+        if unknown:
+            names = "、".join(Unit.objects.filter(pk__in=unknown).values_list("name", flat=True)) or "所选单位"
+            raise ValidationError(f"「{names}」不是本文件的承办单位，不能为其复印。")
+        handling = [h for h in handling if h.unit_id in approved]
+    elif document.secrecy > Clearance.NONE:
+        handling = []  # a classified original: no copy the director did not name
+    if not handling:
+        return []
+    liaisons = liaisons_of({h.unit_id for h in handling})
+    electronic_possible = document.secrecy == Clearance.NONE and document.attachments.exists()
+    made = []
+    number = after
+    for h in handling:
+        on_paper = not (electronic_possible and liaisons.get(h.unit_id))
+        if on_paper:
+            number += 1
+        made.append(
+            UnitCopy(
+                document=document,
+                unit=h.unit,
+                number=number if on_paper else None,
+                on_paper=on_paper,
+                sent_at=now,
+                approved_by=actor,
+            )
+        )
+    UnitCopy.objects.bulk_create(made)
+    for copy in made:
+        inbox_put(
+            recipients=liaisons.get(copy.unit_id, []),
+            key=item_key(document, "unit_copy", copy.unit_id),
+            kind=InboxKind.TODO,
+            category="待签收",
+            title=f"{document.reg_number} {document.title}",
+            note=(
+                f"{document.get_urgency_display()} · 承办单位阅办件 · "
+                + ("纸质件，县委办送达后请签收" if copy.on_paper else "电子件，请打开附件阅办并签收")
+                + (f" · 办理时限 {day_time(document.deadline)}" if document.deadline else "")
+            ),
+            url=_url(document),
+            secrecy=document.secrecy,
+            urgent=document.urgency == Urgency.FLASH,  # through quiet hours
+        )
+    return made
+
+
+@audit.atomic
+def unit_copy_receive(
+    *, copy: UnitCopy, actor: User, receiver_name: str = "", received_at: dt.datetime | None = None
+) -> UnitCopy:
+    """签收: the unit's liaison signs on screen, or the clerk records who signed the paper book and when.
+
+    One receipt per copy: a second (a double click, the clerk and the liaison at once) is refused.
+    """
+    now = timezone.now()
+    copy = UnitCopy.objects.select_for_update(of=("self",)).select_related("document", "unit").get(pk=copy.pk)
+    if copy.received_at is not None:
+        raise ValidationError(
+            f"{copy.unit.name} 已于 {day_time(copy.received_at)} 签收（签收人 {copy.receiver_name}），不能重复签收。"
+        )
+    if actor.has_role(Role.CLERK, Role.DIRECTOR):
+        receiver_name = visible(receiver_name).strip()
+        if not receiver_name:
+            raise ValidationError("请填写签收人姓名。")
+        received_at = received_at or now
+        if timezone.is_naive(received_at) or received_at > now + dt.timedelta(minutes=1):
+            raise ValidationError("签收时间不能晚于现在。")
+        if received_at < copy.sent_at.replace(second=0, microsecond=0):
+            raise ValidationError("签收时间不能早于送出时间。")
+        copy.received_by, copy.recorded_by = None, actor
+    elif actor.has_role(Role.LIAISON) and actor.unit_id == copy.unit_id:
+        receiver_name, received_at = actor.full_name, now
+        copy.received_by, copy.recorded_by = actor, None
+    else:
+        raise ValidationError(f"您不是{copy.unit.name}的联络员，不能代其签收。")
+    copy.received_at, copy.receiver_name = received_at, receiver_name[:50]
+    copy.save(update_fields=["received_at", "receiver_name", "received_by", "recorded_by"])
+    document = copy.document
+    inbox_done(key=item_key(document, "unit_copy", copy.unit_id), by=actor)
+    inbox_done(key=item_key(document, "unit_unreceived", copy.unit_id), by=actor)
+    audit.record(
+        actor=actor,
+        action="unit_copy.receive",
+        obj=document,
+        data={"unit": copy.unit_id, "receiver": copy.receiver_name, "on_screen": copy.recorded_by is None},
+    )
+    return copy
+
+
+@audit.atomic
+def unit_copies_chase(*, now: dt.datetime | None = None) -> int:
+    """An urgent document's copy not signed for within the set office time: each clerk's inbox says so.
+
+    Run by the worker with its five-minute round; the item closes when the unit signs.
+    """
+    from shuniu.documents.selectors import unreceived_unit_copies
+
+    now = now or timezone.now()
+    told = 0
+    clerks = list(users_with_role(Role.CLERK))
+    for item in unreceived_unit_copies(None, now):
+        if not item["overdue"]:
+            continue
+        copy: UnitCopy = item["copy"]
+        document = copy.document
+        count = inbox_put(
+            recipients=clerks,
+            key=item_key(document, "unit_unreceived", copy.unit_id),
+            kind=InboxKind.TODO,
+            category="未签收",
+            title=f"{copy.unit.name} 未签收 {document.reg_number}",
+            note=f"{document.get_urgency_display()} · {day_time(copy.sent_at)} 送出，"
+            + ("纸质件" if copy.on_paper else "电子件")
+            + (f" · 电话 {copy.unit.phone}" if copy.unit.phone else ""),
+            url=reverse("documents:deliveries"),
+            secrecy=document.secrecy,
+        )
+        if count:
+            told += 1
+            audit.record(actor=None, action="unit_copy.chase", obj=document, data={"unit": copy.unit_id})
+    return told
+
+
+def _tell_units(document: Document, reading: Reading) -> None:
+    """A leader's new 批示 reaches every unit holding a copy of the document (their inbox)."""
+    units = set(document.unit_copies.values_list("unit_id", flat=True))
+    if not units:
+        return
+    people = [person for group in liaisons_of(units).values() for person in group]
+    inbox_put(
+        recipients=people,
+        key=item_key(document, "instruction", reading.leader_id),
+        kind=InboxKind.TOREAD,
+        category="新批示",
+        title=f"{document.reg_number} {document.title}",
+        note=f"{reading.leader.full_name} 批示：{reading.instruction[:200]}",
+        url=_url(document),
+        secrecy=document.secrecy,
+        urgent=document.urgency == Urgency.FLASH,
+    )
 
 
 def _send_on(copy: Copy, planning: routing_adapter.Planning, *, skip: set[int] | None = None) -> None:
@@ -414,12 +618,80 @@ def circulation_refresh(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
+def circulation_follow(*, actor: User | None, now: dt.datetime | None = None) -> list[Copy]:
+    """A leader's time changed: follow it at once, in the request that changed it.
+
+    A trip saved, an engagement moved or deleted, a delegation, a holiday: not at the worker's next round.
+    Replans from the new schedules, carries elsewhere any copy on its way to a leader who is no longer
+    there (`copies_redirect`), replans again if one moved, and sends out copies waiting in the office.
+    Returns the copies carried elsewhere.
+    """
+    now = now or timezone.now()
+    routing_adapter.replan(now)
+    moved = copies_redirect(actor=actor, now=now)
+    if moved:
+        routing_adapter.replan(now)
+    circulation_refresh(now=now)
+    return moved
+
+
+@audit.atomic
+def copies_redirect(*, actor: User | None, now: dt.datetime) -> list[Copy]:
+    """Copies on their way (待送) to a leader who is away while another reader is there sooner: rule 3.
+
+    The copy goes to the next reader instead (the delivery list says 改送, with whom it was for); the
+    away leader's reading waits for another copy or this one's return. A leader whose next office time
+    is no more than half an hour after the other's keeps the copy (no shuffling at night, when everyone
+    is out until the morning).
+    """
+    going = list(
+        Copy.objects.select_for_update(of=("self",))
+        .filter(state=CopyState.TO_DELIVER, document__status=Status.CIRCULATING, destination__isnull=False)
+        .select_related("document", "destination")
+        .order_by("pk")
+    )
+    if not going:
+        return []
+    calendar = WorkingCalendar.load()
+    free: dict[int, dt.datetime | None] = {}
+
+    def next_free(leader: User) -> dt.datetime | None:
+        if leader.pk not in free:
+            free[leader.pk] = routing_adapter.next_available(leader, now + routing_adapter.HANDOFF, calendar)
+        return free[leader.pk]
+
+    moved = []
+    planning = routing_adapter.Planning(now, holding=[c.pk for c in going])
+    for copy in going:
+        away = copy.destination
+        if away is None:
+            continue
+        there = next_free(away)
+        if there is not None and there <= now + routing_adapter.LATER:
+            continue  # the reader is there (or back within half an hour)
+        instead = routing_adapter.next_destination(copy, now, planning=planning, skip={away.pk})
+        if instead is None:
+            continue
+        sooner = next_free(instead.leader)
+        if sooner is None or (there is not None and there <= sooner + routing_adapter.LATER):
+            continue
+        Reading.objects.filter(copy=copy, leader=away, signed_at__isnull=True).update(copy=None)
+        Reading.objects.filter(pk=instead.pk).update(copy=copy)
+        Copy.objects.filter(pk=copy.pk).update(destination=instead.leader, redirected_from=away, since=now)
+        copy.destination, copy.redirected_from, copy.since = instead.leader, away, now
+        audit.record(actor=actor, action="copy.redirect", obj=copy, data={"from": away.pk, "to": instead.leader_id})
+        moved.append(copy)
+    if moved:
+        planning.replan_after_commit()
+    return moved
+
+
 @audit.atomic
 def copy_deliver(*, copy: Copy, actor: User, at: dt.datetime | None = None) -> None:
     """The clerk has put the copy on its destination's desk."""
     at = at or timezone.now()
     changed = Copy.objects.filter(pk=copy.pk, state=CopyState.TO_DELIVER).update(
-        state=CopyState.ON_DESK, holder=copy.destination, destination=None, since=at
+        state=CopyState.ON_DESK, holder=copy.destination, destination=None, redirected_from=None, since=at
     )
     if not changed:
         raise ValidationError("该份文件不在待送状态，请刷新送文清单。")
@@ -524,6 +796,7 @@ def reading_sign(
     reading.save(update_fields=["signed_at", "signed_by", "on_paper", "recorded_by", "instruction", "requires_action"])
     if reading.instruction:
         entry_update(document)
+        _tell_units(document, reading)
     audit.record(
         actor=actor,
         action="reading.sign",
@@ -615,6 +888,7 @@ def delegation_create(*, leader: User, acting: User, start: dt.datetime, end: dt
         obj=delegation,
         data={"leader": leader.pk, "acting": acting.pk, "start": start.isoformat(), "end": end.isoformat()},
     )
+    availability_changed_after_commit(actor)
     return delegation
 
 
@@ -630,6 +904,7 @@ def delegation_revoke(*, delegation: Delegation, actor: User) -> None:
     if not changed:
         raise ValidationError("该委托已撤销或已到期。")
     audit.record(actor=actor, action="delegation.revoke", obj=delegation, data={"leader": delegation.leader_id})
+    availability_changed_after_commit(actor)
 
 
 @audit.atomic

@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from typing import Any
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from shuniu.core.models import User
 from shuniu.documents import routing_adapter
-from shuniu.documents.services import circulation_refresh
+from shuniu.documents.services import circulation_follow, circulation_refresh, unit_copies_chase
+
+log = logging.getLogger("shuniu.routing")
 
 
 @db_periodic_task(crontab(minute="*/5"))
 def refresh_circulation() -> int:
-    """Every five minutes: replan with the latest schedules; send out copies waiting in the office."""
+    """Every five minutes: replan, send out waiting copies, chase units that have not signed.
+
+    The safety net: schedule changes replan at once (`follow_schedules`).
+    """
     routing_adapter.replan()
+    unit_copies_chase()
     return circulation_refresh()
+
+
+def follow_schedules(sender: Any, *, actor: User | None, **kwargs: Any) -> None:
+    """`core.availability.availability_changed`: replan in the request that changed a leader's time.
+
+    The change has committed; should planning fail, it is logged and the worker's round replans.
+    """
+    try:
+        circulation_follow(actor=actor)
+    except Exception:  # the schedule is saved; the office must not see an error for the plan
+        log.exception("日程变动后的即时重新规划失败，将由后台定时刷新补上。")
 
 
 _last_started = 0.0  # when this worker last began a replan (time.time())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,12 +19,12 @@ from shuniu.core.files import Upload, file_response, keep_for_next_try, kept
 from shuniu.core.forms import YEARS, form_errors, int_param
 from shuniu.core.models import Clearance, Role
 from shuniu.core.paging import page_of
-from shuniu.core.permissions import capability_required
+from shuniu.core.permissions import can, capability_required
 from shuniu.core.responses import download
 from shuniu.core.services import read_recorded
 from shuniu.core.text import day_time
 from shuniu.documents import printouts, selectors, services
-from shuniu.documents.access import get_copy_for, get_document_for, get_reading_for
+from shuniu.documents.access import get_copy_for, get_document_for, get_reading_for, get_unit_copy_for
 from shuniu.documents.flow import DOCUMENT_FLOW
 from shuniu.documents.forms import (
     ApproveForm,
@@ -39,6 +39,7 @@ from shuniu.documents.forms import (
     ReturnForm,
     SendBackForm,
     SignForm,
+    UnitReceiptForm,
 )
 from shuniu.documents.models import Status
 from shuniu.documents.selectors import approval_forecast, copy_routes
@@ -193,6 +194,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_staff = user.has_role(*STAFF)
     actions = [a.name for a in DOCUMENT_FLOW.actions_for(document, user)]
     proposal = getattr(document, "proposal", None)
+    own_copy = selectors.unit_copy_of(user, document)  # a liaison: their unit's copy
+    # A liaison opens the attachment of an electronic copy only; a paper copy is the paper.
+    attachments = list(document.attachments.all()) if own_copy is None or not own_copy.on_paper else []
     forecasts = approval_forecast(document, proposal.copies_allowed) if "approve" in actions and proposal else []
     context = {
         "forecasts": forecasts,
@@ -200,7 +204,11 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "document": document,
         "readings": readings,
         "copies": copy_routes(document) if is_staff else [],
-        "attachments": list(document.attachments.all()),
+        "attachments": attachments,
+        "own_copy": own_copy,
+        "unit_copies": selectors.unit_copies_of(document) if is_staff or own_copy is not None else [],
+        "units_due": services.units_due_copies(document, proposal) if "approve" in actions and proposal else [],
+        "receipt_form": UnitReceiptForm(initial={"received_at": timezone.localtime().replace(second=0, microsecond=0)}),
         "history": [
             {
                 "entry": h,
@@ -233,9 +241,11 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required("documents.open")
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
-    document = get_document_for(current_user(request), pk)
+    user = current_user(request)
+    document = get_document_for(user, pk)
+    own_copy = selectors.unit_copy_of(user, document)
     attachment = document.attachments.filter(pk=attachment_pk).first()
-    if attachment is None:
+    if attachment is None or (own_copy is not None and own_copy.on_paper):
         raise Http404("未找到附件。")
     read_recorded(
         actor=current_user(request), action="attachment.download", obj=document, data={"name": attachment.name}
@@ -279,12 +289,23 @@ def _do(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.proposal_send_back(document=document, reason=data["reason"], actor=user)
         elif action == "approve":
             copies = services.proposal_approve(
-                document=document, actor=user, copies_allowed=data["copies_allowed"], opinion=data["opinion"]
+                document=document,
+                actor=user,
+                copies_allowed=data["copies_allowed"],
+                opinion=data["opinion"],
+                # A classified document's copies for units are each named by the director; others go as proposed.
+                unit_copies=[u.pk for u in data["unit_copies"]] if document.secrecy > Clearance.NONE else None,
             )
             going = [c.destination.full_name for c in copies if c.destination is not None]
             done = f"已批准传阅，共 {len(copies)} 份" + (
                 f"，送文清单已列出：送 {'、'.join(going)}。" if going else "。"
             )
+            units = list(document.unit_copies.select_related("unit"))
+            if units:
+                done += f"同时送承办单位 {len(units)} 份：" + "、".join(
+                    f"{c.unit.name}（{'纸质' if c.on_paper else '电子'}）" for c in units
+                )
+                done += "。"
         elif action == "close":
             services.document_close(document=document, result=data["result"], actor=user)
         elif action == "archive":
@@ -348,6 +369,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "opinion": proposal.opinion,
                 "copies_allowed": proposal.copies_allowed,
+                "copy_to_units": proposal.copy_to_units,
                 "readers": [r.leader_id for r in document.readings.all()],
                 "units": [h.unit_id for h in document.handling_units.all()],
                 "lead_unit": next((h.unit_id for h in document.handling_units.all() if h.lead), None),
@@ -370,6 +392,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 deadline=data["deadline"],
                 opinion=data["opinion"],
                 copies_allowed=data["copies_allowed"],
+                copy_to_units=data["copy_to_units"],
                 actor=user,
             )
         except ValidationError as exc:
@@ -478,15 +501,66 @@ def reading_pin(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required("documents.deliver")
 def deliveries(request: HttpRequest) -> HttpResponse:
-    runs = selectors.delivery_runs(current_user(request))
+    user = current_user(request)
+    runs = selectors.delivery_runs(user)
+    to_units = selectors.unreceived_unit_copies(user)
     if request.GET.get("format") == "pdf":
         copies = [item["copy"] for item in runs["now"]]
+        paper = [item["copy"] for item in to_units if item["copy"].on_paper]
         return download(
-            printouts.deliveries_pdf(copies), f"送文清单_{timezone.localtime():%Y%m%d_%H%M}.pdf", "application/pdf"
+            printouts.deliveries_pdf(copies, paper),
+            f"送文清单_{timezone.localtime():%Y%m%d_%H%M}.pdf",
+            "application/pdf",
         )
     return render(
-        request, "documents/deliveries.html", {"runs": runs, "stuck": selectors.stuck_copies(current_user(request))}
+        request,
+        "documents/deliveries.html",
+        {
+            "runs": runs,
+            "stuck": selectors.stuck_copies(user),
+            "to_units": to_units,
+            "receipt_form": UnitReceiptForm(
+                initial={"received_at": timezone.localtime().replace(second=0, microsecond=0)}
+            ),
+        },
     )
+
+
+@capability_required("documents.unit")
+def unit_copies(request: HttpRequest) -> HttpResponse:
+    """本单位来文: a liaison's copies of documents their unit handles, to sign for and to read."""
+    page = page_of(request, selectors.unit_inbox(current_user(request)), 30)
+    return render(request, "documents/unit_copies.html", {"page": page})
+
+
+@require_POST
+def unit_copy_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    """签收: the liaison on screen (no fields), or the clerk recording the paper book (who, when)."""
+    user = current_user(request)
+    if not (can(user, "documents.unit") or can(user, "documents.deliver")):
+        raise PermissionDenied
+    copy = get_unit_copy_for(user, pk)
+    on_screen = not user.has_role(*STAFF)
+    form = None if on_screen else UnitReceiptForm(request.POST)
+    if form is not None and not form.is_valid():
+        messages.error(request, form_errors(form))
+    else:
+        data = form.cleaned_data if form is not None else {}
+        try:
+            services.unit_copy_receive(
+                copy=copy,
+                actor=user,
+                receiver_name=data.get("receiver_name", ""),
+                received_at=data.get("received_at"),
+            )
+        except ValidationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, f"已签收：{copy.unit.name}，{copy.document.reg_number}。")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    return redirect(target or ("documents:unit_copies" if on_screen else "documents:deliveries"))
 
 
 def _copy_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:

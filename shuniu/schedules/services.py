@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuniu import audit
+from shuniu.core.availability import availability_changed_after_commit
 from shuniu.core.confirm import Match, NeedsConfirmation
 from shuniu.core.inbox import inbox_done, inbox_put, inbox_withdraw, item_key
 from shuniu.core.models import OFFICE_ROLES, Counter, InboxKind, Role, User
@@ -130,6 +131,7 @@ def engagement_create(
         obj=engagement,
         data={"leaders": [leader.pk for leader in ordered], "kind": kind, "overlaps": [c.pk for c in conflicts]},
     )
+    availability_changed_after_commit(actor)
     return engagement
 
 
@@ -178,6 +180,7 @@ def engagement_update(
         obj=engagement,
         data={"version": engagement.version, "leaders": [leader.pk for leader in ordered]},
     )
+    availability_changed_after_commit(actor)
     return engagement
 
 
@@ -189,6 +192,7 @@ def engagement_delete(*, engagement: Engagement, actor: User) -> None:
     if not deleted:
         raise ValidationError("该日程已被删除。")
     audit.record(actor=actor, action="engagement.delete", obj=engagement, data={"leaders": leaders})
+    availability_changed_after_commit(actor)
 
 
 def plan_series(week_start: dt.date) -> str:
