@@ -62,22 +62,28 @@ def test_urgent_document_copies_go_to_its_units_with_the_leaders(
     made = {c.unit_id: c for c in document.unit_copies.all()}
     assert set(made) == {finance(liaison).pk, township.pk}
     electronic, paper = made[finance(liaison).pk], made[township.pk]
-    assert not electronic.on_paper and electronic.number is None  # attached text, a liaison to open it
-    assert paper.on_paper and paper.number == len(copies) + 1  # numbered after the leaders' copies
+    assert not electronic.on_paper
+    assert electronic.number is None
+    assert paper.on_paper
+    assert paper.number == len(copies) + 1
     assert Copy.objects.filter(document=document).count() == len(copies)  # not counted against the leaders'
     item = InboxItem.objects.get(recipient=liaison, key=item_key(document, "unit_copy", finance(liaison).pk))
-    assert item.category == "待签收" and item.done_at is None
+    assert item.category == "待签收"
+    assert item.done_at is None
     # The liaison now sees the document, its attachment (an electronic copy) and their list.
     assert selectors.documents_visible_to(liaison).filter(pk=document.pk).exists()
     assert list(selectors.unit_inbox(liaison)) == [electronic]
     client = client_for(liaison)
     page = client.get(reverse("documents:detail", args=[document.pk]))
-    assert page.status_code == 200 and "本单位阅办件" in page.content.decode()
+    assert page.status_code == 200
+    assert "本单位阅办件" in page.content.decode()
     attachment = document.attachments.get()
     assert client.get(reverse("documents:attachment", args=[document.pk, attachment.pk])).status_code == 200
     # The delivery list carries the paper one (which unit, which office, which copy).
     listing = client_for(clerk).get(reverse("documents:deliveries")).content.decode()
-    assert "送承办单位" in listing and township.name in listing and f"第 {paper.number} 份" in listing
+    assert "送承办单位" in listing
+    assert township.name in listing
+    assert f"第 {paper.number} 份" in listing
 
 
 def test_no_copies_for_a_plain_document_unless_the_proposal_asks(
@@ -107,10 +113,13 @@ def test_classified_copies_only_on_paper_and_each_approved_by_the_director(
     with pytest.raises(ValidationError, match="县公安局」不是本文件的承办单位"):
         services.proposal_approve(document=document, actor=director, unit_copies=[other.pk])
     document.refresh_from_db()
-    assert document.status == Status.PROPOSED and not UnitCopy.objects.exists()  # nothing changed
+    assert document.status == Status.PROPOSED
+    assert not UnitCopy.objects.exists()
     services.proposal_approve(document=document, actor=director, unit_copies=[finance(liaison).pk])
     copy = document.unit_copies.get()  # the township's copy was not approved
-    assert copy.unit == finance(liaison) and copy.on_paper and copy.approved_by == director
+    assert copy.unit == finance(liaison)
+    assert copy.on_paper
+    assert copy.approved_by == director
 
 
 def test_classified_copies_none_without_the_directors_word(
@@ -135,7 +144,8 @@ def test_signing_twice_is_one_receipt(sent: UnitCopy, liaison: User) -> None:
     with pytest.raises(ValidationError, match="不能重复签收"):
         services.unit_copy_receive(copy=sent, actor=liaison)
     sent.refresh_from_db()
-    assert sent.received_by == liaison and sent.receiver_name == liaison.full_name
+    assert sent.received_by == liaison
+    assert sent.receiver_name == liaison.full_name
     assert AuditEntry.objects.filter(action="unit_copy.receive").count() == 1
     item = InboxItem.objects.get(recipient=liaison, key=item_key(sent.document, "unit_copy", sent.unit_id))
     assert item.done_at is not None
@@ -170,7 +180,9 @@ def test_the_clerk_records_a_paper_receipt_with_person_and_time(sent: UnitCopy, 
     at = timezone.localtime().replace(second=0, microsecond=0)
     client.post(url, {"receiver_name": "张三", "received_at": at.strftime("%Y-%m-%dT%H:%M")})
     sent.refresh_from_db()
-    assert sent.receiver_name == "张三" and sent.recorded_by == clerk and sent.received_at == at
+    assert sent.receiver_name == "张三"
+    assert sent.recorded_by == clerk
+    assert sent.received_at == at
     assert (
         "张三 签收（王文书 登记）" in client.get(reverse("documents:detail", args=[sent.document_id])).content.decode()
     )
@@ -182,7 +194,8 @@ def test_a_later_instruction_reaches_the_units_holding_a_copy(sent: UnitCopy, le
     reading = Reading.objects.get(document=sent.document, leader=leader)
     services.reading_sign(reading=reading, actor=leader, instruction="请财政局抓紧落实防火经费。")
     item = InboxItem.objects.get(recipient=liaison, key=item_key(sent.document, "instruction", leader.pk))
-    assert item.category == "新批示" and "抓紧落实防火经费" in item.note
+    assert item.category == "新批示"
+    assert "抓紧落实防火经费" in item.note
 
 
 def test_an_unsigned_urgent_copy_is_chased_in_the_clerks_inbox(sent: UnitCopy, clerk: User, liaison: User) -> None:
@@ -270,14 +283,17 @@ def test_a_trip_saved_carries_the_copy_elsewhere_at_once(
     assert (copy.state, copy.destination, copy.redirected_from) == (CopyState.TO_DELIVER, other, away)
     assert Reading.objects.get(document=copy.document, leader=away).copy is None
     assert Reading.objects.get(document=copy.document, leader=other).copy == copy
-    assert copy.route and copy.route[0]["leader"] == other.pk  # the stored plan is already the new one
+    assert copy.route
+    assert copy.route[0]["leader"] == other.pk
     assert AuditEntry.objects.filter(action="copy.redirect").count() == 1
     page = client_for(clerk).get(reverse("documents:deliveries")).content.decode()
-    assert "改送" in page and f"原送 {away.full_name}" in page
+    assert "改送" in page
+    assert f"原送 {away.full_name}" in page
     # Delivered: the note is gone.
     services.copy_deliver(copy=copy, actor=clerk)
     copy.refresh_from_db()
-    assert copy.redirected_from is None and copy.holder == other
+    assert copy.redirected_from is None
+    assert copy.holder == other
 
 
 def test_a_short_meeting_or_another_leaders_trip_moves_nothing(
@@ -326,12 +342,14 @@ def test_a_change_rolled_back_replans_nothing(
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     copy = on_its_way(register, clerk, director, [leader, leader2])
-    assert copy.destination is not None
+    away = copy.destination
+    assert away is not None
     now = timezone.now()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
+
+    def save_then_fail() -> None:
+        with transaction.atomic():
             schedules.engagement_create(
-                leaders=[copy.destination],
+                leaders=[away],
                 kind=EngagementKind.TRIP,
                 title="出差",
                 start=now,
@@ -339,6 +357,9 @@ def test_a_change_rolled_back_replans_nothing(
                 actor=clerk,
             )
             raise RuntimeError("保存后出错，整个事务回滚")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        save_then_fail()
     assert callbacks == []
     copy.refresh_from_db()
     assert copy.redirected_from is None
@@ -348,4 +369,5 @@ def test_the_supervision_draft_takes_the_units_holding_copies(sent: UnitCopy) ->
     from shuniu.supervision.selectors import draft_from_document
 
     draft = draft_from_document(sent.document)
-    assert draft["lead_unit"] == sent.unit_id and draft["co_units"] == []
+    assert draft["lead_unit"] == sent.unit_id
+    assert draft["co_units"] == []
