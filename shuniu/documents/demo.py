@@ -7,8 +7,9 @@ import datetime as dt
 from django.utils import timezone
 
 from shuniu.core.models import Unit, User
+from shuniu.core.printing import render_pdf
 from shuniu.documents import services
-from shuniu.documents.models import CopyState, Document, Kind, Reading, Urgency
+from shuniu.documents.models import CopyState, Document, Kind, Reading, UnitCopy, Urgency
 
 
 def _users(*names: str) -> list[User]:
@@ -27,9 +28,12 @@ def documents_demo_load() -> None:
     clerk, director = _users("wangfang", "huangxiaodong")
     secretary, mayor, deputy, vice = _users("zhangjianguo", "liminghua", "wangzhiqiang", "fengtao")
     now = timezone.now().replace(second=0, microsecond=0)
+    (liaison_town,) = _users("wuxia")
     units = {
         u.name: u
-        for u in Unit.objects.filter(name__in=["县应急管理局", "县自然资源局", "县财政局", "县住房和城乡建设局"])
+        for u in Unit.objects.filter(
+            name__in=["县应急管理局", "县自然资源局", "县财政局", "县住房和城乡建设局", "城关镇"]
+        )
     }
 
     def register(title: str, hours_ago: float, **extra: object) -> Document:
@@ -73,25 +77,44 @@ def documents_demo_load() -> None:
         opinion="建议呈张书记阅示，同时复印送应急管理局、自然资源局阅办。",
         actor=clerk,
     )
-    services.proposal_approve(document=urgent, actor=director)
+    services.proposal_approve(document=urgent, actor=director)  # the two units' paper copies go with the leaders'
     _deliver_all(urgent, clerk)
+    services.unit_copy_receive(  # 自然资源局's copy is still on the delivery list, to carry
+        copy=UnitCopy.objects.get(document=urgent, unit=units["县应急管理局"]),
+        actor=clerk,
+        receiver_name="陈明",
+    )
     signed = Reading.objects.filter(document=urgent, leader=deputy, delivered_at__isnull=False).first()
     if signed is not None:
         services.reading_sign(
             reading=signed, actor=deputy, instruction="请应急管理局牵头，三日内报送工作方案。", requires_action=True
         )
 
+    budget_title = "关于报送2027年部门预算编制情况的通知"
+    text = render_pdf(
+        "documents/demo_text.html",
+        {
+            "title": budget_title,
+            "number": "示财预〔2026〕88号",
+            "paragraphs": [
+                "各县（市、区）财政局：",
+                "为做好2027年部门预算编制工作，请于收到本通知后两日内报送部门预算编制情况，"
+                "重点说明基本支出、项目支出安排及上年结转结余资金使用情况。",
+            ],
+        },
+    )
     budget = register(
-        "关于报送2027年部门预算编制情况的通知",
+        budget_title,
         28,
         source_number="示财预〔2026〕88号",
         urgency=Urgency.URGENT,
         deadline=now + dt.timedelta(days=2),
+        files=[services.Upload("预算编制通知.pdf", text)],
     )
     services.proposal_submit(
         document=budget, readers=[mayor, vice], units=[units["县财政局"]], copies_allowed=2, actor=clerk
     )
-    services.proposal_approve(document=budget, actor=director)
+    services.proposal_approve(document=budget, actor=director)  # 县财政局's copy: electronic, for 周平 to sign
     _deliver_all(budget, clerk)
 
     proposed = register("关于开展城镇燃气安全专项整治的通知", 6, source_number="示住建〔2026〕21号")
@@ -99,7 +122,8 @@ def documents_demo_load() -> None:
         document=proposed,
         readers=[vice, mayor],
         units=[units["县住房和城乡建设局"]],
-        opinion="呈冯副县长、李县长阅。",
+        opinion="呈冯副县长、李县长阅，同时复印送住建局阅办。",
+        copy_to_units=True,
         actor=clerk,
     )
     register("关于征集2027年民生实事项目的函", 1, source_number="示政研函〔2026〕9号")
@@ -121,9 +145,14 @@ def documents_demo_load() -> None:
         ("关于开展“我为群众办实事”回访的通知", "示委办〔2026〕58号", True),
     ):
         finished = register(title, 50, source_number=number)
-        services.proposal_submit(document=finished, readers=[mayor], actor=clerk)
+        to_town = [units["城关镇"]] if close else []  # a 平件 the proposal sends to the township as well
+        services.proposal_submit(
+            document=finished, readers=[mayor], units=to_town, copy_to_units=bool(to_town), actor=clerk
+        )
         services.proposal_approve(document=finished, actor=director)
         _deliver_all(finished, clerk)
+        for unit_copy in finished.unit_copies.all():
+            services.unit_copy_receive(copy=unit_copy, actor=liaison_town)
         reading = Reading.objects.get(document=finished, leader=mayor)
         services.reading_sign(reading=reading, actor=mayor, instruction="同意，请按要求抓好落实。")
         if close:

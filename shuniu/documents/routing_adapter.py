@@ -249,17 +249,18 @@ def _along(route: Iterable[int], open_readings: dict[int, Reading], eligible: se
 
 
 def next_destination(
-    copy: Copy, now: dt.datetime, *, planning: Planning, skip: set[int] | None = None
+    copy: Copy, now: dt.datetime, *, planning: Planning, skip: set[int] | None = None, fresh: bool = False
 ) -> Reading | None:
     """The reading this copy (leaving a desk or the office at `now`) should go to, or None to wait.
 
-    Answered from the copy's stored route where it can be; otherwise from one fresh plan per call.
+    Answered from the copy's stored route where it can be; otherwise (or `fresh`: the stored routes
+    were planned around a reader who is no longer there) from one fresh plan per call.
     """
     open_readings = {k: v for k, v in _unassigned(copy.document).items() if not skip or k not in skip}
     if not open_readings:
         return None
     eligible = {r.leader_id for r in eligible_readers(copy.document)}
-    if not planning.planned:
+    if not planning.planned and not fresh:
         found, reading = _along((visit["leader"] for visit in copy.route or ()), open_readings, eligible)
         if found:
             return reading

@@ -399,7 +399,7 @@ def figures(viewer: User, now: dt.datetime | None = None) -> dict[str, Any]:
 
 
 def unit_receipt_figures(viewer: User, now: dt.datetime, days: int = 90) -> list[dict[str, Any]]:
-    """Per handling unit, its copies sent in the last `days` days; slowest first.
+    """Per handling unit, its copies sent in the last `days` days; those with copies unsigned first, then the slowest.
 
     Received, median and longest hours to sign, still open (up to the viewer's clearance).
     """
@@ -418,7 +418,7 @@ def unit_receipt_figures(viewer: User, now: dt.datetime, days: int = 90) -> list
         row["received"] = len(hours)
         row["median"] = hours[len(hours) // 2] if hours else None
         row["max"] = hours[-1] if hours else None
-    return sorted(rows.values(), key=lambda r: (-(r["median"] or 0), r["unit"].name))
+    return sorted(rows.values(), key=lambda r: (-r["open"], -(r["median"] or 0), r["unit"].name))
 
 
 def pending_supervision(viewer: User) -> QuerySet[Document]:

@@ -661,7 +661,7 @@ def copies_redirect(*, actor: User | None, now: dt.datetime) -> list[Copy]:
         return free[leader.pk]
 
     moved = []
-    planning = routing_adapter.Planning(now, holding=[c.pk for c in going])
+    holding = [c.pk for c in going]
     for copy in going:
         away = copy.destination
         if away is None:
@@ -669,7 +669,9 @@ def copies_redirect(*, actor: User | None, now: dt.datetime) -> list[Copy]:
         there = next_free(away)
         if there is not None and there <= now + routing_adapter.LATER:
             continue  # the reader is there (or back within half an hour)
-        instead = routing_adapter.next_destination(copy, now, planning=planning, skip={away.pk})
+        # A plan of its own with this copy free: the stored routes count on it reaching the absent reader.
+        planning = routing_adapter.Planning(now, holding=holding)
+        instead = routing_adapter.next_destination(copy, now, planning=planning, skip={away.pk}, fresh=True)
         if instead is None:
             continue
         sooner = next_free(instead.leader)
@@ -682,7 +684,7 @@ def copies_redirect(*, actor: User | None, now: dt.datetime) -> list[Copy]:
         audit.record(actor=actor, action="copy.redirect", obj=copy, data={"from": away.pk, "to": instead.leader_id})
         moved.append(copy)
     if moved:
-        planning.replan_after_commit()
+        routing_adapter.Planning(now).replan_after_commit()
     return moved
 
 
