@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 from pytest_django.live_server_helper import LiveServer
 
 from shuniu.core.models import Unit, User
@@ -21,8 +21,8 @@ from shuniu.documents.tests.conftest import PDF
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = screenshots_dir()
 TITLE = "关于做好强降雪天气防范应对工作的紧急通知"
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def flash(page: Page, text: str) -> None:
@@ -128,7 +128,8 @@ def test_units_copies_and_a_sudden_trip(browser: Browser, live_server: LiveServe
     clerk.goto(f"{base}/documents/deliveries/")
     moved = Copy.objects.select_related("destination").get(pk=going[0].pk)
     assert moved.redirected_from_id == away.pk
-    assert moved.destination is not None and moved.destination != away
+    assert moved.destination is not None
+    assert moved.destination != away
     row = clerk.locator("tr", has_text=TITLE).filter(has_text="改送")
     assert row.get_by_text(f"原送 {away.full_name}").is_visible()
     assert row.get_by_text(moved.destination.full_name).first.is_visible()
