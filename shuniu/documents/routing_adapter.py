@@ -96,7 +96,7 @@ def _circulating() -> list[Document]:
 
 
 def _snapshot(
-    documents: list[Document], now: dt.datetime, free_copy: int | None
+    documents: list[Document], now: dt.datetime, free: Collection[int] = ()
 ) -> tuple[tuple[Leader, ...], list[LiveDocument]]:
     calendar = WorkingCalendar.load()
     people: dict[int, User] = {}
@@ -131,9 +131,9 @@ def _snapshot(
         unsigned = {r.leader_id for r in readings if r.signed_at is None}
         copies = []
         for copy in document.copies.all():
-            if copy.pk != free_copy and copy.state == CopyState.ON_DESK and copy.holder_id in unsigned:
+            if copy.pk not in free and copy.state == CopyState.ON_DESK and copy.holder_id in unsigned:
                 copies.append(LiveCopy(str(copy.holder_id), max(_minute(copy.since), _minute(now))))
-            elif copy.pk != free_copy and copy.state == CopyState.TO_DELIVER and copy.destination_id in unsigned:
+            elif copy.pk not in free and copy.state == CopyState.TO_DELIVER and copy.destination_id in unsigned:
                 copies.append(LiveCopy(str(copy.destination_id), max(_minute(copy.since + HANDOFF), _minute(now))))
             else:
                 copies.append(LiveCopy())
@@ -144,7 +144,7 @@ def _snapshot(
 
 
 def replan(
-    now: dt.datetime | None = None, *, free_copy: int | None = None, only_copies: Collection[int] | None = None
+    now: dt.datetime | None = None, *, free: Collection[int] = (), only_copies: Collection[int] | None = None
 ) -> LivePlan | None:
     """Plan every document in circulation from now; store routes and predicted completions.
 
@@ -160,7 +160,7 @@ def replan(
     documents = _circulating()
     if not documents:
         return LivePlan({})
-    leaders, lives = _snapshot(documents, now, free_copy)
+    leaders, lives = _snapshot(documents, now, set(free))
     try:
         plan = plan_live(leaders, lives, _minute(now), int(HANDOFF.total_seconds() // 60))
     except RoutingError as exc:
@@ -207,9 +207,10 @@ class Planning:
     of copies it moves.
     """
 
-    def __init__(self, now: dt.datetime, *, holding: Collection[int] = ()) -> None:
+    def __init__(self, now: dt.datetime, *, holding: Collection[int] = (), freeing: Collection[int] = ()) -> None:
         self.now = now
         self.holding = set(holding)  # copies the call has locked or made: the only routes it may write
+        self.freeing = set(freeing)  # copies on their way the call may send elsewhere: planned as free
         self.planned = False
         self._plan: LivePlan | None = None
         self._queued = False
@@ -225,7 +226,10 @@ class Planning:
 
     def plan(self, free_copy: int) -> LivePlan | None:
         if not self.planned:
-            self._plan = replan(self.now, free_copy=free_copy, only_copies={free_copy, *self.holding})
+            # A plan that frees copies on their way is a what-if (where could they go instead?): it writes
+            # no route, and the caller replans once it has moved them.
+            only = set() if self.freeing else {free_copy, *self.holding}
+            self._plan = replan(self.now, free={free_copy, *self.freeing}, only_copies=only)
             self.planned = True
         return self._plan
 
@@ -356,7 +360,7 @@ def forecast(document: Document, copies: int, now: dt.datetime | None = None) ->
     readers = len(proposed.readings.all())
     if not readers:
         return []
-    leaders, lives = _snapshot([*_circulating(), proposed], now, None)
+    leaders, lives = _snapshot([*_circulating(), proposed], now)
     others, mine = lives[:-1], lives[-1].document
     copies = max(1, min(copies, readers))
     options = [("按当前拟办", copies, mine.before)]

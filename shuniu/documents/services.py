@@ -618,38 +618,38 @@ def circulation_refresh(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
-def circulation_follow(*, actor: User | None, now: dt.datetime | None = None) -> list[Copy]:
+def circulation_follow(
+    *, actor: User | None, leaders: Collection[int] | None = None, now: dt.datetime | None = None
+) -> list[Copy]:
     """A leader's time changed: follow it at once, in the request that changed it.
 
     A trip saved, an engagement moved or deleted, a delegation, a holiday: not at the worker's next round.
-    Replans from the new schedules, carries elsewhere any copy on its way to a leader who is no longer
-    there (`copies_redirect`), replans again if one moved, and sends out copies waiting in the office.
-    Returns the copies carried elsewhere.
+    Carries elsewhere any copy on its way to a leader who is no longer there (`copies_redirect`, from a
+    plan of its own), replans every stored route and prediction from the new schedules, and sends out
+    copies waiting in the office. `leaders`: those whose time changed (None: everyone's). Returns the
+    copies carried elsewhere.
     """
     now = now or timezone.now()
+    moved = copies_redirect(actor=actor, now=now, leaders=leaders)
     routing_adapter.replan(now)
-    moved = copies_redirect(actor=actor, now=now)
-    if moved:
-        routing_adapter.replan(now)
     circulation_refresh(now=now)
     return moved
 
 
 @audit.atomic
-def copies_redirect(*, actor: User | None, now: dt.datetime) -> list[Copy]:
+def copies_redirect(*, actor: User | None, now: dt.datetime, leaders: Collection[int] | None = None) -> list[Copy]:
     """Copies on their way (待送) to a leader who is away while another reader is there sooner: rule 3.
 
     The copy goes to the next reader instead (the delivery list says 改送, with whom it was for); the
     away leader's reading waits for another copy or this one's return. A leader whose next office time
     is no more than half an hour after the other's keeps the copy (no shuffling at night, when everyone
-    is out until the morning).
+    is out until the morning). `leaders`: only copies on their way to these (None: to anyone).
     """
-    going = list(
-        Copy.objects.select_for_update(of=("self",))
-        .filter(state=CopyState.TO_DELIVER, document__status=Status.CIRCULATING, destination__isnull=False)
-        .select_related("document", "destination")
-        .order_by("pk")
+    going_to = Copy.objects.filter(state=CopyState.TO_DELIVER, document__status=Status.CIRCULATING)
+    going_to = (
+        going_to.filter(destination__isnull=False) if leaders is None else going_to.filter(destination__in=leaders)
     )
+    going = list(going_to.select_for_update(of=("self",)).select_related("document", "destination").order_by("pk"))
     if not going:
         return []
     calendar = WorkingCalendar.load()
@@ -660,17 +660,20 @@ def copies_redirect(*, actor: User | None, now: dt.datetime) -> list[Copy]:
             free[leader.pk] = routing_adapter.next_available(leader, now + routing_adapter.HANDOFF, calendar)
         return free[leader.pk]
 
-    moved = []
-    holding = [c.pk for c in going]
+    away_now = []
     for copy in going:
+        there = next_free(copy.destination) if copy.destination is not None else None
+        if there is None or there > now + routing_adapter.LATER:  # not there (nor back within half an hour)
+            away_now.append((copy, there))
+    if not away_now:
+        return []
+    # One plan with these copies free: the stored routes count on them reaching their absent readers.
+    planning = routing_adapter.Planning(now, holding=[c.pk for c in going], freeing=[c.pk for c, _ in away_now])
+    moved = []
+    for copy, there in away_now:
         away = copy.destination
         if away is None:
             continue
-        there = next_free(away)
-        if there is not None and there <= now + routing_adapter.LATER:
-            continue  # the reader is there (or back within half an hour)
-        # A plan of its own with this copy free: the stored routes count on it reaching the absent reader.
-        planning = routing_adapter.Planning(now, holding=holding)
         instead = routing_adapter.next_destination(copy, now, planning=planning, skip={away.pk}, fresh=True)
         if instead is None:
             continue
@@ -890,7 +893,7 @@ def delegation_create(*, leader: User, acting: User, start: dt.datetime, end: dt
         obj=delegation,
         data={"leader": leader.pk, "acting": acting.pk, "start": start.isoformat(), "end": end.isoformat()},
     )
-    availability_changed_after_commit(actor)
+    availability_changed_after_commit(actor, [leader.pk])
     return delegation
 
 
@@ -906,7 +909,7 @@ def delegation_revoke(*, delegation: Delegation, actor: User) -> None:
     if not changed:
         raise ValidationError("该委托已撤销或已到期。")
     audit.record(actor=actor, action="delegation.revoke", obj=delegation, data={"leader": delegation.leader_id})
-    availability_changed_after_commit(actor)
+    availability_changed_after_commit(actor, [delegation.leader_id])
 
 
 @audit.atomic

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 from typing import Any
 
 from huey import crontab
@@ -27,13 +28,13 @@ def refresh_circulation() -> int:
     return circulation_refresh()
 
 
-def follow_schedules(sender: Any, *, actor: User | None, **kwargs: Any) -> None:
+def follow_schedules(sender: Any, *, actor: User | None, leaders: Collection[int] | None = None, **kwargs: Any) -> None:
     """`core.availability.availability_changed`: replan in the request that changed a leader's time.
 
     The change has committed; should planning fail, it is logged and the worker's round replans.
     """
     try:
-        circulation_follow(actor=actor)
+        circulation_follow(actor=actor, leaders=leaders)
     except Exception:  # the schedule is saved; the office must not see an error for the plan
         log.exception("日程变动后的即时重新规划失败，将由后台定时刷新补上。")
 

@@ -131,7 +131,7 @@ def engagement_create(
         obj=engagement,
         data={"leaders": [leader.pk for leader in ordered], "kind": kind, "overlaps": [c.pk for c in conflicts]},
     )
-    availability_changed_after_commit(actor)
+    availability_changed_after_commit(actor, [leader.pk for leader in ordered])
     return engagement
 
 
@@ -152,6 +152,7 @@ def engagement_update(
     actor: User,
 ) -> Engagement:
     """Change an engagement (its leaders too); refused if someone else saved it since `version` was read."""
+    before = leader_ids(engagement)  # their time changes too, if they leave it
     if leaders is None:
         leaders = list(User.objects.filter(pk__in=leader_ids(engagement)))
     ordered = _check_engagement(leaders=leaders, kind=kind, title=title, start=start, end=end)
@@ -180,7 +181,7 @@ def engagement_update(
         obj=engagement,
         data={"version": engagement.version, "leaders": [leader.pk for leader in ordered]},
     )
-    availability_changed_after_commit(actor)
+    availability_changed_after_commit(actor, {*before, *(leader.pk for leader in ordered)})
     return engagement
 
 
@@ -192,7 +193,7 @@ def engagement_delete(*, engagement: Engagement, actor: User) -> None:
     if not deleted:
         raise ValidationError("该日程已被删除。")
     audit.record(actor=actor, action="engagement.delete", obj=engagement, data={"leaders": leaders})
-    availability_changed_after_commit(actor)
+    availability_changed_after_commit(actor, leaders)
 
 
 def plan_series(week_start: dt.date) -> str:
