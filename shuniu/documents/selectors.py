@@ -14,7 +14,18 @@ from django.utils import timezone
 from shuniu.core.models import Role, Unit, User
 from shuniu.core.text import day_time
 from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar
-from shuniu.documents.models import Copy, CopyState, Delegation, Document, Reading, Status, UnitCopy, Urgency
+from shuniu.documents.models import (
+    Copy,
+    CopyState,
+    Delegation,
+    Document,
+    HandlingUnit,
+    Proposal,
+    Reading,
+    Status,
+    UnitCopy,
+    Urgency,
+)
 from shuniu.search.selectors import Matching, QueryError, matching
 
 # The statuses in which a document has gone out to its readers.
@@ -207,6 +218,13 @@ def delivery_runs(viewer: User, now: dt.datetime | None = None) -> dict[str, lis
                 continue
         runs["now"].append({"copy": copy, "when": None})
     return runs
+
+
+def units_due_copies(document: Document, proposal: Proposal) -> list[HandlingUnit]:
+    """The handling units that get their own copy at approval: all of them for 特急 and 加急, else as proposed."""
+    if document.urgency_rank <= 1 or proposal.copy_to_units:
+        return list(document.handling_units.select_related("unit").order_by("-lead", "pk"))
+    return []
 
 
 def unit_copies_of(document: Document) -> list[UnitCopy]:

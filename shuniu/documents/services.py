@@ -38,7 +38,7 @@ from shuniu.documents.models import (
     UnitCopy,
     Urgency,
 )
-from shuniu.documents.selectors import acting_for, duplicates, may_sign_for
+from shuniu.documents.selectors import acting_for, duplicates, may_sign_for, units_due_copies
 from shuniu.search.services import entry_update
 
 __all__ = ["Upload"]
@@ -379,7 +379,7 @@ def proposal_approve(
 ) -> list[Copy]:
     """The director approves the proposal (with an optional 审批意见); copies go to their first readers.
 
-    At the same moment the handling units get their own copies (`units_copy_out`): `unit_copies`
+    At the same moment the handling units get their own copies (`_unit_copies_out`): `unit_copies`
     names the units the director approves a copy for — for a classified document each copy must be
     named (none otherwise); for any other, None means every unit the proposal sends one to.
     """
@@ -407,13 +407,6 @@ def proposal_approve(
         data={"copies": count, "unit_copies": [[c.unit_id, "paper" if c.on_paper else "electronic"] for c in to_units]},
     )
     return copies
-
-
-def units_due_copies(document: Document, proposal: Proposal) -> list[HandlingUnit]:
-    """The handling units that get their own copy at approval: all of them for 特急 and 加急, else as proposed."""
-    if document.urgency_rank <= 1 or proposal.copy_to_units:
-        return list(document.handling_units.select_related("unit").order_by("-lead", "pk"))
-    return []
 
 
 def _unit_copies_out(

@@ -207,7 +207,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": attachments,
         "own_copy": own_copy,
         "unit_copies": selectors.unit_copies_of(document) if is_staff or own_copy is not None else [],
-        "units_due": services.units_due_copies(document, proposal) if "approve" in actions and proposal else [],
+        "units_due": selectors.units_due_copies(document, proposal) if "approve" in actions and proposal else [],
         "receipt_form": UnitReceiptForm(initial={"received_at": timezone.localtime().replace(second=0, microsecond=0)}),
         "history": [
             {

@@ -99,8 +99,8 @@ def assert_same_files(manifest_files: dict[str, Any], store: Path, restored_stor
 
 
 def test_backup_under_concurrent_writes_restores_a_consistent_county(
-    county: None, own_store: Path, elsewhere: dict[str, Any], tmp_path: Path
-) -> None:
+    own_store: Path, county: None, elsewhere: dict[str, Any], tmp_path: Path
+) -> None:  # the store first: the demo county's own attached files go into it
     from shuniu.documents.models import SERIES, Document
 
     stop, made = threading.Event(), list[int]()

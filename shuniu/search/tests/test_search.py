@@ -237,10 +237,12 @@ def test_match_and_permission_in_one_statement(county: dict[str, object], direct
     assert all("EXISTS" in sql for sql in matching)
     assert len([q for q in queries.captured_queries if "search_entry" in q["sql"]]) <= len(kinds()) * per_kind
     with CaptureQueriesContext(connection) as queries:
-        selectors.search(liaison, "乡")  # documents and calls are none of a liaison's: not asked at all
+        selectors.search(liaison, "乡")  # calls are none of a liaison's: not asked at all
     asked = [q["sql"] for q in queries.captured_queries if "search_entry" in q["sql"]]
     assert 0 < len(asked) < len(kinds()) * per_kind
-    assert not any("documents_document" in sql or "notices_call" in sql for sql in asked)
+    assert not any("notices_call" in sql for sql in asked)
+    # Documents are asked (those their unit holds a copy of), the unit's copy checked in the same statement.
+    assert all("documents_unitcopy" in sql for sql in asked if "documents_document" in sql)
 
 
 def test_bad_queries_say_why(director: User) -> None:
