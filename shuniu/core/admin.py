@@ -19,7 +19,9 @@ from django.http import HttpRequest, HttpResponse
 
 from shuniu import audit
 from shuniu.core import services
+from shuniu.core.access import current_user
 from shuniu.core.admin_site import is_system_admin
+from shuniu.core.availability import availability_changed_after_commit
 from shuniu.core.forms import RolesFormMixin, UserAdminForm
 from shuniu.core.models import CalendarOverride, CalendarYear, Contact, LeaderProfile, Unit, User, Village
 from shuniu.search.services import entry_remove, entry_update
@@ -209,6 +211,15 @@ class CalendarOverrideAdmin(AuditedAdmin):
     list_display = ["date", "kind", "note"]
     list_filter = ["kind"]
     date_hierarchy = "date"
+
+    # A working day or holiday set by hand changes every leader's office time: circulation replans.
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        availability_changed_after_commit(current_user(request))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        availability_changed_after_commit(current_user(request))
 
 
 @admin.register(CalendarYear)

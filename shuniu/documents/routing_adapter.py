@@ -81,6 +81,69 @@ def next_available(leader: User, start: dt.datetime, calendar: WorkingCalendar) 
     return max(windows[0][0], start) if windows else None
 
 
+@dataclass(frozen=True)
+class Redirection:
+    """A copy on its way to a reader who is away, and the waiting reading it could go to instead."""
+
+    copy: int
+    away: int  # the reader it was going to
+    reading: int  # the reading it goes to instead
+    to: int  # that reading's reader
+
+
+def redirections(now: dt.datetime, leaders: Collection[int] | None = None) -> list[Redirection]:
+    """Copies on their way (待送) to a leader who is away while another reader is there sooner (rule 3).
+
+    Read and planned outside any write: the caller carries the copies elsewhere in a short transaction
+    that checks nothing moved meanwhile. A reader back within half an hour keeps the copy, and so does
+    one whose next office time is no more than half an hour after the other's (no shuffling at night,
+    when everyone is out until the morning); so does a reader whose desk someone keeps (委托).
+    `leaders`: only copies on their way to these (None: to anyone).
+    """
+    from shuniu.documents.selectors import delegated_desks
+
+    going = Copy.objects.filter(
+        state=CopyState.TO_DELIVER, document__status=Status.CIRCULATING, destination__isnull=False
+    )
+    if leaders is not None:
+        going = going.filter(destination__in=leaders)
+    copies = list(going.exclude(destination__in=delegated_desks(now)).select_related("document", "destination"))
+    if not copies:
+        return []
+    calendar = WorkingCalendar.load()
+    free: dict[int, dt.datetime | None] = {}
+
+    def next_free(leader: User) -> dt.datetime | None:
+        if leader.pk not in free:
+            free[leader.pk] = next_available(leader, now + HANDOFF, calendar)
+        return free[leader.pk]
+
+    away_now = []
+    for copy in sorted(copies, key=lambda c: c.pk):
+        there = next_free(copy.destination) if copy.destination is not None else None
+        if there is None or there > now + LATER:
+            away_now.append((copy, there))
+    if not away_now:
+        return []
+    # One what-if plan with these copies free: the stored routes count on them reaching their absent readers.
+    planning = Planning(now, freeing=[c.pk for c, _ in away_now])
+    found = []
+    taken: set[int] = set()
+    for copy, there in away_now:
+        away = copy.destination
+        if away is None:
+            continue
+        instead = next_destination(copy, now, planning=planning, skip={away.pk}, fresh=True)
+        if instead is None or instead.pk in taken:
+            continue
+        sooner = next_free(instead.leader)
+        if sooner is None or (there is not None and there <= sooner + LATER):
+            continue
+        taken.add(instead.pk)
+        found.append(Redirection(copy.pk, away.pk, instead.pk, instead.leader_id))
+    return found
+
+
 def _circulating() -> list[Document]:
     return list(
         Document.objects.filter(status=Status.CIRCULATING)

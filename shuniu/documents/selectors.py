@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import statistics
 from collections import Counter
 from typing import Any
 
@@ -241,6 +242,21 @@ def unit_copy_of(user: User, document: Document) -> UnitCopy | None:
     return document.unit_copies.filter(unit_id=user.unit_id).first()
 
 
+def may_open_attachments(user: User, document: Document) -> bool:
+    """Whether the user may open the document's attached files.
+
+    A liaison only with an electronic copy (a paper copy is the paper the clerk carried); everyone
+    else who sees the document.
+    """
+    own = unit_copy_of(user, document)
+    return own is None or not own.on_paper
+
+
+def delegated_desks(now: dt.datetime) -> list[int]:
+    """The leaders whose desk someone keeps right now (委托): a copy delivered there is read."""
+    return list(_in_force(now).values_list("leader_id", flat=True))
+
+
 def unit_copies_visible_to(user: User) -> QuerySet[UnitCopy]:
     """Units' copies the user may act on: the office's (up to clearance), a liaison's own unit's."""
     copies = UnitCopy.objects.filter(document__secrecy__lte=user.clearance)
@@ -275,9 +291,8 @@ def unreceived_unit_copies(viewer: User | None, now: dt.datetime | None = None) 
     """
     now = now or timezone.now()
     calendar = WorkingCalendar.load()
-    copies = UnitCopy.objects.filter(received_at__isnull=True, document__status__in=SENT_OUT)
-    if viewer is not None:
-        copies = copies.filter(document__secrecy__lte=viewer.clearance)
+    copies = UnitCopy.objects.all() if viewer is None else unit_copies_visible_to(viewer)
+    copies = copies.filter(received_at__isnull=True, document__status__in=SENT_OUT)
     found = []
     for copy in copies.select_related("document", "unit").order_by("sent_at", "pk"):
         urgent = copy.document.urgency in (Urgency.FLASH, Urgency.URGENT)
@@ -434,7 +449,7 @@ def unit_receipt_figures(viewer: User, now: dt.datetime, days: int = 90) -> list
     for row in rows.values():
         hours = sorted(row["hours"])
         row["received"] = len(hours)
-        row["median"] = hours[len(hours) // 2] if hours else None
+        row["median"] = statistics.median(hours) if hours else None
         row["max"] = hours[-1] if hours else None
     return sorted(rows.values(), key=lambda r: (-r["open"], -(r["median"] or 0), r["unit"].name))
 

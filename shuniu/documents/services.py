@@ -20,7 +20,6 @@ from shuniu.core.notify import notify
 from shuniu.core.numbering import next_number
 from shuniu.core.selectors import liaisons_of, users_with_role
 from shuniu.core.text import day_time, visible
-from shuniu.core.workcal import WorkingCalendar
 from shuniu.documents import routing_adapter
 from shuniu.documents.flow import DOCUMENT_FLOW
 from shuniu.documents.models import (
@@ -492,7 +491,7 @@ def unit_copy_receive(
         if not receiver_name:
             raise ValidationError("请填写签收人姓名。")
         received_at = received_at or now
-        if timezone.is_naive(received_at) or received_at > now + dt.timedelta(minutes=1):
+        if timezone.is_naive(received_at) or received_at > now:
             raise ValidationError("签收时间不能晚于现在。")
         if received_at < copy.sent_at.replace(second=0, microsecond=0):
             raise ValidationError("签收时间不能早于送出时间。")
@@ -616,83 +615,67 @@ def circulation_follow(
 ) -> list[Copy]:
     """A leader's time changed: follow it at once, in the request that changed it.
 
-    A trip saved, an engagement moved or deleted, a delegation, a holiday: not at the worker's next round.
-    Carries elsewhere any copy on its way to a leader who is no longer there (`copies_redirect`, from a
-    plan of its own), replans every stored route and prediction from the new schedules, and sends out
+    A trip saved, an engagement moved or deleted, a delegation, a holiday: not at the worker's next round
+    (which runs this too, for trips saved ahead that have begun since). Finds, outside any transaction,
+    the copies on their way to a leader who is no longer there and where each could go instead
+    (`routing_adapter.redirections`, a plan of its own); carries them elsewhere in one short write
+    (`copies_redirect`); replans every stored route and prediction from the new schedules; and sends out
     copies waiting in the office. `leaders`: those whose time changed (None: everyone's). Returns the
     copies carried elsewhere.
     """
     now = now or timezone.now()
-    moved = copies_redirect(actor=actor, now=now, leaders=leaders)
+    moves = routing_adapter.redirections(now, leaders)
+    moved = copies_redirect(moves=moves, actor=actor, now=now) if moves else []
     routing_adapter.replan(now)
     circulation_refresh(now=now)
     return moved
 
 
 @audit.atomic
-def copies_redirect(*, actor: User | None, now: dt.datetime, leaders: Collection[int] | None = None) -> list[Copy]:
-    """Copies on their way (待送) to a leader who is away while another reader is there sooner: rule 3.
+def copies_redirect(
+    *, moves: Sequence[routing_adapter.Redirection], actor: User | None, now: dt.datetime
+) -> list[Copy]:
+    """Rule 3 on the way: each copy goes to the next reader instead of the absent one (改送).
 
-    The copy goes to the next reader instead (the delivery list says 改送, with whom it was for); the
-    away leader's reading waits for another copy or this one's return. A leader whose next office time
-    is no more than half an hour after the other's keeps the copy (no shuffling at night, when everyone
-    is out until the morning). `leaders`: only copies on their way to these (None: to anyone).
+    Each move holds only if nothing changed since it was planned (the copy still on its way to the
+    absent reader, the other reading still waiting for a copy); the delivery list shows whom it was for.
     """
-    going_to = Copy.objects.filter(state=CopyState.TO_DELIVER, document__status=Status.CIRCULATING)
-    going_to = (
-        going_to.filter(destination__isnull=False) if leaders is None else going_to.filter(destination__in=leaders)
-    )
-    going = list(going_to.select_for_update(of=("self",)).select_related("document", "destination").order_by("pk"))
-    if not going:
-        return []
-    calendar = WorkingCalendar.load()
-    free: dict[int, dt.datetime | None] = {}
-
-    def next_free(leader: User) -> dt.datetime | None:
-        if leader.pk not in free:
-            free[leader.pk] = routing_adapter.next_available(leader, now + routing_adapter.HANDOFF, calendar)
-        return free[leader.pk]
-
-    away_now = []
-    for copy in going:
-        there = next_free(copy.destination) if copy.destination is not None else None
-        if there is None or there > now + routing_adapter.LATER:  # not there (nor back within half an hour)
-            away_now.append((copy, there))
-    if not away_now:
-        return []
-    # One plan with these copies free: the stored routes count on them reaching their absent readers.
-    planning = routing_adapter.Planning(now, holding=[c.pk for c in going], freeing=[c.pk for c, _ in away_now])
     moved = []
-    for copy, there in away_now:
-        away = copy.destination
-        if away is None:
+    for move in sorted(moves, key=lambda m: m.copy):
+        changed = Copy.objects.filter(pk=move.copy, state=CopyState.TO_DELIVER, destination_id=move.away).update(
+            destination_id=move.to, redirected_from_id=move.away, since=now
+        )
+        if not changed:
             continue
-        instead = routing_adapter.next_destination(copy, now, planning=planning, skip={away.pk}, fresh=True)
-        if instead is None:
+        taken = Reading.objects.filter(pk=move.reading, copy__isnull=True, signed_at__isnull=True).update(
+            copy_id=move.copy
+        )
+        if not taken:  # that reader got another copy meanwhile: this one goes on as it was
+            Copy.objects.filter(pk=move.copy).update(destination_id=move.away, redirected_from_id=None)
             continue
-        sooner = next_free(instead.leader)
-        if sooner is None or (there is not None and there <= sooner + routing_adapter.LATER):
-            continue
-        Reading.objects.filter(copy=copy, leader=away, signed_at__isnull=True).update(copy=None)
-        Reading.objects.filter(pk=instead.pk).update(copy=copy)
-        Copy.objects.filter(pk=copy.pk).update(destination=instead.leader, redirected_from=away, since=now)
-        copy.destination, copy.redirected_from, copy.since = instead.leader, away, now
-        audit.record(actor=actor, action="copy.redirect", obj=copy, data={"from": away.pk, "to": instead.leader_id})
+        Reading.objects.filter(copy_id=move.copy, leader_id=move.away, signed_at__isnull=True).update(copy=None)
+        copy = Copy.objects.select_related("document", "destination", "redirected_from").get(pk=move.copy)
+        audit.record(actor=actor, action="copy.redirect", obj=copy, data={"from": move.away, "to": move.to})
         moved.append(copy)
-    if moved:
-        routing_adapter.Planning(now).replan_after_commit()
     return moved
 
 
 @audit.atomic
-def copy_deliver(*, copy: Copy, actor: User, at: dt.datetime | None = None) -> None:
-    """The clerk has put the copy on its destination's desk."""
+def copy_deliver(*, copy: Copy, actor: User, at: dt.datetime | None = None, shown_to: int | None = None) -> None:
+    """The clerk has put the copy on its destination's desk.
+
+    `shown_to`: the reader the clerk's list named; a copy carried elsewhere since (改送) is refused, so
+    it never lands on one desk while its reading waits on another.
+    """
     at = at or timezone.now()
-    changed = Copy.objects.filter(pk=copy.pk, state=CopyState.TO_DELIVER).update(
+    if shown_to is not None and shown_to != copy.destination_id:
+        going_to = copy.destination.full_name if copy.destination else "办公室"
+        raise ValidationError(f"该份文件已改送 {going_to}，请刷新送文清单。")
+    changed = Copy.objects.filter(pk=copy.pk, state=CopyState.TO_DELIVER, destination=copy.destination).update(
         state=CopyState.ON_DESK, holder=copy.destination, destination=None, redirected_from=None, since=at
     )
     if not changed:
-        raise ValidationError("该份文件不在待送状态，请刷新送文清单。")
+        raise ValidationError("该份文件不在待送状态或已改送，请刷新送文清单。")
     Reading.objects.filter(copy=copy, leader=copy.destination, signed_at__isnull=True).update(delivered_at=at)
     copy.refresh_from_db()
     document = copy.document

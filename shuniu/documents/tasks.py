@@ -12,20 +12,20 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from shuniu.core.models import User
 from shuniu.documents import routing_adapter
-from shuniu.documents.services import circulation_follow, circulation_refresh, unit_copies_chase
+from shuniu.documents.services import circulation_follow, unit_copies_chase
 
 log = logging.getLogger("shuniu.routing")
 
 
 @db_periodic_task(crontab(minute="*/5"))
 def refresh_circulation() -> int:
-    """Every five minutes: replan, send out waiting copies, chase units that have not signed.
+    """Every five minutes: chase units that have not signed; follow the schedules (`circulation_follow`).
 
-    The safety net: schedule changes replan at once (`follow_schedules`).
+    The safety net — schedule changes are followed at once (`follow_schedules`) — and what no change
+    announces: a trip entered days ahead that has begun now. Returns how many copies went elsewhere.
     """
-    routing_adapter.replan()
     unit_copies_chase()
-    return circulation_refresh()
+    return len(circulation_follow(actor=None))
 
 
 def follow_schedules(sender: Any, *, actor: User | None, leaders: Collection[int] | None = None, **kwargs: Any) -> None:

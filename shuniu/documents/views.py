@@ -16,7 +16,7 @@ from shuniu.core.access import current_user
 from shuniu.core.confirm import NeedsConfirmation, ask
 from shuniu.core.excel import xlsx_response
 from shuniu.core.files import Upload, file_response, keep_for_next_try, kept
-from shuniu.core.forms import YEARS, form_errors, int_param
+from shuniu.core.forms import YEARS, form_errors, int_param, is_number
 from shuniu.core.models import Clearance, Role
 from shuniu.core.paging import page_of
 from shuniu.core.permissions import can, capability_required
@@ -195,8 +195,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actions = [a.name for a in DOCUMENT_FLOW.actions_for(document, user)]
     proposal = getattr(document, "proposal", None)
     own_copy = selectors.unit_copy_of(user, document)  # a liaison: their unit's copy
-    # A liaison opens the attachment of an electronic copy only; a paper copy is the paper.
-    attachments = list(document.attachments.all()) if own_copy is None or not own_copy.on_paper else []
+    attachments = list(document.attachments.all()) if selectors.may_open_attachments(user, document) else []
     forecasts = approval_forecast(document, proposal.copies_allowed) if "approve" in actions and proposal else []
     context = {
         "forecasts": forecasts,
@@ -206,7 +205,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "copies": copy_routes(document) if is_staff else [],
         "attachments": attachments,
         "own_copy": own_copy,
-        "unit_copies": selectors.unit_copies_of(document) if is_staff or own_copy is not None else [],
+        # The office sees every unit's copy; a liaison only their own unit's.
+        "unit_copies": selectors.unit_copies_of(document) if is_staff else ([own_copy] if own_copy else []),
         "units_due": selectors.units_due_copies(document, proposal) if "approve" in actions and proposal else [],
         "receipt_form": UnitReceiptForm(initial={"received_at": timezone.localtime().replace(second=0, microsecond=0)}),
         "history": [
@@ -243,9 +243,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     user = current_user(request)
     document = get_document_for(user, pk)
-    own_copy = selectors.unit_copy_of(user, document)
     attachment = document.attachments.filter(pk=attachment_pk).first()
-    if attachment is None or (own_copy is not None and own_copy.on_paper):
+    if attachment is None or not selectors.may_open_attachments(user, document):
         raise Http404("未找到附件。")
     read_recorded(
         actor=current_user(request), action="attachment.download", obj=document, data={"name": attachment.name}
@@ -569,7 +568,8 @@ def _copy_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     to, holder = copy.destination, copy.holder
     try:
         if action == "deliver":
-            services.copy_deliver(copy=copy, actor=user)
+            shown = request.POST.get("to", "")  # the reader the clerk's list named (it may have changed since)
+            services.copy_deliver(copy=copy, actor=user, shown_to=int(shown) if is_number(shown) else None)
             done = f"已送达 {to.full_name if to else ''}：{copy}。"
         elif action == "collect":
             services.copy_collect(copy=copy, actor=user)

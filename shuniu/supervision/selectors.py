@@ -218,10 +218,16 @@ def own_assignment(user: User, matter: Matter) -> Assignment | None:
 
 
 def draft_from_document(document: Document) -> dict[str, object]:
-    """A registration filled in from a document whose leader asked for action (待转督办)."""
+    """A registration filled in from a document whose leader asked for action (待转督办).
+
+    Its units are the document's handling units — those that hold a copy, where units were sent one.
+    """
     asking = [r for r in document.readings.select_related("leader") if r.requires_action and r.instruction]
     instruction = "\n".join(f"{r.leader.full_name}：{r.instruction}" for r in asking)
     handling = list(document.handling_units.order_by("-lead", "pk").values_list("unit_id", "lead"))
+    holding = set(document.unit_copies.values_list("unit_id", flat=True))
+    if holding:  # the units already holding the document (as the director approved them) take it on
+        handling = [(unit, lead) for unit, lead in handling if unit in holding]
     lead = next((unit for unit, is_lead in handling if is_lead), handling[0][0] if handling else None)
     return {
         "lead_unit": lead,

@@ -371,3 +371,161 @@ def test_the_supervision_draft_takes_the_units_holding_copies(sent: UnitCopy) ->
     draft = draft_from_document(sent.document)
     assert draft["lead_unit"] == sent.unit_id
     assert draft["co_units"] == []
+
+
+def test_a_liaison_sees_only_their_own_units_copy(
+    register: Register, clerk: User, director: User, leader: User, liaison: User, township: Unit, always_in: None
+) -> None:
+    document = register("关于做好寒潮防范工作的紧急通知", urgency=Urgency.URGENT)
+    propose(document, clerk, [leader], [finance(liaison), township])
+    services.proposal_approve(document=document, actor=director)
+    page = client_for(liaison).get(reverse("documents:detail", args=[document.pk])).content.decode()
+    assert "县财政局" in page
+    assert township.name not in page  # another unit's copy, its receipt and receiver: not theirs to see
+    office = client_for(clerk).get(reverse("documents:detail", args=[document.pk])).content.decode()
+    assert township.name in office
+
+
+def test_a_copy_carried_elsewhere_is_not_delivered_to_the_reader_the_old_list_named(
+    register: Register,
+    clerk: User,
+    director: User,
+    leader: User,
+    leader2: User,
+    engagements_count: None,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    copy = on_its_way(register, clerk, director, [leader, leader2])
+    away = copy.destination
+    assert away is not None
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        schedules.engagement_create(
+            leaders=[away],
+            kind=EngagementKind.TRIP,
+            title="出差",
+            start=now,
+            end=now + dt.timedelta(days=3),
+            actor=clerk,
+        )
+    # The clerk's list was printed before: its button names the absent reader.
+    response = client_for(clerk).post(reverse("documents:deliver", args=[copy.pk]), {"to": away.pk}, follow=True)
+    assert "已改送" in response.content.decode()
+    copy.refresh_from_db()
+    assert copy.state == CopyState.TO_DELIVER
+    assert copy.holder is None
+
+
+def test_a_redirect_planned_before_a_sign_off_does_not_give_one_reader_two_copies(
+    register: Register, clerk: User, director: User, leader: User, leader2: User, engagements_count: None
+) -> None:
+    from shuniu.documents.routing_adapter import Redirection
+
+    copy = on_its_way(register, clerk, director, [leader, leader2])
+    away = copy.destination
+    assert away is not None
+    other = leader2 if away == leader else leader
+    reading = Reading.objects.get(document=copy.document, leader=other)
+    second = Copy.objects.create(document=copy.document, number=2, since=timezone.now())
+    Reading.objects.filter(pk=reading.pk).update(copy=second)  # meanwhile another copy went to that reader
+    moved = services.copies_redirect(
+        moves=[Redirection(copy.pk, away.pk, reading.pk, other.pk)], actor=clerk, now=timezone.now()
+    )
+    assert moved == []
+    copy.refresh_from_db()
+    assert (copy.destination, copy.redirected_from) == (away, None)
+    assert Reading.objects.get(pk=reading.pk).copy == second
+    assert Reading.objects.get(document=copy.document, leader=away).copy == copy
+
+
+def test_a_desk_someone_keeps_is_not_skipped(
+    register: Register, clerk: User, director: User, leader: User, leader2: User, engagements_count: None
+) -> None:
+    from shuniu.documents.routing_adapter import redirections
+
+    copy = on_its_way(register, clerk, director, [leader, leader2])
+    away = copy.destination
+    assert away is not None
+    now = timezone.now()
+    schedules.engagement_create(
+        leaders=[away], kind=EngagementKind.TRIP, title="出差", start=now, end=now + dt.timedelta(days=3), actor=clerk
+    )
+    assert [m.copy for m in redirections(now)] == [copy.pk]
+    services.delegation_create(leader=away, acting=director, start=now, end=now + dt.timedelta(days=3), actor=clerk)
+    assert redirections(timezone.now()) == []
+
+
+def test_the_workers_round_carries_elsewhere_a_copy_whose_readers_trip_has_begun(
+    register: Register, clerk: User, director: User, leader: User, leader2: User, engagements_count: None
+) -> None:
+    from shuniu.documents.tasks import refresh_circulation
+
+    copy = on_its_way(register, clerk, director, [leader, leader2])
+    away = copy.destination
+    assert away is not None
+    now = timezone.now()
+    # Entered without the after-commit follow (a trip entered days ahead that has begun now).
+    schedules.engagement_create(
+        leaders=[away], kind=EngagementKind.TRIP, title="出差", start=now, end=now + dt.timedelta(days=3), actor=clerk
+    )
+    copy.refresh_from_db()
+    assert copy.redirected_from is None
+    assert refresh_circulation.call_local() == 1
+    copy.refresh_from_db()
+    assert copy.redirected_from == away
+
+
+def test_many_changes_in_one_transaction_replan_once(
+    register: Register,
+    clerk: User,
+    leader: User,
+    leader2: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    from shuniu.core.availability import availability_changed
+
+    heard: list[frozenset[int] | None] = []
+
+    def listen(sender: object, *, leaders: frozenset[int] | None, **kwargs: object) -> None:
+        heard.append(leaders)
+
+    availability_changed.connect(listen)
+    try:
+        now = timezone.now()
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            for person, hours in ((leader, 1), (leader2, 2), (leader, 3)):
+                schedules.engagement_create(
+                    leaders=[person],
+                    kind=EngagementKind.MEETING,
+                    title="会议",
+                    start=now + dt.timedelta(hours=hours),
+                    end=now + dt.timedelta(hours=hours, minutes=30),
+                    actor=clerk,
+                )
+    finally:
+        availability_changed.disconnect(listen)
+    assert heard == [frozenset({leader.pk, leader2.pk})]
+
+
+def test_a_holiday_set_in_the_admin_replans_for_every_leader(
+    sysadmin: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    from shuniu.core.availability import availability_changed
+    from shuniu.core.models import CalendarOverride
+
+    heard: list[frozenset[int] | None] = []
+
+    def listen(sender: object, *, leaders: frozenset[int] | None, **kwargs: object) -> None:
+        heard.append(leaders)
+
+    availability_changed.connect(listen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(sysadmin).post(
+                reverse("admin:core_calendaroverride_add"), {"date": "2026-12-31", "kind": "off", "note": "县里放假"}
+            )
+    finally:
+        availability_changed.disconnect(listen)
+    assert response.status_code == 302
+    assert CalendarOverride.objects.filter(note="县里放假").exists()
+    assert heard == [None]  # everyone's office time
