@@ -164,6 +164,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-seed", action="store_true")
+    parser.add_argument(
+        "--only", action="append", default=[], help="time only pages whose name holds this (repeatable)"
+    )
     args = parser.parse_args()
     VAR.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{VAR / 'db.sqlite3'}")
@@ -210,6 +213,8 @@ def main() -> None:
             ("API: a liaison's matters", "api_liaison", "/api/matters"),
             ("bare logged-in view, again", "bench_clerk", "/bench/bare/"),
         ]
+        if args.only:  # the bare view stays: every figure is a share of it
+            pages = [p for p in pages if p[0].startswith("bare") or any(o in p[0] for o in args.only)]
         for name, who, path in pages:  # every page answers, before anything is timed
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             conn.request("GET", path, headers={"Host": "127.0.0.1", **sessions[who]})

@@ -59,6 +59,7 @@ WAITING = {
 }
 READERS = (Role.CLERK, Role.DIRECTOR, Role.LEADER)
 PAGE_SIZE = 50
+DESK_PAGE = 30
 
 
 def _fail(request: HttpRequest, exc: ValidationError) -> None:
@@ -409,9 +410,11 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("documents.view")
 def desk(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    readings = list(selectors.desk(user))
+    waiting = selectors.desk(user)
+    page = page_of(request, waiting, DESK_PAGE)  # the most urgent first: a desk of eighty is read a page at a time
     context = {
-        "readings": readings,
+        "page": page,
+        "waiting": waiting.count() if page.has_other_pages else len(page),
         "is_staff": user.has_role(*STAFF),
         "delegations": selectors.delegations_running(user),
     }

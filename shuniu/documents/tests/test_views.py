@@ -12,7 +12,7 @@ from shuniu.audit.models import AuditEntry
 from shuniu.core.models import Role, User
 from shuniu.core.testing import client_for, xlsx_sheet
 from shuniu.documents import services
-from shuniu.documents.models import CopyState, Document, Reading, Status
+from shuniu.documents.models import CopyState, Document, Reading, Status, Urgency
 
 from .conftest import PDF, Register, set_windows
 
@@ -150,6 +150,23 @@ class TestCirculationPages:
         assert reading.instruction == "同意"
         again = client.post(reverse("documents:sign", args=[reading.pk]), {"instruction": "再签"})
         assert "不能重复签阅" in again.text
+
+    def test_a_full_desk_is_read_a_page_at_a_time_most_urgent_first(
+        self, register: Register, clerk: User, director: User, leader: User, always_in: None
+    ) -> None:
+        for i in range(32):
+            doc = register(f"文件{i}", urgency=Urgency.URGENT if i == 31 else Urgency.NORMAL)
+            services.proposal_submit(document=doc, readers=[leader], actor=clerk)
+            services.proposal_approve(document=doc, actor=director)
+            services.copy_deliver(copy=doc.copies.get(), actor=clerk)
+        client = client_for(leader)
+        first = client.get(reverse("documents:desk")).text
+        assert first.count("list-group-item-action") == 30
+        assert '<span class="badge text-bg-secondary">32</span>' in first  # the whole desk, counted
+        assert first.index("文件31") < first.index("文件0")  # the urgent one heads the first page
+        second = client.get(reverse("documents:desk") + "?page=2").text
+        assert second.count("list-group-item-action") == 2
+        assert "上一页" in second
 
     def test_desk_query_count_does_not_grow(
         self,
