@@ -438,7 +438,7 @@ def unit_receipt_figures(viewer: User, now: dt.datetime, days: int = 90) -> list
     """
     since = now - dt.timedelta(days=days)
     rows: dict[int, dict[str, Any]] = {}
-    copies = UnitCopy.objects.filter(sent_at__gte=since, document__secrecy__lte=viewer.clearance).select_related("unit")
+    copies = unit_copies_visible_to(viewer).filter(sent_at__gte=since).select_related("unit")
     for copy in copies.order_by("unit__sort_order", "unit_id", "pk"):
         row = rows.setdefault(copy.unit_id, {"unit": copy.unit, "sent": 0, "hours": [], "open": 0})
         row["sent"] += 1

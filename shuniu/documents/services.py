@@ -37,7 +37,7 @@ from shuniu.documents.models import (
     UnitCopy,
     Urgency,
 )
-from shuniu.documents.selectors import acting_for, duplicates, may_sign_for, units_due_copies
+from shuniu.documents.selectors import acting_for, duplicates, may_sign_for, units_due_copies, unreceived_unit_copies
 from shuniu.search.services import entry_update
 
 __all__ = ["Upload"]
@@ -521,8 +521,6 @@ def unit_copies_chase(*, now: dt.datetime | None = None) -> int:
 
     Run by the worker with its five-minute round; the item closes when the unit signs.
     """
-    from shuniu.documents.selectors import unreceived_unit_copies
-
     now = now or timezone.now()
     told = 0
     clerks = list(users_with_role(Role.CLERK))
@@ -642,16 +640,16 @@ def copies_redirect(
     """
     moved = []
     for move in sorted(moves, key=lambda m: m.copy):
-        changed = Copy.objects.filter(pk=move.copy, state=CopyState.TO_DELIVER, destination_id=move.away).update(
-            destination_id=move.to, redirected_from_id=move.away, since=now
-        )
-        if not changed:
-            continue
         taken = Reading.objects.filter(pk=move.reading, copy__isnull=True, signed_at__isnull=True).update(
             copy_id=move.copy
         )
         if not taken:  # that reader got another copy meanwhile: this one goes on as it was
-            Copy.objects.filter(pk=move.copy).update(destination_id=move.away, redirected_from_id=None)
+            continue
+        changed = Copy.objects.filter(pk=move.copy, state=CopyState.TO_DELIVER, destination_id=move.away).update(
+            destination_id=move.to, redirected_from_id=move.away, since=now
+        )
+        if not changed:  # delivered or moved meanwhile: the reading waits for another copy again
+            Reading.objects.filter(pk=move.reading).update(copy=None)
             continue
         Reading.objects.filter(copy_id=move.copy, leader_id=move.away, signed_at__isnull=True).update(copy=None)
         copy = Copy.objects.select_related("document", "destination", "redirected_from").get(pk=move.copy)

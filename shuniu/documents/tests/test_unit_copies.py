@@ -4,6 +4,9 @@ circulation following a schedule change at once (issue 16)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -249,36 +252,58 @@ def engagements_count(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("shuniu.documents.routing_adapter._windows", windows)
 
 
-def on_its_way(register: Register, clerk: User, director: User, readers: list[User]) -> Copy:
+@dataclass(frozen=True)
+class Way:
+    """The one copy of an urgent document for two leaders, on its way to one of them."""
+
+    copy: Copy
+    away: User  # the leader it is going to (who will be away)
+    other: User  # the other reader
+
+
+@pytest.fixture
+def way(register: Register, clerk: User, director: User, leader: User, leader2: User, engagements_count: None) -> Way:
     document = register("关于安全生产大检查的紧急通知", urgency=Urgency.URGENT)
-    services.proposal_submit(document=document, readers=readers, actor=clerk)
+    services.proposal_submit(document=document, readers=[leader, leader2], actor=clerk)
     services.proposal_approve(document=document, actor=director)
-    return Copy.objects.get(document=document, state=CopyState.TO_DELIVER)
+    copy = Copy.objects.get(document=document, state=CopyState.TO_DELIVER)
+    assert copy.destination is not None
+    return Way(copy, copy.destination, leader2 if copy.destination == leader else leader)
+
+
+def engage(
+    leader: User, clerk: User, length: dt.timedelta, *, kind: str = EngagementKind.TRIP, title: str = "出差"
+) -> None:
+    """The clerk enters an engagement for the leader from five minutes ago for `length` from now."""
+    now = timezone.now()
+    schedules.engagement_create(
+        leaders=[leader], kind=kind, title=title, start=now - dt.timedelta(minutes=5), end=now + length, actor=clerk
+    )
+
+
+@contextmanager
+def announcements() -> Iterator[list[frozenset[int] | None]]:
+    """What `availability_changed` announces meanwhile: the leaders named by each announcement."""
+    from shuniu.core.availability import availability_changed
+
+    heard: list[frozenset[int] | None] = []
+
+    def listen(sender: object, *, leaders: frozenset[int] | None, **kwargs: object) -> None:
+        heard.append(leaders)
+
+    availability_changed.connect(listen)
+    try:
+        yield heard
+    finally:
+        availability_changed.disconnect(listen)
 
 
 def test_a_trip_saved_carries_the_copy_elsewhere_at_once(
-    register: Register,
-    clerk: User,
-    director: User,
-    leader: User,
-    leader2: User,
-    engagements_count: None,
-    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    way: Way, clerk: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
-    copy = on_its_way(register, clerk, director, [leader, leader2])
-    away = copy.destination
-    assert away is not None
-    other = leader2 if away == leader else leader
-    now = timezone.now()
+    copy, away, other = way.copy, way.away, way.other
     with django_capture_on_commit_callbacks(execute=True):
-        schedules.engagement_create(
-            leaders=[away],
-            kind=EngagementKind.TRIP,
-            title="赴省城参加会议",
-            start=now - dt.timedelta(minutes=5),
-            end=now + dt.timedelta(days=2),
-            actor=clerk,
-        )
+        engage(away, clerk, dt.timedelta(days=2), title="赴省城参加会议")
     copy.refresh_from_db()
     assert (copy.state, copy.destination, copy.redirected_from) == (CopyState.TO_DELIVER, other, away)
     assert Reading.objects.get(document=copy.document, leader=away).copy is None
@@ -297,65 +322,26 @@ def test_a_trip_saved_carries_the_copy_elsewhere_at_once(
 
 
 def test_a_short_meeting_or_another_leaders_trip_moves_nothing(
-    register: Register,
-    clerk: User,
-    director: User,
-    leader: User,
-    leader2: User,
-    engagements_count: None,
-    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    way: Way, clerk: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
-    copy = on_its_way(register, clerk, director, [leader, leader2])
-    going_to = copy.destination
-    assert going_to is not None
-    other = leader2 if going_to == leader else leader
-    now = timezone.now()
+    copy, going_to, other = way.copy, way.away, way.other
     with django_capture_on_commit_callbacks(execute=True):
-        schedules.engagement_create(  # back within half an hour: the copy waits for them
-            leaders=[going_to],
-            kind=EngagementKind.MEETING,
-            title="碰头会",
-            start=now - dt.timedelta(minutes=5),
-            end=now + dt.timedelta(minutes=20),
-            actor=clerk,
-        )
-        schedules.engagement_create(
-            leaders=[other],
-            kind=EngagementKind.TRIP,
-            title="下乡",
-            start=now,
-            end=now + dt.timedelta(days=1),
-            actor=clerk,
-        )
+        # back within half an hour: the copy waits for them
+        engage(going_to, clerk, dt.timedelta(minutes=20), kind=EngagementKind.MEETING, title="碰头会")
+        engage(other, clerk, dt.timedelta(days=1), title="下乡")
     copy.refresh_from_db()
     assert (copy.destination, copy.redirected_from) == (going_to, None)
     assert not AuditEntry.objects.filter(action="copy.redirect").exists()
 
 
 def test_a_change_rolled_back_replans_nothing(
-    register: Register,
-    clerk: User,
-    director: User,
-    leader: User,
-    leader2: User,
-    engagements_count: None,
-    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    way: Way, clerk: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
-    copy = on_its_way(register, clerk, director, [leader, leader2])
-    away = copy.destination
-    assert away is not None
-    now = timezone.now()
+    copy = way.copy
 
     def save_then_fail() -> None:
         with transaction.atomic():
-            schedules.engagement_create(
-                leaders=[away],
-                kind=EngagementKind.TRIP,
-                title="出差",
-                start=now,
-                end=now + dt.timedelta(days=2),
-                actor=clerk,
-            )
+            engage(way.away, clerk, dt.timedelta(days=2))
             raise RuntimeError("保存后出错，整个事务回滚")
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
@@ -387,27 +373,11 @@ def test_a_liaison_sees_only_their_own_units_copy(
 
 
 def test_a_copy_carried_elsewhere_is_not_delivered_to_the_reader_the_old_list_named(
-    register: Register,
-    clerk: User,
-    director: User,
-    leader: User,
-    leader2: User,
-    engagements_count: None,
-    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    way: Way, clerk: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
-    copy = on_its_way(register, clerk, director, [leader, leader2])
-    away = copy.destination
-    assert away is not None
-    now = timezone.now()
+    copy, away = way.copy, way.away
     with django_capture_on_commit_callbacks(execute=True):
-        schedules.engagement_create(
-            leaders=[away],
-            kind=EngagementKind.TRIP,
-            title="出差",
-            start=now,
-            end=now + dt.timedelta(days=3),
-            actor=clerk,
-        )
+        engage(away, clerk, dt.timedelta(days=3))
     # The clerk's list was printed before: its button names the absent reader.
     response = client_for(clerk).post(reverse("documents:deliver", args=[copy.pk]), {"to": away.pk}, follow=True)
     assert "已改送" in response.content.decode()
@@ -416,15 +386,10 @@ def test_a_copy_carried_elsewhere_is_not_delivered_to_the_reader_the_old_list_na
     assert copy.holder is None
 
 
-def test_a_redirect_planned_before_a_sign_off_does_not_give_one_reader_two_copies(
-    register: Register, clerk: User, director: User, leader: User, leader2: User, engagements_count: None
-) -> None:
+def test_a_redirect_planned_before_a_sign_off_does_not_give_one_reader_two_copies(way: Way, clerk: User) -> None:
     from shuniu.documents.routing_adapter import Redirection
 
-    copy = on_its_way(register, clerk, director, [leader, leader2])
-    away = copy.destination
-    assert away is not None
-    other = leader2 if away == leader else leader
+    copy, away, other = way.copy, way.away, way.other
     reading = Reading.objects.get(document=copy.document, leader=other)
     second = Copy.objects.create(document=copy.document, number=2, since=timezone.now())
     Reading.objects.filter(pk=reading.pk).update(copy=second)  # meanwhile another copy went to that reader
@@ -438,36 +403,23 @@ def test_a_redirect_planned_before_a_sign_off_does_not_give_one_reader_two_copie
     assert Reading.objects.get(document=copy.document, leader=away).copy == copy
 
 
-def test_a_desk_someone_keeps_is_not_skipped(
-    register: Register, clerk: User, director: User, leader: User, leader2: User, engagements_count: None
-) -> None:
+def test_a_desk_someone_keeps_is_not_skipped(way: Way, clerk: User, director: User) -> None:
     from shuniu.documents.routing_adapter import redirections
 
-    copy = on_its_way(register, clerk, director, [leader, leader2])
-    away = copy.destination
-    assert away is not None
+    copy, away = way.copy, way.away
     now = timezone.now()
-    schedules.engagement_create(
-        leaders=[away], kind=EngagementKind.TRIP, title="出差", start=now, end=now + dt.timedelta(days=3), actor=clerk
-    )
+    engage(away, clerk, dt.timedelta(days=3))
     assert [m.copy for m in redirections(now)] == [copy.pk]
     services.delegation_create(leader=away, acting=director, start=now, end=now + dt.timedelta(days=3), actor=clerk)
     assert redirections(timezone.now()) == []
 
 
-def test_the_workers_round_carries_elsewhere_a_copy_whose_readers_trip_has_begun(
-    register: Register, clerk: User, director: User, leader: User, leader2: User, engagements_count: None
-) -> None:
+def test_the_workers_round_carries_elsewhere_a_copy_whose_readers_trip_has_begun(way: Way, clerk: User) -> None:
     from shuniu.documents.tasks import refresh_circulation
 
-    copy = on_its_way(register, clerk, director, [leader, leader2])
-    away = copy.destination
-    assert away is not None
-    now = timezone.now()
+    copy, away = way.copy, way.away
     # Entered without the after-commit follow (a trip entered days ahead that has begun now).
-    schedules.engagement_create(
-        leaders=[away], kind=EngagementKind.TRIP, title="出差", start=now, end=now + dt.timedelta(days=3), actor=clerk
-    )
+    engage(away, clerk, dt.timedelta(days=3))
     copy.refresh_from_db()
     assert copy.redirected_from is None
     assert refresh_circulation.call_local() == 1
@@ -482,50 +434,29 @@ def test_many_changes_in_one_transaction_replan_once(
     leader2: User,
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
-    from shuniu.core.availability import availability_changed
-
-    heard: list[frozenset[int] | None] = []
-
-    def listen(sender: object, *, leaders: frozenset[int] | None, **kwargs: object) -> None:
-        heard.append(leaders)
-
-    availability_changed.connect(listen)
-    try:
-        now = timezone.now()
-        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            for person, hours in ((leader, 1), (leader2, 2), (leader, 3)):
-                schedules.engagement_create(
-                    leaders=[person],
-                    kind=EngagementKind.MEETING,
-                    title="会议",
-                    start=now + dt.timedelta(hours=hours),
-                    end=now + dt.timedelta(hours=hours, minutes=30),
-                    actor=clerk,
-                )
-    finally:
-        availability_changed.disconnect(listen)
+    now = timezone.now()
+    with announcements() as heard, django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for person, hours in ((leader, 1), (leader2, 2), (leader, 3)):
+            schedules.engagement_create(
+                leaders=[person],
+                kind=EngagementKind.MEETING,
+                title="会议",
+                start=now + dt.timedelta(hours=hours),
+                end=now + dt.timedelta(hours=hours, minutes=30),
+                actor=clerk,
+            )
     assert heard == [frozenset({leader.pk, leader2.pk})]
 
 
 def test_a_holiday_set_in_the_admin_replans_for_every_leader(
     sysadmin: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
-    from shuniu.core.availability import availability_changed
     from shuniu.core.models import CalendarOverride
 
-    heard: list[frozenset[int] | None] = []
-
-    def listen(sender: object, *, leaders: frozenset[int] | None, **kwargs: object) -> None:
-        heard.append(leaders)
-
-    availability_changed.connect(listen)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client_for(sysadmin).post(
-                reverse("admin:core_calendaroverride_add"), {"date": "2026-12-31", "kind": "off", "note": "县里放假"}
-            )
-    finally:
-        availability_changed.disconnect(listen)
+    with announcements() as heard, django_capture_on_commit_callbacks(execute=True):
+        response = client_for(sysadmin).post(
+            reverse("admin:core_calendaroverride_add"), {"date": "2026-12-31", "kind": "off", "note": "县里放假"}
+        )
     assert response.status_code == 302
     assert CalendarOverride.objects.filter(note="县里放假").exists()
     assert heard == [None]  # everyone's office time
