@@ -1,6 +1,8 @@
 """The planner on published open-shop instances: total completion time against the optimum.
 
 Run:  .venv/bin/python benchmarks/openshop.py               the table, with the stored reference values
+      .venv/bin/python benchmarks/openshop.py --search 20000  also the planner with the improvement search
+                                                              (that many plans decoded, routing/search.py)
       .venv/bin/pip install -e '.[bench]'                    OR-Tools, for the benchmark only
       .venv/bin/python benchmarks/openshop.py --solve [--limit 60]   recompute benchmarks/openshop/reference.json
 
@@ -21,6 +23,7 @@ import json
 import math
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 from shuniu.routing.bounds import lower_bound
 from shuniu.routing.check import violations
 from shuniu.routing.model import Document, Leader, Plan, Scenario
+from shuniu.routing.planner import simulate_planner
+from shuniu.routing.search import Budget
 from shuniu.routing.simulate import simulate
 
 HERE = Path(__file__).resolve().parent / "openshop"
@@ -115,6 +120,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--solve", action="store_true", help="recompute the reference values with CP-SAT")
     parser.add_argument("--limit", type=float, default=60, help="CP-SAT's seconds per instance")
+    parser.add_argument("--search", type=int, default=0, help="plans the improvement search decodes (0: none)")
     args = parser.parse_args()
     paths = sorted(HERE.glob("instances/*.txt"), key=instance_order)
     reference = json.loads(REFERENCE.read_text()) if REFERENCE.exists() else {}
@@ -132,12 +138,20 @@ def main() -> None:
                 flush=True,
             )
         REFERENCE.write_text(json.dumps(reference, indent=1, sort_keys=True) + "\n")
-    print(f"{'instance':<14}{'planner':>9}{'B1':>9}{'reference':>11}{'planner×':>10}{'B1×':>7}{'bound×':>8}{'s':>6}")
+    searched = "search" if args.search else ""
+    print(
+        f"{'instance':<14}{'planner':>9}{'B1':>9}{searched:>9}{'reference':>11}{'planner×':>10}{'B1×':>7}"
+        f"{searched + '×' if searched else '':>9}{'bound×':>8}{'s':>6}"
+    )
+    budget = Budget(evaluations=args.search, placements=args.search * 1000)
     sizes: dict[str, dict[str, list[float]]] = {}
     for path in paths:
         times = read(path)
         problem = scenario(times)
         plans = {policy: simulate(problem, policy) for policy in ("planner", "B1")}
+        if args.search:
+            began = time.perf_counter()
+            plans["search"] = replace(simulate_planner(problem, budget), seconds=time.perf_counter() - began)
         for policy, plan in plans.items():
             broken = violations(problem, plan)
             if broken:
@@ -146,24 +160,30 @@ def main() -> None:
         value: int | None = int(ref["value"]) if ref else None
         bound = lower_bound(problem) * 60 * len(times)  # the bound of the mean (hours), as a total in minutes
         planner, b1 = total(plans["planner"]), total(plans["B1"])
+        found = total(plans["search"]) if args.search else 0
         size = path.stem.split("_")[0]
-        row = sizes.setdefault(size, {"planner": [], "B1": [], "bound": []})
+        row = sizes.setdefault(size, {"planner": [], "B1": [], "search": [], "bound": []})
         if value:
             row["planner"].append(planner / value)
             row["B1"].append(b1 / value)
             row["bound"].append(bound / value)
+            if found:
+                row["search"].append(found / value)
         mark = "" if not ref else ("*" if ref["optimal"] else "~")
+        seconds = plans["search" if args.search else "planner"].seconds
         print(
-            f"{path.stem:<14}{planner:>9}{b1:>9}{(str(value) + mark) if value else '—':>11}"
+            f"{path.stem:<14}{planner:>9}{b1:>9}{found or '':>9}{(str(value) + mark) if value else '—':>11}"
             f"{(planner / value) if value else float('nan'):>10.3f}{(b1 / value) if value else float('nan'):>7.3f}"
-            f"{(bound / value) if value else float('nan'):>8.3f}{plans['planner'].seconds:>6.2f}"
+            f"{f'{found / value:.3f}' if found and value else '':>9}"
+            f"{(bound / value) if value else float('nan'):>8.3f}{seconds:>6.2f}"
         )
     print("geometric mean (worst instance)")
     for size, row in sizes.items():
         if row["planner"]:
+            also = f"   search {geomean(row['search']):.3f} ({max(row['search']):.3f})" if row["search"] else ""
             print(
                 f"  {size:<6} planner {geomean(row['planner']):.3f} ({max(row['planner']):.3f})   "
-                f"B1 {geomean(row['B1']):.3f}   bound {geomean(row['bound']):.3f}"
+                f"B1 {geomean(row['B1']):.3f}{also}   bound {geomean(row['bound']):.3f}"
             )
     print("reference: * proven optimal by CP-SAT, ~ best found within the time limit")
 

@@ -33,12 +33,14 @@ from dataclasses import dataclass, field
 
 from shuniu.routing.exact import Unknown, route_by
 from shuniu.routing.model import Document, DocumentPlan, Plan, RoutingError, Scenario, Visit
+from shuniu.routing.search import NONE, Budget, improve
 from shuniu.routing.timeline import FreeTime
 
 ROLLOUT_LIMIT = 7  # remaining readers up to which the one-step rollout is used
 BOOST_REGRET = 24 * 60  # minutes a document's planned finish may lie beyond its best before a trial
 BOOST_TRIALS = 3  # trials at most per arrival
 NEVER = 1 << 62
+SEARCH = NONE  # the improvement search per replan (search.py): off unless asked for
 
 
 @dataclass(frozen=True)
@@ -294,9 +296,10 @@ def queue_delays(states: list[_State], free: dict[str, FreeTime], now: int) -> d
 
 
 class OnlinePlanner:
-    def __init__(self, scenario: Scenario, free: dict[str, FreeTime] | None = None) -> None:
-        """`free`: the leaders' free time to start from (default: their windows)."""
+    def __init__(self, scenario: Scenario, free: dict[str, FreeTime] | None = None, search: Budget = SEARCH) -> None:
+        """`free`: the leaders' free time to start from (default: their windows); `search`: per replan."""
         self.scenario = scenario
+        self.search = search
         self.base = free if free is not None else {leader.id: FreeTime(leader.windows) for leader in scenario.leaders}
         self.active: list[_State] = []
         self.finished: list[_State] = []
@@ -400,6 +403,20 @@ class OnlinePlanner:
             else:
                 state = by_id[key]
                 state.rejected_at = state.finish(plans[key])
+        if self.search.evaluations:
+            handoff, copy_minutes = self.scenario.handoff, self.scenario.copy_minutes
+            found = improve(
+                self.active,
+                [plans[id(s)] for s in self.active],
+                score,
+                self.base,
+                now,
+                handoff,
+                copy_minutes,
+                self.search,
+            )
+            if found is not None:
+                plans = {id(s): plan for s, plan in zip(self.active, found[1], strict=True)}
         for state in self.active:
             state.planned = plans[id(state)]
             state.promoted, state.boosted = id(state) in promoted, id(state) in boosted
@@ -426,5 +443,5 @@ class OnlinePlanner:
         return Plan(tuple(plans), policy="planner")
 
 
-def simulate_planner(scenario: Scenario) -> Plan:
-    return OnlinePlanner(scenario).run()
+def simulate_planner(scenario: Scenario, search: Budget = SEARCH) -> Plan:
+    return OnlinePlanner(scenario, search=search).run()

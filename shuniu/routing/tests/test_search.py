@@ -1,0 +1,66 @@
+"""The improvement search over readings: feasible, never worse than the planner's own plan, deterministic."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import HealthCheck, given, settings
+
+from shuniu.routing.check import violations
+from shuniu.routing.model import Document, Leader, Plan, Scenario
+from shuniu.routing.planner import simulate_planner
+from shuniu.routing.search import NONE, Budget
+
+from .scenarios import BASE, random_scenarios
+
+SEARCH = Budget(evaluations=400, placements=100_000)
+
+# Taillard's first 4×4 open-shop instance (benchmarks/openshop): four documents, four leaders always in.
+TA4X4_1 = ((34, 2, 54, 61), (15, 89, 70, 9), (38, 19, 28, 87), (95, 7, 34, 29))
+
+
+def open_shop(times: tuple[tuple[int, ...], ...]) -> Scenario:
+    leaders = tuple(Leader(f"M{m}", f"M{m}", m + 1, ((BASE, BASE + 10_000),)) for m in range(len(times[0])))
+    documents = tuple(
+        Document(
+            f"J{j}",
+            BASE,
+            "平件",
+            BASE + 10_000,
+            tuple(leader.id for leader in leaders),
+            tuple((f"M{m}", minutes) for m, minutes in enumerate(row)),
+            (),
+            1,
+        )
+        for j, row in enumerate(times)
+    )
+    return Scenario(BASE, 480, 0, 0, leaders, documents)
+
+
+def score(scenario: Scenario, plan: Plan) -> tuple[int, int]:
+    due = {d.id: d.due for d in scenario.documents if d.urgent}
+    late = sum(1 for p in plan.documents if p.id in due and p.done > due[p.id])
+    return late, sum(p.done for p in plan.documents)
+
+
+def test_the_search_finds_a_shorter_plan_than_the_placement_alone() -> None:
+    shop = open_shop(TA4X4_1)
+    alone, searched = simulate_planner(shop, NONE), simulate_planner(shop, SEARCH)
+    assert violations(shop, searched) == []
+    assert score(shop, searched) < score(shop, alone)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_scenarios())
+def test_one_replan_is_feasible_and_never_worse(month: Scenario) -> None:
+    """Everything known at once (a single replan): the search only ever replaces a plan by a better one."""
+    batch = replace(month, documents=tuple(replace(d, arrival=BASE) for d in month.documents))
+    alone, searched = simulate_planner(batch, NONE), simulate_planner(batch, SEARCH)
+    assert violations(batch, searched) == []
+    assert score(batch, searched) <= score(batch, alone)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_scenarios())
+def test_the_same_input_gives_the_same_plan(month: Scenario) -> None:
+    assert simulate_planner(month, SEARCH) == simulate_planner(month, SEARCH)
