@@ -102,6 +102,20 @@ def _matching(
 
 
 RECENT = 10_000  # PostgreSQL: the newest entries tried first, newest first
+FEW = 1_000  # PostgreSQL: up to this many matches of a kind, the GIN index answers at once
+
+
+def _few(entries: QuerySet[Entry], words: list[list[str]]) -> list[int] | None:
+    """PostgreSQL: `entries` matching `words` if they are fewer than FEW (the GIN index, stopping there)."""
+    matched = entries.filter(
+        RawSQL(
+            "search_entry.terms_vector @@ to_tsquery('simple'::regconfig, %s)",
+            [terms.tsquery(words)],
+            output_field=BooleanField(),
+        )
+    )
+    ids = list(matched.values_list("id", flat=True)[:FEW])
+    return ids if len(ids) < FEW else None
 
 
 def _rows(
@@ -117,12 +131,20 @@ def _rows(
 
     On PostgreSQL the planner guesses how many rows a phrase matches by multiplying its pieces'
     frequencies, as if 人口 and 口普 were independent; it then collects every match through the GIN
-    index and sorts them (a common phrase: every one of tens of thousands). So the newest RECENT
-    entries are tried first, read newest first and stopping at a page; only when they do not fill
-    the page (a rare word, a deep page) does the GIN index answer — and then the matches are few.
+    index and sorts them (a common phrase: every one of tens of thousands). So the GIN index is first
+    asked for the kind's matches, stopping at FEW: fewer, and those are the candidates (the permission
+    and the order are checked on them alone). A common phrase instead is looked for among the newest RECENT entries,
+    read newest first and stopping at a page; only when they do not fill the page (a deep page, a
+    phrase common long ago) does the GIN index answer after all. (Checking RECENT entries one by one
+    for a phrase they do not hold was the cost of a word common in one kind and absent from another.)
     """
     wanted = (window.stop or 0) - (window.start or 0)
     if connection.vendor == "postgresql":
+        few = _few(entries, words)
+        if few is not None:
+            rows = entries.filter(id__in=few)
+            rows = rows.filter(id__lt=before) if before is not None else rows
+            return list(rows.order_by("-id").values_list(*fields)[window])
         since = (newest if newest is not None else newest_entry()) - RECENT
         recent = list(_matching(entries, kind, words, before, since=since).values_list(*fields)[window])
         if len(recent) >= wanted or since < 1:  # a full page, or the window was the whole index

@@ -225,8 +225,8 @@ def test_rebuild_command(county: dict[str, object], director: User) -> None:
 
 def test_match_and_permission_in_one_statement(county: dict[str, object], director: User, liaison: User) -> None:
     """Every statement that matches also checks the permission (EXISTS on the module's scoped query), whatever
-    the number of hits: one per kind on SQLite; on PostgreSQL the newest entries first, then the index if
-    they did not fill the page (and the newest entry's id)."""
+    the number of hits: one per kind on SQLite; on PostgreSQL the index asked for a few candidates first,
+    then (a common word) the newest entries, then the index if they did not fill the page."""
     from shuniu.search.registry import kinds
 
     per_kind = 1 if connection.vendor == "sqlite" else 3
@@ -300,3 +300,22 @@ def test_the_register_searches_through_the_index(county: dict[str, object], cler
     assert "行政区划调整" in client.get(reverse("documents:register"), {"q": "区划"}).text
     assert "行政区划调整" not in client_for(clerk).get(reverse("documents:register"), {"q": "区划"}).text  # 机密
     assert client.get(reverse("documents:register"), {"q": "〔〕"}).status_code == 200
+
+
+def test_a_common_word_pages_alike_whichever_way_it_is_read(
+    county: dict[str, object], clerk: User, director: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL reads a word with few matches through the index, a common one newest first: same pages."""
+    for n in range(selectors.PAGE + 3):
+        _document(clerk, f"关于第{n + 1}批乡村振兴项目的通知")
+
+    def pages() -> list[list[int]]:
+        first = selectors.search(director, "乡村振兴", only="document")[0]
+        second = selectors.search(director, "乡村振兴", only="document", before=first.before)[0]
+        return [[h.object_id for h in first.hits], [h.object_id for h in second.hits]]
+
+    few = pages()
+    monkeypatch.setattr(selectors, "FEW", 2)  # every word is common
+    monkeypatch.setattr(selectors, "RECENT", 8)  # and the newest entries do not fill a page
+    assert pages() == few
+    assert [len(page) for page in few] == [selectors.PAGE, 3]
