@@ -4,10 +4,12 @@ The planner places whole documents one after another, each as well as it can in 
 before it left. That is good for the document placed first and blind to what its readings cost the
 others. This search works on single readings instead. A plan is read as a list of (document, reader)
 readings; a list decodes into a plan by placing each reading, in list order, at the earliest start
-that its document allows (a copy free, the readers it must follow done) and that fits a gap in the
-reader's free time — the copy chosen is the one that can start soonest. Every plan in which no reading
-could start earlier without moving another is the decoding of some list, so searching lists searches
-such plans.
+that its document allows (the readers it must follow done, and a gap in a copy's round — before the
+copy's other readings too, handoffs kept) and that fits a gap in the reader's free time; the copy
+chosen is the one that can start soonest. Every plan in which no reading could start earlier without
+moving another is the decoding of some list, so searching lists searches such plans. (Letting a
+reading fill a gap in its copy's round, not only follow the round's last reading, lowered the 7×7
+open-shop figures from 1.051 to 1.038 at 20,000 plans in a like-for-like trial.)
 
 The search starts from the planner's own plan (its readings by start) and moves one reading to another
 place in the list; a move that lowers (urgent documents late, sum of finishes) is kept, a worse one
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import math
 import random
+from bisect import insort
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
     from shuniu.routing.planner import _State
 
 Score = tuple[int, int]  # (urgent documents late, sum of planned finishes)
+Rounds = list[list[list[tuple[int, int, str]]]]  # per document, per copy: (start, end, reader) by start
 
 
 @dataclass(frozen=True)
@@ -38,12 +42,13 @@ class Budget:
 
     `evaluations`: plans decoded; `placements`: readings placed over all of them (a plan of n readings
     costs n), so a replan with many documents in circulation decodes fewer plans. `temperature`: the
-    starting temperature as a share of the mean remaining circulation time.
+    starting temperature as a share of the mean remaining circulation time; it falls geometrically to a
+    hundredth of that by the last plan.
     """
 
     evaluations: int = 0
     placements: int = 0
-    temperature: float = 0.1
+    temperature: float = 0.05
     seed: int = 1
 
     def plans(self, readings: int) -> int:
@@ -51,6 +56,7 @@ class Budget:
 
 
 NONE = Budget()
+COOLING = 0.01  # the last plan's temperature, as a share of the first's
 
 
 class _Decoder:
@@ -70,14 +76,35 @@ class _Decoder:
         self.urgent = [s.doc.urgent for s in states]
         self.due = [s.doc.due for s in states]
 
-    def decode(self, readings: list[tuple[int, str]]) -> tuple[Score, list[list[list[Visit]]]] | None:
-        """The plan of this list and its score; None if a reading finds no window left."""
+    def decode(self, readings: list[tuple[int, str]]) -> tuple[Score, Rounds] | None:
+        """The score of this list's plan and each copy's round in it; None if a reading finds no window left."""
         free = {leader: ft.copy() for leader, ft in self.free.items()}
-        ready = [list(r) for r in self.ready]
         ends = [dict(e) for e in self.ends]
-        plans: list[list[list[Visit]]] = [[[] for _ in r] for r in self.ready]
+        busy: Rounds = [[[] for _ in r] for r in self.ready]
         waiting: dict[int, list[str]] = {}
         handoff = self.handoff
+
+        def fit(ft: FreeTime, spans: list[tuple[int, int, str]], ready: int, length: int) -> tuple[int, int] | None:
+            """The earliest start ≥ ready free at the reader and in a gap of the copy's round (handoffs kept),
+            and when the copy is free before it."""
+            start: int | None = ready
+            while start is not None:
+                start = ft.earliest(start, length)
+                if start is None:
+                    return None
+                before = ready
+                for s, e, _ in spans:
+                    if e + handoff <= start:
+                        if e + handoff > before:
+                            before = e + handoff
+                        continue
+                    if s >= start + length + handoff:
+                        return start, before
+                    start = e + handoff  # the copy is elsewhere then: after that reading
+                    break
+                else:
+                    return start, before
+            return None
 
         def place(i: int, reader: str) -> bool:
             done = ends[i]
@@ -89,17 +116,17 @@ class _Decoder:
             length = self.minutes[i][reader]
             ft = free[reader]
             best: tuple[int, int, int] | None = None
-            for k, at in enumerate(ready[i]):
-                start = ft.earliest(at if at > after else after, length)
-                if start is not None and (best is None or (start, -at) < best[:2]):
-                    best = (start, -at, k)
+            for k, at in enumerate(self.ready[i]):
+                found = fit(ft, busy[i][k], at if at > after else after, length)
+                # The copy that can start soonest; of two, the one that waited least for it.
+                if found is not None and (best is None or (found[0], -found[1]) < best[:2]):
+                    best = (found[0], -found[1], k)
             if best is None:
                 return False
             start, _, k = best
             ft.reserve(start, start + length)
-            plans[i][k].append(Visit(reader, start, start + length))
+            insort(busy[i][k], (start, start + length, reader))
             done[reader] = start + length
-            ready[i][k] = start + length + handoff
             held = waiting.get(i)
             if held:
                 waiting[i] = []
@@ -119,7 +146,7 @@ class _Decoder:
             total += finish
             if self.urgent[i] and finish > self.due[i]:
                 late += 1
-        return (late, total), plans
+        return (late, total), busy
 
 
 def improve(
@@ -149,7 +176,7 @@ def improve(
     if first is None:
         return None
     current, _ = first
-    best: tuple[Score, list[list[list[Visit]]]] | None = first if first[0] < score else None
+    best: tuple[Score, Rounds] | None = first if first[0] < score else None
     rng = random.Random(budget.seed)  # noqa: S311 - a search, not a secret: seeded so plans repeat
     # The mean remaining circulation time sets the scale of a worse move worth trying.
     start_temperature = budget.temperature * max(1, current[1] - now * len(states)) / len(states)
@@ -161,10 +188,12 @@ def improve(
         if result is None or result[0][0] > current[0]:
             continue
         value = result[0]
-        temperature = start_temperature * (1 - step / evaluations)
+        temperature = start_temperature * COOLING ** (step / evaluations)
         worse = value[1] - current[1]
         if value[0] < current[0] or worse <= 0 or (temperature > 0 and rng.random() < math.exp(-worse / temperature)):
             order, current = candidate, value
             if value < (best[0] if best is not None else score):
                 best = result
-    return best
+    if best is None:
+        return None
+    return best[0], [[[Visit(r, s, e) for s, e, r in spans] for spans in copies] for copies in best[1]]
