@@ -65,7 +65,6 @@ class _Decoder:
     def __init__(
         self, states: list[_State], free: dict[str, FreeTime], now: int, handoff: int, copy_minutes: int
     ) -> None:
-        self.states = states
         self.free = free
         self.handoff = handoff
         self.minutes = [s.doc.minutes for s in states]
