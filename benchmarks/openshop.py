@@ -141,7 +141,7 @@ def main() -> None:
     searched = "search" if args.search else ""
     print(
         f"{'instance':<14}{'planner':>9}{'B1':>9}{searched:>9}{'reference':>11}{'planner×':>10}{'B1×':>7}"
-        f"{searched + '×' if searched else '':>9}{'bound×':>8}{'s':>6}"
+        f"{searched + '×' if searched else '':>9}{'bound×':>8}{searched + ' s' if searched else 's':>9}"
     )
     budget = Budget(evaluations=args.search, placements=args.search * 1000)
     sizes: dict[str, dict[str, list[float]]] = {}
@@ -175,7 +175,7 @@ def main() -> None:
             f"{path.stem:<14}{planner:>9}{b1:>9}{found or '':>9}{(str(value) + mark) if value else '—':>11}"
             f"{(planner / value) if value else float('nan'):>10.3f}{(b1 / value) if value else float('nan'):>7.3f}"
             f"{f'{found / value:.3f}' if found and value else '':>9}"
-            f"{(bound / value) if value else float('nan'):>8.3f}{seconds:>6.2f}"
+            f"{(bound / value) if value else float('nan'):>8.3f}{seconds:>9.2f}"
         )
     print("geometric mean (worst instance)")
     for size, row in sizes.items():

@@ -296,10 +296,13 @@ def queue_delays(states: list[_State], free: dict[str, FreeTime], now: int) -> d
 
 
 class OnlinePlanner:
-    def __init__(self, scenario: Scenario, free: dict[str, FreeTime] | None = None, search: Budget = SEARCH) -> None:
-        """`free`: the leaders' free time to start from (default: their windows); `search`: per replan."""
+    def __init__(
+        self, scenario: Scenario, free: dict[str, FreeTime] | None = None, search: Budget | None = None
+    ) -> None:
+        """`free`: the leaders' free time to start from (default: their windows); `search`: per replan
+        (default: `SEARCH`, read when the planner is made)."""
         self.scenario = scenario
-        self.search = search
+        self.search = search if search is not None else SEARCH
         self.base = free if free is not None else {leader.id: FreeTime(leader.windows) for leader in scenario.leaders}
         self.active: list[_State] = []
         self.finished: list[_State] = []
@@ -443,5 +446,5 @@ class OnlinePlanner:
         return Plan(tuple(plans), policy="planner")
 
 
-def simulate_planner(scenario: Scenario, search: Budget = SEARCH) -> Plan:
+def simulate_planner(scenario: Scenario, search: Budget | None = None) -> Plan:
     return OnlinePlanner(scenario, search=search).run()

@@ -102,13 +102,14 @@ def _matching(
 
 
 RECENT = 10_000  # PostgreSQL: the newest entries tried first, newest first
-FEW = 1_000  # PostgreSQL: up to this many matches of a kind, the GIN index answers at once
+FEW = 1_000  # PostgreSQL: below this many visible matches of a kind, the GIN index answers at once
 
 
 def _few(entries: QuerySet[Entry], kind: Kind, words: list[list[str]]) -> list[int] | None:
-    """PostgreSQL: `entries` matching `words` if they are fewer than FEW (the GIN index, stopping there).
+    """PostgreSQL: `entries` matching `words` if fewer than FEW of them are visible.
 
-    The kind's token is part of the match, so the index intersects the word with the kind itself: a word
+    The permission is checked on the GIN index's matches until FEW are found: for a searcher who may see
+    few of a common word's matches, that is many checks before the newest-first reading takes over. The kind's token is part of the match, so the index intersects the word with the kind itself: a word
     common in matters costs a search of documents nothing (without it: 10,000 rows fetched to be refused).
     """
     matched = entries.filter(
@@ -136,7 +137,7 @@ def _rows(
     On PostgreSQL the planner guesses how many rows a phrase matches by multiplying its pieces'
     frequencies, as if 人口 and 口普 were independent; it then collects every match through the GIN
     index and sorts them (a common phrase: every one of tens of thousands). So the GIN index is first
-    asked for the kind's matches, stopping at FEW: fewer, and those are the candidates (the permission
+    asked for the kind's visible matches, stopping at FEW: fewer, and those are the candidates (the permission
     and the order are checked on them alone). A common phrase instead is looked for among the newest RECENT entries,
     read newest first and stopping at a page; only when they do not fill the page (a deep page, a
     phrase common long ago) does the GIN index answer after all. (Checking RECENT entries one by one
