@@ -88,6 +88,9 @@ class Satisfaction(models.TextChoices):
     UNREACHED = "unreached", "未能联系到信访人"
 
 
+UNKNOWN_NAME = "（姓名不详）"
+
+
 class Petitioner(models.Model):
     """A person who has petitioned the office; one row per person, however often they come."""
 
@@ -112,7 +115,7 @@ class Petitioner(models.Model):
         indexes = [models.Index(fields=["village", "name"], name="petitioner_village_name_idx")]
 
     def __str__(self) -> str:
-        return self.name or "（姓名不详）"
+        return self.name or UNKNOWN_NAME
 
     @property
     def masked_id(self) -> str:

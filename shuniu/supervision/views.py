@@ -51,7 +51,8 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     narrowing = selectors.Narrowing.from_query(request.GET)
     page = page_of(request, selectors.matter_list(user, status=status, narrowing=narrowing), PAGE_SIZE)
     now, calendar = timezone.now(), WorkingCalendar.load()
-    rows = [(m, selectors.matter_light(m, now, calendar)) for m in page]
+    held = selectors.holders(page.items)
+    rows = [(m, selectors.matter_light(m, now, calendar), held.get(m.pk, [])) for m in page]
     context = {
         "page": page,
         "rows": rows,

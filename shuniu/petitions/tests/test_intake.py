@@ -25,7 +25,7 @@ from shuniu.core.deadlines import clock_of
 from shuniu.core.models import CalendarOverride, CalendarYear, Draft, OverrideKind, Role, Unit, UnitKind, User, Village
 from shuniu.core.personal import key_id_of
 from shuniu.core.testing import client_for, make_unit, make_user
-from shuniu.petitions import services
+from shuniu.petitions import selectors, services
 from shuniu.petitions.models import Party, Petition, Petitioner
 from shuniu.petitions.selectors import Person, possible_repeats, similar_names
 
@@ -127,6 +127,30 @@ class TestIntake:
         petition = register(officer, *people[:5], people_count=40)
         assert petition.group_visit
         assert petition.parties.filter(representative=True).count() == 5
+
+    def test_the_register_lists_the_people_representatives_first_with_the_place(
+        self, officer: User, village: Village, leader: User
+    ) -> None:
+        other = Village.objects.create(township=village.township, name="西岭村")
+        joint = register(
+            officer,
+            Person(name="李四", village=other, township=village.township),
+            Person(name="王五", village=village, township=village.township, representative=True),
+            Person(phone="13900001111"),  # no name given
+            people_count=12,
+        )
+        register(officer, zhang(village))
+        listed = selectors.listed_people(officer, list(Petition.objects.all()))
+        assert [(p.name, p.representative, p.place) for p in listed[joint.pk]] == [
+            ("王五", True, "石门乡东风村"),
+            ("李四", False, "石门乡西岭村"),
+            ("（姓名不详）", False, ""),
+        ]
+        text = client_for(officer).get(reverse("petitions:list")).text
+        assert "王五（代表）、李四、（姓名不详） 等 12 人" in text
+        assert text.split("等 12 人", 1)[1].split()[:2] == ["·", "石门乡东风村"]  # the first listed one's place
+        assert "张建国" in text
+        assert selectors.listed_people(leader, list(Petition.objects.all())) == {}  # a leader is shown no names
 
     def test_a_village_of_another_township_is_refused(self, officer: User, village: Village) -> None:
         other = make_unit("白沙乡", UnitKind.TOWNSHIP)

@@ -7,6 +7,7 @@ from typing import cast
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from shuniu.audit.models import AuditEntry
@@ -20,7 +21,7 @@ from shuniu.core.models import (
     UnitKind,
     User,
 )
-from shuniu.core.testing import at_once, make_leader, make_unit, make_user
+from shuniu.core.testing import at_once, client_for, make_leader, make_unit, make_user
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.supervision import selectors, services
 from shuniu.supervision.flow import MATTER_FLOW
@@ -216,6 +217,18 @@ def test_an_objection_is_reassigned_and_both_steps_stay_on_record(
     assert list(matters_for(xz)) == []  # the township no longer sees a matter taken from it
     cz = make_user("cz", [Role.LIAISON], unit=finance)
     assert list(matters_for(cz)) == [matter]
+    co = register(supervisor, township, co=(finance,), leader=leader)  # the list: the lead first, none withdrawn
+    assert selectors.holders([matter, co]) == {
+        matter.pk: [selectors.Holder(finance.name, "主办", Receipt.TO_SIGN)],
+        co.pk: [
+            selectors.Holder(township.name, "主办", Receipt.TO_SIGN),
+            selectors.Holder(finance.name, "协办", Receipt.TO_SIGN),
+        ],
+    }
+    text = client_for(supervisor).get(reverse("supervision:list")).text
+    assert f"{finance.name}（主办，待签收）" in text
+    assert f"{township.name}（主办，待签收）、{finance.name}（协办，待签收）" in text
+    assert text.count(f"{township.name}（") == 1  # the withdrawn assignment is not listed
 
 
 @pytest.mark.django_db
