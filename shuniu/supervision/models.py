@@ -214,7 +214,8 @@ class Assignment(models.Model):
         verbose_name = "承办单位"
         verbose_name_plural = "承办单位"
         ordering = ["matter", "-part", "pk"]  # the lead unit first
-        indexes = [models.Index(fields=["unit", "receipt"], name="assignment_unit_receipt_idx")]
+        # With the matter: a unit's matters (a liaison's list, the API) read from the index alone.
+        indexes = [models.Index(fields=["unit", "receipt", "matter"], name="assignment_unit_receipt_m_idx")]
 
     def __str__(self) -> str:
         return f"{self.matter.number} {self.unit} {self.get_part_display()}"
