@@ -41,6 +41,7 @@ BOOST_REGRET = 24 * 60  # minutes a document's planned finish may lie beyond its
 BOOST_TRIALS = 3  # trials at most per arrival
 NEVER = 1 << 62
 SEARCH = NONE  # the improvement search per replan (search.py): off unless asked for
+CARRY = True  # a replan's search also starts from the list the last one kept
 
 
 @dataclass(frozen=True)
@@ -306,6 +307,7 @@ class OnlinePlanner:
         self.base = free if free is not None else {leader.id: FreeTime(leader.windows) for leader in scenario.leaders}
         self.active: list[_State] = []
         self.finished: list[_State] = []
+        self.kept: list[tuple[str, str]] = []  # the last search's list of readings, (document, reader)
 
     def _new_state(self, doc: Document) -> _State:
         copies = min(doc.max_copies, len(doc.readers))
@@ -417,12 +419,42 @@ class OnlinePlanner:
                 handoff,
                 copy_minutes,
                 self.search,
+                self._carried(plans) if CARRY else None,
             )
             if found is not None:
                 plans = {id(s): plan for s, plan in zip(self.active, found[1], strict=True)}
+                self.kept = [(self.active[i].doc.id, reader) for i, reader in found[2]]
+            else:
+                self.kept = []
         for state in self.active:
             state.planned = plans[id(state)]
             state.promoted, state.boosted = id(state) in promoted, id(state) in boosted
+
+    def _carried(self, plans: dict[int, list[list[Visit]]]) -> list[tuple[int, str]] | None:
+        """The last search's list of readings, those not yet begun, then the newcomers' (by their planned
+        start); None when the last replan's search found nothing better than the planner."""
+        if not self.kept:
+            return None
+        index = {s.doc.id: i for i, s in enumerate(self.active)}
+        carried = [
+            (index[doc], reader)
+            for doc, reader in self.kept
+            if doc in index and reader in self._unfixed(self.active[index[doc]])
+        ]
+        seen = set(carried)
+        rest = sorted(
+            (v.start, s.doc.id, v.leader, i)
+            for i, s in enumerate(self.active)
+            for copy in plans[id(s)]
+            for v in copy
+            if (i, v.leader) not in seen
+        )
+        return carried + [(i, reader) for _, _, reader, i in rest]
+
+    @staticmethod
+    def _unfixed(state: _State) -> set[str]:
+        """The readers who have not yet begun reading the document."""
+        return set(state.doc.readers) - set(state.fixed_readers())
 
     def run(self) -> Plan:
         docs = list(self.scenario.documents)

@@ -158,8 +158,13 @@ def improve(
     handoff: int,
     copy_minutes: int,
     budget: Budget,
-) -> tuple[Score, list[list[list[Visit]]]] | None:
-    """A better plan than `plans` (scored `score`) within the budget, or None."""
+    carried: list[tuple[int, str]] | None = None,
+) -> tuple[Score, list[list[list[Visit]]], list[tuple[int, str]]] | None:
+    """A better plan than `plans` (scored `score`) within the budget, with its list of readings; or None.
+
+    `carried`: the list the last replan's search kept (its readings not yet begun, then the newcomers'),
+    tried as a start beside the planner's plan, so a replan does not lose what the one before it found.
+    """
     readings = sorted(
         (visit.start, visit.end, states[i].doc.id, visit.leader, i)
         for i, plan in enumerate(plans)
@@ -175,8 +180,13 @@ def improve(
     first = decoder.decode(order)
     if first is None:
         return None
+    if carried is not None and sorted(carried) == sorted(order):
+        kept = decoder.decode(carried)
+        if kept is not None and kept[0] < first[0]:
+            order, first = carried, kept
     current, _ = first
     best: tuple[Score, Rounds] | None = first if first[0] < score else None
+    best_order = order
     rng = random.Random(budget.seed)  # noqa: S311 - a search, not a secret: seeded so plans repeat
     # The mean remaining circulation time sets the scale of a worse move worth trying.
     start_temperature = budget.temperature * max(1, current[1] - now * len(states)) / len(states)
@@ -193,7 +203,8 @@ def improve(
         if value[0] < current[0] or worse <= 0 or (temperature > 0 and rng.random() < math.exp(-worse / temperature)):
             order, current = candidate, value
             if value < (best[0] if best is not None else score):
-                best = result
+                best, best_order = result, candidate
     if best is None:
         return None
-    return best[0], [[[Visit(r, s, e) for s, e, r in spans] for spans in copies] for copies in best[1]]
+    plan = [[[Visit(r, s, e) for s, e, r in spans] for spans in copies] for copies in best[1]]
+    return best[0], plan, best_order

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from shuniu.routing.check import violations
 from shuniu.routing.generate import Options, generate
 from shuniu.routing.model import Document, Leader, Plan, Scenario
-from shuniu.routing.planner import simulate_planner
+from shuniu.routing.planner import OnlinePlanner, simulate_planner
 from shuniu.routing.search import NONE, Budget
 
 from .scenarios import BASE, DAY, random_scenarios
@@ -90,3 +90,32 @@ def test_visits_before_t_do_not_depend_on_later_arrivals_with_the_search_on() ->
     assert early(full) == early(part)
     assert early(part)
     assert full != simulate_planner(month, NONE)  # the search did change something
+
+
+def test_a_replan_starts_again_from_the_list_the_last_search_kept() -> None:
+    """The search's list outlives its replan: the next one is offered its readings not yet begun, then the newcomers'."""
+    shop = open_shop(TA4X4_1)
+    later = tuple(replace(d, id=f"L{d.id}", arrival=BASE + 30) for d in shop.documents[:2])
+    planner = OnlinePlanner(replace(shop, documents=shop.documents + later), search=SEARCH)
+    first = [planner._new_state(d) for d in shop.documents]
+    for state in first:
+        planner.prepare(state, BASE)
+    planner.replan(BASE, first)
+    assert planner.kept  # the 4×4 search finds a better list than the placement (the test above)
+    planner.advance(BASE + 30)
+    newcomers = [planner._new_state(d) for d in later]
+    for state in newcomers:
+        planner.prepare(state, BASE + 30)
+    planner.active.extend(newcomers)
+    plans = {id(s): s.planned if s not in newcomers else planner._plan_first(s, BASE + 30) for s in planner.active}
+    carried = planner._carried(plans)
+    assert carried is not None
+    begun = {(s.doc.id, r) for s in planner.active for r in s.fixed_readers()}
+    kept_not_begun = [
+        (d, r) for d, r in planner.kept if (d, r) not in begun and any(s.doc.id == d for s in planner.active)
+    ]
+    names = [(planner.active[i].doc.id, reader) for i, reader in carried]
+    assert names[: len(kept_not_begun)] == kept_not_begun
+    assert {d for d, _ in names[len(kept_not_begun) :]} == {"LJ0", "LJ1"}
+    unplanned = sorted((planner.active[i].doc.id, r) for i, s in enumerate(planner.active) for r in planner._unfixed(s))
+    assert sorted(names) == unplanned
