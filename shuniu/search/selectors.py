@@ -109,17 +109,27 @@ def _few(entries: QuerySet[Entry], kind: Kind, words: list[list[str]]) -> list[i
     """PostgreSQL: `entries` matching `words` if fewer than FEW of them are visible.
 
     The permission is checked on the GIN index's matches until FEW are found: for a searcher who may see
-    few of a common word's matches, that is many checks before the newest-first reading takes over. The kind's token is part of the match, so the index intersects the word with the kind itself: a word
+    few of a common word's matches, that is many checks before the newest-first reading takes over. The
+    kind's token is part of the match, so the index intersects the word with the kind itself: a word
     common in matters costs a search of documents nothing (without it: 10,000 rows fetched to be refused).
+
+    The matches are a MATERIALIZED CTE named like the table, which the statement built from `entries`
+    (the kind, the permission's EXISTS) then reads in its place. Planned with a LIMIT, PostgreSQL took
+    督办 for a word in 7 % of every kind's entries (its frequency times the kind token's), expected a
+    thousand documents within the first 1.4 % of the table, and read all 1,200,000 entries sequentially
+    to find none (390 ms at a million documents). The CTE is planned for all its rows, so the GIN index
+    answers (5 ms), and read lazily, so a word common in the kind still stops at FEW.
     """
-    matched = entries.filter(
-        RawSQL(
-            "search_entry.terms_vector @@ to_tsquery('simple'::regconfig, %s)",
-            [f"{terms.kind_token(kind.key)} & {terms.tsquery(words)}"],
-            output_field=BooleanField(),
-        )
+    sql, params = entries.order_by().values_list("id", flat=True).query.sql_with_params()
+    matches = (  # inside its own definition, search_entry is still the table
+        "WITH search_entry AS MATERIALIZED (SELECT id, kind, object_id FROM search_entry "
+        "WHERE terms_vector @@ to_tsquery('simple'::regconfig, %s)) "
     )
-    ids = list(matched.values_list("id", flat=True)[:FEW])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{matches}{sql} LIMIT {FEW:d}", [f"{terms.kind_token(kind.key)} & {terms.tsquery(words)}", *params]
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
     return ids if len(ids) < FEW else None
 
 
