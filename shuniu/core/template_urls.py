@@ -4,9 +4,9 @@ Django's tag reverses the name on every call (about 15 µs: the namespaces, the 
 the register's fifty rows, a link each, spent a tenth of the page there. This one reverses each view name
 once, with placeholder numbers for its arguments, and writes a row's numbers into that text — the same
 address. Anything else goes to Django's tag: keyword arguments, an argument that is not a whole number
-of zero or more, a name whose placeholders do not come out once each as written (a converter that would
-write a number its own way, a pattern that refuses them). `tests/test_template_urls.py` compares the two
-for every name of the site.
+of zero or more, a name whose placeholders do not come out once each as written, or whose shape does not
+give Django's own address for 0, 1, 2… and for 1, 1, 1… (a converter that pads or refuses some numbers).
+`tests/test_template_urls.py` compares the two for every name of the site.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.template.base import Parser, Token
 from django.template.context import Context
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -30,8 +31,13 @@ PLACEHOLDER = 739_204_851_367  # the first argument's; the second's is one more,
 
 
 @lru_cache(maxsize=1024)
-def shape(name: str, arity: int, urlconf: str, prefix: str, current_app: str | None) -> tuple[str, ...] | None:
-    """The address of `name` cut where its arguments go (`arity + 1` pieces), or None: Django's tag decides."""
+def shape(
+    name: str, arity: int, urlconf: str, prefix: str, current_app: str | None, language: str | None
+) -> tuple[str, ...] | None:
+    """The address of `name` cut where its arguments go (`arity + 1` pieces), or None: Django's tag decides.
+
+    `prefix` and `language` are part of the key only: `reverse` reads both for itself.
+    """
     marks = [PLACEHOLDER + i for i in range(arity)]
     try:
         address = reverse(name, urlconf=urlconf, args=marks, current_app=current_app)
@@ -43,12 +49,24 @@ def shape(name: str, arity: int, urlconf: str, prefix: str, current_app: str | N
             return None
         before, rest = rest.split(str(mark))
         pieces.append(before)
-    return (*pieces, rest)
+    cut = (*pieces, rest)
+    for trial in (list(range(arity)), [1] * arity):  # the shape must give Django's answer for real numbers
+        try:
+            if reverse(name, urlconf=urlconf, args=trial, current_app=current_app) != written(cut, trial):
+                return None
+        except NoReverseMatch:
+            return None
+    return cut
+
+
+def written(cut: tuple[str, ...], args: list[int]) -> str:
+    """The address of a shape with these numbers in it."""
+    return cut[0] + "".join(f"{arg}{piece}" for arg, piece in zip(args, cut[1:], strict=True))
 
 
 @receiver(setting_changed)
 def _forget(*, setting: str, **kwargs: Any) -> None:
-    if setting == "ROOT_URLCONF":  # tests that swap the site's addresses
+    if setting in ("ROOT_URLCONF", "LANGUAGE_CODE", "USE_I18N"):  # tests that swap the site's addresses
         shape.cache_clear()
 
 
@@ -61,20 +79,24 @@ class URLNode(defaulttags.URLNode):
         args = [arg.resolve(context) for arg in self.args]
         if not all(type(arg) is int and arg >= 0 for arg in args):
             return str(super().render(context))
-        request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", None)
-        if current_app is None:
-            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+        try:  # as Django's tag finds it
+            current_app = context.request.current_app  # type: ignore[attr-defined]
+        except AttributeError:
+            try:
+                current_app = context.request.resolver_match.namespace  # type: ignore[attr-defined]
+            except AttributeError:
+                current_app = None
         cut = shape(
             str(self.view_name.resolve(context)),
             len(args),
             get_urlconf() or settings.ROOT_URLCONF,
             get_script_prefix(),
             current_app,
+            get_language(),
         )
         if cut is None:
             return str(super().render(context))
-        address = cut[0] + "".join(f"{arg}{piece}" for arg, piece in zip(args, cut[1:], strict=True))
+        address = written(cut, args)
         if self.asvar:
             context[self.asvar] = address
             return ""

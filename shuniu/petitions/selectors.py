@@ -187,7 +187,7 @@ def petition_list(user: User, *, status: str = "", person: str = "", narrowing: 
     )
 
 
-class Listed(NamedTuple):
+class ListedPetitioner(NamedTuple):
     """A petitioner as the register lists them: the name, a joint visit's representative, the place."""
 
     name: str
@@ -195,8 +195,10 @@ class Listed(NamedTuple):
     place: str
 
 
-def listed_people(user: User, petitions: Sequence[Petition]) -> dict[int, list[Listed]]:
+def listed_people(user: User, petitions: Sequence[Petition]) -> dict[int, list[ListedPetitioner]]:
     """The people of a page of the register, by petition (representatives first); nothing for who may not see them.
+
+    `petitions`: a page of `petition_list(user)`, so already what the user may see (their recusals too).
 
     One query of plain values: names and places only, so no sealed number, phone or address is read or
     decrypted, and no model is built for a row that shows two words.
@@ -210,10 +212,10 @@ def listed_people(user: User, petitions: Sequence[Petition]) -> dict[int, list[L
             "petition", "petitioner__name", "representative", "petitioner__township__name", "petitioner__village__name"
         )
     )
-    people: dict[int, list[Listed]] = {}
+    people: dict[int, list[ListedPetitioner]] = {}
     for petition, name, representative, township, village in rows:
         people.setdefault(petition, []).append(
-            Listed(name or UNKNOWN_NAME, representative, (township or "") + (village or ""))
+            ListedPetitioner(name or UNKNOWN_NAME, representative, (township or "") + (village or ""))
         )
     return people
 

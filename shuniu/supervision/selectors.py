@@ -203,8 +203,8 @@ def matter_list(user: User, *, status: str = "", narrowing: Narrowing | None = N
     return matters.order_by("deadline", "-seq")
 
 
-class Holder(NamedTuple):
-    """A unit holding a matter, as the list shows it: its name, its part (主办/协办), its receipt."""
+class HandlingUnit(NamedTuple):
+    """A unit handling a matter (承办单位), as the list shows it: its name, its part (主办/协办), its receipt."""
 
     unit: str
     part: str
@@ -214,8 +214,10 @@ class Holder(NamedTuple):
 PARTS = dict(Part.choices)
 
 
-def holders(matters: Sequence[Matter]) -> dict[int, list[Holder]]:
-    """The units holding each of a page of matters (the lead first; a withdrawn assignment is not shown).
+def handling_units(matters: Sequence[Matter]) -> dict[int, list[HandlingUnit]]:
+    """The handling units of each of a page of matters (the lead first; a withdrawn assignment is not shown).
+
+    `matters`: a page of `matter_list(user)`, so already what the user may see.
 
     One query of plain values, not a model for every assignment and every unit of the page.
     """
@@ -225,9 +227,9 @@ def holders(matters: Sequence[Matter]) -> dict[int, list[Holder]]:
         .order_by("matter", "-part", "pk")
         .values_list("matter", "unit__name", "part", "receipt")
     )
-    held: dict[int, list[Holder]] = {}
+    held: dict[int, list[HandlingUnit]] = {}
     for matter, unit, part, receipt in rows:
-        held.setdefault(matter, []).append(Holder(unit, PARTS.get(part, part), receipt))
+        held.setdefault(matter, []).append(HandlingUnit(unit, PARTS.get(part, part), receipt))
     return held
 
 

@@ -51,7 +51,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     narrowing = selectors.Narrowing.from_query(request.GET)
     page = page_of(request, selectors.matter_list(user, status=status, narrowing=narrowing), PAGE_SIZE)
     now, calendar = timezone.now(), WorkingCalendar.load()
-    held = selectors.holders(page.items)
+    held = selectors.handling_units(page.items)
     rows = [(m, selectors.matter_light(m, now, calendar), held.get(m.pk, [])) for m in page]
     context = {
         "page": page,

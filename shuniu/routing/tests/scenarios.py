@@ -98,3 +98,15 @@ def random_scenarios(draw: st.DrawFn) -> Scenario:
         )
     docs.sort(key=lambda d: (d.arrival, d.id))
     return Scenario(BASE, 480, draw(st.integers(0, 15)), draw(st.integers(0, 10)), tuple(people), tuple(docs))
+
+
+def cut(month: Scenario, t: int) -> Scenario:
+    """The month as known at time t: the documents that arrived by then."""
+    return Scenario(
+        month.start,
+        month.offset_minutes,
+        month.handoff,
+        month.copy_minutes,
+        month.leaders,
+        tuple(d for d in month.documents if d.arrival <= t),
+    )

@@ -16,7 +16,7 @@ from shuniu.routing.generate import Options, generate
 from shuniu.routing.model import Document, DocumentPlan, Plan, RoutingError, Scenario
 from shuniu.routing.simulate import POLICIES, simulate
 
-from .scenarios import BASE, DAY, document, random_scenarios, scenario
+from .scenarios import BASE, DAY, cut, document, random_scenarios, scenario
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -58,17 +58,6 @@ def test_the_planner_beats_b1_and_b1_beats_b0_on_a_month() -> None:
 def test_runs_are_identical(policy: str) -> None:
     month = generate(Options(seed=3, days=7))
     assert simulate(month, policy) == simulate(month, policy)
-
-
-def cut(month: Scenario, t: int) -> Scenario:
-    return Scenario(
-        month.start,
-        month.offset_minutes,
-        month.handoff,
-        month.copy_minutes,
-        month.leaders,
-        tuple(d for d in month.documents if d.arrival <= t),
-    )
 
 
 @pytest.mark.parametrize("policy", POLICIES)

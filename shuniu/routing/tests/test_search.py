@@ -12,8 +12,7 @@ from shuniu.routing.model import Document, Leader, Plan, Scenario
 from shuniu.routing.planner import OnlinePlanner, simulate_planner
 from shuniu.routing.search import NONE, Budget
 
-from .scenarios import BASE, DAY, random_scenarios
-from .test_engine import cut
+from .scenarios import BASE, DAY, cut, random_scenarios
 
 SEARCH = Budget(evaluations=400, placements=100_000)
 

@@ -218,11 +218,11 @@ def test_an_objection_is_reassigned_and_both_steps_stay_on_record(
     cz = make_user("cz", [Role.LIAISON], unit=finance)
     assert list(matters_for(cz)) == [matter]
     co = register(supervisor, township, co=(finance,), leader=leader)  # the list: the lead first, none withdrawn
-    assert selectors.holders([matter, co]) == {
-        matter.pk: [selectors.Holder(finance.name, "主办", Receipt.TO_SIGN)],
+    assert selectors.handling_units([matter, co]) == {
+        matter.pk: [selectors.HandlingUnit(finance.name, "主办", Receipt.TO_SIGN)],
         co.pk: [
-            selectors.Holder(township.name, "主办", Receipt.TO_SIGN),
-            selectors.Holder(finance.name, "协办", Receipt.TO_SIGN),
+            selectors.HandlingUnit(township.name, "主办", Receipt.TO_SIGN),
+            selectors.HandlingUnit(finance.name, "协办", Receipt.TO_SIGN),
         ],
     }
     text = client_for(supervisor).get(reverse("supervision:list")).text
