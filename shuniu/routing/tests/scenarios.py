@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from shuniu.routing.jsonio import parse_time
-from shuniu.routing.model import Document, Leader, Scenario
+from shuniu.routing.model import Document, Leader, Plan, Scenario
 
 DAY = 24 * 60
 BASE = parse_time("2026-03-02T00:00:00+08:00", "test")[0]  # a Monday
@@ -109,4 +109,15 @@ def cut(month: Scenario, t: int) -> Scenario:
         month.copy_minutes,
         month.leaders,
         tuple(d for d in month.documents if d.arrival <= t),
+    )
+
+
+def begun_before(plan: Plan, t: int) -> list[tuple[str, int, str, int, int]]:
+    """Every visit of `plan` that starts before t: (document, copy, leader, start, end), sorted."""
+    return sorted(
+        (doc.id, k, v.leader, v.start, v.end)
+        for doc in plan.documents
+        for k, copy in enumerate(doc.copies)
+        for v in copy
+        if v.start < t
     )

@@ -12,7 +12,7 @@ from shuniu.routing.model import Document, Leader, Plan, Scenario
 from shuniu.routing.planner import OnlinePlanner, simulate_planner
 from shuniu.routing.search import NONE, Budget
 
-from .scenarios import BASE, DAY, cut, random_scenarios
+from .scenarios import BASE, DAY, begun_before, cut, random_scenarios
 
 SEARCH = Budget(evaluations=400, placements=100_000)
 
@@ -77,17 +77,8 @@ def test_visits_before_t_do_not_depend_on_later_arrivals_with_the_search_on() ->
     small = Budget(evaluations=30, placements=5_000)
     full, part = simulate_planner(month, small), simulate_planner(cut(month, t), small)
 
-    def early(plan: Plan) -> list[tuple[str, int, str, int, int]]:
-        return sorted(
-            (doc.id, k, v.leader, v.start, v.end)
-            for doc in plan.documents
-            for k, copy in enumerate(doc.copies)
-            for v in copy
-            if v.start < t
-        )
-
-    assert early(full) == early(part)
-    assert early(part)
+    assert begun_before(full, t) == begun_before(part, t)
+    assert begun_before(part, t)
     assert full != simulate_planner(month, NONE)  # the search did change something
 
 
