@@ -6,13 +6,14 @@ import datetime as dt
 import re
 import statistics
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from shuniu.core.models import Role, Unit, User
+from shuniu.core.models import Clearance, Role, Unit, User
 from shuniu.core.text import day_time
 from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar
 from shuniu.documents.models import (
@@ -150,6 +151,48 @@ def register(
         except QueryError:
             return documents.none()
     return documents.order_by("-reg_year", "-reg_seq")
+
+
+_STATUS_LABELS: dict[str, str] = {value: str(label) for value, label in Status.choices}
+_SECRECY_LABELS: dict[int, str] = {value: str(label) for value, label in Clearance.choices}
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """A line of the registration book as plain values: its HTML is rendered once for them (`{% row %}`)."""
+
+    pk: int
+    reg_number: str
+    received_at: dt.datetime
+    source_org: str
+    source_number: str
+    title: str
+    deadline: dt.datetime | None
+    status_label: str
+    needs_supervision: bool
+    urgency: str
+    secrecy: int
+
+    @classmethod
+    def of(cls, document: Document) -> RegisterRow:
+        """The line of one document of the register."""
+        return cls(
+            pk=document.pk,
+            reg_number=document.reg_number,
+            received_at=document.received_at,
+            source_org=document.source_org,
+            source_number=document.source_number,
+            title=document.title,
+            deadline=document.deadline,
+            status_label=_STATUS_LABELS.get(document.status, document.status),
+            needs_supervision=document.needs_supervision,
+            urgency=document.urgency,
+            secrecy=document.secrecy,
+        )
+
+    def get_secrecy_display(self) -> str:
+        """The secrecy as the badges print it, like the model's."""
+        return _SECRECY_LABELS.get(self.secrecy, str(self.secrecy))
 
 
 def desk(user: User) -> QuerySet[Reading]:

@@ -75,7 +75,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
     documents = selectors.register(
         user, query=filters.get("q") or "", status=filters.get("status") or "", year=filters.get("year"), late=late
     )
-    page = page_of(request, documents, PAGE_SIZE)
+    page = page_of(request, documents, PAGE_SIZE).map(selectors.RegisterRow.of)
     return render(
         request,
         "documents/register.html",

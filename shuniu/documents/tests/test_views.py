@@ -199,6 +199,24 @@ class TestCirculationPages:
             response = client.get(reverse("documents:register"))
         assert response.text.count("收〔") >= 30
 
+    def test_register_rows_show_each_change_at_once(self, register: Register, clerk: User) -> None:
+        document = register("关于冬季防火的通知", urgency=Urgency.FLASH, secrecy=1, source_number="市委发〔2026〕3号")
+        clerk.clearance = 1
+        clerk.save(update_fields=["clearance"])
+        client = client_for(clerk)
+        row = client.get(reverse("documents:register")).text
+        for shown in ("关于冬季防火的通知", "特急", "秘密", "市委发〔2026〕3号", document.reg_number, "已登记"):
+            assert shown in row
+        assert "待转督办" not in row
+        Document.objects.filter(pk=document.pk).update(
+            title="关于冬季防火的补充通知", urgency=Urgency.NORMAL, needs_supervision=True, status=Status.CLOSED
+        )
+        again = client.get(reverse("documents:register")).text  # the row's HTML is remembered for its values
+        assert "关于冬季防火的补充通知" in again
+        assert "特急" not in again
+        assert "待转督办" in again
+        assert "已办结" in again
+
     def test_printouts(self, circulating: Document, clerk: User) -> None:
         client = client_for(clerk)
         for url in (
