@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.db.models import Field, Model
 from django.template import Engine
 from django.template.base import Node, Parser, Template, Token
 from django.template.context import Context
@@ -45,10 +46,17 @@ _checked: set[type] = set()
 
 
 def plain(annotation: Any) -> bool:
-    """Whether a field declared so holds only plain values (unions and tuples of them included)."""
+    """Whether a field declared so holds only plain values.
+
+    Unions, literals and tuples of them count, and so do named tuples and frozen dataclasses of them.
+    """
     if annotation in PLAIN:
         return True
+    if isinstance(annotation, type) and (issubclass(annotation, tuple) or dataclasses.is_dataclass(annotation)):
+        return frozen_plain(annotation)
     origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return all(type(arg) in PLAIN for arg in typing.get_args(annotation))
     if origin in (typing.Union, types.UnionType):
         return all(plain(arg) for arg in typing.get_args(annotation))
     if origin is tuple:
@@ -56,14 +64,32 @@ def plain(annotation: Any) -> bool:
     return False
 
 
+def frozen_plain(cls: type) -> bool:
+    """Whether a named tuple or a frozen dataclass holds only plain values."""
+    if dataclasses.is_dataclass(cls):
+        if not cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            return False
+        names = [field.name for field in dataclasses.fields(cls)]
+    elif issubclass(cls, tuple) and hasattr(cls, "_fields"):
+        names = list(cls._fields)
+    else:
+        return False
+    hints = typing.get_type_hints(cls)
+    return all(plain(hints.get(name)) for name in names)
+
+
 def check(cls: type) -> None:
     """Refuse a row class whose HTML could change while its value stays equal."""
-    if not dataclasses.is_dataclass(cls) or not cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
-        raise TypeError(f"{cls.__name__}: a row must be a frozen dataclass")
-    hints = typing.get_type_hints(cls)
-    wrong = [field.name for field in dataclasses.fields(cls) if not plain(hints[field.name])]
-    if wrong:
-        raise TypeError(f"{cls.__name__}: fields {', '.join(wrong)} are not plain values")
+    if not dataclasses.is_dataclass(cls) or not frozen_plain(cls):
+        raise TypeError(f"{cls.__name__}: a row must be a frozen dataclass of plain values")
+
+
+def labels(model: type[Model], field: str) -> dict[Any, str]:
+    """What a row shows for each value of a field with choices (as `get_FOO_display` would, without its cost)."""
+    found = model._meta.get_field(field)
+    if not isinstance(found, Field):  # a relation has no choices
+        raise TypeError(field)
+    return {value: str(label) for value, label in found.flatchoices}
 
 
 @lru_cache(maxsize=REMEMBERED)

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from shuniu.core.models import Clearance, Role, Unit, User
+from shuniu.core.models import Role, Unit, User
+from shuniu.core.template_rows import labels
 from shuniu.core.text import day_time
 from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar
 from shuniu.documents.models import (
@@ -153,8 +154,8 @@ def register(
     return documents.order_by("-reg_year", "-reg_seq")
 
 
-_STATUS_LABELS: dict[str, str] = {value: str(label) for value, label in Status.choices}
-_SECRECY_LABELS: dict[int, str] = {value: str(label) for value, label in Clearance.choices}
+_STATUS_LABELS = labels(Document, "status")
+_SECRECY_LABELS = labels(Document, "secrecy")
 
 
 @dataclass(frozen=True)

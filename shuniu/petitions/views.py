@@ -65,10 +65,9 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     narrowing = request.GET.get("only", "") if request.GET.get("only", "") in selectors.NARROWINGS else ""
     rows = selectors.petition_list(user, status=status, person=person, narrowing=narrowing)
     page = page_of(request, rows, PAGE_SIZE)
-    people = selectors.listed_people(user, page.items)
     context = {
         "page": page,
-        "rows": [(p, people.get(p.pk, [])) for p in page],
+        "rows": selectors.petition_rows(user, page.items),
         "status": status,
         "person": person,
         "narrowed": selectors.NARROWINGS.get(narrowing, ""),

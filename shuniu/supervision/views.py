@@ -50,9 +50,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     narrowing = selectors.Narrowing.from_query(request.GET)
     page = page_of(request, selectors.matter_list(user, status=status, narrowing=narrowing), PAGE_SIZE)
-    now, calendar = timezone.now(), WorkingCalendar.load()
-    held = selectors.handling_units(page.items)
-    rows = [(m, selectors.matter_light(m, now, calendar), held.get(m.pk, [])) for m in page]
+    rows = selectors.matter_rows(page.items, timezone.now(), WorkingCalendar.load())
     context = {
         "page": page,
         "rows": rows,
