@@ -158,8 +158,19 @@ _STATUS_LABELS = labels(Document, "status")
 _SECRECY_LABELS = labels(Document, "secrecy")
 
 
+class Badged:
+    """What `_badges.html` reads of a row: its urgency, its secrecy and the secrecy's name, as a document's."""
+
+    urgency: str
+    secrecy: int
+
+    def get_secrecy_display(self) -> str:
+        """The secrecy as the badges print it, like the model's."""
+        return _SECRECY_LABELS.get(self.secrecy, str(self.secrecy))
+
+
 @dataclass(frozen=True)
-class RegisterRow:
+class RegisterRow(Badged):
     """A line of the registration book as plain values: its HTML is rendered once for them (`{% row %}`)."""
 
     pk: int
@@ -191,9 +202,40 @@ class RegisterRow:
             secrecy=document.secrecy,
         )
 
-    def get_secrecy_display(self) -> str:
-        """The secrecy as the badges print it, like the model's."""
-        return _SECRECY_LABELS.get(self.secrecy, str(self.secrecy))
+
+@dataclass(frozen=True)
+class DeskRow(Badged):
+    """A copy waiting on a desk as plain values: its HTML is rendered once for them (`{% row %}`)."""
+
+    pk: int
+    pinned: bool
+    delivered_at: dt.datetime | None
+    on_behalf_of: str  # the leader whose desk the user keeps; empty on the user's own desk
+    title: str
+    reg_number: str
+    source_org: str
+    deadline: dt.datetime | None
+    urgency: str
+    secrecy: int
+
+
+def desk_rows(user: User, readings: list[Reading]) -> list[DeskRow]:
+    """The lines of a page of `desk(user)` (only what `DESK_FIELDS` read)."""
+    return [
+        DeskRow(
+            pk=reading.pk,
+            pinned=reading.pinned,
+            delivered_at=reading.delivered_at,
+            on_behalf_of="" if reading.leader_id == user.pk else reading.leader.full_name,
+            title=reading.document.title,
+            reg_number=reading.document.reg_number,
+            source_org=reading.document.source_org,
+            deadline=reading.document.deadline,
+            urgency=reading.document.urgency,
+            secrecy=reading.document.secrecy,
+        )
+        for reading in readings
+    ]
 
 
 def desk(user: User) -> QuerySet[Reading]:

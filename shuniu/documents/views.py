@@ -414,6 +414,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     page = page_of(request, waiting, DESK_PAGE)  # the most urgent first: a desk of eighty is read a page at a time
     context = {
         "page": page,
+        "rows": selectors.desk_rows(user, page.items),
         "waiting": waiting.count() if page.has_other_pages else len(page),
         "is_staff": user.has_role(*STAFF),
         "delegations": selectors.delegations_running(user),

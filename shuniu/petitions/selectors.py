@@ -181,9 +181,8 @@ def petition_list(user: User, *, status: str = "", person: str = "", narrowing: 
         )
         rows = rows.filter(Exists(found))
     later = Petition.objects.filter(repeat_of=OuterRef("pk")).values("repeat_of").annotate(n=Count("pk")).values("n")
-    return rows.annotate(
-        repeat_count=Coalesce(Subquery(later), 0)
-    ).order_by("-received_at", "-pk")  # for the page's rows only, not a GROUP BY of all
+    # the count for the page's rows only, not a GROUP BY of all
+    return rows.annotate(repeat_count=Coalesce(Subquery(later), 0)).order_by("-received_at", "-pk")
 
 
 class ListedPetitioner(NamedTuple):

@@ -340,6 +340,8 @@ def test_leader_delegates_the_desk_through_the_form(
     assert "您正受 <strong>领导1</strong> 委托代阅" in desk.text
     own = client_for(leader).get(reverse("documents:desk")).text
     assert "您的文件正由 <strong>领导2</strong> 代阅" in own
+    assert circulating.title in own
+    assert "代 领导1 阅" not in own  # the same copy's row, remembered for leader2 with the note, is another row here
     assert "撤销委托" in own
     page = client_for(leader).get(reverse("documents:delegate")).text
     assert "正在代阅" in page
