@@ -92,10 +92,14 @@ def desks_kept_by(user: User, now: dt.datetime | None = None) -> list[Delegation
 
 
 def delegations_running(user: User, now: dt.datetime | None = None) -> dict[str, list[Delegation]]:
-    """For the desk's banner: whom the user's desk is delegated to now, and whose desk they keep."""
-    now = now or timezone.now()
-    given = list(_in_force(now).filter(leader=user).select_related("acting"))
-    return {"given": given, "taken": desks_kept_by(user, now)}
+    """For the desk's banner: whom the user's desk is delegated to now, and whose desk they keep (one query)."""
+    running = list(
+        _in_force(now or timezone.now()).filter(Q(leader=user) | Q(acting=user)).select_related("leader", "acting")
+    )
+    return {
+        "given": [d for d in running if d.leader_id == user.pk],
+        "taken": [d for d in running if d.acting_id == user.pk],
+    }
 
 
 def documents_visible_to(user: User) -> QuerySet[Document]:
@@ -238,12 +242,13 @@ def desk_rows(user: User, readings: list[Reading]) -> list[DeskRow]:
     ]
 
 
-def desk(user: User) -> QuerySet[Reading]:
+def desk(user: User, kept: list[Delegation] | None = None) -> QuerySet[Reading]:
     """The user's desk (待阅): copies lying with them or with a leader whose desk they keep.
 
-    Pinned first, then by urgency, then deadline (none last), then arrival.
+    `kept`: the delegations by which the user keeps a desk now, when the caller has read them already
+    (`delegations_running(user)["taken"]`). Pinned first, then by urgency, then deadline (none last), then arrival.
     """
-    leaders = [user.pk, *delegating_leaders(user)]
+    leaders = [user.pk, *(delegating_leaders(user) if kept is None else [d.leader_id for d in kept])]
     return (
         Reading.objects.filter(
             leader_id__in=leaders,

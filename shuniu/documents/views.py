@@ -410,14 +410,15 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required("documents.view")
 def desk(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    waiting = selectors.desk(user)
+    delegations = selectors.delegations_running(user)
+    waiting = selectors.desk(user, kept=delegations["taken"])
     page = page_of(request, waiting, DESK_PAGE)  # the most urgent first: a desk of eighty is read a page at a time
     context = {
         "page": page,
         "rows": selectors.desk_rows(user, page.items),
         "waiting": waiting.count() if page.has_other_pages else len(page),
         "is_staff": user.has_role(*STAFF),
-        "delegations": selectors.delegations_running(user),
+        "delegations": delegations,
     }
     return render(request, "documents/desk.html", context)
 

@@ -184,7 +184,7 @@ class TestCirculationPages:
             services.copy_deliver(copy=doc.copies.get(), actor=clerk)
         client = client_for(leader)
         client.get(reverse("documents:desk"))
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(6):
             response = client.get(reverse("documents:desk"))
         assert response.text.count("list-group-item-action") == 12
 
