@@ -85,8 +85,8 @@ def test_every_number_opens_the_list_that_counts_it(county: None, username: str)
         followed += 1
     for href, red, yellow, green in UNIT_ROW.findall(board):  # a unit's lights: that unit's open matters, lit
         rows = client.get(href).context["rows"]
-        assert [light for _, light, _held in rows if light].count("red") == int(red), href
-        assert len([1 for _, light, _held in rows if light]) == int(red) + int(yellow) + int(green), href
+        assert [row.light for row in rows if row.light].count("red") == int(red), href
+        assert len([1 for row in rows if row.light]) == int(red) + int(yellow) + int(green), href
         followed += 1
     assert followed >= 2  # a clerk: documents only
 
