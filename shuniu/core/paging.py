@@ -8,7 +8,7 @@ rows as at 10,000. Every list page uses it, with `core/_pager.html`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, overload
 
@@ -18,7 +18,6 @@ from django.http import HttpRequest
 from shuniu.core.forms import int_param
 
 T = TypeVar("T")
-U = TypeVar("U")
 MAX_PAGE = 100_000
 
 
@@ -43,10 +42,6 @@ class Window(Sequence[T], Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.items)
-
-    def map(self, shown: Callable[[T], U]) -> Window[U]:
-        """The same page with each row made into what the template shows (a row of plain values)."""
-        return Window([shown(item) for item in self.items], self.number, self.has_next, self.query)
 
     @property
     def has_previous(self) -> bool:

@@ -6,15 +6,13 @@ import datetime as dt
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from shuniu.core.models import Role, Unit, User
-from shuniu.core.template_rows import labels
 from shuniu.core.text import day_time
 from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar
 from shuniu.documents.models import (
@@ -91,15 +89,19 @@ def desks_kept_by(user: User, now: dt.datetime | None = None) -> list[Delegation
     return list(_in_force(now or timezone.now()).filter(acting=user).select_related("leader"))
 
 
-def delegations_running(user: User, now: dt.datetime | None = None) -> dict[str, list[Delegation]]:
+class Running(NamedTuple):
+    """The delegations running now: of the user's own desk, and of the desks the user keeps."""
+
+    given: list[Delegation]
+    taken: list[Delegation]
+
+
+def delegations_running(user: User, now: dt.datetime | None = None) -> Running:
     """For the desk's banner: whom the user's desk is delegated to now, and whose desk they keep (one query)."""
     running = list(
         _in_force(now or timezone.now()).filter(Q(leader=user) | Q(acting=user)).select_related("leader", "acting")
     )
-    return {
-        "given": [d for d in running if d.leader_id == user.pk],
-        "taken": [d for d in running if d.acting_id == user.pk],
-    }
+    return Running([d for d in running if d.leader_id == user.pk], [d for d in running if d.acting_id == user.pk])
 
 
 def documents_visible_to(user: User) -> QuerySet[Document]:
@@ -158,97 +160,13 @@ def register(
     return documents.order_by("-reg_year", "-reg_seq")
 
 
-_STATUS_LABELS = labels(Document, "status")
-_SECRECY_LABELS = labels(Document, "secrecy")
-
-
-class Badged:
-    """What `_badges.html` reads of a row: its urgency, its secrecy and the secrecy's name, as a document's."""
-
-    urgency: str
-    secrecy: int
-
-    def get_secrecy_display(self) -> str:
-        """The secrecy as the badges print it, like the model's."""
-        return _SECRECY_LABELS.get(self.secrecy, str(self.secrecy))
-
-
-@dataclass(frozen=True)
-class RegisterRow(Badged):
-    """A line of the registration book as plain values: its HTML is rendered once for them (`{% row %}`)."""
-
-    pk: int
-    reg_number: str
-    received_at: dt.datetime
-    source_org: str
-    source_number: str
-    title: str
-    deadline: dt.datetime | None
-    status_label: str
-    needs_supervision: bool
-    urgency: str
-    secrecy: int
-
-    @classmethod
-    def of(cls, document: Document) -> RegisterRow:
-        """The line of one document of the register."""
-        return cls(
-            pk=document.pk,
-            reg_number=document.reg_number,
-            received_at=document.received_at,
-            source_org=document.source_org,
-            source_number=document.source_number,
-            title=document.title,
-            deadline=document.deadline,
-            status_label=_STATUS_LABELS.get(document.status, document.status),
-            needs_supervision=document.needs_supervision,
-            urgency=document.urgency,
-            secrecy=document.secrecy,
-        )
-
-
-@dataclass(frozen=True)
-class DeskRow(Badged):
-    """A copy waiting on a desk as plain values: its HTML is rendered once for them (`{% row %}`)."""
-
-    pk: int
-    pinned: bool
-    delivered_at: dt.datetime | None
-    on_behalf_of: str  # the leader whose desk the user keeps; empty on the user's own desk
-    title: str
-    reg_number: str
-    source_org: str
-    deadline: dt.datetime | None
-    urgency: str
-    secrecy: int
-
-
-def desk_rows(user: User, readings: list[Reading]) -> list[DeskRow]:
-    """The lines of a page of `desk(user)` (only what `DESK_FIELDS` read)."""
-    return [
-        DeskRow(
-            pk=reading.pk,
-            pinned=reading.pinned,
-            delivered_at=reading.delivered_at,
-            on_behalf_of="" if reading.leader_id == user.pk else reading.leader.full_name,
-            title=reading.document.title,
-            reg_number=reading.document.reg_number,
-            source_org=reading.document.source_org,
-            deadline=reading.document.deadline,
-            urgency=reading.document.urgency,
-            secrecy=reading.document.secrecy,
-        )
-        for reading in readings
-    ]
-
-
-def desk(user: User, kept: list[Delegation] | None = None) -> QuerySet[Reading]:
+def desk(user: User, keeping: list[int] | None = None) -> QuerySet[Reading]:
     """The user's desk (待阅): copies lying with them or with a leader whose desk they keep.
 
-    `kept`: the delegations by which the user keeps a desk now, when the caller has read them already
-    (`delegations_running(user)["taken"]`). Pinned first, then by urgency, then deadline (none last), then arrival.
+    `keeping`: those leaders, when the caller has read them already (`delegations_running(user).taken`).
+    Pinned first, then by urgency, then deadline (none last), then arrival.
     """
-    leaders = [user.pk, *(delegating_leaders(user) if kept is None else [d.leader_id for d in kept])]
+    leaders = [user.pk, *(delegating_leaders(user) if keeping is None else keeping)]
     return (
         Reading.objects.filter(
             leader_id__in=leaders,

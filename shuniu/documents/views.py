@@ -42,6 +42,7 @@ from shuniu.documents.forms import (
     UnitReceiptForm,
 )
 from shuniu.documents.models import Status
+from shuniu.documents.rows import desk_rows, register_rows
 from shuniu.documents.selectors import approval_forecast, copy_routes
 from shuniu.supervision.selectors import matters_for
 
@@ -75,12 +76,13 @@ def register_list(request: HttpRequest) -> HttpResponse:
     documents = selectors.register(
         user, query=filters.get("q") or "", status=filters.get("status") or "", year=filters.get("year"), late=late
     )
-    page = page_of(request, documents, PAGE_SIZE).map(selectors.RegisterRow.of)
+    page = page_of(request, documents, PAGE_SIZE)
     return render(
         request,
         "documents/register.html",
         {
             "page": page,
+            "rows": register_rows(page.items),
             "form": form,
             "statuses": Status.choices,
             "is_staff": user.has_role(*STAFF),
@@ -411,11 +413,11 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def desk(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     delegations = selectors.delegations_running(user)
-    waiting = selectors.desk(user, kept=delegations["taken"])
+    waiting = selectors.desk(user, keeping=[d.leader_id for d in delegations.taken])
     page = page_of(request, waiting, DESK_PAGE)  # the most urgent first: a desk of eighty is read a page at a time
     context = {
         "page": page,
-        "rows": selectors.desk_rows(user, page.items),
+        "rows": desk_rows(user, page.items),
         "waiting": waiting.count() if page.has_other_pages else len(page),
         "is_staff": user.has_role(*STAFF),
         "delegations": delegations,

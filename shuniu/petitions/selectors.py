@@ -18,7 +18,6 @@ from shuniu.core.deadlines import clock_state
 from shuniu.core.idcard import canonical, normalise_id
 from shuniu.core.models import Attachment, Clock, ClockEvent, Role, StatusHistory, Unit, User, Village
 from shuniu.core.personal import blind_index, digits
-from shuniu.core.template_rows import labels
 from shuniu.core.workcal import WorkingCalendar, this_week
 from shuniu.petitions.flow import PETITION_FLOW
 from shuniu.petitions.models import (
@@ -216,57 +215,6 @@ def listed_people(user: User, petitions: Sequence[Petition]) -> dict[int, list[L
             ListedPetitioner(name or UNKNOWN_NAME, representative, (township or "") + (village or ""))
         )
     return people
-
-
-_LABELS = {name: labels(Petition, name) for name in ("category", "topic", "status", "channel")}
-
-
-@dataclass(frozen=True)
-class PetitionRow:
-    """A line of the petition register as plain values: its HTML is rendered once for them (`{% row %}`).
-
-    `people` and the repeat badges only for who sees petitioners (`sees_petitioners`).
-    """
-
-    pk: int
-    number: str
-    category: str
-    topic: str
-    status: str
-    channel: str
-    received_at: dt.datetime
-    repeat: bool
-    repeat_count: int
-    group_visit: bool
-    people: tuple[ListedPetitioner, ...]
-    people_count: int
-    summary: str
-    sees_petitioners: bool
-
-
-def petition_rows(user: User, petitions: Sequence[Petition]) -> list[PetitionRow]:
-    """The lines of a page of `petition_list(user)`."""
-    people = listed_people(user, petitions)
-    sees = sees_petitioners(user)
-    return [
-        PetitionRow(
-            pk=petition.pk,
-            number=petition.number,
-            category=_LABELS["category"].get(petition.category, petition.category),
-            topic=_LABELS["topic"].get(petition.topic, petition.topic),
-            status=_LABELS["status"].get(petition.status, petition.status),
-            channel=_LABELS["channel"].get(petition.channel, petition.channel),
-            received_at=petition.received_at,
-            repeat=sees and petition.repeat_of_id is not None,
-            repeat_count=petition.repeat_count if sees else 0,  # type: ignore[attr-defined]  # petition_list's annotation
-            group_visit=petition.group_visit,
-            people=tuple(people.get(petition.pk, ())),
-            people_count=petition.people_count,
-            summary=petition.summary,
-            sees_petitioners=sees,
-        )
-        for petition in petitions
-    ]
 
 
 def petition_for(user: User, pk: object) -> Petition:

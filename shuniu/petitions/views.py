@@ -52,6 +52,7 @@ from shuniu.petitions.forms import (
     person_formset_for,
 )
 from shuniu.petitions.models import Category, Petition, Status
+from shuniu.petitions.rows import petition_rows
 
 PAGE_SIZE = 30
 
@@ -63,11 +64,11 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     status = status if status in Status.values else ""
     person = request.GET.get("person", "")[:30]
     narrowing = request.GET.get("only", "") if request.GET.get("only", "") in selectors.NARROWINGS else ""
-    rows = selectors.petition_list(user, status=status, person=person, narrowing=narrowing)
-    page = page_of(request, rows, PAGE_SIZE)
+    petitions = selectors.petition_list(user, status=status, person=person, narrowing=narrowing)
+    page = page_of(request, petitions, PAGE_SIZE)
     context = {
         "page": page,
-        "rows": selectors.petition_rows(user, page.items),
+        "rows": petition_rows(user, page.items),
         "status": status,
         "person": person,
         "narrowed": selectors.NARROWINGS.get(narrowing, ""),

@@ -14,7 +14,6 @@ from shuniu.core.deadlines import Light, Rule, light
 from shuniu.core.models import ClockUnit, Role, Unit, User
 from shuniu.core.permissions import can
 from shuniu.core.selectors import users_with_role
-from shuniu.core.template_rows import labels
 from shuniu.core.workcal import WorkingCalendar, this_week
 from shuniu.supervision.flow import MATTER_FLOW
 from shuniu.supervision.models import (
@@ -232,41 +231,6 @@ def handling_units(matters: Sequence[Matter]) -> dict[int, list[HandlingUnit]]:
     for matter, unit, part, receipt in rows:
         held.setdefault(matter, []).append(HandlingUnit(unit, PARTS.get(part, part), receipt))
     return held
-
-
-_STATUS_LABELS = labels(Matter, "status")
-
-
-@dataclass(frozen=True)
-class MatterRow:
-    """A line of the supervision list as plain values: its HTML is rendered once for them (`{% row %}`)."""
-
-    pk: int
-    number: str
-    title: str
-    light: Light | None
-    status_label: str
-    held: tuple[HandlingUnit, ...]
-    deadline: dt.datetime | None
-    instructing_leader: str
-
-
-def matter_rows(matters: Sequence[Matter], now: dt.datetime, calendar: WorkingCalendar) -> list[MatterRow]:
-    """The lines of a page of `matter_list(user)`: each with its light now and its handling units."""
-    held = handling_units(matters)
-    return [
-        MatterRow(
-            pk=matter.pk,
-            number=matter.number,
-            title=matter.title,
-            light=matter_light(matter, now, calendar),
-            status_label=_STATUS_LABELS.get(matter.status, matter.status),
-            held=tuple(held.get(matter.pk, ())),
-            deadline=matter.deadline,
-            instructing_leader=matter.instructing_leader.full_name if matter.instructing_leader else "",
-        )
-        for matter in matters
-    ]
 
 
 def matter_for(user: User, pk: object) -> Matter:

@@ -40,6 +40,7 @@ from shuniu.supervision.forms import (
     ReportForm,
 )
 from shuniu.supervision.models import Assignment, Level, Receipt, Status
+from shuniu.supervision.rows import matter_rows
 
 PAGE_SIZE = 30
 
@@ -50,10 +51,9 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     narrowing = selectors.Narrowing.from_query(request.GET)
     page = page_of(request, selectors.matter_list(user, status=status, narrowing=narrowing), PAGE_SIZE)
-    rows = selectors.matter_rows(page.items, timezone.now(), WorkingCalendar.load())
     context = {
         "page": page,
-        "rows": rows,
+        "rows": matter_rows(page.items, timezone.now(), WorkingCalendar.load()),
         "status": "narrowed" if narrowing else status,
         "narrowed": narrowing.label() if narrowing else "",
         "statuses": Status.choices,

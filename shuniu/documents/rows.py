@@ -1,0 +1,104 @@
+"""What the documents' list pages show of each row, as plain values (rendered once for them: core/template_rows.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from shuniu.core.models import Clearance, User
+from shuniu.documents.models import Document, Reading, Status
+
+_STATUS_LABELS = dict(Status.choices)
+_SECRECY_LABELS = dict(Clearance.choices)
+
+
+class Badged:
+    """What `_badges.html` reads of a row: its urgency, its secrecy and the secrecy's name, as a document's.
+
+    The partial serves documents and rows alike, so a row answers `get_secrecy_display` as the model does;
+    the two fields are declared again by each row class, where they are the dataclass's own.
+    """
+
+    __slots__ = ()
+
+    urgency: str
+    secrecy: int
+
+    def get_secrecy_display(self) -> str:
+        """The secrecy as the badges print it, like the model's."""
+        return _SECRECY_LABELS.get(self.secrecy, str(self.secrecy))
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterRow(Badged):
+    """A line of the registration book as plain values: its HTML is rendered once for them (`{% row %}`)."""
+
+    pk: int
+    reg_number: str
+    received_at: dt.datetime
+    source_org: str
+    source_number: str
+    title: str
+    deadline: dt.datetime | None
+    status_label: str
+    needs_supervision: bool
+    urgency: str
+    secrecy: int
+
+    @classmethod
+    def of(cls, document: Document) -> RegisterRow:
+        """The line of one document of the register."""
+        return cls(
+            pk=document.pk,
+            reg_number=document.reg_number,
+            received_at=document.received_at,
+            source_org=document.source_org,
+            source_number=document.source_number,
+            title=document.title,
+            deadline=document.deadline,
+            status_label=_STATUS_LABELS.get(document.status, document.status),
+            needs_supervision=document.needs_supervision,
+            urgency=document.urgency,
+            secrecy=document.secrecy,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DeskRow(Badged):
+    """A copy waiting on a desk as plain values: its HTML is rendered once for them (`{% row %}`)."""
+
+    pk: int
+    pinned: bool
+    delivered_at: dt.datetime | None
+    on_behalf_of: str  # the leader whose desk the user keeps; empty on the user's own desk
+    title: str
+    reg_number: str
+    source_org: str
+    deadline: dt.datetime | None
+    urgency: str
+    secrecy: int
+
+
+def register_rows(documents: Sequence[Document]) -> list[RegisterRow]:
+    """The lines of a page of `register(user)`."""
+    return [RegisterRow.of(document) for document in documents]
+
+
+def desk_rows(user: User, readings: Sequence[Reading]) -> list[DeskRow]:
+    """The lines of a page of `desk(user)` (only what `DESK_FIELDS` read)."""
+    return [
+        DeskRow(
+            pk=reading.pk,
+            pinned=reading.pinned,
+            delivered_at=reading.delivered_at,
+            on_behalf_of="" if reading.leader_id == user.pk else reading.leader.full_name,
+            title=reading.document.title,
+            reg_number=reading.document.reg_number,
+            source_org=reading.document.source_org,
+            deadline=reading.document.deadline,
+            urgency=reading.document.urgency,
+            secrecy=reading.document.secrecy,
+        )
+        for reading in readings
+    ]
