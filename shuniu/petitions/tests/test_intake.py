@@ -151,6 +151,12 @@ class TestIntake:
         assert text.split("等 12 人", 1)[1].split()[:2] == ["·", "石门乡东风村"]  # the first listed one's place
         assert "张建国" in text
         assert selectors.listed_people(leader, list(Petition.objects.all())) == {}  # a leader is shown no names
+        Petition.objects.filter(pk=joint.pk).update(lead_leader=leader)  # the leader holds it (包案): in their list
+        seen = client_for(leader).get(reverse("petitions:list")).text  # the row just shown to the officer, unnamed
+        assert joint.number in seen
+        assert "王五" not in seen
+        assert "等 12 人" not in seen
+        assert "石门乡东风村" not in seen
 
     def test_a_village_of_another_township_is_refused(self, officer: User, village: Village) -> None:
         other = make_unit("白沙乡", UnitKind.TOWNSHIP)
