@@ -17,7 +17,7 @@ def panels(user: User, day: Day) -> Iterable[Panel]:
         yield Panel(
             "documents/panels/desk.html",
             {
-                "desk_count": selectors.desk(user).count(),
+                "desk_count": selectors.desk(user, keeping=[d.leader_id for d in keeping]).count(),
                 "instructions": can(user, "documents.desk"),  # a link: a count of ten years' 批示 says nothing
                 "keeping": keeping,
             },
