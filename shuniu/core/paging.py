@@ -9,10 +9,11 @@ rows as at 10,000. Every list page uses it, with `core/_pager.html`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar, overload
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models import Window as SQLWindow  # not the page below: a window function
 from django.http import HttpRequest
 
 from shuniu.core.forms import int_param
@@ -29,6 +30,7 @@ class Window(Sequence[T], Generic[T]):
     number: int
     has_next: bool
     query: str = ""  # the request's other parameters, for the pager's links
+    total: int | None = None  # the whole list's rows, for a list asked to count them (`counted_page_of`)
 
     @overload
     def __getitem__(self, index: int) -> T: ...
@@ -75,6 +77,20 @@ def page_of(request: HttpRequest, rows: QuerySet[Any] | Sliceable, size: int) ->
     others = request.GET.copy()
     others.pop("page", None)
     return window(rows, int_param(request.GET.get("page"), 1, 1, MAX_PAGE), size, others.urlencode())
+
+
+TOTAL = "listed_in_all"  # the window function's column: every row of the page carries the list's count
+
+
+def counted_page_of(request: HttpRequest, rows: QuerySet[Any], size: int) -> Window[Any]:
+    """`page_of` for a list that is short by nature (a desk), with its count read in the same query.
+
+    `COUNT(*) OVER ()` is computed before the page is cut, so each row of the page carries the whole
+    list's count: one query, not a page and a count. Only a page past the end counts apart.
+    """
+    page = page_of(request, rows.annotate(**{TOTAL: SQLWindow(Count("pk"))}), size)
+    total = getattr(page.items[0], TOTAL) if page.items else (0 if page.number == 1 else rows.count())
+    return replace(page, total=total)
 
 
 def window(rows: QuerySet[Any] | Sliceable, number: int, size: int, query: str = "") -> Window[Any]:

@@ -18,7 +18,7 @@ from shuniu.core.excel import xlsx_response
 from shuniu.core.files import Upload, file_response, keep_for_next_try, kept
 from shuniu.core.forms import YEARS, form_errors, int_param, is_number
 from shuniu.core.models import Clearance, Role
-from shuniu.core.paging import page_of
+from shuniu.core.paging import counted_page_of, page_of
 from shuniu.core.permissions import can, capability_required
 from shuniu.core.responses import download
 from shuniu.core.services import read_recorded
@@ -414,11 +414,11 @@ def desk(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     delegations = selectors.delegations_running(user)
     waiting = selectors.desk(user, keeping=[d.leader_id for d in delegations.taken])
-    page = page_of(request, waiting, DESK_PAGE)  # the most urgent first: a desk of eighty is read a page at a time
+    page = counted_page_of(request, waiting, DESK_PAGE)  # the most urgent first, a page at a time, all counted
     context = {
         "page": page,
         "rows": desk_rows(user, page.items),
-        "waiting": waiting.count() if page.has_other_pages else len(page),
+        "waiting": page.total,
         "is_staff": user.has_role(*STAFF),
         "delegations": delegations,
     }

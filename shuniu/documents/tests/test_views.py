@@ -152,7 +152,13 @@ class TestCirculationPages:
         assert "不能重复签阅" in again.text
 
     def test_a_full_desk_is_read_a_page_at_a_time_most_urgent_first(
-        self, register: Register, clerk: User, director: User, leader: User, always_in: None
+        self,
+        register: Register,
+        clerk: User,
+        director: User,
+        leader: User,
+        always_in: None,
+        django_assert_num_queries: DjangoAssertNumQueries,
     ) -> None:
         for i in range(32):
             doc = register(f"文件{i}", urgency=Urgency.URGENT if i == 31 else Urgency.NORMAL)
@@ -160,13 +166,19 @@ class TestCirculationPages:
             services.proposal_approve(document=doc, actor=director)
             services.copy_deliver(copy=doc.copies.get(), actor=clerk)
         client = client_for(leader)
-        first = client.get(reverse("documents:desk")).text
+        client.get(reverse("documents:desk"))
+        with django_assert_num_queries(6):  # the page carries the desk's count: no query apart for it
+            first = client.get(reverse("documents:desk")).text
         assert first.count("list-group-item-action") == 30
         assert '<span class="badge text-bg-secondary">32</span>' in first  # the whole desk, counted
         assert first.index("文件31") < first.index("文件0")  # the urgent one heads the first page
         second = client.get(reverse("documents:desk") + "?page=2").text
         assert second.count("list-group-item-action") == 2
         assert "上一页" in second
+        assert '<span class="badge text-bg-secondary">32</span>' in second
+        beyond = client.get(reverse("documents:desk") + "?page=9").text  # past the end: counted apart
+        assert "没有待阅文件" in beyond
+        assert '<span class="badge text-bg-secondary">32</span>' in beyond
 
     def test_desk_query_count_does_not_grow(
         self,
