@@ -53,11 +53,30 @@ class WorkingCalendar:
 
     @classmethod
     def load(cls) -> WorkingCalendar:
+        from django.db.models import CharField, DateField, IntegerField, Value
+
         from shuniu.core.models import CalendarOverride, CalendarYear, OverrideKind
 
-        overrides = {row.date: row.kind == OverrideKind.WORK for row in CalendarOverride.objects.only("date", "kind")}
-        years = frozenset(CalendarYear.objects.values_list("year", flat=True))
-        return cls(overrides, years, _parse_hours(settings.OFFICE_HOURS), ZoneInfo(settings.TIME_ZONE))
+        # One query for both tables (every page with a light or a deadline loads the calendar): the
+        # overrides' rows carry no year, the years' rows no date.
+        rows = (
+            CalendarOverride.objects.order_by()
+            .values_list("date", "kind", Value(None, output_field=IntegerField()))
+            .union(
+                CalendarYear.objects.order_by().values_list(
+                    Value(None, output_field=DateField()), Value(None, output_field=CharField()), "year"
+                ),
+                all=True,
+            )
+        )
+        overrides: dict[dt.date, bool] = {}
+        years: set[int] = set()
+        for date, kind, year in rows:
+            if date is not None:
+                overrides[date] = kind == OverrideKind.WORK
+            else:
+                years.add(year)
+        return cls(overrides, frozenset(years), _parse_hours(settings.OFFICE_HOURS), ZoneInfo(settings.TIME_ZONE))
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.overrides:
