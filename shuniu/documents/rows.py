@@ -46,23 +46,6 @@ class RegisterRow(Badged):
     urgency: str
     secrecy: int
 
-    @classmethod
-    def of(cls, document: Document) -> RegisterRow:
-        """The line of one document of the register."""
-        return cls(
-            pk=document.pk,
-            reg_number=document.reg_number,
-            received_at=document.received_at,
-            source_org=document.source_org,
-            source_number=document.source_number,
-            title=document.title,
-            deadline=document.deadline,
-            status_label=_STATUS_LABELS.get(document.status, document.status),
-            needs_supervision=document.needs_supervision,
-            urgency=document.urgency,
-            secrecy=document.secrecy,
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class DeskRow(Badged):
@@ -82,7 +65,22 @@ class DeskRow(Badged):
 
 def register_rows(documents: Sequence[Document]) -> list[RegisterRow]:
     """The lines of a page of `register(user)`."""
-    return [RegisterRow.of(document) for document in documents]
+    return [
+        RegisterRow(
+            pk=document.pk,
+            reg_number=document.reg_number,
+            received_at=document.received_at,
+            source_org=document.source_org,
+            source_number=document.source_number,
+            title=document.title,
+            deadline=document.deadline,
+            status_label=_STATUS_LABELS.get(document.status, document.status),
+            needs_supervision=document.needs_supervision,
+            urgency=document.urgency,
+            secrecy=document.secrecy,
+        )
+        for document in documents
+    ]
 
 
 def desk_rows(user: User, readings: Sequence[Reading]) -> list[DeskRow]:
