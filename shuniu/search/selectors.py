@@ -7,6 +7,8 @@ page so "more" needs no count.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -75,9 +77,9 @@ def _matching(
     of entries the searcher may see (a rare word reads few rows, a common one stops early); the kind is a
     token of its own, so a kind with few records is not searched through another's.
 
-    PostgreSQL: the GIN index on the tsvector — or, with `since`, only the entries from `since` on, read
-    newest first through the primary key with the match checked row by row (the vector is wrapped so
-    the planner cannot take the GIN index there). See `_rows` for why.
+    PostgreSQL: the kind's own GIN index on the tsvector (migration 0002) — or, with `since`, only the
+    entries from `since` on, read newest first through the primary key with the match checked row by row
+    (the vector is wrapped so the planner cannot take the GIN index there). See `_rows` for why.
     """
     if connection.vendor == "postgresql":
         vector = "search_entry.terms_vector" if since is None else "(search_entry.terms_vector || ''::tsvector)"
@@ -105,32 +107,41 @@ RECENT = 10_000  # PostgreSQL: the newest entries tried first, newest first
 FEW = 1_000  # PostgreSQL: below this many visible matches of a kind, the GIN index answers at once
 
 
-def _few(entries: QuerySet[Entry], kind: Kind, words: list[list[str]]) -> list[int] | None:
-    """PostgreSQL: `entries` matching `words` if fewer than FEW of them are visible.
+def _few(scoped: list[tuple[Kind, QuerySet[Entry]]], words: list[list[str]]) -> dict[str, list[int] | None]:
+    """PostgreSQL: each kind's `entries` matching `words`, or None where FEW or more of them are visible.
+
+    Every kind is asked in one statement, a UNION ALL of one probe a kind.
 
     The permission is checked on the GIN index's matches until FEW are found: for a searcher who may see
     few of a common word's matches, that is many checks before the newest-first reading takes over. The
-    kind's token is part of the match, so the index intersects the word with the kind itself: a word
-    common in matters costs a search of documents nothing (without it: 10,000 rows fetched to be refused).
+    index is the kind's own (a partial index, migration 0002), so a word common in matters costs a search
+    of documents nothing, and a kind without the word answers at once: the page of every kind goes on to
+    read only the kinds that have visible matches.
 
     The matches are a MATERIALIZED CTE named like the table, which the statement built from `entries`
     (the kind, the permission's EXISTS) then reads in its place. Planned with a LIMIT, PostgreSQL took
-    督办 for a word in 7 % of every kind's entries (its frequency times the kind token's), expected a
-    thousand documents within the first 1.4 % of the table, and read all 1,200,000 entries sequentially
-    to find none (390 ms at a million documents). The CTE is planned for all its rows, so the GIN index
-    answers (5 ms), and read lazily, so a word common in the kind still stops at FEW.
+    督办 for a word in 7 % of the documents, expected a thousand of them within the first 1.4 % of the table,
+    and read all 1,200,000 entries sequentially to find none (390 ms at a million documents). The CTE is
+    planned for all its rows, so the GIN index answers, and read lazily, so a word common in the kind
+    still stops at FEW.
     """
-    sql, params = entries.order_by().values_list("id", flat=True).query.sql_with_params()
     matches = (  # inside its own definition, search_entry is still the table
         "WITH search_entry AS MATERIALIZED (SELECT id, kind, object_id FROM search_entry "
-        "WHERE terms_vector @@ to_tsquery('simple'::regconfig, %s)) "
+        "WHERE kind = %s AND terms_vector @@ to_tsquery('simple'::regconfig, %s)) "
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"{matches}{sql} LIMIT {FEW:d}", [f"{terms.kind_token(kind.key)} & {terms.tsquery(words)}", *params]
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
-    return ids if len(ids) < FEW else None
+    statements: list[str] = []
+    params: list[Any] = []
+    for kind, entries in scoped:
+        sql, own = entries.order_by().values_list("kind", "id").query.sql_with_params()
+        statements.append(f"({matches}{sql} LIMIT {FEW:d})")
+        params += [kind.key, terms.tsquery(words), *own]
+    found: dict[str, list[int]] = {kind.key: [] for kind, _ in scoped}
+    if statements:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(statements), params)
+            for key, pk in cursor.fetchall():
+                found[key].append(pk)
+    return {key: ids if len(ids) < FEW else None for key, ids in found.items()}
 
 
 def _rows(
@@ -140,10 +151,13 @@ def _rows(
     before: int | None,
     window: slice,
     *fields: str,
-    newest: int | None = None,
+    newest: Callable[[], int] | None = None,
     among: list[int] | None = None,
+    common: bool = False,
 ) -> list[Any]:
-    """A window of the matching entries' `fields` (only those of `among`, when given: every match is in it).
+    """A window of the matching entries' `fields`: only those of `among` when given (every match is in it).
+
+    `common`: PostgreSQL's `_few` has already found FEW or more, and is not asked again.
 
     On PostgreSQL the planner guesses how many rows a phrase matches by multiplying its pieces'
     frequencies, as if 人口 and 口普 were independent; it then collects every match through the GIN
@@ -155,14 +169,14 @@ def _rows(
     for a phrase they do not hold was the cost of a word common in one kind and absent from another.)
     """
     wanted = (window.stop or 0) - (window.start or 0)
-    if among is None and connection.vendor == "postgresql":
-        among = _few(entries, kind, words)
+    if among is None and not common and connection.vendor == "postgresql":
+        among = _few([(kind, entries)], words)[kind.key]
     if among is not None:
         rows = entries.filter(id__in=among)
         rows = rows.filter(id__lt=before) if before is not None else rows
         return list(rows.order_by("-id").values_list(*fields)[window])
     if connection.vendor == "postgresql":
-        since = (newest if newest is not None else newest_entry()) - RECENT
+        since = (newest or newest_entry)() - RECENT
         recent = list(_matching(entries, kind, words, before, since=since).values_list(*fields)[window])
         if len(recent) >= wanted or since < 1:  # a full page, or the window was the whole index
             return recent
@@ -172,23 +186,30 @@ def _rows(
 SHARED = 200  # SQLite, the page of every kind: a query's matches read in one pass when fewer than this
 
 
-def _shared(words: list[list[str]]) -> list[int] | None:
-    """SQLite: the entries of any kind that match `words`, if fewer than SHARED; else None.
+def _shared(words: list[list[str]]) -> dict[str, list[int]] | None:
+    """SQLite: the entries of any kind that match `words` by kind, if fewer than SHARED; else None.
 
     FTS5 evaluates a phrase in full whichever kind's token it is joined with: a phrase of common pieces
     (第99999项: 第9, 99, 9项 are in thousands of titles) costs 0.4 ms a kind at a million documents even
     for a kind with no entries, and the page of every kind asks eight. A rare phrase is read once here
     instead, and each kind's statement — still checking what the searcher may see — takes its entries from
-    these ids; a common one (SHARED reached, the pass stopped early) is asked kind by kind as before.
-    The ids are never shown.
+    these ids (a kind with none is not asked); a common one (SHARED reached, the pass stopped early) is
+    asked kind by kind as before. The ids are never shown.
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
+            "SELECT search_entry.kind, search_entry.id FROM search_entry_fts JOIN search_entry"
+            " ON search_entry.id = search_entry_fts.rowid WHERE search_entry_fts MATCH %s"
+            " ORDER BY search_entry_fts.rowid DESC LIMIT %s",
             [terms.fts5_query(words), SHARED],
         )
-        ids = [rowid for (rowid,) in cursor.fetchall()]
-    return ids if len(ids) < SHARED else None
+        rows = cursor.fetchall()
+    if len(rows) >= SHARED:
+        return None
+    found: dict[str, list[int]] = {}
+    for kind, pk in rows:
+        found.setdefault(kind, []).append(pk)
+    return found
 
 
 def newest_entry() -> int:
@@ -196,21 +217,31 @@ def newest_entry() -> int:
     return int(Entry.objects.aggregate(newest=Max("id"))["newest"] or 0)
 
 
-def hits(
-    user: User,
-    words: list[list[str]],
-    kind: Kind,
-    *,
-    limit: int,
-    before: int | None = None,
-    newest: int | None = None,
-    among: list[int] | None = None,
-) -> Group:
-    """Up to `limit` of `kind`'s records matching `words` that `user` may see, newest first (`among`: `_rows`)."""
+def hits(user: User, words: list[list[str]], kind: Kind, *, limit: int, before: int | None = None) -> Group:
+    """Up to `limit` of `kind`'s records matching `words` that `user` may see, newest first."""
     visible = kind.visible(user)
     if visible.query.is_empty():  # nothing of this kind is theirs: no query at all
         return Group(kind, [], False)
-    entries = Entry.objects.filter(kind=kind.key).filter(Exists(visible.filter(pk=OuterRef("object_id"))))
+    return _group(kind, _entries(kind, visible), words, limit=limit, before=before)
+
+
+def _entries(kind: Kind, visible: QuerySet[Any]) -> QuerySet[Entry]:
+    """The kind's entries of the records `visible` (the permission an EXISTS on the module's own query)."""
+    return Entry.objects.filter(kind=kind.key).filter(Exists(visible.filter(pk=OuterRef("object_id"))))
+
+
+def _group(
+    kind: Kind,
+    entries: QuerySet[Entry],
+    words: list[list[str]],
+    *,
+    limit: int,
+    before: int | None = None,
+    newest: Callable[[], int] | None = None,
+    among: list[int] | None = None,
+    common: bool = False,
+) -> Group:
+    """`hits` from the kind's `entries` the searcher may see (`newest`, `among`, `common`: `_rows`)."""
     found = _rows(
         entries,
         kind,
@@ -223,6 +254,7 @@ def hits(
         "detail",
         newest=newest,
         among=among,
+        common=common,
     )
     return Group(kind, [Hit(t, d, kind.url(pk), pk, eid) for eid, pk, t, d in found[:limit]], len(found) > limit)
 
@@ -260,8 +292,18 @@ def search(user: User, query: str, *, only: str = "", before: int | None = None)
         if kind is None:
             raise QueryError("没有这一类资料。")
         return [hits(user, words, kind, limit=PAGE, before=before)]
-    newest = newest_entry() if connection.vendor == "postgresql" else None  # once for every kind
-    among = _shared(words) if connection.vendor == "sqlite" else None
-    return [
-        group for kind in kinds() if (group := hits(user, words, kind, limit=PER_KIND, newest=newest, among=among)).hits
+    scoped = [
+        (kind, _entries(kind, visible)) for kind in kinds() if not (visible := kind.visible(user)).query.is_empty()
     ]
+    if connection.vendor == "postgresql":
+        candidates = _few(scoped, words)  # every kind's few matches at once; None where they are many
+    else:
+        shared = _shared(words)  # a rare word's matches of every kind at once; None for a common word
+        candidates = {kind.key: None if shared is None else shared.get(kind.key, []) for kind, _ in scoped}
+    newest = functools.cache(newest_entry)  # asked once, and only if a kind reads the newest entries
+    groups = (
+        _group(kind, entries, words, limit=PER_KIND, newest=newest, among=among, common=among is None)
+        for kind, entries in scoped
+        if (among := candidates[kind.key]) != []  # a kind with no visible match is not read
+    )
+    return [group for group in groups if group.hits]
