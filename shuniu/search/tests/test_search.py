@@ -116,8 +116,11 @@ def key(obj: object) -> tuple[str, int]:
         ("人口普查", {"census"}),  # four
         ("口普", {"census"}),  # from the middle of a word
         ("人口", {"census", "fact"}),
-        ("统〔2026〕15号", {"census"}),  # an issuing number with its brackets
+        ("统〔2026〕15号", {"census"}),  # an issuing number with its brackets (and its whole number's token)
         ("〔2026〕15", {"census"}),
+        ("统〔2026〕1号", set()),  # its whole number's token is asked besides the pieces: 20261 is not it
+        ("〔2026〕15号", {"census"}),  # a number at the word's edge asks for no token
+        ("局统〔2026〕15号", set()),  # the long number's token is there, the phrase (across two fields) is not
         ("2026 15号", {"census"}),  # two words, both required
         ("6212345", {"township"}),  # a phone number in the directory, from its middle
         ("0999-6212300", {"township"}),  # a contact's office phone, with its hyphen
@@ -166,6 +169,7 @@ def test_no_personal_data_in_the_index(county: dict[str, object]) -> None:
     rows = " ".join(" ".join(map(str, row)) for row in Entry.objects.values_list("title", "detail", "terms"))
     assert "张建国" not in rows
     assert ID not in rows
+    assert ID[:-1] not in rows  # nor its digits as a whole number's token
     assert PHONE not in rows
     for secret in ("张建国", ID.lower(), PHONE):
         assert " ".join(terms.pieces(secret)) not in rows
@@ -378,3 +382,31 @@ def test_every_kind_has_its_own_index() -> None:
         indexed = [definition for (definition,) in cursor.fetchall()]
     for kind in kinds():
         assert any(f"WHERE ((kind)::text = '{kind.key}'::text)" in definition for definition in indexed), kind.key
+
+
+def test_whole_numbers() -> None:
+    """A number's token is asked only where the query's number has a character on both sides."""
+    assert terms.whole_numbers("第99999项") == [["num99999"]]
+    assert terms.whole_numbers("收〔2026〕15号 第3批") == [["num202615"], ["num3"]]
+    assert terms.whole_numbers("2026 15号 第12") == []  # a run at a word's edge may be longer in the record
+    text = terms.index_text(["关于第99999项工作的通知", "统〔2026〕15号", "5"], "document").split()
+    assert text[-2:] == ["num99999", "num202615"]  # each field's own runs; a one-character field has no pieces
+
+
+def test_an_index_written_before_the_numbers_is_brought_up_to_date(county: dict[str, object], director: User) -> None:
+    """Migration 0003 gives the entries indexed before the number tokens the same ones a record gets now."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("shuniu.search.migrations.0003_whole_numbers")
+    now = dict(Entry.objects.values_list("pk", "terms"))
+    for pk, text in now.items():
+        Entry.objects.filter(pk=pk).update(terms=migration._without_numbers(text))
+    assert "num" not in " ".join(Entry.objects.values_list("terms", flat=True))
+    assert found(director, "统〔2026〕15号") == set()  # the token is asked, and the old entry has none
+    migration._rewrite(apps, migration._with_numbers)
+    assert dict(Entry.objects.values_list("pk", "terms")) == now
+    assert found(director, "统〔2026〕15号") == {key(county["census"])}
+    migration._rewrite(apps, migration._with_numbers)  # again: nothing changes
+    assert dict(Entry.objects.values_list("pk", "terms")) == now

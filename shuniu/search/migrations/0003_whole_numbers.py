@@ -1,0 +1,52 @@
+"""Every entry's whole numbers as tokens of their own (`search.terms.numbers`), read from its stored pieces.
+
+An entry indexed before them gets the same tokens a record indexed now gets, so a query that asks for a
+number's token (第99999项 → num99999) finds the old entries as before; running it again changes nothing.
+"""
+
+from django.db import migrations
+
+from shuniu.search.terms import FIELD_BREAK, NUMBER, SINGLES, numbers
+
+BATCH = 2000
+
+
+def _with_numbers(text: str) -> str:
+    tokens = text.split(" ")
+    if SINGLES not in tokens:
+        return text
+    end = tokens.index(SINGLES)
+    if any(len(token) > 1 for token in tokens[end + 1 :]):  # the singles are one character each: done already
+        return text
+    pieces = [token for token in tokens[:end] if len(token) <= 2 or token == FIELD_BREAK]
+    return " ".join([*tokens, *numbers(pieces)])
+
+
+def _without_numbers(text: str) -> str:
+    return " ".join(token for token in text.split(" ") if not (token.startswith(NUMBER) and token[3:].isdigit()))
+
+
+def _rewrite(apps, change):
+    Entry = apps.get_model("search", "Entry")
+    last = 0
+    while True:
+        rows = list(Entry.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "terms")[:BATCH])
+        if not rows:
+            return
+        changed = [Entry(pk=pk, terms=new) for pk, text in rows if (new := change(text)) != text]
+        Entry.objects.bulk_update(changed, ["terms"], batch_size=500)
+        last = rows[-1][0]
+
+
+def forwards(apps, schema_editor):
+    _rewrite(apps, _with_numbers)
+
+
+def backwards(apps, schema_editor):
+    _rewrite(apps, _without_numbers)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("search", "0002_gin_per_kind")]
+
+    operations = [migrations.RunPython(forwards, backwards)]
