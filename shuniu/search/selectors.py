@@ -100,11 +100,12 @@ def _matching(
 def _ts_match(words: list[list[str]], *, indexed: bool = True) -> tuple[str, list[str]]:
     """PostgreSQL: the condition that an entry matches `words`, and its parameters.
 
-    `indexed`: for the GIN index to answer. A query with a long whole number (第99999项, a phone number)
-    has the index look up only that number's token, and its pieces are checked on the few entries that
-    hold it: the index reads every piece's list of entries whole, so 第9 99 9项 (each in thousands of
-    titles) cost 6.8 ms with the number's token among them, and 0.08 ms after it. Otherwise (and for
-    `indexed=False`, entries read one by one) the vector is wrapped, so the planner cannot take the index.
+    `indexed`: for the kind's GIN index to answer. A query with a long whole number (第99999项, a phone
+    number) has the index look up only that number's token, and its pieces are checked on the few entries
+    that hold it: the index reads every piece's list of entries whole, so 第9 99 9项 (each in thousands of
+    titles) cost 6.8 ms with the number's token among them, and 0.08 ms after it. Any other query is looked
+    up whole. Not `indexed` (entries read one by one, newest first), the vector is wrapped, so the planner
+    cannot take the index.
     """
     check = "(search_entry.terms_vector || ''::tsvector) @@ to_tsquery('simple'::regconfig, %s)"
     lookup = "search_entry.terms_vector @@ to_tsquery('simple'::regconfig, %s)"
