@@ -343,7 +343,9 @@ def test_the_page_of_every_kind_is_the_same_whether_a_word_is_rare_or_common(
     county: dict[str, object], clerk: User, director: User, liaison: User, query: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite reads a rare word's matches of every kind in one pass and each kind takes its own from them;
-    a common word is asked kind by kind. The same groups either way, for a director and for a liaison."""
+    a common word is asked kind by kind. PostgreSQL takes a kind's few visible matches from its probe, and
+    reads a kind with many newest first (then through the index, when the newest do not fill the page).
+    The same groups either way, for a director and for a liaison."""
     for n in range(8):
         _document(clerk, f"关于第{n + 1}批乡村振兴项目的通知")
 
@@ -352,6 +354,9 @@ def test_the_page_of_every_kind_is_the_same_whether_a_word_is_rare_or_common(
 
     rare = {user.username: groups(user) for user in (director, liaison)}
     monkeypatch.setattr(selectors, "SHARED", 1)  # every word is common
+    monkeypatch.setattr(selectors, "FEW", 1)
+    assert {user.username: groups(user) for user in (director, liaison)} == rare
+    monkeypatch.setattr(selectors, "RECENT", 3)  # and the newest entries do not fill a page
     assert {user.username: groups(user) for user in (director, liaison)} == rare
     if query in ("乡", "乡村振兴"):
         assert rare[director.username]  # the table has hits to compare
