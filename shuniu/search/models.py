@@ -2,8 +2,9 @@
 
 A row holds what the results list shows (a title and a line, never personal data) and `terms`, the
 record's text as overlapping two-character pieces (`search.terms`). SQLite keeps `terms` in an FTS5
-table beside it and PostgreSQL in a generated `tsvector` column with a GIN index (both made by
-migration 0001). Who may see a record is never stored here: each search asks the record's own module
+table beside it (migration 0001) and PostgreSQL in a generated `tsvector` column (0001) with a GIN
+index for each kind (0002). The kind's token is in the text for SQLite's sake; PostgreSQL's statements
+filter on the kind instead, which picks the kind's index. Who may see a record is never stored here: each search asks the record's own module
 inside the same query.
 """
 

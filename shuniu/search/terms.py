@@ -7,11 +7,11 @@ databases hold the same pieces: SQLite in FTS5 (unicode61 keeps each piece as on
 in a `tsvector` of the same text (the `simple` configuration keeps them as they are).
 
 Letters and digits are pieces like any character, so 收〔2026〕15号 is 收 2026 15 号 without its
-brackets, and a phone number matches from its middle. Each whole run of digits is also a token of its
-own (第99999项 holds num99999): a query whose number has a character on both sides (第99999项, 收〔2026〕15号)
-needs exactly that run in the record too, and asks for its token besides the pieces — the same records,
-found through one rare token instead of its pieces 第9 99 9项, each in thousands of titles.
-Pure Python; no Django.
+brackets, and a phone number matches from its middle. Each whole run of digits 0–9 (after folding:
+full-width ６ is 6) in the pieces kept is also a token of its own (第99999项 holds num99999): a query
+whose number has another character on both sides (第99999项, 收〔2026〕15号) needs exactly that run in
+the record too, and asks for its token besides the pieces — the same records, found through one rare
+token instead of its pieces 第9 99 9项, each in thousands of titles. Pure Python; no Django.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def numbers(indexed: list[str]) -> list[str]:
     """The token of every whole run of digits in the indexed pieces (fields apart), each once.
 
     Read from the pieces as stored, so an index written before the tokens existed gets the same ones
-    (migration 0003) as a record indexed now.
+    (migration 0003 keeps a copy of this as it was) as a record indexed now.
     """
     fields: list[str] = [""]
     for piece in indexed:
@@ -95,9 +95,9 @@ def query_terms(query: str) -> list[list[str]]:
 def whole_numbers(query: str) -> list[list[str]]:
     """The number tokens a query needs besides its pieces, each as a word of one piece.
 
-    Each run of digits in a word with a letter on both sides (第99999项 → num99999) is the whole number in
-    any record the word matches; a run at a word's edge may be part of a longer one there, so it asks for
-    none.
+    Each run of digits 0–9 in a word with another character on both sides (第99999项 → num99999) is the
+    whole number in any record the word matches; a run at a word's edge may be part of a longer one there,
+    so it asks for none.
     """
     tokens: dict[str, None] = {}
     for word in query.split():
