@@ -321,6 +321,6 @@ def search(user: User, query: str, *, only: str = "", before: int | None = None)
     groups = (
         _group(kind, entries, words, limit=PER_KIND, newest=newest, among=among, common=among is None)
         for kind, entries in scoped
-        if (among := candidates[kind.key]) != []  # a kind with no visible match is not read
+        if (among := candidates[kind.key]) != []  # not read: no visible match (PostgreSQL), none in the pass (SQLite)
     )
     return [group for group in groups if group.hits]
