@@ -7,13 +7,11 @@ page so "more" needs no count.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, Max, Model, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, Model, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from shuniu.core.models import User
@@ -68,24 +66,19 @@ class Group:
         return self.hits[-1].entry_id if self.more and self.hits else None
 
 
-def _matching(
-    entries: QuerySet[Entry], kind: Kind, words: list[list[str]], before: int | None, *, since: int | None = None
-) -> QuerySet[Entry]:
+def _matching(entries: QuerySet[Entry], kind: Kind, words: list[list[str]], before: int | None) -> QuerySet[Entry]:
     """`entries` that match `words`, newest first (the entry's id), before the entry `before` when paging.
 
     SQLite: driven by the FTS5 table in descending rowid order, so the search stops after a page's worth
     of entries the searcher may see (a rare word reads few rows, a common one stops early); the kind is a
     token of its own, so a kind with few records is not searched through another's.
 
-    PostgreSQL: the kind's own GIN index on the tsvector (migration 0002) — or, with `since`, only the
-    entries from `since` on, read newest first through the primary key with the match checked row by row
-    (the vector is wrapped so the planner cannot take the GIN index there). See `_rows` for why.
+    PostgreSQL: the kind's own GIN index on the tsvector (migration 0002). See `_rows` for when it is not
+    asked, and `_newest` for what is asked instead.
     """
     if connection.vendor == "postgresql":
-        condition, match = _ts_match(words, indexed=since is None)
+        condition, match = _ts_match(words)
         matched = entries.filter(RawSQL(condition, match, output_field=BooleanField()))  # noqa: S611 - fixed SQL
-        if since is not None:
-            matched = matched.filter(id__gte=since)
         return (matched.filter(id__lt=before) if before is not None else matched).order_by("-id")
     where = ["search_entry_fts.rowid = search_entry.id", "search_entry_fts MATCH %s"]
     params: list[object] = [f"{terms.kind_token(kind.key)} AND {terms.fts5_query(words)}"]
@@ -97,20 +90,56 @@ def _matching(
     )
 
 
-def _ts_match(words: list[list[str]], *, indexed: bool = True) -> tuple[str, list[str]]:
+def _newest(
+    entries: QuerySet[Entry], kind: Kind, words: list[list[str]], before: int | None, window: slice, *fields: str
+) -> tuple[str, list[Any]]:
+    """PostgreSQL: the statement for a window of `entries` matching `words` among the kind's newest entries.
+
+    Among the kind's newest RECENT entries (before the entry `before` when paging), read newest first and
+    stopping at the window's end. The kind's newest entries are a subquery read backwards through the (kind, id) index, the match and
+    the permission checked on each as it comes (the vector is wrapped, so the planner cannot take the GIN
+    index there). The subquery is a CTE named like the table, which the statement built from `entries`
+    then reads in its place. Two details keep the reading lazy, and were each measured without:
+    - the kind is asked as a range, not an equality, so the planner keeps it in the order and must read
+      the kind's own index (with `kind = …` it read the primary key backwards, through every newer entry
+      of other kinds: 180,000 matters and petitions before the newest document, 150 ms);
+    - the outer order names the kind too: the subquery's order is then the outer one, and the statement
+      stops at a page (ordered by the id alone, PostgreSQL 15 sorted all RECENT entries: 30 ms for a
+      liaison's 督办, against 1 ms).
+    """
+    check, match = _ts_match(words, indexed=False)
+    rows = entries.filter(RawSQL(check, match, output_field=BooleanField()))  # noqa: S611 - fixed SQL
+    sql, params = rows.order_by("-kind", "-id").values_list(*fields)[window].query.sql_with_params()
+    older = " AND search_entry.id < %s" if before is not None else ""
+    newest = (
+        "WITH search_entry AS NOT MATERIALIZED (SELECT * FROM search_entry "  # noqa: S608 - fixed SQL
+        f"WHERE search_entry.kind >= %s AND search_entry.kind <= %s{older} "
+        f"ORDER BY search_entry.kind DESC, search_entry.id DESC LIMIT {RECENT:d}) "
+    )
+    return newest + sql, [kind.key, kind.key, *([before] if before is not None else []), *params]
+
+
+def _ts_match(words: list[list[str]], *, indexed: bool = True, seen: bool = True) -> tuple[str, list[str]]:
     """PostgreSQL: the condition that an entry matches `words`, and its parameters.
 
     `indexed`: for the kind's GIN index to answer. (A kind's index is partial, so the planner must see the
     kind as a literal: Django's psycopg 3 binds parameters on the client unless `server_side_binding` is
-    set, and with it a generic plan for `kind = $1` could not take any of them.) A query with a long whole number (第99999项, a phone
-    number) has the index look up only that number's token, and its pieces are checked on the few entries
-    that hold it: the index reads every piece's list of entries whole, so 第9 99 9项 (each in thousands of
-    titles) cost 6.8 ms with the number's token among them, and 0.08 ms after it. Any other query is looked
-    up whole. Not `indexed` (entries read one by one, newest first), the vector is wrapped, so the planner
-    cannot take the index.
+    set, and with it a generic plan for `kind = $1` could not take any of them.) A query with a long whole
+    number (第99999项, a phone number) has the index look up only that number's token, and its pieces are
+    checked on the few entries that hold it: the index reads every piece's list of entries whole, so
+    第9 99 9项 (each in thousands of titles) cost 6.8 ms with the number's token among them, and 0.08 ms
+    after it. Any other query is looked up whole. Not `indexed` (entries read one by one, newest first),
+    the vector is wrapped, so the planner cannot take the index.
+
+    Not `seen`: the words looked up are a subquery the planner does not read, so it does not guess from
+    them how many entries match and takes the index. It guesses from the words' frequency in every kind:
+    通知, in every document's title, it took for a word in 83 % of the matters as well, and read all
+    100,000 of them one by one (88 ms) instead of asking the matters' index (0.1 ms: none).
     """
     check = "(search_entry.terms_vector || ''::tsvector) @@ to_tsquery('simple'::regconfig, %s)"
     lookup = "search_entry.terms_vector @@ to_tsquery('simple'::regconfig, %s)"
+    if not seen:
+        lookup = "search_entry.terms_vector @@ (SELECT to_tsquery('simple'::regconfig, %s))"
     if not indexed:
         return check, [terms.tsquery(words)]
     if rare := terms.long_numbers(words):
@@ -118,46 +147,69 @@ def _ts_match(words: list[list[str]], *, indexed: bool = True) -> tuple[str, lis
     return lookup, [terms.tsquery(words)]
 
 
-RECENT = 10_000  # PostgreSQL: the newest entries tried first, newest first
-FEW = 1_000  # PostgreSQL: below this many visible matches of a kind, the GIN index answers at once
+RECENT = 2_000  # PostgreSQL: a kind's newest entries tried first, newest first, for a common word
+FEW = 1_000  # PostgreSQL: below this many matches of a kind, the GIN index answers at once
+SAMPLE, HOT = 50, 10  # PostgreSQL: a kind whose newest SAMPLE entries hold HOT matches is read newest first
 
 
 def _few(scoped: list[tuple[Kind, QuerySet[Entry]]], words: list[list[str]]) -> dict[str, list[int] | None]:
-    """PostgreSQL: each kind's `entries` matching `words`, or None where FEW or more of them are visible.
+    """PostgreSQL: each kind's visible entries matching `words`, or None where the kind's matches are many.
 
-    Every kind is asked in one statement, a UNION ALL of one probe a kind.
+    Every kind is asked in one statement, a UNION ALL of one probe a kind. A kind's matches are many when
+    HOT of its newest SAMPLE entries match (checked one by one: 50 entries cost a tenth of a millisecond), or
+    else when its GIN index holds FEW of them. The index is the kind's own (a partial index, migration 0002):
+    a word common in matters costs a search of documents nothing, and a kind without the word answers at
+    once. Fewer than FEW: the permission is checked on them, and those the searcher may see are the kind's
+    candidates (none: the page of every kind does not read the kind at all). Many: the kind is read newest
+    first (`_rows`), and no permission is checked here.
 
-    The permission is checked on the GIN index's matches until FEW are found: for a searcher who may see
-    few of a common word's matches, that is many checks before the newest-first reading takes over. The
-    index is the kind's own (a partial index, migration 0002), so a word common in matters costs a search
-    of documents nothing, and a kind without the word answers at once: the page of every kind goes on to
-    read only the kinds that have visible matches.
+    What this saves, at 100,000 matters: 督办 is in every one. Reading its GIN matches cost 7.7 ms (the
+    index returns all 100,000 before the first), and checking the permission on them until FEW visible ones
+    were found cost a leader, who may see a sixth of them, 6,000 checks (7 ms more).
 
-    The matches are a MATERIALIZED CTE named like the table, which the statement built from `entries`
-    (the kind, the permission's EXISTS) then reads in its place. Planned with a LIMIT, PostgreSQL took
-    督办 for a word in 7 % of the documents, expected a thousand of them within the first 1.4 % of the table,
-    and read all 1,200,000 entries sequentially to find none (390 ms at a million documents). The CTE is
-    planned for all its rows, so the GIN index answers, and read lazily, so a word common in the kind
-    still stops at FEW.
+    The sample is read through the (kind, id) index: the kind is asked as a range, not an equality, so the
+    planner keeps it in the order and cannot read the primary key backwards instead (through 180,000 newer
+    matters and petitions to the newest documents, 150 ms, in a table loaded kind by kind).
+
+    The GIN matches are a MATERIALIZED CTE, cut at FEW by a second one named like the table, which the
+    statement built from `entries` (the kind, the permission's EXISTS) then reads in its place. Planned
+    with a LIMIT, PostgreSQL took 督办 for a word in 7 % of the documents, expected a thousand of them
+    within the first 1.4 % of the table, and read all 1,200,000 entries sequentially to find none (390 ms
+    at a million documents). The inner CTE is planned for all its rows, so the GIN index answers, and read
+    lazily, so a word common in the kind still stops at FEW. Neither is read for a kind found hot: the
+    conditions on the sample are evaluated first, once.
     """
-    condition, match = _ts_match(words)
-    matches = (  # inside its own definition, search_entry is still the table; the words are parameters
-        "WITH search_entry AS MATERIALIZED (SELECT id, kind, object_id FROM search_entry "  # noqa: S608
-        f"WHERE search_entry.kind = %s AND {condition}) "
+    condition, match = _ts_match(words, seen=False)
+    check, sampled = _ts_match(words, indexed=False)
+    probe = (  # inside their definitions, search_entry is still the table; the words are parameters
+        "WITH hot AS MATERIALIZED (SELECT COUNT(*) >= {hot:d} AS hot FROM (SELECT search_entry.terms_vector "
+        "FROM search_entry WHERE search_entry.kind >= %s AND search_entry.kind <= %s "
+        "ORDER BY search_entry.kind DESC, search_entry.id DESC LIMIT {sample:d}) search_entry WHERE {check}), "
+        "search_entry AS MATERIALIZED (WITH matches AS MATERIALIZED (SELECT id, kind, object_id "
+        "FROM search_entry WHERE search_entry.kind = %s AND {condition}) SELECT * FROM matches LIMIT {few:d}) "
+        "SELECT * FROM ({visible}) visible WHERE NOT (SELECT hot FROM hot) "
+        "AND (SELECT COUNT(*) FROM search_entry) < {few:d} "
+        "UNION ALL SELECT %s, NULL WHERE (SELECT hot FROM hot) OR (SELECT COUNT(*) FROM search_entry) >= {few:d}"
     )
     statements: list[str] = []
     params: list[Any] = []
     for kind, entries in scoped:
         sql, own = entries.order_by().values_list("kind", "id").query.sql_with_params()
-        statements.append(f"({matches}{sql} LIMIT {FEW:d})")
-        params += [kind.key, *match, *own]
-    found: dict[str, list[int]] = {kind.key: [] for kind, _ in scoped}
+        statements.append(
+            "(" + probe.format(hot=HOT, sample=SAMPLE, check=check, few=FEW, condition=condition, visible=sql) + ")"
+        )
+        params += [kind.key, kind.key, *sampled, kind.key, *match, *own, kind.key]
+    found: dict[str, list[int] | None] = {kind.key: [] for kind, _ in scoped}
     if statements:
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(statements), params)
             for key, pk in cursor.fetchall():
-                found[key].append(pk)
-    return {key: ids if len(ids) < FEW else None for key, ids in found.items()}
+                ids = found[key]
+                if pk is None:
+                    found[key] = None
+                elif ids is not None:
+                    ids.append(pk)
+    return found
 
 
 def _rows(
@@ -167,22 +219,20 @@ def _rows(
     before: int | None,
     window: slice,
     *fields: str,
-    newest: Callable[[], int] | None = None,
     among: list[int] | None = None,
     common: bool = False,
 ) -> list[Any]:
     """A window of the matching entries' `fields`: only those of `among` when given (every match is in it).
 
-    `common`: PostgreSQL's `_few` has already found FEW or more, and is not asked again.
+    `common`: PostgreSQL's `_few` has already found the kind's matches many, and is not asked again.
 
     On PostgreSQL the planner guesses how many rows a phrase matches by multiplying its pieces'
     frequencies, as if 人口 and 口普 were independent; it then collects every match through the GIN
-    index and sorts them (a common phrase: every one of tens of thousands). So the GIN index is first
-    asked for the kind's visible matches, stopping at FEW: fewer, and those are the candidates (the permission
-    and the order are checked on them alone). A common phrase instead is looked for among the newest RECENT entries,
-    read newest first and stopping at a page; only when they do not fill the page (a deep page, a
-    phrase common long ago) does the GIN index answer after all. (Checking RECENT entries one by one
-    for a phrase they do not hold was the cost of a word common in one kind and absent from another.)
+    index and sorts them (a common phrase: every one of tens of thousands). So `_few` first tells a
+    kind with few matches, whose visible ones are the candidates (the order is checked on them alone),
+    from one with many. A common phrase is looked for among the kind's newest RECENT entries, read newest
+    first and stopping at a page (`_newest`); only when they do not fill the page (a deep page, a phrase
+    common long ago, a searcher who may see few of the matches) does the GIN index answer after all.
     """
     wanted = (window.stop or 0) - (window.start or 0)
     if among is None and not common and connection.vendor == "postgresql":
@@ -192,9 +242,10 @@ def _rows(
         rows = rows.filter(id__lt=before) if before is not None else rows
         return list(rows.order_by("-id").values_list(*fields)[window])
     if connection.vendor == "postgresql":
-        since = (newest or newest_entry)() - RECENT
-        recent = list(_matching(entries, kind, words, before, since=since).values_list(*fields)[window])
-        if len(recent) >= wanted or since < 1:  # a full page, or the window was the whole index
+        with connection.cursor() as cursor:
+            cursor.execute(*_newest(entries, kind, words, before, window, *fields))
+            recent: list[Any] = cursor.fetchall()
+        if len(recent) >= wanted:
             return recent
     return list(_matching(entries, kind, words, before).values_list(*fields)[window])
 
@@ -230,11 +281,6 @@ def _shared(words: list[list[str]]) -> dict[str, list[int]] | None:
     return found
 
 
-def newest_entry() -> int:
-    """The newest entry's id (0 for an empty index)."""
-    return int(Entry.objects.aggregate(newest=Max("id"))["newest"] or 0)
-
-
 def hits(user: User, words: list[list[str]], kind: Kind, *, limit: int, before: int | None = None) -> Group:
     """Up to `limit` of `kind`'s records matching `words` that `user` may see, newest first."""
     visible = kind.visible(user)
@@ -255,11 +301,10 @@ def _group(
     *,
     limit: int,
     before: int | None = None,
-    newest: Callable[[], int] | None = None,
     among: list[int] | None = None,
     common: bool = False,
 ) -> Group:
-    """`hits` from the kind's `entries` the searcher may see (`newest`, `among`, `common`: `_rows`)."""
+    """`hits` from the kind's `entries` the searcher may see (`among`, `common`: `_rows`)."""
     found = _rows(
         entries,
         kind,
@@ -270,7 +315,6 @@ def _group(
         "object_id",
         "title",
         "detail",
-        newest=newest,
         among=among,
         common=common,
     )
@@ -317,9 +361,8 @@ def search(user: User, query: str, *, only: str = "", before: int | None = None)
     else:
         shared = _shared(words)  # a rare word's matches of every kind at once; None for a common word
         candidates = {kind.key: None if shared is None else shared.get(kind.key, []) for kind, _ in scoped}
-    newest = functools.cache(newest_entry)  # asked once, and only if a kind reads the newest entries
     groups = (
-        _group(kind, entries, words, limit=PER_KIND, newest=newest, among=among, common=among is None)
+        _group(kind, entries, words, limit=PER_KIND, among=among, common=among is None)
         for kind, entries in scoped
         if (among := candidates[kind.key]) != []  # not read: no visible match (PostgreSQL), none in the pass (SQLite)
     )

@@ -254,7 +254,7 @@ def test_match_and_permission_in_one_statement(county: dict[str, object], direct
     if connection.vendor == "sqlite":
         assert "search_entry_fts MATCH" in probes[0]
     else:
-        assert probes[0].count("EXISTS") >= len(kinds()) == probes[0].count(" UNION ALL ") + 1
+        assert probes[0].count("EXISTS") >= len(kinds()) == probes[0].count(") UNION ALL (") + 1
     for sql in probes[1:]:
         assert "EXISTS" in sql, sql
     shared = 1  # the one pass for every kind
@@ -338,8 +338,13 @@ def test_a_common_word_pages_alike_whichever_way_it_is_read(
         return [[h.object_id for h in first.hits], [h.object_id for h in second.hits]]
 
     few = pages()
-    monkeypatch.setattr(selectors, "FEW", 2)  # every word is common
+    monkeypatch.setattr(selectors, "HOT", selectors.SAMPLE + 1)  # no kind is found common by its newest entries
+    monkeypatch.setattr(selectors, "FEW", 2)  # but by its index: every word is common
+    assert pages() == few
     monkeypatch.setattr(selectors, "RECENT", 8)  # and the newest entries do not fill a page
+    assert pages() == few
+    monkeypatch.setattr(selectors, "FEW", 1_000)
+    monkeypatch.setattr(selectors, "HOT", 1)  # the newest entries find every word common
     assert pages() == few
     assert [len(page) for page in few] == [selectors.PAGE, 3]
 
@@ -360,9 +365,13 @@ def test_the_page_of_every_kind_is_the_same_whether_a_word_is_rare_or_common(
 
     rare = {user.username: groups(user) for user in (director, liaison)}
     monkeypatch.setattr(selectors, "SHARED", 1)  # every word is common
+    monkeypatch.setattr(selectors, "HOT", selectors.SAMPLE + 1)  # PostgreSQL: by the index, not the newest entries
     monkeypatch.setattr(selectors, "FEW", 1)
     assert {user.username: groups(user) for user in (director, liaison)} == rare
     monkeypatch.setattr(selectors, "RECENT", 3)  # and the newest entries do not fill a page
+    assert {user.username: groups(user) for user in (director, liaison)} == rare
+    monkeypatch.setattr(selectors, "FEW", 1_000)
+    monkeypatch.setattr(selectors, "HOT", 1)  # by the newest entries, whatever the index holds
     assert {user.username: groups(user) for user in (director, liaison)} == rare
     if query in ("乡", "乡村振兴"):
         assert rare[director.username]  # the table has hits to compare
@@ -380,7 +389,35 @@ def test_a_kind_without_the_word_is_not_asked(county: dict[str, object], directo
     for table in ("documents_document", "petitions_petition", "knowledge_fact", "core_unit"):
         assert table not in rest[0], table
     if connection.vendor == "postgresql":
-        assert first.count(" UNION ALL ") == len(kinds()) - 1  # the director may see every kind
+        assert first.count(") UNION ALL (") == len(kinds()) - 1  # the director may see every kind
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's probes")
+def test_a_kind_whose_newest_entries_hold_the_word_is_read_newest_first(
+    county: dict[str, object], clerk: User, director: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The probe samples each kind's newest entries: when HOT of them match, the kind is read newest first
+    and its index's matches are not collected; otherwise (few matches) the candidates come from the index."""
+    many = selectors.PER_KIND + 1  # a page, and one more to tell there are more
+    for n in range(many):
+        _document(clerk, f"关于第{n + 1}批乡村振兴项目的通知")
+
+    def statements() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            assert len(found(director, "乡村振兴")) == selectors.PER_KIND
+        return [q["sql"] for q in queries.captured_queries if "search_entry" in q["sql"]]
+
+    monkeypatch.setattr(selectors, "HOT", many)
+    probe, *reads = statements()
+    assert f"LIMIT {selectors.SAMPLE}) search_entry WHERE" in probe  # the sample, in the one statement of every kind
+    assert len(reads) == 1  # the documents', newest first
+    assert "NOT MATERIALIZED" in reads[0]
+    assert "search_entry.id < " not in reads[0]
+    monkeypatch.setattr(selectors, "HOT", many + 1)  # one more than the documents hold
+    _, *reads = statements()
+    assert len(reads) == 1  # the documents' candidates
+    assert "NOT MATERIALIZED" not in reads[0]
+    assert '"search_entry"."id" IN (' in reads[0]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN indexes")
