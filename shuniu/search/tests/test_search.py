@@ -397,7 +397,8 @@ def test_a_kind_whose_newest_entries_hold_the_word_is_read_newest_first(
     county: dict[str, object], clerk: User, director: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The probe samples each kind's newest entries: when HOT of them match, the kind is read newest first
-    and its index's matches are not collected; otherwise (few matches) the candidates come from the index."""
+    and its index's matches are not collected (if the newest do not fill the page: the searcher's records,
+    when few, else the index); otherwise (few matches) the candidates come from the index."""
     many = selectors.PER_KIND + 1  # a page, and one more to tell there are more
     for n in range(many):
         _document(clerk, f"关于第{n + 1}批乡村振兴项目的通知")
@@ -413,6 +414,17 @@ def test_a_kind_whose_newest_entries_hold_the_word_is_read_newest_first(
     assert len(reads) == 1  # the documents', newest first
     assert "NOT MATERIALIZED" in reads[0]
     assert "search_entry.id < " not in reads[0]
+    monkeypatch.setattr(selectors, "RECENT", 1)  # the newest entries do not fill the page: the director may
+    _, *reads = statements()  # see fewer than FEW documents, and those are the candidates
+    assert len(reads) == 2
+    assert '"search_entry"."object_id" IN (' in reads[1]
+    assert "EXISTS" in reads[1]
+    monkeypatch.setattr(selectors, "FEW", 1)  # more than FEW: the GIN index answers
+    _, *reads = statements()
+    assert '"search_entry"."object_id" IN (' not in reads[-1]
+    assert "search_entry.terms_vector @@" in reads[-1]
+    monkeypatch.setattr(selectors, "FEW", 1_000)
+    monkeypatch.setattr(selectors, "RECENT", 1_000)
     monkeypatch.setattr(selectors, "HOT", many + 1)  # one more than the documents hold
     _, *reads = statements()
     assert len(reads) == 1  # the documents' candidates
