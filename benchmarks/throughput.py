@@ -90,10 +90,15 @@ def server_environment() -> dict[str, str]:
 
 
 def api_token(username: str) -> str:
-    """A read-only API token of `username`, issued through the service (the secret is printed once)."""
+    """A read-only API token of `username`, issued through the service (the secret is printed once).
+
+    The earlier runs' tokens are revoked first, through the service too: a person may hold MAX_LIVE.
+    """
     code = (
-        "from shuniu.core.models import User; from shuniu.core.tokens import token_issue; import secrets; "
-        f"u = User.objects.get(username={username!r}); "
+        "from shuniu.core.models import User; from shuniu.core.tokens import token_issue, token_revoke, tokens_of; "
+        f"import secrets; u = User.objects.get(username={username!r}); "
+        "[token_revoke(token=t, actor=u) for t in tokens_of(u).filter(name__startswith='benchmark ', "
+        "revoked_at__isnull=True)]; "
         "print(token_issue(user=u, name='benchmark ' + secrets.token_hex(4), scope='read', actor=u)[1])"
     )
     done = subprocess.run(  # noqa: S603 - our own command, our own code
