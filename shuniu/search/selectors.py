@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import BooleanField, Exists, Model, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
@@ -299,9 +300,28 @@ def _shared(words: list[list[str]]) -> dict[str, list[int]] | None:
 def hits(user: User, words: list[list[str]], kind: Kind, *, limit: int, before: int | None = None) -> Group:
     """Up to `limit` of `kind`'s records matching `words` that `user` may see, newest first."""
     visible = kind.visible(user)
-    if visible.query.is_empty():  # nothing of this kind is theirs: no query at all
+    if _nothing(visible):  # nothing of this kind is theirs: no query at all
         return Group(kind, [], False)
     return _group(kind, visible, words, limit=limit, before=before)
+
+
+def _nothing(visible: QuerySet[Any]) -> bool:
+    """Whether `visible` holds nothing by its very conditions: `none()`, or a scope that stayed an empty list.
+
+    Such a kind is not asked at all. (Left in the statement, its permission is `false` and the kind's own
+    part of the probe — its newest entries, its index — still ran: 0.7 ms more for a clerk's 督办, who may
+    see no supervision matter, and a fifth fewer of those searches a second under load.)
+    """
+    if visible.query.is_empty():
+        return True
+    compiler = visible.query.get_compiler(connection=connection)
+    try:
+        visible.query.where.as_sql(compiler, connection)
+    except EmptyResultSet:
+        return True
+    except FullResultSet:
+        return False
+    return False
 
 
 def _entries(kind: Kind, visible: QuerySet[Any]) -> QuerySet[Entry]:
@@ -368,7 +388,7 @@ def search(user: User, query: str, *, only: str = "", before: int | None = None)
         if kind is None:
             raise QueryError("没有这一类资料。")
         return [hits(user, words, kind, limit=PAGE, before=before)]
-    scoped = [(kind, visible) for kind in kinds() if not (visible := kind.visible(user)).query.is_empty()]
+    scoped = [(kind, visible) for kind in kinds() if not _nothing(visible := kind.visible(user))]
     if connection.vendor == "postgresql":
         candidates = _few(scoped, words)  # every kind's few matches at once; None where they are many
     else:

@@ -392,6 +392,23 @@ def test_a_kind_without_the_word_is_not_asked(county: dict[str, object], directo
         assert first.count(") UNION ALL (") == len(kinds()) - 1  # the director may see every kind
 
 
+def test_a_kind_the_searcher_may_see_none_of_is_not_asked(
+    county: dict[str, object], clerk: User, director: User
+) -> None:
+    """A scope that stayed an empty list (the clerk holds no role that sees supervision matters) is nothing
+    by its very conditions: the matters are left out of every statement, not asked with a `false`."""
+    from shuniu.search.registry import KINDS
+
+    assert selectors._nothing(KINDS["matter"].visible(clerk))
+    assert not selectors._nothing(KINDS["matter"].visible(director))
+    assert selectors._nothing(KINDS["matter"].visible(director).none())
+    with CaptureQueriesContext(connection) as queries:
+        assert found(clerk, "修缮") == set()  # the director finds the matter (above)
+    assert queries.captured_queries
+    assert not any("supervision_matter" in q["sql"] for q in queries.captured_queries)
+    assert not any("'matter'" in q["sql"] for q in queries.captured_queries)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's probes")
 def test_a_kind_whose_newest_entries_hold_the_word_is_read_newest_first(
     county: dict[str, object], clerk: User, director: User, monkeypatch: pytest.MonkeyPatch
