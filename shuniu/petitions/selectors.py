@@ -83,16 +83,16 @@ def petitions_for(user: User) -> QuerySet[Petition]:
     rows = Petition.objects.exclude(pk__in=aside) if aside else Petition.objects.all()
     if user.has_role(Role.PETITION_OFFICER, Role.DIRECTOR) or in_charge_of_petitions(user):
         return rows
+    # The instructions and reviews are asked once (`pk__in` a subquery PostgreSQL hashes), not once a
+    # petition: an EXISTS in an OR was checked on each of 100,000 petitions (42 ms for a leader's none).
     scope = Q(pk__in=[])
     if user.has_role(Role.LEADER):
-        scope |= Q(lead_leader=user) | Q(Exists(Instruction.objects.filter(petition=OuterRef("pk"), leader=user)))
+        scope |= Q(lead_leader=user) | Q(pk__in=Instruction.objects.filter(leader=user).values("petition_id"))
     if user.has_role(Role.SUPERVISOR):
-        scope |= Q(needs_supervision=True) | Q(
-            Exists(Instruction.objects.filter(petition=OuterRef("pk"), supervise=True))
-        )
+        scope |= Q(needs_supervision=True) | Q(pk__in=Instruction.objects.filter(supervise=True).values("petition_id"))
     if user.has_role(Role.LIAISON) and user.unit_id is not None:
         scope |= Q(handling_unit_id=user.unit_id, status__in=(Status.ASSIGNED, *ANSWERED))
-        scope |= Q(Exists(Review.objects.filter(petition=OuterRef("pk"), body_id=user.unit_id)))
+        scope |= Q(pk__in=Review.objects.filter(body_id=user.unit_id).values("petition_id"))
     return rows.filter(scope)
 
 
