@@ -96,28 +96,36 @@ def _newest(
 ) -> tuple[str, list[Any]]:
     """PostgreSQL: the statement for a window of `entries` matching `words` among the kind's newest entries.
 
-    Among the kind's newest RECENT entries (before the entry `before` when paging), read newest first and
-    stopping at the window's end. The kind's newest entries are a subquery read backwards through the (kind, id) index, the match and
-    the permission checked on each as it comes (the vector is wrapped, so the planner cannot take the GIN
-    index there). The subquery is a CTE named like the table, which the statement built from `entries`
-    then reads in its place. Two details keep the reading lazy, and were each measured without:
-    - the kind is asked as a range, not an equality, so the planner keeps it in the order and must read
-      the kind's own index (with `kind = …` it read the primary key backwards, through every newer entry
-      of other kinds: 180,000 matters and petitions before the newest document, 150 ms);
-    - the outer order names the kind too: the subquery's order is then the outer one, and the statement
-      stops at a page (ordered by the id alone, PostgreSQL 15 sorted all RECENT entries: 30 ms for a
-      liaison's 督办, against 1 ms).
+    Among the kind's newest RECENT entries (`_kind_newest`, before the entry `before` when paging), read
+    newest first and stopping at the window's end, the match and the permission checked on each as it
+    comes (the vector is wrapped, so the planner cannot take the GIN index there). The subquery is a CTE
+    named like the table, which the statement built from `entries` then reads in its place. The outer order
+    names the kind too: the subquery's order is then the outer one, and the statement stops at a page
+    (ordered by the id alone, PostgreSQL 15 sorted all RECENT entries: 30 ms for a liaison's 督办, against
+    1 ms).
     """
     check, match = _ts_match(words, indexed=False)
     rows = entries.filter(RawSQL(check, match, output_field=BooleanField()))  # noqa: S611 - fixed SQL
     sql, params = rows.order_by("-kind", "-id").values_list(*fields)[window].query.sql_with_params()
-    older = " AND search_entry.id < %s" if before is not None else ""
-    newest = (
-        "WITH search_entry AS NOT MATERIALIZED (SELECT * FROM search_entry "  # noqa: S608 - fixed SQL
-        f"WHERE search_entry.kind >= %s AND search_entry.kind <= %s{older} "
-        f"ORDER BY search_entry.kind DESC, search_entry.id DESC LIMIT {RECENT:d}) "
-    )
+    newest = f"WITH search_entry AS NOT MATERIALIZED ({_kind_newest('*', RECENT, older=before is not None)}) "
     return newest + sql, [kind.key, kind.key, *([before] if before is not None else []), *params]
+
+
+def _kind_newest(columns: str, limit: int, *, older: bool = False) -> str:
+    """PostgreSQL: the SQL of a kind's newest `limit` entries' `columns`, newest first (before an entry, if `older`).
+
+    Its parameters: the kind's key twice, then the entry when `older`. Read backwards through the
+    (kind, id) index, lazily. The kind is asked as a range, not an equality, so the planner keeps it in the
+    order and must read that index: with `kind = …` it read the primary key backwards instead, through
+    every newer entry of other kinds (180,000 matters and petitions before the newest document, 150 ms, in
+    a table loaded kind by kind).
+    """
+    before = " AND search_entry.id < %s" if older else ""
+    return (
+        f"SELECT {columns} FROM search_entry "  # noqa: S608 - fixed SQL: our columns, the values are parameters
+        f"WHERE search_entry.kind >= %s AND search_entry.kind <= %s{before} "
+        f"ORDER BY search_entry.kind DESC, search_entry.id DESC LIMIT {limit:d}"
+    )
 
 
 def _ts_match(words: list[list[str]], *, indexed: bool = True, seen: bool = True) -> tuple[str, list[str]]:
@@ -149,7 +157,7 @@ def _ts_match(words: list[list[str]], *, indexed: bool = True, seen: bool = True
 
 
 RECENT = 2_000  # PostgreSQL: a kind's newest entries tried first, newest first, for a common word
-FEW = 1_000  # PostgreSQL: below this many matches of a kind, the GIN index answers at once
+FEW = 1_000  # PostgreSQL: below this many matches of a kind (or of the searcher's records of it), they are read at once
 SAMPLE, HOT = 100, 3  # PostgreSQL: a kind whose newest SAMPLE entries hold HOT matches is read newest first
 
 
@@ -170,9 +178,7 @@ def _few(scoped: list[tuple[Kind, QuerySet[Any]]], words: list[list[str]]) -> di
     index returns all 100,000 before the first), and checking the permission on them until FEW visible ones
     were found cost a leader, who may see a sixth of them, 6,000 checks (7 ms more).
 
-    The sample is read through the (kind, id) index: the kind is asked as a range, not an equality, so the
-    planner keeps it in the order and cannot read the primary key backwards instead (through 180,000 newer
-    matters and petitions to the newest documents, 150 ms, in a table loaded kind by kind).
+    The sample is the kind's newest entries, `_kind_newest`.
 
     The GIN matches are a MATERIALIZED CTE, cut at FEW by a second one named like the table, which the
     statement built from `entries` (the kind, the permission's EXISTS) then reads in its place. Planned
@@ -184,10 +190,9 @@ def _few(scoped: list[tuple[Kind, QuerySet[Any]]], words: list[list[str]]) -> di
     """
     condition, match = _ts_match(words, seen=False)
     check, sampled = _ts_match(words, indexed=False)
+    sample = _kind_newest("search_entry.terms_vector", SAMPLE)
     probe = (  # inside their definitions, search_entry is still the table; the words are parameters
-        "WITH hot AS MATERIALIZED (SELECT COUNT(*) >= {hot:d} AS hot FROM (SELECT search_entry.terms_vector "
-        "FROM search_entry WHERE search_entry.kind >= %s AND search_entry.kind <= %s "
-        "ORDER BY search_entry.kind DESC, search_entry.id DESC LIMIT {sample:d}) search_entry WHERE {check}), "
+        "WITH hot AS MATERIALIZED (SELECT COUNT(*) >= {hot:d} AS hot FROM ({sample}) search_entry WHERE {check}), "
         "search_entry AS MATERIALIZED (WITH matches AS MATERIALIZED (SELECT id, kind, object_id "
         "FROM search_entry WHERE search_entry.kind = %s AND {condition}) SELECT * FROM matches LIMIT {few:d}) "
         "SELECT * FROM ({visible}) visible WHERE NOT (SELECT hot FROM hot) "
@@ -199,7 +204,7 @@ def _few(scoped: list[tuple[Kind, QuerySet[Any]]], words: list[list[str]]) -> di
     for kind, visible in scoped:
         sql, own = _entries(kind, visible).order_by().values_list("kind", "id").query.sql_with_params()
         statements.append(
-            "(" + probe.format(hot=HOT, sample=SAMPLE, check=check, few=FEW, condition=condition, visible=sql) + ")"
+            "(" + probe.format(hot=HOT, sample=sample, check=check, few=FEW, condition=condition, visible=sql) + ")"
         )
         params += [kind.key, kind.key, *sampled, kind.key, *match, *own, kind.key]
     found: dict[str, list[int] | None] = {kind.key: [] for kind, _ in scoped}
