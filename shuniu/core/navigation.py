@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from shuniu.core.inbox import Counts
 from shuniu.core.models import User
 from shuniu.core.permissions import can
 
@@ -61,3 +63,42 @@ def nav_for(user: User) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     return [item for item in NAV if item.capability is None or can(user, item.capability)]
+
+
+class MenuEntry(NamedTuple):
+    url: str
+    icon: str
+    label: str
+    current: bool  # the page shown is this entry's
+    inbox: bool  # the entry that carries the 待办 and 待阅 counts
+
+
+@dataclass(frozen=True)
+class Menu:
+    """What the menu bar shows, as plain values: the layout renders it once for each set of them.
+
+    A page asked again by the same person, or by anyone with the same menu, the same counts and the
+    same name, reuses the HTML (the `row` tag); the counts are read on every page, so a changed count
+    is another menu at once.
+    """
+
+    entries: tuple[MenuEntry, ...]
+    counts: Counts
+    name: str
+    roles: str
+    tokens: bool  # the 接口令牌 entry of the user menu
+
+
+def menu_for(user: User, path: str, caps: frozenset[str], counts: Counts) -> Menu:
+    """The menu bar of `user` on the page at `path`."""
+    entries = tuple(
+        MenuEntry(item.url, item.icon, item.label, path == item.url, item.url_name == "core:inbox")
+        for item in nav_for(user)
+    )
+    return Menu(
+        entries,
+        counts,
+        user.full_name or user.username,
+        "、".join(user.role_labels),
+        "api.use" in caps or "board.view" in caps,
+    )

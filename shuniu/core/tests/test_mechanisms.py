@@ -167,14 +167,23 @@ class TestInbox:
             )
 
     def test_every_page_shows_the_counts_in_the_menu_and_on_the_phone_menu_button(self, director: User) -> None:
+        browser = client_for(director)
 
+        def menu() -> str:
+            return browser.get(reverse("core:directory")).text.split("</nav>")[0]
+
+        assert "待办" not in menu()
+        assert "toggler-badge" not in menu()
         self.put([director])
         self.put([director], key="x:2:approve")
-        text = client_for(director).get(reverse("core:directory")).text
-        nav = text.split("</nav>")[0]
+        nav = menu()  # the menu bar is rendered once for its values: new counts are a new menu at once
         assert "待办 2" in nav
         assert "toggler-badge" in nav
         assert "（待办 2，待阅 0，未读通知 2）" in nav
+        inbox_done(key="x:1:approve", by=director)
+        after = menu()
+        assert "（待办 1，" in after
+        assert "待办 2" not in after
 
     def test_put_notifies_once_and_a_retry_adds_nothing(self, director: User, clerk: User) -> None:
         assert self.put([director, clerk]) == 2

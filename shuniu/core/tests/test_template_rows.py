@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,7 +16,9 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from shuniu.core import template_rows
+from shuniu.core.inbox import Counts
 from shuniu.core.models import User
+from shuniu.core.navigation import Menu, MenuEntry
 from shuniu.documents.models import Status
 from shuniu.documents.rows import DeskRow, RegisterRow
 from shuniu.petitions.rows import PetitionRow
@@ -183,15 +186,19 @@ SAMPLES: dict[str, tuple[str, object]] = {  # each row partial: the name its lis
                                               (HandlingUnit("县教育局", "主办", "to_sign"),), MOMENT, "领导甲")),
     "petitions/_petition_row.html": ("p", PetitionRow(1, "信〔2026〕1号", "求决", "其他", "受理", "来访", MOMENT, True, 2, True,
                                                 (ListedPetitioner("张三", True, "城关镇"),), 6, "诉求", True)),
+    "core/_menu.html": ("menu", Menu((MenuEntry("/inbox/", "bi-inbox", "我的事项", True, True),), Counts(1, 2, 3),
+                                     "值班1号", "办公室文书", True)),
 }  # fmt: skip
 
 
 def test_every_row_partial_reads_only_its_row() -> None:
+    used = re.compile(r"""{%\s*row\s+["']([^"']+)["']""")
     partials = {
-        f"{path.parent.name}/{path.name}"
-        for path in Path(__file__).resolve().parents[2].rglob("templates/*/_*_row.html")
+        name
+        for path in Path(__file__).resolve().parents[2].rglob("templates/**/*.html")
+        for name in used.findall(path.read_text(encoding="utf-8"))
     }
-    assert partials == set(SAMPLES)  # a new row partial gets a sample here
+    assert partials == set(SAMPLES)  # a new partial rendered by `row` gets a sample here
     site = Engine(app_dirs=True, builtins=BUILTINS, string_if_invalid="【无此变量：%s】")
     for partial, (name, sample) in SAMPLES.items():
         html = site.from_string(f'{{% row "{partial}" {name} %}}').render(Context({name: sample}))
