@@ -58,7 +58,7 @@ def settings_under(**env: str) -> dict[str, object]:
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "ALLOWED_HOSTS"}}
     code = (
         "import json, shuniu.settings as s; print(json.dumps({k: getattr(s, k) for k in "
-        "['CSRF_TRUSTED_ORIGINS', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'VAR_DIR']}, default=str))"
+        "['CSRF_TRUSTED_ORIGINS', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'VAR_DIR', 'DATABASES']}, default=str))"
     )
     production = {
         "SECRET_KEY": "s" * 40,
@@ -97,3 +97,13 @@ def test_plain_http_only_when_a_setting_says_so() -> None:
     assert found["SESSION_COOKIE_SECURE"] is False
     assert found["CSRF_COOKIE_SECURE"] is False
     assert found["CSRF_TRUSTED_ORIGINS"] == ["https://10.1.2.3", "http://10.1.2.3"]
+
+
+def test_postgresql_prepares_statements_unless_a_pooler_cannot_keep_them() -> None:
+    options = settings_under()["DATABASES"]["default"]["OPTIONS"]  # type: ignore[index]
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
+    assert "jit=off" in options["options"]
+    options = settings_under(DB_PREPARED_STATEMENTS="off")["DATABASES"]["default"]["OPTIONS"]  # type: ignore[index]
+    assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options

@@ -495,3 +495,18 @@ def test_pages_are_read_without_counting(clerk: User) -> None:
     assert not [
         q for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "documents_document" in q["sql"]
     ]
+
+
+@pytest.mark.django_db
+def test_a_statement_asked_again_is_prepared_on_postgresql(clerk: User) -> None:
+    """PostgreSQL parses and plans a statement once it has run five times on a connection (settings)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements")
+    for _ in range(6):
+        assert list(User.objects.filter(pk=clerk.pk).values_list("username", flat=True)) == [clerk.username]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert [s for s in prepared if '"core_user"."username"' in s and '"core_user"."id" = $1' in s]
