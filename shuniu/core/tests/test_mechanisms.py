@@ -185,6 +185,11 @@ class TestInbox:
         assert "（待办 1，" in after
         assert "待办 2" not in after
 
+    def test_the_layout_without_a_request_has_no_menu_bar(self, director: User) -> None:
+        from django.template.loader import render_to_string
+
+        assert "navbar" not in render_to_string("base.html", {"user": director})  # a page rendered without a request
+
     def test_put_notifies_once_and_a_retry_adds_nothing(self, director: User, clerk: User) -> None:
         assert self.put([director, clerk]) == 2
         assert self.put([director]) == 0
