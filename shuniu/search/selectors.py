@@ -163,56 +163,54 @@ FEW = 1_000  # PostgreSQL: below this many matches of a kind (or of the searcher
 SAMPLE, HOT = 100, 3  # PostgreSQL: a kind whose newest SAMPLE entries hold HOT matches is read newest first
 
 
-def _few(scoped: list[tuple[Kind, QuerySet[Any]]], words: list[list[str]]) -> dict[str, list[int] | None]:
-    """PostgreSQL: each kind's visible entries matching `words`, or None where the kind's matches are many.
+def _matches(asked: list[Kind], words: list[list[str]]) -> dict[str, list[int] | None]:
+    """PostgreSQL: each kind's entries matching `words` (their ids, fewer than FEW), or None where they are many.
 
-    `scoped`: each kind with the records the searcher may see.
+    Nothing here depends on who searches, and nothing it finds is shown: it only decides how each kind is
+    read, and the reading checks the permission inside its statement (`_rows`). A kind without a match is
+    not read at all.
 
     Every kind is asked in one statement, a UNION ALL of one probe a kind. A kind's matches are many when
-    HOT of its newest SAMPLE entries match (checked one by one: 100 entries cost 0.15 ms), or
-    else when its GIN index holds FEW of them. The index is the kind's own (a partial index, migration 0002):
-    a word common in matters costs a search of documents nothing, and a kind without the word answers at
-    once. Fewer than FEW: the permission is checked on them, and those the searcher may see are the kind's
-    candidates (none: the page of every kind does not read the kind at all). Many: the kind is read newest
-    first (`_rows`), and no permission is checked here.
+    HOT of its newest SAMPLE entries match (checked one by one: 100 entries cost 0.15 ms), or else when its
+    GIN index holds FEW of them. The index is the kind's own (a partial index, migration 0002): a word
+    common in matters costs a search of documents nothing, and a kind without the word answers at once.
 
-    What this saves, at 100,000 matters: 督办 is in every one. Reading its GIN matches cost 7.7 ms (the
-    index returns all 100,000 before the first), and checking the permission on them until FEW visible ones
-    were found cost a leader, who may see a sixth of them, 6,000 checks (7 ms more).
+    The statement holds no one's scope. When it held each kind's permission (an EXISTS, to keep only the
+    matches the searcher may see), PostgreSQL planned six scopes on every search (the statement is
+    planned with its values each time, see `_ts_match`): the probe cost a leader's 督办 2 ms, most of it
+    planning, and composing the scopes in Python as much again, for kinds that then had nothing to show.
+    Now a kind's scope is composed only for a kind with matches, once, for the statement that reads it.
+    That a kind holds a match the searcher may not see shows in time only (one statement more, which
+    finds nothing), as the index's work on those matches always did.
 
-    The sample is the kind's newest entries, `_kind_newest`.
+    What the sample saves, at 100,000 matters: 督办 is in every one, and reading its GIN matches cost 7.7 ms
+    (the index returns all 100,000 before the first). The sample is the kind's newest entries,
+    `_kind_newest`.
 
-    The GIN matches are a MATERIALIZED CTE, cut at FEW by a second one named like the table, which the
-    statement built from `entries` (the kind, the permission's EXISTS) then reads in its place. Planned
-    with a LIMIT, PostgreSQL took 督办 for a word in 7 % of the documents, expected a thousand of them
-    within the first 1.4 % of the table, and read all 1,200,000 entries sequentially to find none (390 ms
-    at a million documents). The inner CTE is planned for all its rows, so the GIN index answers, and read
-    lazily, so a word common in the kind still stops at FEW. Neither is read for a kind found hot: the
-    conditions on the sample are evaluated first, once.
+    The GIN matches are a MATERIALIZED CTE, cut at FEW by a second one. Planned with a LIMIT, PostgreSQL took
+    督办 for a word in 7 % of the documents, expected a thousand of them within the first 1.4 % of the table,
+    and read all 1,200,000 entries sequentially to find none (390 ms at a million documents). The inner CTE
+    is planned for all its rows, so the GIN index answers, and read lazily, so a word common in the kind
+    still stops at FEW. Neither is read for a kind found hot: the conditions on the sample are evaluated
+    first, once.
     """
     condition, match = _ts_match(words, seen=False)
     check, sampled = _ts_match(words, indexed=False)
     sample = _kind_newest("search_entry.terms_vector", SAMPLE)
-    probe = (  # inside their definitions, search_entry is still the table; the words are parameters
-        "WITH hot AS MATERIALIZED (SELECT COUNT(*) >= {hot:d} AS hot FROM ({sample}) search_entry WHERE {check}), "
-        "search_entry AS MATERIALIZED (WITH matches AS MATERIALIZED (SELECT id, kind, object_id "
-        "FROM search_entry WHERE search_entry.kind = %s AND {condition}) SELECT * FROM matches LIMIT {few:d}) "
-        "SELECT * FROM ({visible}) visible WHERE NOT (SELECT hot FROM hot) "
-        "AND (SELECT COUNT(*) FROM search_entry) < {few:d} "
-        "UNION ALL SELECT %s, NULL WHERE (SELECT hot FROM hot) OR (SELECT COUNT(*) FROM search_entry) >= {few:d}"
+    probe = (  # fixed SQL: our conditions; the kinds and the words are parameters
+        f"WITH hot AS MATERIALIZED (SELECT COUNT(*) >= {HOT:d} AS hot FROM ({sample}) search_entry WHERE {check}), "  # noqa: S608
+        "matches AS MATERIALIZED (WITH found AS MATERIALIZED (SELECT search_entry.kind, search_entry.id "
+        f"FROM search_entry WHERE search_entry.kind = %s AND {condition}) SELECT * FROM found LIMIT {FEW:d}) "
+        f"SELECT kind, id FROM matches WHERE NOT (SELECT hot FROM hot) AND (SELECT COUNT(*) FROM matches) < {FEW:d} "
+        f"UNION ALL SELECT %s, NULL WHERE (SELECT hot FROM hot) OR (SELECT COUNT(*) FROM matches) >= {FEW:d}"
     )
-    statements: list[str] = []
     params: list[Any] = []
-    for kind, visible in scoped:
-        sql, own = _entries(kind, visible).order_by().values_list("kind", "id").query.sql_with_params()
-        statements.append(
-            "(" + probe.format(hot=HOT, sample=sample, check=check, few=FEW, condition=condition, visible=sql) + ")"
-        )
-        params += [kind.key, kind.key, *sampled, kind.key, *match, *own, kind.key]
-    found: dict[str, list[int] | None] = {kind.key: [] for kind, _ in scoped}
-    if statements:
+    for kind in asked:
+        params += [kind.key, kind.key, *sampled, kind.key, *match, kind.key]
+    found: dict[str, list[int] | None] = {kind.key: [] for kind in asked}
+    if asked:
         with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(statements), params)
+            cursor.execute(" UNION ALL ".join([f"({probe})"] * len(asked)), params)
             for key, pk in cursor.fetchall():
                 ids = found[key]
                 if pk is None:
@@ -236,13 +234,13 @@ def _rows(
 
     Only those of `among` when given (every match is in it).
 
-    `common`: PostgreSQL's `_few` has already found the kind's matches many, and is not asked again.
+    `common`: PostgreSQL's `_matches` has already found the kind's matches many, and is not asked again.
 
     On PostgreSQL the planner guesses how many rows a phrase matches by multiplying its pieces'
     frequencies, as if 人口 and 口普 were independent; it then collects every match through the GIN
-    index and sorts them (a common phrase: every one of tens of thousands). So `_few` first tells a
-    kind with few matches, whose visible ones are the candidates (the order is checked on them alone),
-    from one with many. A common phrase is looked for among the kind's newest RECENT entries, read newest
+    index and sorts them (a common phrase: every one of tens of thousands). So `_matches` first tells a
+    kind with few matches, which are the candidates (the permission and the order are checked on them
+    alone), from one with many. A common phrase is looked for among the kind's newest RECENT entries, read newest
     first and stopping at a page (`_newest`); only when they do not fill the page (a deep page, a phrase
     common long ago, a searcher who may see few of the matches) is another way tried: when the searcher
     may see fewer than FEW of the kind's records, their entries are the candidates. (A leader who may see
@@ -253,7 +251,7 @@ def _rows(
     wanted = (window.stop or 0) - (window.start or 0)
     entries = _entries(kind, visible)
     if among is None and not common and connection.vendor == "postgresql":
-        among = _few([(kind, visible)], words)[kind.key]
+        among = _matches([kind], words)[kind.key]
     if among is not None:
         rows = entries.filter(id__in=among)
         rows = rows.filter(id__lt=before) if before is not None else rows
@@ -315,9 +313,8 @@ def hits(user: User, words: list[list[str]], kind: Kind, *, limit: int, before: 
 def _nothing(visible: QuerySet[Any]) -> bool:
     """Whether `visible` holds nothing by its very conditions: `none()`, or a scope that stayed an empty list.
 
-    Such a kind is not asked at all. (Left in the statement, its permission is `false` and the kind's own
-    part of the probe — its newest entries, its index — still ran: 0.7 ms more for a clerk's 督办, who may
-    see no supervision matter, and a quarter fewer of those searches a second under load.)
+    Such a kind is not read at all. (Read, its permission is `false` and its statement still runs: a
+    clerk, who may see no supervision matter, searching 督办, which is in every one.)
     """
     if visible.query.is_empty():
         return True
@@ -395,15 +392,21 @@ def search(user: User, query: str, *, only: str = "", before: int | None = None)
         if kind is None:
             raise QueryError("没有这一类资料。")
         return [hits(user, words, kind, limit=PAGE, before=before)]
-    scoped = [(kind, visible) for kind in kinds() if not _nothing(visible := kind.visible(user))]
+    asked = kinds()
     if connection.vendor == "postgresql":
-        candidates = _few(scoped, words)  # every kind's few matches at once; None where they are many
+        candidates = _matches(asked, words)  # every kind's few matches at once; None where they are many
     else:
         shared = _shared(words)  # a rare word's matches of every kind at once; None for a common word
-        candidates = {kind.key: None if shared is None else shared.get(kind.key, []) for kind, _ in scoped}
-    groups = (
-        _group(kind, visible, words, limit=PER_KIND, among=among, common=among is None)
-        for kind, visible in scoped
-        if (among := candidates[kind.key]) != []  # not read: no visible match (PostgreSQL), none in the pass (SQLite)
-    )
-    return [group for group in groups if group.hits]
+        candidates = {kind.key: None if shared is None else shared.get(kind.key, []) for kind in asked}
+    groups = []
+    for kind in asked:
+        among = candidates[kind.key]
+        if among == []:  # no match at all: the kind's scope is not even composed
+            continue
+        visible = kind.visible(user)
+        if _nothing(visible):
+            continue
+        group = _group(kind, visible, words, limit=PER_KIND, among=among, common=among is None)
+        if group.hits:
+            groups.append(group)
+    return groups
