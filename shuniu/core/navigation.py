@@ -66,6 +66,8 @@ def nav_for(user: User) -> list[NavItem]:
 
 
 class MenuEntry(NamedTuple):
+    """One entry of the menu bar as the page shows it (from `nav_for`, the one capability table)."""
+
     url: str
     icon: str
     label: str

@@ -394,7 +394,7 @@ def test_a_kind_without_the_word_is_not_asked(county: dict[str, object], directo
         assert first.count(") UNION ALL (") == len(kinds()) - 1  # the director may see every kind
 
 
-def test_a_kind_the_searcher_may_see_none_of_is_not_asked(
+def test_a_kind_the_searcher_may_see_none_of_is_not_read(
     county: dict[str, object], clerk: User, director: User
 ) -> None:
     """A scope that stayed an empty list (the clerk holds no role that sees supervision matters) is nothing
