@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import BooleanField, Exists, Model, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
+from shuniu.core.dbfunctions import unprepared
 from shuniu.core.models import User
 from shuniu.search import terms
 from shuniu.search.models import Entry
@@ -132,10 +133,8 @@ def _ts_match(words: list[list[str]], *, indexed: bool = True, seen: bool = True
     """PostgreSQL: the condition that an entry matches `words`, and its parameters.
 
     `indexed`: for the kind's GIN index to answer. (A kind's index is partial, so the planner must see the
-    kind's value. The parameters are bound on the server, and these statements are prepared once asked
-    five times on a connection (settings), but PostgreSQL keeps planning them with their values: a generic
-    plan could take none of the kinds' indexes, and forced on every statement (`plan_cache_mode`) it cost a
-    leader's 督办 2.4 s instead of 12 ms.) A query with a long whole
+    kind's value: the statements that read entries are never prepared (`_matches`, `_rows`: `unprepared`),
+    as one plan for any values could take none of the kinds' indexes.) A query with a long whole
     number (第99999项, a phone number) has the index look up only that number's token, and its pieces are
     checked on the few entries that hold it: the index reads every piece's list of entries whole, so
     第9 99 9项 (each in thousands of titles) cost 6.8 ms with the number's token among them, and 0.08 ms
@@ -163,6 +162,7 @@ FEW = 1_000  # PostgreSQL: below this many matches of a kind (or of the searcher
 SAMPLE, HOT = 100, 3  # PostgreSQL: a kind whose newest SAMPLE entries hold HOT matches is read newest first
 
 
+@unprepared()
 def _matches(asked: list[Kind], words: list[list[str]]) -> dict[str, list[int] | None]:
     """PostgreSQL: each kind's entries matching `words` (their ids, fewer than FEW), or None where they are many.
 
@@ -220,6 +220,7 @@ def _matches(asked: list[Kind], words: list[list[str]]) -> dict[str, list[int] |
     return found
 
 
+@unprepared()
 def _rows(
     visible: QuerySet[Any],
     kind: Kind,

@@ -55,7 +55,11 @@ def settings_under(**env: str) -> dict[str, object]:
     import subprocess
     import sys
 
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "ALLOWED_HOSTS"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "DATABASE_URL", "ALLOWED_HOSTS", "DB_PREPARED_STATEMENTS"}
+    }
     code = (
         "import json, shuniu.settings as s; print(json.dumps({k: getattr(s, k) for k in "
         "['CSRF_TRUSTED_ORIGINS', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'VAR_DIR', 'DATABASES']}, default=str))"

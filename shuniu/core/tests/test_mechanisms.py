@@ -514,4 +514,7 @@ def test_a_statement_asked_again_is_prepared_on_postgresql(clerk: User) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [statement for (statement,) in cursor.fetchall()]
-    assert [s for s in prepared if '"core_user"."username"' in s and '"core_user"."id" = $1' in s]
+    assert (
+        'SELECT "core_user"."username" AS "username" FROM "core_user" WHERE "core_user"."id" = $1 ORDER BY 1 ASC'
+        in prepared
+    )

@@ -464,6 +464,25 @@ def test_every_kind_has_its_own_index() -> None:
         assert any(f"WHERE ((kind)::text = '{kind.key}'::text)" in definition for definition in indexed), kind.key
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_the_search_statements_are_never_prepared(county: dict[str, object], director: User) -> None:
+    """A statement run five times on a connection is prepared (settings), and PostgreSQL may then keep one
+    plan for any values, which takes none of the kinds' partial indexes. The search's statements are planned
+    with their values every time; the statements around them are still prepared."""
+    for _ in range(8):
+        for query in ("督办", "人口普查", "修缮", "乡"):
+            found(director, query)
+        assert selectors.search(director, "人口普查", only="document")[0].hits
+        assert User.objects.filter(pk=director.pk).values_list("username", flat=True).get() == director.username
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert not [statement for statement in prepared if "to_tsquery" in statement]  # the index's writes may be
+    assert (
+        'SELECT "core_user"."username" AS "username" FROM "core_user" WHERE "core_user"."id" = $1 LIMIT 21' in prepared
+    )
+
+
 def test_whole_numbers() -> None:
     """A number's token is asked only where the query's number has a character on both sides."""
     assert terms.whole_numbers("第99999项") == [["num99999"]]
