@@ -10,7 +10,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 from shuniu.core.inbox import Counts
 from shuniu.core.models import User
-from shuniu.core.permissions import can
+from shuniu.core.permissions import perms_of
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,12 @@ NAV: tuple[NavItem, ...] = (
 )
 
 
-def nav_for(user: User) -> list[NavItem]:
-    """The menu for `user`, from the one capability table."""
+def nav_for(user: User, caps: frozenset[str] | None = None) -> list[NavItem]:
+    """The menu for `user`, from the one capability table (`caps`: theirs, when already known)."""
     if not user.is_authenticated:
         return []
-    return [item for item in NAV if item.capability is None or can(user, item.capability)]
+    held = perms_of(user) if caps is None else caps
+    return [item for item in NAV if item.capability is None or item.capability in held]
 
 
 class MenuEntry(NamedTuple):
@@ -95,7 +96,7 @@ def menu_for(user: User, path: str, caps: frozenset[str], counts: Counts) -> Men
     """The menu bar of `user` on the page at `path`."""
     entries = tuple(
         MenuEntry(item.url, item.icon, item.label, path == item.url, item.url_name == "core:inbox")
-        for item in nav_for(user)
+        for item in nav_for(user, caps)
     )
     return Menu(
         entries,

@@ -49,6 +49,13 @@ def test_leader_reads_the_workbench_on_a_phone(browser: Browser, live_server: Li
     assert page.get_by_role("link", name="通讯录", exact=True).is_visible()
     page.screenshot(path=str(SHOTS / "nav-leader-phone.png"))
     assert_accessible(page, "展开的导航（手机）")
+    # Signing out from the user menu (its button submits the form that holds the page's CSRF token).
+    page.get_by_role("button", name="张建国").click()
+    page.get_by_role("button", name="退出").click()
+    page.get_by_label("用户名").wait_for()
+    assert "/accounts/login/" in page.url
+    page.goto(f"{live_server.url}/workbench/")
+    assert "/accounts/login/" in page.url  # the session is gone
     page.close()
 
 
