@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from shuniu.core.models import LeaderProfile, Role, Unit, UnitKind, User
+from shuniu.core.selectors import leaders
 from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar
 
 PanelSource = Callable[[User, "Day"], Iterable["Panel"]]
@@ -76,7 +77,7 @@ def core_panels(user: User, day: Day) -> Iterable[Panel]:
         )
         yield Panel(
             "core/panels/leaders.html",
-            {"leaders": list(LeaderProfile.objects.select_related("user").order_by("rank"))},
+            {"leaders": list(leaders().values("post", "office_location", name=F("user__full_name")))},
             80,
         )
     if user.has_role(Role.LIAISON) and user.unit_id:

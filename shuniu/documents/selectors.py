@@ -9,9 +9,10 @@ from collections import Counter
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from shuniu.core.dbfunctions import counts
 from shuniu.core.models import Role, Unit, User
 from shuniu.core.text import day_time
 from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar
@@ -539,11 +540,9 @@ def office_counts(user: User) -> dict[str, int]:
     years a count over the whole register would cost the page a pass over a million documents.
     """
     documents = documents_visible_to(user)
-    being_handled = [Status.REGISTERED, Status.PROPOSED, Status.SENT_BACK]
-    counts = documents.filter(status__in=[*being_handled, Status.CIRCULATING]).aggregate(
-        registered=Count("pk", filter=Q(status__in=being_handled)),
-        circulating=Count("pk", filter=Q(status=Status.CIRCULATING)),
+    return counts(
+        registered=documents.filter(status__in=[Status.REGISTERED, Status.PROPOSED, Status.SENT_BACK]),
+        circulating=documents.filter(status=Status.CIRCULATING),
+        supervision=documents.filter(needs_supervision=True),
+        to_carry=delivery_list(user),
     )
-    counts["supervision"] = documents.filter(needs_supervision=True).count()
-    counts["to_carry"] = delivery_list(user).count()
-    return counts

@@ -8,7 +8,7 @@ from pytest_django import DjangoAssertNumQueries
 from shuniu.core.models import CalendarYear, User
 from shuniu.core.testing import client_for
 from shuniu.schedules import services
-from shuniu.schedules.models import Engagement
+from shuniu.schedules.models import Engagement, KeyWork
 
 WORKBENCH = reverse("board:workbench")
 
@@ -21,11 +21,14 @@ class TestWorkbench:
         assert "第 1 位" in response.text
         assert "系统状况" not in response.text
 
-    def test_clerk_sees_units_and_leaders(self, clerk: User, leader: User) -> None:
+    def test_clerk_sees_units_and_leaders(self, clerk: User, leader: User, leader2: User) -> None:
         response = client_for(clerk).get(WORKBENCH)
         assert "全县单位" in response.text
         assert "领导1" in response.text
+        assert "领导2" in response.text
         assert "我的信息" not in response.text
+        User.objects.filter(pk=leader2.pk).update(is_active=False)  # left office: no longer among the leaders
+        assert "领导2" not in client_for(clerk).get(WORKBENCH).text
 
     def test_liaison_sees_only_their_unit(self, liaison: User) -> None:
         response = client_for(liaison).get(WORKBENCH)
@@ -71,7 +74,7 @@ class TestWorkbench:
             )
         client = client_for(clerk)
         client.get(WORKBENCH)
-        with django_assert_max_num_queries(16):  # fixed: counts per card, none per item
+        with django_assert_max_num_queries(13):  # fixed: the clerk's four counts in one, none per item
             response = client.get(WORKBENCH)
         assert response.text.count("<strong>领导") == 3
 
@@ -90,7 +93,8 @@ class TestWorkbench:
         )
         text = client_for(leader).get(WORKBENCH).text
         assert "今日常委会" in text
-        assert "筹备经济会" in text
+        item = KeyWork.objects.get(title="筹备经济会")
+        assert f'<a href="{reverse("schedules:key_work", args=[item.pk])}">筹备经济会</a>' in text
 
     def test_clerk_sees_the_documents_card(self, clerk: User) -> None:
         text = client_for(clerk).get(WORKBENCH).text

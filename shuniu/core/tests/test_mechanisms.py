@@ -34,7 +34,7 @@ from shuniu.core.inbox import inbox_counts, inbox_done, inbox_list, inbox_put, i
 from shuniu.core.models import Clearance, ClockUnit, Counter, InboxItem, InboxKind, Notification, Unit, User
 from shuniu.core.numbering import next_number, official_number
 from shuniu.core.reminders import Due, remind_once, reminders_run
-from shuniu.core.testing import client_for, xlsx_sheet
+from shuniu.core.testing import client_for, make_unit, xlsx_sheet
 from shuniu.core.workcal import WorkingCalendar
 from shuniu.documents import services as document_services
 from shuniu.documents.flow import DOCUMENT_FLOW
@@ -518,3 +518,21 @@ def test_a_statement_asked_again_is_prepared_on_postgresql(clerk: User) -> None:
         'SELECT "core_user"."username" AS "username" FROM "core_user" WHERE "core_user"."id" = $1 ORDER BY 1 ASC'
         in prepared
     )
+
+
+@pytest.mark.django_db
+def test_counts_reads_every_count_in_one_statement(
+    clerk: User, leader: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """Each queryset counted as its own `count()` would, with its filters and joins, in one statement."""
+    from shuniu.core.dbfunctions import counts
+
+    make_unit("石门乡")
+    active = User.objects.filter(is_active=True)
+    leaders = User.objects.filter(role_grants__role="leader")
+    townships = Unit.objects.filter(name__startswith="石门")
+    with django_assert_num_queries(1):
+        found = counts(active=active, leaders=leaders, townships=townships, none=Unit.objects.filter(pk=-1))
+    assert found == {"active": active.count(), "leaders": leaders.count(), "townships": 1, "none": 0}
+    assert found["leaders"] >= 1
+    assert counts() == {}
