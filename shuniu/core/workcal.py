@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -42,6 +43,29 @@ def _parse_hours(spans: list[tuple[str, str]]) -> tuple[tuple[dt.time, dt.time],
     return tuple((dt.time.fromisoformat(start), dt.time.fromisoformat(end)) for start, end in spans)
 
 
+@lru_cache(maxsize=1)
+def _calendar_statement() -> tuple[str, tuple[Any, ...]]:
+    """The calendar's one query, composed once: it holds no value that changes (every page with a light or
+    a deadline loads the calendar, and the ORM took longer to compose it than the database to answer).
+    Both tables in one: the overrides' rows carry no year, the years' rows no date."""
+    from django.db.models import CharField, DateField, IntegerField, Value
+
+    from shuniu.core.models import CalendarOverride, CalendarYear
+
+    rows = (
+        CalendarOverride.objects.order_by()
+        .values_list("date", "kind", Value(None, output_field=IntegerField()))
+        .union(
+            CalendarYear.objects.order_by().values_list(
+                Value(None, output_field=DateField()), Value(None, output_field=CharField()), "year"
+            ),
+            all=True,
+        )
+    )
+    sql, params = rows.query.sql_with_params()
+    return sql, tuple(params)
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     """Working days and office hours, with the local overrides already read from the database."""
@@ -53,27 +77,20 @@ class WorkingCalendar:
 
     @classmethod
     def load(cls) -> WorkingCalendar:
-        from django.db.models import CharField, DateField, IntegerField, Value
+        from django.db import connection
 
-        from shuniu.core.models import CalendarOverride, CalendarYear, OverrideKind
+        from shuniu.core.models import OverrideKind
 
-        # One query for both tables (every page with a light or a deadline loads the calendar): the
-        # overrides' rows carry no year, the years' rows no date.
-        rows = (
-            CalendarOverride.objects.order_by()
-            .values_list("date", "kind", Value(None, output_field=IntegerField()))
-            .union(
-                CalendarYear.objects.order_by().values_list(
-                    Value(None, output_field=DateField()), Value(None, output_field=CharField()), "year"
-                ),
-                all=True,
-            )
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(*_calendar_statement())
+            rows = cursor.fetchall()
         overrides: dict[dt.date, bool] = {}
         years: set[int] = set()
         for date, kind, year in rows:
-            if date is not None:
-                overrides[date] = kind == OverrideKind.WORK
+            if date is not None:  # SQLite gives the date as its text
+                overrides[date if isinstance(date, dt.date) else dt.date.fromisoformat(date)] = (
+                    kind == OverrideKind.WORK
+                )
             else:
                 years.add(year)
         return cls(overrides, frozenset(years), _parse_hours(settings.OFFICE_HOURS), ZoneInfo(settings.TIME_ZONE))

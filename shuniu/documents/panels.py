@@ -27,10 +27,10 @@ def panels(user: User, day: Day) -> Iterable[Panel]:
         waiting = selectors.awaiting_approval(user)
         yield Panel("documents/panels/approve.html", {"count": waiting.count(), "documents": list(waiting[:5])}, 5)
     if can(user, "documents.register"):
-        yield Panel("documents/panels/office.html", selectors.office_counts(user), 30)
-        sent_back = selectors.sent_back_to(user)
-        if sent_back:
-            yield Panel("documents/panels/sent_back.html", {"documents": sent_back}, 6)
+        figures = selectors.office_counts(user)
+        yield Panel("documents/panels/office.html", figures, 30)
+        if figures["sent_back"]:
+            yield Panel("documents/panels/sent_back.html", {"documents": selectors.sent_back_to(user)}, 6)
     if can(user, "documents.supervise"):
         pending = selectors.pending_supervision(user)
         yield Panel("documents/panels/supervise.html", {"count": pending.count(), "documents": list(pending[:5])}, 8)
