@@ -12,13 +12,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar, overload
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.db.models import Window as SQLWindow  # not the page below: a window function
 from django.http import HttpRequest
 
 from shuniu.core.forms import int_param
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 MAX_PAGE = 100_000
 
 
@@ -91,6 +92,15 @@ def counted_page_of(request: HttpRequest, rows: QuerySet[Any], size: int) -> Win
     page = page_of(request, rows.annotate(**{TOTAL: SQLWindow(Count("pk"))}), size)
     total = getattr(page.items[0], TOTAL) if page.items else (0 if page.number == 1 else rows.count())
     return replace(page, total=total)
+
+
+def head(rows: QuerySet[M], size: int) -> tuple[list[M], int]:
+    """The first `size` of `rows` and how many there are, in one query (a card's few rows and its count).
+
+    For a list that is short by nature, as `counted_page_of`: every row the count covers is read.
+    """
+    found = list(rows.annotate(**{TOTAL: SQLWindow(Count("pk"))})[:size])
+    return found, getattr(found[0], TOTAL) if found else 0
 
 
 def window(rows: QuerySet[Any] | Sliceable, number: int, size: int, query: str = "") -> Window[Any]:

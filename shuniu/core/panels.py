@@ -18,6 +18,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from shuniu.core.dbfunctions import counts
 from shuniu.core.models import LeaderProfile, Role, Unit, UnitKind, User
 from shuniu.core.selectors import leaders
 from shuniu.core.workcal import CalendarNotCovered, WorkingCalendar
@@ -69,11 +70,11 @@ def core_panels(user: User, day: Day) -> Iterable[Panel]:
     if user.has_role(Role.LEADER):
         yield Panel("core/panels/profile.html", {"profile": LeaderProfile.objects.filter(user=user).first()}, 20)
     if user.has_role(Role.DIRECTOR, Role.CLERK, Role.SUPERVISOR, Role.PETITION_OFFICER):
-        counts = dict(
+        by_kind = dict(
             Unit.objects.filter(is_active=True).values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
         )
         yield Panel(
-            "core/panels/units.html", {"unit_counts": [(label, counts.get(k, 0)) for k, label in UnitKind.choices]}, 60
+            "core/panels/units.html", {"unit_counts": [(label, by_kind.get(k, 0)) for k, label in UnitKind.choices]}, 60
         )
         yield Panel(
             "core/panels/leaders.html",
@@ -88,9 +89,11 @@ def core_panels(user: User, day: Day) -> Iterable[Panel]:
         yield Panel(
             "core/panels/system.html",
             {
-                "users": User.objects.filter(is_active=True).count(),
+                **counts(
+                    users=User.objects.filter(is_active=True),
+                    no_password=User.objects.filter(is_active=True, password__startswith="!"),  # noqa: S106 - unusable-password marker
+                ),
                 "locked": list(User.objects.filter(locked_until__gt=timezone.now()).order_by("username")),
-                "no_password": User.objects.filter(is_active=True, password__startswith="!").count(),  # noqa: S106 - unusable-password marker
                 "missing_years": calendar_coverage(day.calendar, day.date),
             },
             10,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from shuniu.core.models import User
+from shuniu.core.paging import head
 from shuniu.core.panels import Day, Panel
 from shuniu.core.permissions import can
 from shuniu.documents import selectors
@@ -24,13 +25,13 @@ def panels(user: User, day: Day) -> Iterable[Panel]:
             10,
         )
     if can(user, "documents.approve"):
-        waiting = selectors.awaiting_approval(user)
-        yield Panel("documents/panels/approve.html", {"count": waiting.count(), "documents": list(waiting[:5])}, 5)
+        waiting, count = head(selectors.awaiting_approval(user), 5)
+        yield Panel("documents/panels/approve.html", {"count": count, "documents": waiting}, 5)
     if can(user, "documents.register"):
         figures = selectors.office_counts(user)
         yield Panel("documents/panels/office.html", figures, 30)
         if figures["sent_back"]:
             yield Panel("documents/panels/sent_back.html", {"documents": selectors.sent_back_to(user)}, 6)
     if can(user, "documents.supervise"):
-        pending = selectors.pending_supervision(user)
-        yield Panel("documents/panels/supervise.html", {"count": pending.count(), "documents": list(pending[:5])}, 8)
+        pending, count = head(selectors.pending_supervision(user), 5)
+        yield Panel("documents/panels/supervise.html", {"count": count, "documents": pending}, 8)

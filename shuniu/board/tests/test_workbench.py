@@ -47,6 +47,10 @@ class TestWorkbench:
         assert "系统状况" in response.text
         assert "2041年的节假日安排尚未收录" in response.text
         assert "2040年的节假日安排尚未收录" not in response.text
+        assert f"在用账号 {User.objects.filter(is_active=True).count()} 个" in response.text
+        assert "未设置密码的账号 0 个" in response.text
+        User.objects.create(username="imported", is_active=True, password="!unusable")
+        assert "未设置密码的账号 1 个" in client_for(sysadmin).get(WORKBENCH).text
 
     @pytest.mark.parametrize(
         ("persona", "present", "absent"),

@@ -411,6 +411,12 @@ class TestWorkbenchPanels:
         assert "急件待批" in text
         assert reverse("documents:detail", args=[urgent.pk]) in text
         assert "绝密待批" not in text
+        assert '待我审批 <span class="badge text-bg-warning">1</span>' in text  # counted as listed: not the 绝密
+        for n in range(6):
+            services.proposal_submit(document=register(f"第{n}件待批"), readers=[leader], actor=clerk)
+        text = client_for(director).get(reverse("board:workbench")).text
+        assert '待我审批 <span class="badge text-bg-warning">7</span>' in text
+        assert "全部 7 件" in text  # five shown
         assert "待我审批" not in client_for(clerk).get(reverse("board:workbench")).text
 
     def test_clerk_sees_what_was_sent_back_with_the_reason(
