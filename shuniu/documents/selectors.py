@@ -85,9 +85,18 @@ def delegations_for(user: User) -> QuerySet[Delegation]:
     return delegations.select_related("leader", "acting", "revoked_by").order_by("-end", "-pk")
 
 
-def desks_kept_by(user: User, now: dt.datetime | None = None) -> list[Delegation]:
-    """The delegations by which `user` keeps a leader's desk right now."""
-    return list(_in_force(now or timezone.now()).filter(acting=user).select_related("leader"))
+class Kept(NamedTuple):
+    """A leader's desk kept by delegation, as the workbench shows it."""
+
+    leader_id: int
+    leader_name: str
+    end: dt.datetime
+
+
+def desks_kept_by(user: User, now: dt.datetime | None = None) -> list[Kept]:
+    """The desks `user` keeps right now by delegation: whose, and until when."""
+    running = _in_force(now or timezone.now()).filter(acting=user)
+    return [Kept(*row) for row in running.values_list("leader_id", "leader__full_name", "end")]
 
 
 class Running(NamedTuple):
