@@ -392,6 +392,11 @@ class TestPages:
                 == 403
             )
         assert not AuditEntry.objects.filter(action="petitioner.reveal").exists()
+        from shuniu.petitions.selectors import petitions_for
+
+        assert petitions_for(clerk).query.is_empty()  # by its very conditions: no recusal is read for it
+        assert not petitions_for(leader).query.is_empty()  # a leader's cases are asked of the database
+        assert list(petitions_for(officer)) == [petition]
 
 
 @pytest.mark.django_db(transaction=True)
