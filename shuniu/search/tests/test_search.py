@@ -465,22 +465,43 @@ def test_every_kind_has_its_own_index() -> None:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
-def test_the_search_statements_are_never_prepared(county: dict[str, object], director: User) -> None:
+def test_only_the_search_statement_whose_plan_needs_no_values_is_prepared(
+    county: dict[str, object], director: User
+) -> None:
     """A statement run five times on a connection is prepared (settings), and PostgreSQL may then keep one
-    plan for any values, which takes none of the kinds' partial indexes. The search's statements are planned
-    with their values every time; the statements around them are still prepared."""
+    plan for any values. The statements that read a kind's entries are planned with their values every
+    time (never prepared); the first statement, which asks every kind, is prepared, and even its plan for
+    any values takes every kind's own index (the kinds are written into it)."""
     for _ in range(8):
         for query in ("督办", "人口普查", "修缮", "乡"):
             found(director, query)
         assert selectors.search(director, "人口普查", only="document")[0].hits
         assert User.objects.filter(pk=director.pk).values_list("username", flat=True).get() == director.username
     with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [statement for (statement,) in cursor.fetchall()]
-    assert not [statement for statement in prepared if "to_tsquery" in statement]  # the index's writes may be
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        prepared = dict(cursor.fetchall())
+    statements = list(prepared.values())
+    reading = [s for s in statements if "to_tsquery" in s and "hot AS MATERIALIZED" not in s]
+    assert not reading  # the index's writes may be prepared
+    probes = {name: s for name, s in prepared.items() if "hot AS MATERIALIZED" in s and s.count(") UNION ALL (") > 1}
+    assert len(probes) == 1  # every kind asked in one statement, the same text whatever the words
     assert (
-        'SELECT "core_user"."username" AS "username" FROM "core_user" WHERE "core_user"."id" = $1 LIMIT 21' in prepared
+        'SELECT "core_user"."username" AS "username" FROM "core_user" WHERE "core_user"."id" = $1 LIMIT 21'
+        in statements
     )
+    ((name, probe),) = probes.items()
+    tsquery = terms.tsquery(selectors.parse("督办")).replace("'", "''")
+    arguments = ", ".join([f"'{tsquery}'"] * probe.count("$"))  # the words, for every parameter
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        try:
+            cursor.execute(f"EXPLAIN EXECUTE {name}({arguments})")
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+        finally:
+            cursor.execute("RESET plan_cache_mode")
+    for kind in kinds():  # the kind known when planning: its partial index applies (at a million entries, it answers)
+        assert f"(kind)::text = '{kind.key}'::text" in plan, kind.key
+    assert "(kind)::text = $" not in plan
 
 
 def test_whole_numbers() -> None:
