@@ -143,8 +143,8 @@ def _database(url: str) -> dict[str, object]:
             # A statement run five times on a connection is prepared: parsed and planned once (psycopg keeps
             # the 100 last used a connection; the sixteen pages of the throughput benchmark ask 62). The office
             # asks the same statements again and again (a page's scope, counts and rows); under load the list
-            # pages answered 10–40 % more requests a second (README). The search's are never prepared
-            # (`core.dbfunctions.unprepared`). It needs the parameters bound on the server. Off behind a
+            # pages answered 10–40 % more requests a second (README). The search's reading statements are
+            # never prepared (`core.dbfunctions.unprepared`). It needs the parameters bound on the server. Off behind a
             # pooler that hands a connection to another session between transactions (PgBouncer's
             # transaction mode before 1.21), which cannot keep them.
             options["server_side_binding"] = True

@@ -134,8 +134,9 @@ def _ts_match(words: list[list[str]], *, indexed: bool = True, seen: bool = True
     """PostgreSQL: the condition that an entry matches `words`, and its parameters.
 
     `indexed`: for the kind's GIN index to answer. (A kind's index is partial, so the planner must see the
-    kind's value: the statements that read entries are never prepared (`_matches`, `_rows`: `unprepared`),
-    as one plan for any values could take none of the kinds' indexes.) A query with a long whole
+    kind's value: the statements that read entries are never prepared (`_rows`: `unprepared`), as one
+    plan for any values could take none of the kinds' indexes; `_matches` writes the kinds into its
+    statement.) A query with a long whole
     number (第99999项, a phone number) has the index look up only that number's token, and its pieces are
     checked on the few entries that hold it: the index reads every piece's list of entries whole, so
     第9 99 9项 (each in thousands of titles) cost 6.8 ms with the number's token among them, and 0.08 ms
