@@ -141,7 +141,7 @@ def _database(url: str) -> dict[str, object]:
         options["options"] = " ".join(x for x in (str(options.get("options", "")), "-c jit=off") if x)
         if env_bool("DB_PREPARED_STATEMENTS", True):
             # A statement run five times on a connection is prepared: parsed and planned once (psycopg keeps
-            # the 100 last used a connection; the sixteen pages of the throughput benchmark ask 62). The office
+            # the 100 last used a connection; the sixteen pages of the throughput benchmark ask 60). The office
             # asks the same statements again and again (a page's scope, counts and rows); under load the list
             # pages answered 10–40 % more requests a second (README). The search's reading statements are
             # never prepared (`core.dbfunctions.unprepared`). It needs the parameters bound on the server. Off behind a
