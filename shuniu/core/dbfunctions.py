@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import FloatField, Func, QuerySet
 
@@ -17,18 +18,23 @@ def counts(**rows: QuerySet[Any]) -> dict[str, int]:
     scanned that a separate `count()` would not read: only the round trips and the statements' overhead
     are saved (the clerk's workbench asks four). The querysets carry their scopes, as everywhere.
     """
+    found = dict.fromkeys(rows, 0)
+    asked: list[str] = []
     parts: list[str] = []
     params: list[Any] = []
-    for queryset in rows.values():
-        sql, more = queryset.order_by().values("pk").query.sql_with_params()
+    for name, queryset in rows.items():
+        try:
+            sql, more = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # none() by its very conditions: 0, and nothing asked
+            continue
+        asked.append(name)
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608 - the ORM's SQL; values are parameters
         params.extend(more)
-    if not parts:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        found = cursor.fetchone()
-    return dict(zip(rows, found, strict=True))
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            found.update(zip(asked, cursor.fetchone() or (), strict=True))
+    return found
 
 
 @contextmanager

@@ -536,3 +536,8 @@ def test_counts_reads_every_count_in_one_statement(
     assert found == {"active": active.count(), "leaders": leaders.count(), "townships": 1, "none": 0}
     assert found["leaders"] >= 1
     assert counts() == {}
+    with django_assert_num_queries(0):  # nothing by its very conditions: not asked
+        assert counts(nobody=User.objects.none()) == {"nobody": 0}
+    expected = {"nobody": 0, "active": active.count()}
+    with django_assert_num_queries(1):
+        assert counts(nobody=User.objects.none(), active=active) == expected
