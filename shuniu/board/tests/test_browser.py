@@ -51,6 +51,9 @@ def test_leader_reads_the_workbench_on_a_phone(browser: Browser, live_server: Li
     assert_accessible(page, "展开的导航（手机）")
     # Signing out from the user menu (its button submits the form that holds the page's CSRF token).
     page.get_by_role("button", name="张建国").click()
+    page.get_by_role("button", name="退出").wait_for()
+    page.screenshot(path=str(SHOTS / "user-menu-leader-phone.png"))
+    assert_accessible(page, "用户菜单（手机）")
     page.get_by_role("button", name="退出").click()
     page.get_by_label("用户名").wait_for()
     assert "/accounts/login/" in page.url
