@@ -23,8 +23,11 @@ def counts(**rows: QuerySet[Any]) -> dict[str, int]:
     parts: list[str] = []
     params: list[Any] = []
     for name, queryset in rows.items():
-        try:
-            sql, more = queryset.order_by().values("pk").query.sql_with_params()
+        query = queryset.query
+        whole = query.is_sliced or query.distinct or query.group_by is not None or query.combinator
+        unordered = queryset if query.is_sliced else queryset.order_by()  # the order matters to a slice only
+        try:  # a slice, DISTINCT, a GROUP BY or a UNION counted as it is, as Django's count() does
+            sql, more = (unordered if whole else unordered.values("pk")).query.sql_with_params()
         except EmptyResultSet:  # none() by its very conditions: 0, and nothing asked
             continue
         asked.append(name)

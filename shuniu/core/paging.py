@@ -97,7 +97,8 @@ def counted_page_of(request: HttpRequest, rows: QuerySet[Any], size: int) -> Win
 def head(rows: QuerySet[M], size: int) -> tuple[list[M], int]:
     """The first `size` of `rows` and how many there are, in one query (a card's few rows and its count).
 
-    For a list that is short by nature, as `counted_page_of`: every row the count covers is read.
+    For a list that is short by nature, as `counted_page_of`: every row the count covers is read. Not for
+    a DISTINCT queryset: the window counts the rows before DISTINCT removes any.
     """
     found = list(rows.annotate(**{TOTAL: SQLWindow(Count("pk"))})[:size])
     return found, getattr(found[0], TOTAL) if found else 0

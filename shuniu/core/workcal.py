@@ -45,9 +45,12 @@ def _parse_hours(spans: list[tuple[str, str]]) -> tuple[tuple[dt.time, dt.time],
 
 @lru_cache(maxsize=1)
 def _calendar_statement() -> tuple[str, tuple[Any, ...]]:
-    """The calendar's one query, composed once: it holds no value that changes (every page with a light or
-    a deadline loads the calendar, and the ORM took longer to compose it than the database to answer).
-    Both tables in one: the overrides' rows carry no year, the years' rows no date."""
+    """The calendar's one query and its parameters, composed once per process.
+
+    It holds no value that changes; every page with a light or a deadline loads the calendar, and the ORM
+    took longer to compose it than the database to answer. Both tables in one: the overrides' rows carry
+    no year, the years' rows no date.
+    """
     from django.db.models import CharField, DateField, IntegerField, Value
 
     from shuniu.core.models import CalendarOverride, CalendarYear

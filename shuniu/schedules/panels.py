@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-
-from django.db.models import Q
 
 from shuniu.core.models import User
 from shuniu.core.panels import Day, Panel
 from shuniu.core.permissions import can
-from shuniu.schedules.selectors import engagements_between, key_work_for, leaders_day
+from shuniu.schedules.selectors import engagements_between, key_work_soon, leaders_day
 
 
 def panels(user: User, day: Day) -> Iterable[Panel]:
@@ -22,16 +19,7 @@ def panels(user: User, day: Day) -> Iterable[Panel]:
             15,
         )
     if can(user, "schedules.key_work"):
-        items = (
-            key_work_for(user)
-            .filter(done=False, start__gte=day.start, start__lt=day.start + dt.timedelta(days=8))
-            .filter(Q(owner=user) | Q(leader=user))
-            .order_by("start")
-            .select_related(None)
-            .prefetch_related(None)
-            .values("pk", "title", "start")[:10]  # what the card shows: no people, no checklist
-        )
-        yield Panel("schedules/panels/key_work.html", {"items": list(items)}, 40)
+        yield Panel("schedules/panels/key_work.html", {"items": key_work_soon(user, day.start)}, 40)
     if can(user, "schedules.day"):
         rows = leaders_day(user, day.date)
         yield Panel("schedules/panels/leaders_day.html", {"rows": rows}, 70)

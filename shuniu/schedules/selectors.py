@@ -240,6 +240,30 @@ def key_work_for(user: User) -> QuerySet[KeyWork]:
     return items.filter(Q(owner=user) | Q(leader=user))
 
 
+class Soon(TypedDict):
+    """A key work item as the workbench's card shows it."""
+
+    pk: int
+    title: str
+    start: dt.datetime
+
+
+def key_work_soon(user: User, start: dt.datetime) -> list[Soon]:
+    """The user's own key work not done, starting within a week of `start`, for the workbench's card.
+
+    Its record, title and start only: no people, no checklist.
+    """
+    items = (
+        key_work_for(user)
+        .prefetch_related(None)
+        .filter(done=False, start__gte=start, start__lt=start + dt.timedelta(days=8))
+        .filter(Q(owner=user) | Q(leader=user))
+        .order_by("start")
+        .values("pk", "title", "start")[:10]
+    )
+    return list(items)
+
+
 def day_planner(user: User, day: dt.date) -> list[dict[str, Any]]:
     """The user's day hour by hour (07:00–21:00): their key work and, for a leader, engagements."""
     tz = timezone.get_current_timezone()

@@ -8,6 +8,7 @@ decides who sees what.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,7 +50,12 @@ KINDS: dict[str, Kind] = {}
 
 
 def register(kind: Kind) -> None:
-    """Add a kind (once; registering the same key again replaces it, as a reloaded app would)."""
+    """Add a kind (once; registering the same key again replaces it, as a reloaded app would).
+
+    A key is lower-case letters and underscores: PostgreSQL's first search statement writes it as a literal.
+    """
+    if not re.fullmatch(r"[a-z_]+", kind.key):
+        raise ValueError(f"搜索类别的键只能由小写字母和下划线组成：{kind.key!r}")
     KINDS[kind.key] = kind
 
 

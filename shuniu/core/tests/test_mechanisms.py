@@ -541,3 +541,13 @@ def test_counts_reads_every_count_in_one_statement(
     expected = {"nobody": 0, "active": active.count()}
     with django_assert_num_queries(1):
         assert counts(nobody=User.objects.none(), active=active) == expected
+    from django.db.models import Count
+
+    shapes = {  # counted as they are, as count() counts them
+        "sliced": active.order_by("username")[:2],
+        "distinct": User.objects.values("is_active").distinct(),
+        "grouped": User.objects.values("is_active").annotate(n=Count("pk")),
+    }
+    expected = {name: rows.count() for name, rows in shapes.items()}
+    assert expected["sliced"] == 2
+    assert counts(**shapes) == expected
