@@ -16,7 +16,7 @@ def counts(**rows: QuerySet[Any]) -> dict[str, int]:
 
     Each count is its queryset's own statement, planned on its own (its own index), so nothing is
     scanned that a separate `count()` would not read: only the round trips and the statements' overhead
-    are saved (the clerk's workbench asks four). The querysets carry their scopes, as everywhere.
+    are saved (the clerk's workbench asks five). The querysets carry their scopes, as everywhere.
     """
     found = dict.fromkeys(rows, 0)
     asked: list[str] = []

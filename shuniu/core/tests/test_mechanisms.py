@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries, Settings
@@ -541,8 +542,6 @@ def test_counts_reads_every_count_in_one_statement(
     expected = {"nobody": 0, "active": active.count()}
     with django_assert_num_queries(1):
         assert counts(nobody=User.objects.none(), active=active) == expected
-    from django.db.models import Count
-
     shapes = {  # counted as they are, as count() counts them
         "sliced": active.order_by("username")[:2],
         "distinct": User.objects.values("is_active").distinct(),
