@@ -112,10 +112,10 @@ def _newest(
     return newest + sql, [kind.key, kind.key, *([before] if before is not None else []), *params]
 
 
-def _kind_newest(columns: str, limit: int, *, older: bool = False) -> str:
+def _kind_newest(columns: str, limit: int, *, older: bool = False, kind: str = "%s") -> str:
     """PostgreSQL: the SQL of a kind's newest `limit` entries' `columns`, newest first (before an entry, if `older`).
 
-    Its parameters: the kind's key twice, then the entry when `older`. Read backwards through the
+    Its parameters: the kind's key twice (unless `kind` is its literal), then the entry when `older`. Read backwards through the
     (kind, id) index, lazily. The kind is asked as a range, not an equality, so the planner keeps it in the
     order and must read that index: with `kind = …` it read the primary key backwards instead, through
     every newer entry of other kinds (180,000 matters and petitions before the newest document, 150 ms, in
@@ -124,7 +124,7 @@ def _kind_newest(columns: str, limit: int, *, older: bool = False) -> str:
     before = " AND search_entry.id < %s" if older else ""
     return (
         f"SELECT {columns} FROM search_entry "  # noqa: S608 - fixed SQL: our columns, the values are parameters
-        f"WHERE search_entry.kind >= %s AND search_entry.kind <= %s{before} "
+        f"WHERE search_entry.kind >= {kind} AND search_entry.kind <= {kind}{before} "
         f"ORDER BY search_entry.kind DESC, search_entry.id DESC LIMIT {limit:d}"
     )
 
@@ -211,7 +211,7 @@ def _matches(asked: list[Kind], words: list[list[str]]) -> dict[str, list[int] |
 
     def probe(kind: Kind) -> str:  # fixed SQL: our conditions and the registry's kinds; the words are parameters
         key = _literal(kind)
-        sample = _kind_newest("search_entry.terms_vector", SAMPLE).replace("%s", key)
+        sample = _kind_newest("search_entry.terms_vector", SAMPLE, kind=key)
         return (
             f"WITH hot AS MATERIALIZED (SELECT COUNT(*) >= {HOT:d} AS hot FROM ({sample}) search_entry WHERE {check}), "  # noqa: S608
             "matches AS MATERIALIZED (WITH found AS MATERIALIZED (SELECT search_entry.kind, search_entry.id "
