@@ -90,8 +90,13 @@ def counted_page_of(request: HttpRequest, rows: QuerySet[Any], size: int) -> Win
     list's count: one query, not a page and a count. Only a page past the end counts apart.
     """
     page = page_of(request, rows.annotate(**{TOTAL: SQLWindow(Count("pk"))}), size)
-    total = getattr(page.items[0], TOTAL) if page.items else (0 if page.number == 1 else rows.count())
+    total = _total(page.items[0]) if page.items else (0 if page.number == 1 else rows.count())
     return replace(page, total=total)
+
+
+def _total(row: Any) -> int:
+    """The window's count a row carries: a model row's attribute, or a `values()` row's key."""
+    return int(row[TOTAL]) if isinstance(row, dict) else int(getattr(row, TOTAL))
 
 
 def head(rows: QuerySet[M], size: int) -> tuple[list[M], int]:
@@ -101,7 +106,7 @@ def head(rows: QuerySet[M], size: int) -> tuple[list[M], int]:
     a DISTINCT queryset: the window counts the rows before DISTINCT removes any.
     """
     found = list(rows.annotate(**{TOTAL: SQLWindow(Count("pk"))})[:size])
-    return found, getattr(found[0], TOTAL) if found else 0
+    return found, _total(found[0]) if found else 0
 
 
 def window(rows: QuerySet[Any] | Sliceable, number: int, size: int, query: str = "") -> Window[Any]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from shuniu.core.models import Clearance, User
-from shuniu.documents.models import Document, Reading, Status
+from shuniu.core.numbering import official_number
+from shuniu.documents.models import SERIES, Document, Status
 
 _STATUS_LABELS = dict(Status.choices)
 _SECRECY_LABELS = dict(Clearance.choices)
@@ -83,20 +85,20 @@ def register_rows(documents: Sequence[Document]) -> list[RegisterRow]:
     ]
 
 
-def desk_rows(user: User, readings: Sequence[Reading]) -> list[DeskRow]:
-    """The lines of a page of `desk(user)` (only what `DESK_FIELDS` read)."""
+def desk_rows(user: User, lines: Sequence[dict[str, Any]]) -> list[DeskRow]:
+    """The lines of a page of `desk_lines(user)`."""
     return [
         DeskRow(
-            pk=reading.pk,
-            pinned=reading.pinned,
-            delivered_at=reading.delivered_at,
-            on_behalf_of="" if reading.leader_id == user.pk else reading.leader.full_name,
-            title=reading.document.title,
-            reg_number=reading.document.reg_number,
-            source_org=reading.document.source_org,
-            deadline=reading.document.deadline,
-            urgency=reading.document.urgency,
-            secrecy=reading.document.secrecy,
+            pk=line["pk"],
+            pinned=line["pinned"],
+            delivered_at=line["delivered_at"],
+            on_behalf_of="" if line["leader_id"] == user.pk else line["leader__full_name"],
+            title=line["document__title"],
+            reg_number=official_number(SERIES, line["document__reg_year"], line["document__reg_seq"]),
+            source_org=line["document__source_org"],
+            deadline=line["document__deadline"],
+            urgency=line["document__urgency"],
+            secrecy=line["document__secrecy"],
         )
-        for reading in readings
+        for line in lines
     ]

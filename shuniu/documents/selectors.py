@@ -99,19 +99,32 @@ def desks_kept_by(user: User, now: dt.datetime | None = None) -> list[Kept]:
     return [Kept(*row) for row in running.values_list("leader_id", "leader__full_name", "end")]
 
 
+class Given(NamedTuple):
+    """The user's own desk delegated: to whom, until when (the banner's 撤销委托 needs its record)."""
+
+    pk: int
+    acting_name: str
+    end: dt.datetime
+
+
 class Running(NamedTuple):
     """The delegations running now: of the user's own desk, and of the desks the user keeps."""
 
-    given: list[Delegation]
-    taken: list[Delegation]
+    given: list[Given]
+    taken: list[Kept]
 
 
 def delegations_running(user: User, now: dt.datetime | None = None) -> Running:
     """For the desk's banner: whom the user's desk is delegated to now, and whose desk they keep (one query)."""
-    running = list(
-        _in_force(now or timezone.now()).filter(Q(leader=user) | Q(acting=user)).select_related("leader", "acting")
-    )
-    return Running([d for d in running if d.leader_id == user.pk], [d for d in running if d.acting_id == user.pk])
+    running = _in_force(now or timezone.now()).filter(Q(leader=user) | Q(acting=user))
+    rows = running.values_list("pk", "leader_id", "leader__full_name", "acting__full_name", "end")
+    given, taken = [], []
+    for pk, leader_id, leader_name, acting_name, end in rows:
+        if leader_id == user.pk:
+            given.append(Given(pk, acting_name, end))
+        else:
+            taken.append(Kept(leader_id, leader_name, end))
+    return Running(given, taken)
 
 
 def documents_visible_to(user: User) -> QuerySet[Document]:
@@ -186,7 +199,6 @@ def desk(user: User, keeping: list[int] | None = None) -> QuerySet[Reading]:
             document__secrecy__lte=user.clearance,
         )
         .select_related("document", "leader")
-        .only(*DESK_FIELDS)
         .annotate(urgency_rank=_URGENCY_RANK)
         .order_by(
             "-pinned", "urgency_rank", F("document__deadline").asc(nulls_last=True), "document__received_at", "pk"
@@ -194,11 +206,18 @@ def desk(user: User, keeping: list[int] | None = None) -> QuerySet[Reading]:
     )
 
 
-# What the desk shows of each copy: a desk may hold dozens, and whole rows cost it more than the page.
-DESK_FIELDS = (
-    "pinned", "delivered_at", "signed_at", "leader__full_name", "document__title", "document__urgency",
+def desk_lines(user: User, keeping: list[int] | None = None) -> QuerySet[Reading, dict[str, Any]]:
+    """`desk(user)` as the page lists it: only the values a line shows (`rows.desk_rows`), no model rows.
+
+    A desk may hold dozens of copies; reading three model instances for each cost the page more than its query.
+    """
+    lines: QuerySet[Reading, dict[str, Any]] = desk(user, keeping).values(*DESK_VALUES)
+    return lines
+
+
+DESK_VALUES = (
+    "pk", "pinned", "delivered_at", "leader_id", "leader__full_name", "document__title", "document__urgency",
     "document__secrecy", "document__reg_year", "document__reg_seq", "document__source_org", "document__deadline",
-    "document__received_at",
 )  # fmt: skip
 
 

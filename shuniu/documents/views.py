@@ -413,7 +413,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def desk(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     delegations = selectors.delegations_running(user)
-    waiting = selectors.desk(user, keeping=[d.leader_id for d in delegations.taken])
+    waiting = selectors.desk_lines(user, keeping=[d.leader_id for d in delegations.taken])
     page = counted_page_of(request, waiting, DESK_PAGE)  # the most urgent first, a page at a time, all counted
     context = {
         "page": page,

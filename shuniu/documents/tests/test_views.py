@@ -165,6 +165,7 @@ class TestCirculationPages:
             services.proposal_submit(document=doc, readers=[leader], actor=clerk)
             services.proposal_approve(document=doc, actor=director)
             services.copy_deliver(copy=doc.copies.get(), actor=clerk)
+        urgent = doc
         client = client_for(leader)
         client.get(reverse("documents:desk"))
         with django_assert_num_queries(6):  # the page carries the desk's count: no query apart for it
@@ -172,6 +173,7 @@ class TestCirculationPages:
         assert first.count("list-group-item-action") == 30
         assert '<span class="badge text-bg-secondary">32</span>' in first  # the whole desk, counted
         assert first.index("文件31") < first.index("文件0")  # the urgent one heads the first page
+        assert f"{urgent.reg_number} · {urgent.source_org}" in first  # its number, from the row's values
         second = client.get(reverse("documents:desk") + "?page=2").text
         assert second.count("list-group-item-action") == 2
         assert "上一页" in second
