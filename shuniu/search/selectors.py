@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import BooleanField, Exists, Model, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
@@ -335,21 +334,14 @@ def hits(user: User, words: list[list[str]], kind: Kind, *, limit: int, before: 
 
 
 def _nothing(visible: QuerySet[Any]) -> bool:
-    """Whether `visible` holds nothing by its very conditions: `none()`, or a scope that stayed an empty list.
+    """Whether `visible` is `none()`: every module's scope is, for someone who may see none of its records.
 
     Such a kind is not read at all. (Read, its permission is `false` and its statement still runs: a
-    clerk, who may see no supervision matter, searching 督办, which is in every one.)
+    clerk, who may see no supervision matter, searching 督办, which is in every one.) A scope is not
+    compiled to find out: compiling the conditions of every kind a leader may see cost a tenth of the
+    leader's search on SQLite, to learn that each held something.
     """
-    if visible.query.is_empty():
-        return True
-    compiler = visible.query.get_compiler(connection=connection)
-    try:
-        visible.query.where.as_sql(compiler, connection)
-    except EmptyResultSet:
-        return True
-    except FullResultSet:
-        return False
-    return False
+    return visible.query.is_empty()
 
 
 def _entries(kind: Kind, visible: QuerySet[Any]) -> QuerySet[Entry]:

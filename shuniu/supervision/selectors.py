@@ -57,7 +57,7 @@ def matters_for(user: User) -> QuerySet[Matter]:
     matters = Matter.objects.filter(secrecy__lte=user.clearance)
     if user.has_role(Role.SUPERVISOR, Role.DIRECTOR):
         return matters
-    scope = Q(pk__in=[])
+    scope = Q()
     if user.has_role(Role.LEADER):
         scope |= Q(instructing_leader=user) | Q(leader_in_charge=user)
     if user.has_role(Role.LIAISON) and user.unit_id is not None:
@@ -65,7 +65,7 @@ def matters_for(user: User) -> QuerySet[Matter]:
             unit_id=user.unit_id, receipt__in=(Receipt.TO_SIGN, Receipt.SIGNED, Receipt.OBJECTED)
         )
         scope |= Q(pk__in=held.values("matter_id"))  # through the (unit, receipt) index, not a scan of matters
-    return matters.filter(scope)
+    return matters.filter(scope) if scope else Matter.objects.none()  # none(): the search then asks nothing
 
 
 def next_report_due(matter: Matter) -> dt.datetime | None:

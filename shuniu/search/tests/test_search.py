@@ -397,14 +397,17 @@ def test_a_kind_without_the_word_is_not_asked(county: dict[str, object], directo
 def test_a_kind_the_searcher_may_see_none_of_is_not_read(
     county: dict[str, object], clerk: User, director: User
 ) -> None:
-    """A scope that stayed an empty list (the clerk holds no role that sees supervision matters) is nothing
-    by its very conditions: the matters are never read, not even with a `false`. (The first statement, which
-    holds no one's scope, may ask whether matters hold the word: that chooses statements, and shows nothing.)"""
+    """A module's scope for someone who may see none of its records is `none()` (the clerk holds no role that
+    sees supervision matters): the matters are never read, not even with a `false`. (The first statement,
+    which holds no one's scope, may ask whether matters hold the word: that chooses statements, and shows
+    nothing.) Every module keeps to it: someone with no role at all has every kind's scope `none()`."""
     from shuniu.search.registry import KINDS
 
     assert selectors._nothing(KINDS["matter"].visible(clerk))
     assert not selectors._nothing(KINDS["matter"].visible(director))
     assert selectors._nothing(KINDS["matter"].visible(director).none())
+    nobody = make_user("nobody", [], full_name="无角色")
+    assert [kind.key for kind in kinds() if not selectors._nothing(kind.visible(nobody))] == []
     with CaptureQueriesContext(connection) as queries:
         assert found(clerk, "修缮") == set()  # the director finds the matter (above)
     assert queries.captured_queries
