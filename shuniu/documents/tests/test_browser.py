@@ -208,6 +208,8 @@ def test_the_new_pages_of_the_office_morning(
     assert_accessible(leader, "手机菜单角标")
     leader.goto(f"{base}/documents/desk/")
     leader.get_by_text("您的文件正由").wait_for()
+    leader.screenshot(path=str(SHOTS / "desk-delegated-phone.png"), full_page=True)
+    assert_accessible(leader, "待阅文件（已委托）")
     leader.goto(f"{base}/documents/delegate/")
     leader.get_by_text("正在代阅").wait_for()
     leader.screenshot(path=str(SHOTS / "delegation-phone.png"), full_page=True)
