@@ -95,7 +95,7 @@ def counted_page_of(request: HttpRequest, rows: QuerySet[Any], size: int) -> Win
 
 
 def _total(row: Any) -> int:
-    """The window's count a row carries: a model row's attribute, or a `values()` row's key."""
+    """The window's count a row carries: a model row's attribute, or a `values()` row's key (`counted_page_of`)."""
     return int(row[TOTAL]) if isinstance(row, dict) else int(getattr(row, TOTAL))
 
 

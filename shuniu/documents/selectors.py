@@ -199,6 +199,7 @@ def desk(user: User, keeping: list[int] | None = None) -> QuerySet[Reading]:
             document__secrecy__lte=user.clearance,
         )
         .select_related("document", "leader")
+        .only(*DESK_FIELDS)
         .annotate(urgency_rank=_URGENCY_RANK)
         .order_by(
             "-pinned", "urgency_rank", F("document__deadline").asc(nulls_last=True), "document__received_at", "pk"
@@ -214,6 +215,13 @@ def desk_lines(user: User, keeping: list[int] | None = None) -> QuerySet[Reading
     lines: QuerySet[Reading, dict[str, Any]] = desk(user, keeping).values(*DESK_VALUES)
     return lines
 
+
+# What the briefing reads of each copy on a desk (`desk(user)` as model rows): a desk may hold dozens.
+DESK_FIELDS = (
+    "pinned", "delivered_at", "signed_at", "leader__full_name", "document__title", "document__urgency",
+    "document__secrecy", "document__reg_year", "document__reg_seq", "document__source_org", "document__deadline",
+    "document__received_at",
+)  # fmt: skip
 
 DESK_VALUES = (
     "pk", "pinned", "delivered_at", "leader_id", "leader__full_name", "document__title", "document__urgency",
