@@ -42,18 +42,23 @@ class Budget:
     """How much search one replan may do: whichever limit is met first.
 
     `evaluations`: plans decoded; `placements`: readings placed over all of them (a plan of n readings
-    costs n), so a replan with many documents in circulation decodes fewer plans. `temperature`: the
-    starting temperature as a share of the mean remaining circulation time; it falls geometrically to a
-    hundredth of that by the last plan.
+    costs n), so a replan with many documents in circulation decodes fewer plans. `fewest`: a replan
+    with room for fewer plans than this searches not at all (a few random moves among a hundred readings
+    change the plan by chance more than they improve it). `temperature`: the starting temperature as a
+    share of the mean remaining circulation time; it falls geometrically to a hundredth of that by the
+    last plan.
     """
 
     evaluations: int = 0
     placements: int = 0
     temperature: float = 0.05
     seed: int = 1
+    fewest: int = 0
 
     def plans(self, readings: int) -> int:
-        return min(self.evaluations, self.placements // max(1, readings))
+        """How many plans a replan of `readings` readings may decode (0: no search)."""
+        room = min(self.evaluations, self.placements // max(1, readings))
+        return room if room >= self.fewest else 0
 
 
 NONE = Budget()

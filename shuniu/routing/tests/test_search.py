@@ -44,6 +44,16 @@ def score(scenario: Scenario, plan: Plan) -> tuple[int, int]:
     return late, sum(p.done for p in plan.documents)
 
 
+def test_a_replan_with_room_for_too_few_plans_searches_not_at_all() -> None:
+    """`fewest`: the budget's plans for a replan, none where fewer than that many fit."""
+    budget = Budget(evaluations=1000, placements=5000, fewest=50)
+    assert [budget.plans(n) for n in (4, 50, 100, 101, 400)] == [1000, 100, 50, 0, 0]
+    assert Budget(evaluations=1000, placements=5000).plans(400) == 12
+    shop = open_shop(TA4X4_1)  # sixteen readings: 312 plans fit, unless 400 are asked for
+    assert simulate_planner(shop, replace(SEARCH, placements=5000, fewest=400)) == simulate_planner(shop, NONE)
+    assert simulate_planner(shop, replace(SEARCH, placements=5000, fewest=300)) != simulate_planner(shop, NONE)
+
+
 def test_the_search_finds_a_shorter_plan_than_the_placement_alone() -> None:
     shop = open_shop(TA4X4_1)
     alone, searched = simulate_planner(shop, NONE), simulate_planner(shop, SEARCH)
