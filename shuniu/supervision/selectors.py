@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -68,7 +68,22 @@ def matters_for(user: User) -> QuerySet[Matter]:
     return matters.filter(scope) if scope else Matter.objects.none()  # none(): the search then asks nothing
 
 
-def next_report_due(matter: Matter) -> dt.datetime | None:
+class Clocked(Protocol):
+    """What a matter's light and report clock read of it: a `Matter`, or a line of the list (`MatterLine`)."""
+
+    @property
+    def status(self) -> str: ...  # noqa: D102 - a field of the matter
+    @property
+    def deadline(self) -> dt.datetime | None: ...  # noqa: D102 - a field of the matter
+    @property
+    def cycle(self) -> str: ...  # noqa: D102 - a field of the matter
+    @property
+    def last_report_at(self) -> dt.datetime | None: ...  # noqa: D102 - a field of the matter
+    @property
+    def registered_at(self) -> dt.datetime: ...  # noqa: D102 - a field of the matter
+
+
+def next_report_due(matter: Clocked) -> dt.datetime | None:
     """When the lead unit's next regular report is due (a week or a month after its last, or after registration)."""
     period = CYCLE_DAYS.get(matter.cycle)
     if period is None:
@@ -76,13 +91,13 @@ def next_report_due(matter: Matter) -> dt.datetime | None:
     return (matter.last_report_at or matter.registered_at) + dt.timedelta(days=period)
 
 
-def cycle_missed(matter: Matter, now: dt.datetime) -> bool:
+def cycle_missed(matter: Clocked, now: dt.datetime) -> bool:
     """A matter under way whose lead unit has let its weekly or monthly report pass."""
     due = next_report_due(matter)
     return matter.status == Status.ACTING and due is not None and now > due
 
 
-def matter_light(matter: Matter, now: dt.datetime, calendar: WorkingCalendar) -> Light | None:
+def matter_light(matter: Clocked, now: dt.datetime, calendar: WorkingCalendar) -> Light | None:
     """Red overdue; yellow within 3 working days of the deadline or a report cycle missed; else green.
 
     None once the completion report is in.
@@ -210,6 +225,33 @@ def matter_list(user: User, *, status: str = "", narrowing: Narrowing | None = N
     return matters.order_by("deadline", "-seq")
 
 
+class MatterLine(NamedTuple):
+    """A matter as the list page reads it (`matter_lines`): its values, no model row."""
+
+    pk: int
+    year: int
+    seq: int
+    title: str
+    status: str
+    deadline: dt.datetime | None
+    cycle: str
+    last_report_at: dt.datetime | None
+    registered_at: dt.datetime
+    instructing_leader: str | None  # the leader's name
+
+
+def matter_lines(matters: QuerySet[Matter]) -> QuerySet[Matter, tuple[Any, ...]]:
+    """`matter_list(user)` as the page reads it: a `MatterLine`'s values, in its order.
+
+    A page of thirty matters read as model rows, with their leaders, cost the page more than its query.
+    """
+    lines: QuerySet[Matter, tuple[Any, ...]] = matters.values_list(
+        "pk", "year", "seq", "title", "status", "deadline", "cycle", "last_report_at", "registered_at",
+        "instructing_leader__full_name",
+    )  # fmt: skip
+    return lines
+
+
 class HandlingUnit(NamedTuple):
     """A unit handling a matter (承办单位), as the list shows it: its name, its part (主办/协办), its receipt."""
 
@@ -221,7 +263,7 @@ class HandlingUnit(NamedTuple):
 PARTS = dict(Part.choices)
 
 
-def handling_units(matters: Sequence[Matter]) -> dict[int, list[HandlingUnit]]:
+def handling_units(matters: Sequence[Matter | MatterLine]) -> dict[int, list[HandlingUnit]]:
     """The handling units of each of a page of matters (the lead first; a withdrawn assignment is not shown).
 
     `matters`: a page of `matter_list(user)`, so already what the user may see.

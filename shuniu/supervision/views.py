@@ -50,7 +50,8 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     status = request.GET.get("status", "")
     narrowing = selectors.Narrowing.from_query(request.GET)
-    page = page_of(request, selectors.matter_list(user, status=status, narrowing=narrowing), PAGE_SIZE)
+    matters = selectors.matter_list(user, status=status, narrowing=narrowing)
+    page = page_of(request, selectors.matter_lines(matters), PAGE_SIZE)
     context = {
         "page": page,
         "rows": matter_rows(page.items, timezone.now(), WorkingCalendar.load()),

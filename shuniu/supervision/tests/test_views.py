@@ -51,6 +51,10 @@ def test_who_may_open_the_pages(
     for user in (supervisor, leader, cz):
         assert matter.title in client_for(user).get(reverse("supervision:list")).text
         assert client_for(user).get(detail).status_code == 200
+    line = client_for(supervisor).get(reverse("supervision:list")).text  # the line's values, no model row
+    assert f"{matter.number} {matter.title}" in line
+    assert f"交办领导 {leader.full_name}" in line
+    assert "绿灯 正常" in line  # 15 days ahead: the light computed from the line's deadline
     assert client_for(outsider).get(detail).status_code == 404  # a liaison of another unit
     assert client_for(outsider).get(reverse("supervision:list")).status_code == 200
     assert matter.title not in client_for(outsider).get(reverse("supervision:list")).text
