@@ -198,13 +198,6 @@ class Narrowing:
         return "、".join(parts)
 
 
-# What a line of the list shows and its light reads (`rows.MatterRow`): not the matter's texts, nor the whole leader.
-LIST_FIELDS = (
-    "year", "seq", "title", "status", "deadline", "cycle", "last_report_at", "registered_at",
-    "instructing_leader__full_name",
-)  # fmt: skip
-
-
 def matter_list(user: User, *, status: str = "", narrowing: Narrowing | None = None) -> QuerySet[Matter]:
     """The list page's matters.
 
@@ -212,7 +205,7 @@ def matter_list(user: User, *, status: str = "", narrowing: Narrowing | None = N
     first); ``all`` and ``closed`` newest first. Each order follows an index, so the first page costs
     the same at ten years of matters as at one.
     """
-    matters = matters_for(user).select_related("instructing_leader").only(*LIST_FIELDS)
+    matters = matters_for(user)
     if narrowing:  # a figure of the office board: the open matters it counted
         return narrowing.apply(matters.filter(status__in=OPEN), timezone.now()).order_by("deadline", "-seq")
     if status == ALL or status == Status.CLOSED:
