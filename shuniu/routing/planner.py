@@ -23,6 +23,9 @@ ahead of the others; the trial is kept when the sum of the planned finishes of a
 drops. Reading times are known, so a plan carried out never surprises the planner: only an arrival is
 new information. Each document remembers its recent placement and the free time it probed, so the
 many documents an arrival does not touch are not placed again from scratch.
+
+After the placement, each replan improves the plan by a search over the order of single readings
+(`search.py`), within a budget counted in plans and readings (`SEARCH`, `search.DEFAULT` unless given).
 """
 
 from __future__ import annotations
@@ -33,14 +36,14 @@ from dataclasses import dataclass, field
 
 from shuniu.routing.exact import Unknown, route_by
 from shuniu.routing.model import Document, DocumentPlan, Plan, RoutingError, Scenario, Visit
-from shuniu.routing.search import NONE, Budget, improve
+from shuniu.routing.search import DEFAULT, Budget, improve
 from shuniu.routing.timeline import FreeTime
 
 ROLLOUT_LIMIT = 7  # remaining readers up to which the one-step rollout is used
 BOOST_REGRET = 24 * 60  # minutes a document's planned finish may lie beyond its best before a trial
 BOOST_TRIALS = 3  # trials at most per arrival
 NEVER = 1 << 62
-SEARCH = NONE  # the improvement search per replan (search.py): off unless asked for
+SEARCH = DEFAULT  # the improvement search per replan (search.py); search.NONE turns it off
 CARRY = True  # a replan's search also starts from the list the last one kept
 
 

@@ -14,10 +14,20 @@ from shuniu.routing.check import violations
 from shuniu.routing.exact import Unknown, route_by
 from shuniu.routing.generate import Options, generate
 from shuniu.routing.model import Document, Leader, Scenario
+from shuniu.routing.planner import simulate_planner
+from shuniu.routing.search import DEFAULT, NONE
 from shuniu.routing.simulate import simulate
 from shuniu.routing.timeline import FreeTime
 
 from .scenarios import BASE, DAY, document, office_windows, random_scenarios
+
+
+@pytest.fixture(autouse=True)
+def _placement_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are of the placement: the improvement search (on by default) is tested in test_search,
+    and the whole engine at its default in test_engine."""
+    monkeypatch.setattr(planner, "SEARCH", NONE)
+
 
 NOON = BASE + 11 * 60 + 30  # Monday 11:30
 
@@ -218,6 +228,8 @@ def test_a_document_that_would_miss_the_friday_is_boosted() -> None:
     assert plain["D1"] >= later[0]  # without the boost: after the trip
     assert boosted["D1"] <= friday + 60  # with it: before L02 leaves
     assert sum(boosted.values()) < sum(plain.values())
+    searched = {d.id: d.done for d in simulate_planner(month, DEFAULT).documents}
+    assert searched["D1"] <= friday + 60  # the default search keeps what the boost found
 
 
 def test_an_urgent_document_is_routed_on_time_where_the_greedy_rule_fails() -> None:

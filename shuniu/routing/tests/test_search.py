@@ -54,6 +54,16 @@ def test_a_replan_with_room_for_too_few_plans_searches_not_at_all() -> None:
     assert simulate_planner(shop, replace(SEARCH, placements=5000, fewest=300)) != simulate_planner(shop, NONE)
 
 
+def test_a_plan_shorter_by_less_than_the_margin_is_not_taken() -> None:
+    """`margin`: the searched plan must shorten the remaining circulation by that share, or the planner's stays."""
+    shop = open_shop(TA4X4_1)  # one replan, at BASE
+    alone, searched = simulate_planner(shop, NONE), simulate_planner(shop, SEARCH)
+    gain = (score(shop, alone)[1] - score(shop, searched)[1]) / (score(shop, alone)[1] - BASE * len(shop.documents))
+    assert gain > 0
+    assert simulate_planner(shop, replace(SEARCH, margin=gain * 0.99)) == searched
+    assert simulate_planner(shop, replace(SEARCH, margin=gain * 1.01)) == alone
+
+
 def test_the_search_finds_a_shorter_plan_than_the_placement_alone() -> None:
     shop = open_shop(TA4X4_1)
     alone, searched = simulate_planner(shop, NONE), simulate_planner(shop, SEARCH)
