@@ -1,0 +1,100 @@
+"""The improvement search on the nine generated months: the planner alone against its default search.
+
+Run:  .venv/bin/python benchmarks/routing_search.py            (two processes; about 3 minutes here)
+      .venv/bin/python benchmarks/routing_search.py --spread   also the planner's own spread
+      .venv/bin/python benchmarks/routing_search.py --hard 5 16   hard seeds 5 to 16 instead
+
+For each month (the bench's five and typical 4–5, hard 3–4), the mean circulation time of the planner
+with the search off (`search.NONE`), then at the default budget (`search.DEFAULT`) with three seeds of the
+search's generator (seed 1 is the default), and the seconds of the whole online month at the default.
+`--spread` adds the planner alone with four small changes of its own constants (boost trials 2 and 4
+instead of 3, the rollout limit 6 and 8 instead of 7): how far a month's mean moves when nothing but a
+detail of the placement changes, so a reader can tell a gain from the month's own sensitivity. Every plan
+is checked for feasibility; a month the planner cannot finish inside the generated leaders' windows (a
+RoutingError: some hard seeds overload a leader) is shown as such. No assertions: the figures go into the
+README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from shuniu.routing import planner
+from shuniu.routing.check import metrics, violations
+from shuniu.routing.generate import Options, generate, hard
+from shuniu.routing.model import RoutingError
+from shuniu.routing.search import DEFAULT, NONE
+
+MONTHS: list[tuple[str, Options]] = [
+    *((f"typical {seed}", Options(seed=seed)) for seed in range(1, 6)),
+    *((f"hard {seed}", hard(seed)) for seed in range(1, 5)),
+]
+SEEDS = (1, 2, 3)
+CHANGES = (("BOOST_TRIALS", 2), ("BOOST_TRIALS", 4), ("ROLLOUT_LIMIT", 6), ("ROLLOUT_LIMIT", 8))
+
+
+def one(
+    months: list[tuple[str, Options]], month: int, seed: int | None, change: tuple[str, int] | None
+) -> tuple[float, float]:
+    """The month's mean hours and the planner's seconds: at the default with this seed, or alone (None);
+    NaN where the planner cannot finish the month inside the leaders' windows."""
+    if change is not None:
+        setattr(planner, *change)  # a process of its own: the change ends with the task
+    scenario = generate(months[month][1])
+    began = time.perf_counter()
+    try:
+        plan = planner.simulate_planner(scenario, NONE if seed is None else replace(DEFAULT, seed=seed))
+    except RoutingError:
+        return math.nan, 0.0
+    seconds = time.perf_counter() - began
+    problems = violations(scenario, plan)
+    if problems:
+        raise RuntimeError(f"{months[month][0]}: {problems[0]}")
+    return metrics(scenario, plan).mean_hours, seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spread", action="store_true", help="also the planner alone with small changes")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--hard", type=int, nargs=2, metavar=("FIRST", "LAST"), help="hard seeds FIRST to LAST instead")
+    args = parser.parse_args()
+    months = MONTHS if not args.hard else [(f"hard {s}", hard(s)) for s in range(args.hard[0], args.hard[1] + 1)]
+    tasks: list[tuple[list[tuple[str, Options]], int, int | None, tuple[str, int] | None]] = []
+    for m in range(len(months)):
+        tasks += [(months, m, None, None), *((months, m, seed, None) for seed in SEEDS)]
+        if args.spread:
+            tasks += [(months, m, None, change) for change in CHANGES]
+    with ProcessPoolExecutor(args.workers, max_tasks_per_child=1) as pool:
+        found = list(pool.map(one, *zip(*tasks, strict=True)))
+    results = {task[1:]: value for task, value in zip(tasks, found, strict=True)}
+    head = f"{'month':<11}{'planner':>9}{'default':>9}" + "".join(f"{f'seed {s}':>9}" for s in SEEDS[1:])
+    head += f"{'change':>9}{'seconds':>9}{'(alone)':>9}" + (
+        f"{'spread of the planner alone':>30}" if args.spread else ""
+    )
+    print(head)
+    for m, (name, _) in enumerate(months):
+        alone, alone_seconds = results[(m, None, None)]
+        if math.isnan(alone):
+            print(f"{name:<11}  the planner cannot finish it inside the leaders' windows (RoutingError)")
+            continue
+        searched = [results[(m, seed, None)][0] for seed in SEEDS]
+        line = f"{name:<11}{alone:>9.3f}" + "".join(f"{value:>9.3f}" for value in searched)
+        line += f"{(searched[0] - alone) / alone:>+9.2%}{results[(m, SEEDS[0], None)][1]:>9.1f}{alone_seconds:>9.1f}"
+        if args.spread:
+            spread = [results[(m, None, change)][0] for change in CHANGES]
+            line += f"{f'{min(spread):.3f}–{max(spread):.3f}':>30}"
+        print(line, flush=True)
+    print(f"default: {DEFAULT}; change: the default (seed {SEEDS[0]}) against the planner alone")
+
+
+if __name__ == "__main__":
+    main()
