@@ -146,6 +146,7 @@ def main() -> None:
         + f"{'reference':>11}"
         + "".join(f"{p + '×':>11}" for p in policies)
         + f"{'bound×':>8}{'planner s':>10}"
+        + (f"{'search s':>10}" if args.search else "")
     )
     budget = Budget(evaluations=args.search, placements=args.search * 1000)
     sizes: dict[str, dict[str, list[float]]] = {}
@@ -177,6 +178,7 @@ def main() -> None:
             + "".join(f"{totals[p]:>10}" for p in policies)
             + f"{(str(value) + mark) if value else '—':>11}{ratios}"
             + f"{(bound / value) if value else float('nan'):>8.3f}{plans['planner'].seconds:>10.2f}"
+            + (f"{plans['search'].seconds:>10.2f}" if args.search else "")
         )
     print("geometric mean (worst instance)")
     for size, row in sizes.items():

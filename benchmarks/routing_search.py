@@ -10,9 +10,8 @@ search's generator (seed 1 is the default), and the seconds of the whole online 
 `--spread` adds the planner alone with four small changes of its own constants (boost trials 2 and 4
 instead of 3, the rollout limit 6 and 8 instead of 7): how far a month's mean moves when nothing but a
 detail of the placement changes, so a reader can tell a gain from the month's own sensitivity. Every plan
-is checked for feasibility; a month the planner cannot finish inside the generated leaders' windows (a
-RoutingError: some hard seeds overload a leader) is shown as such. No assertions: the figures go into the
-README.
+is checked for feasibility; a run the planner cannot finish inside the generated leaders' windows (a
+RoutingError) shows as a dash. No assertions: the figures go into the README.
 """
 
 from __future__ import annotations
@@ -53,12 +52,17 @@ def one(
     try:
         plan = planner.simulate_planner(scenario, NONE if seed is None else replace(DEFAULT, seed=seed))
     except RoutingError:
-        return math.nan, 0.0
+        return math.nan, math.nan
     seconds = time.perf_counter() - began
     problems = violations(scenario, plan)
     if problems:
         raise RuntimeError(f"{months[month][0]}: {problems[0]}")
     return metrics(scenario, plan).mean_hours, seconds
+
+
+def cell(value: float, spec: str) -> str:
+    """A column of nine: the value, or a dash for a run the planner could not finish."""
+    return f"{'—' if math.isnan(value) else format(value, spec):>9}"
 
 
 def main() -> None:
@@ -83,15 +87,13 @@ def main() -> None:
     print(head)
     for m, (name, _) in enumerate(months):
         alone, alone_seconds = results[(m, None, None)]
-        if math.isnan(alone):
-            print(f"{name:<11}  the planner cannot finish it inside the leaders' windows (RoutingError)")
-            continue
         searched = [results[(m, seed, None)][0] for seed in SEEDS]
-        line = f"{name:<11}{alone:>9.3f}" + "".join(f"{value:>9.3f}" for value in searched)
-        line += f"{(searched[0] - alone) / alone:>+9.2%}{results[(m, SEEDS[0], None)][1]:>9.1f}{alone_seconds:>9.1f}"
+        line = f"{name:<11}" + "".join(cell(value, ".3f") for value in (alone, *searched))
+        line += cell((searched[0] - alone) / alone, "+.2%")
+        line += cell(results[(m, SEEDS[0], None)][1], ".1f") + cell(alone_seconds, ".1f")
         if args.spread:
-            spread = [results[(m, None, change)][0] for change in CHANGES]
-            line += f"{f'{min(spread):.3f}–{max(spread):.3f}':>30}"
+            spread = [value for change in CHANGES if not math.isnan(value := results[(m, None, change)][0])]
+            line += f"{f'{min(spread):.3f}–{max(spread):.3f}' if spread else '—':>30}"
         print(line, flush=True)
     print(f"default: {DEFAULT}; change: the default (seed {SEEDS[0]}) against the planner alone")
 

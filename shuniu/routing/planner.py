@@ -20,7 +20,8 @@ order in which documents are placed:
 A document whose planned finish lies more than a day beyond what it could still reach if placed first
 (typically: its last reader leaves on a trip, or the holidays begin, just before its turn) is tried
 ahead of the others; the trial is kept when the sum of the planned finishes of all documents known
-drops. Reading times are known, so a plan carried out never surprises the planner: only an arrival is
+drops. A document that finds no window left in its turn is placed ahead of the others too (`_plan_all`).
+Reading times are known, so a plan carried out never surprises the planner: only an arrival is
 new information. Each document remembers its recent placement and the free time it probed, so the
 many documents an arrival does not touch are not placed again from scratch.
 
@@ -69,6 +70,7 @@ class _State:
     reachable: bool = False  # an urgent document that could make its due time, alone, on arrival
     promoted: bool = False  # an urgent document that would miss its due time otherwise
     boosted: bool = False  # a document placed ahead of the others because that lowered the sum
+    ahead: int = 0  # within one _plan_all: found no window even when boosted, so before the boosted (last found first)
     rejected_at: int = 0  # its planned finish when a boost was last tried and not kept
     memo: _Memo | None = None  # the last plan_document call
 
@@ -76,6 +78,8 @@ class _State:
         d = self.doc
         if self.promoted:
             return (0, d.due, self.alone, d.arrival, d.id)
+        if self.ahead:
+            return (1, -self.ahead, self.alone, d.arrival, d.id)
         if self.boosted:
             return (1, 0, self.alone, d.arrival, d.id)
         return (2, 0, self.alone + delay, d.arrival, d.id)
@@ -358,25 +362,42 @@ class OnlinePlanner:
     def _plan_all(self, now: int, boosted: set[int]) -> tuple[tuple[int, int], dict[int, list[list[Visit]]], set[int]]:
         """Plan every active document in order; promote urgent ones that would miss a reachable due.
 
+        A document that finds no window left when its turn comes (the readers it must follow pushed past
+        the last window of another) is boosted, added to `boosted`, and the order tried again; if it finds
+        none even then, it goes before the boosted ones; only one that finds none there either is an error.
         Returns (urgent late, sum of finishes), the plans and the promoted documents (by id()).
         """
         handoff, copy_minutes = self.scenario.handoff, self.scenario.copy_minutes
         promoted = {id(s) for s in self.active if s.promoted}
+        ahead: dict[int, int] = {}
         while True:
             for state in self.active:
                 state.promoted, state.boosted = id(state) in promoted, id(state) in boosted
+                state.ahead = ahead.get(id(state), 0)
             delay = queue_delays(self.active, self.base, now)
             order = sorted(self.active, key=lambda s: s.rank(max(0, delay.get(id(s), 0))))
             free = {lid: ft.copy() for lid, ft in self.base.items()}
             plans: dict[int, list[list[Visit]]] = {}
+            stuck = False
             for state in order:
-                plan = plan_document(state, free, now, handoff, copy_minutes)
+                try:
+                    plan = plan_document(state, free, now, handoff, copy_minutes)
+                except RoutingError:
+                    if state.promoted or state.ahead:
+                        raise
+                    if state.boosted:
+                        ahead[id(state)] = len(ahead) + 1
+                    boosted.add(id(state))
+                    stuck = True
+                    break
                 if state.promoted and state.finish(plan) > state.doc.due:
                     plan = on_time(state, free, now, handoff, copy_minutes) or plan
                 plans[id(state)] = plan
                 for visits in plan:
                     for visit in visits:
                         free[visit.leader].reserve(visit.start, visit.end)
+            if stuck:
+                continue
             finish = {id(s): s.finish(plans[id(s)]) for s in self.active}
             late = [s for s in self.active if s.reachable and id(s) not in promoted and finish[id(s)] > s.doc.due]
             if not late:
@@ -404,9 +425,13 @@ class OnlinePlanner:
                 regrets.append((-regret, state.doc.id, key))
         regrets.sort()
         for _, _, key in regrets[:BOOST_TRIALS]:
-            trial = self._plan_all(now, boosted | {key})
+            tried = boosted | {key}
+            try:
+                trial = self._plan_all(now, tried)
+            except RoutingError:  # ahead of the others, it leaves one of them no window: not kept
+                trial = ((NEVER, NEVER), plans, promoted)
             if trial[0] < score:
-                boosted.add(key)
+                boosted = tried
                 score, plans, promoted = trial
             else:
                 state = by_id[key]
@@ -431,7 +456,7 @@ class OnlinePlanner:
                 self.kept = []
         for state in self.active:
             state.planned = plans[id(state)]
-            state.promoted, state.boosted = id(state) in promoted, id(state) in boosted
+            state.promoted, state.boosted, state.ahead = id(state) in promoted, id(state) in boosted, 0
 
     def _carried(self, plans: dict[int, list[list[Visit]]]) -> list[tuple[int, str]] | None:
         """The last search's list of readings, those not yet begun, then the newcomers' (by their planned

@@ -13,7 +13,7 @@ from shuniu.routing.calendar import Windows
 from shuniu.routing.check import violations
 from shuniu.routing.exact import Unknown, route_by
 from shuniu.routing.generate import Options, generate
-from shuniu.routing.model import Document, Leader, Scenario
+from shuniu.routing.model import Document, Leader, Plan, RoutingError, Scenario, Visit
 from shuniu.routing.planner import simulate_planner
 from shuniu.routing.search import DEFAULT, NONE
 from shuniu.routing.simulate import simulate
@@ -230,6 +230,117 @@ def test_a_document_that_would_miss_the_friday_is_boosted() -> None:
     assert sum(boosted.values()) < sum(plain.values())
     searched = {d.id: d.done for d in simulate_planner(month, DEFAULT).documents}
     assert searched["D1"] <= friday + 60  # the default search keeps what the boost found
+
+
+NINE = BASE + 9 * 60
+
+
+def closing(*docs: Document) -> Scenario:
+    """L01 reads from 10:00; L02's only window closes at 11:10."""
+    leaders = (Leader("L01", "书记", 1, ((NINE + 60, NINE + 2000),)), Leader("L02", "县长", 2, ((NINE, NINE + 130),)))
+    return Scenario(BASE, 480, 0, 0, leaders, docs)
+
+
+def reads_at(plan: Plan, leader: str) -> list[str]:
+    """The documents read by `leader`, in the order of their readings."""
+    return [
+        d.id for _, d in sorted((v.start, d) for d in plan.documents for c in d.copies for v in c if v.leader == leader)
+    ]
+
+
+def test_a_document_left_no_window_in_its_turn_is_boosted() -> None:
+    # D must reach L02 after L01. Placed after the three short notes for L01 (shortest first), D would
+    # find no window left at L02: the planner used to fail here, where B1, reading D first, finishes.
+    month = closing(
+        document("D", NINE, ["L01", "L02"], minutes=30, before=[("L01", "L02")]),
+        *(document(f"A{i}", NINE + 1, ["L01"], minutes=25) for i in range(3)),
+    )
+    assert violations(month, simulate(month, "B1")) == []
+    plan = simulate(month, "planner")
+    assert violations(month, plan) == []
+    assert reads_at(plan, "L01")[0] == "D"
+
+
+def test_a_document_left_no_window_even_when_boosted_goes_before_the_boosted() -> None:
+    # B is boosted already and, shorter, goes first among the boosted: then D still finds no window at
+    # L02. D is placed before the boosted ones, and B after it.
+    b = planner._State(document("B", NINE, ["L01"], minutes=25), 1, {"L01": ()}, [[]])
+    d = planner._State(
+        document("D", NINE, ["L01", "L02"], minutes=30, before=[("L01", "L02")]), 1, {"L01": (), "L02": ("L01",)}, [[]]
+    )
+    notes = [planner._State(document(f"A{i}", NINE, ["L01"], minutes=25), 1, {"L01": ()}, [[]]) for i in range(2)]
+    online = planner.OnlinePlanner(closing(*(s.doc for s in (b, d, *notes))))
+    online.active = [b, d, *notes]
+    for s in online.active:
+        online.prepare(s, NINE)
+    assert b.alone < d.alone  # among the boosted, B would go first
+    boosted = {id(b)}
+    _, plans, _ = online._plan_all(NINE, boosted)
+    assert boosted == {id(b), id(d)}
+    assert d.ahead  # before the boosted B
+    assert plans[id(d)][0][-1].end <= NINE + 130
+    assert plans[id(d)][0][0].start < plans[id(b)][0][0].start
+
+
+def test_a_document_with_no_window_even_first_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    month = closing(*(document(f"A{i}", NINE, ["L01"], minutes=25) for i in range(3)))
+    real = planner.plan_document
+
+    def no_window_for_a1(state: planner._State, *args: object) -> list[list[Visit]]:
+        if state.doc.id == "A1" and state.alone_starts:  # placed among the others, not alone on arrival
+            raise RoutingError("document A1: no window")
+        return real(state, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(planner, "plan_document", no_window_for_a1)
+    with pytest.raises(RoutingError, match="A1"):
+        simulate(month, "planner")
+
+
+def test_a_boost_that_leaves_another_document_no_window_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The Friday of the boost test above, but in the trial that boosts D1, D2 finds no window (simulated),
+    # boosted or not: the trial fails, and the plan without the boost stands.
+    friday = BASE + 4 * DAY + 16 * 60
+    later = (friday + 10 * DAY, friday + 10 * DAY + 120)
+    month = Scenario(
+        BASE,
+        480,
+        10,
+        5,
+        (
+            Leader("L01", "书记", 1, ((friday, friday + 120), later)),
+            Leader("L02", "县长", 2, ((friday, friday + 60), later)),
+        ),
+        (
+            document("D1", friday, ["L01", "L02"], minutes=20, before=[("L01", "L02")]),
+            *(document(f"D{i}", friday, ["L01"], minutes=5) for i in (2, 3, 4)),
+        ),
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(planner, "BOOST_TRIALS", 0)
+        plain = simulate(month, "planner")
+    real = planner.plan_document
+    trials: list[str] = []
+
+    def none_for_d2_after_d1(state: planner._State, *args: object) -> list[list[Visit]]:
+        if state.doc.id == "D2" and trials:
+            raise RoutingError("document D2: no window")
+        return real(state, *args)  # type: ignore[arg-type]
+
+    original = planner.OnlinePlanner._plan_all
+
+    def count_trials(self: planner.OnlinePlanner, now: int, boosted: set[int]) -> object:
+        if any(s.doc.id == "D1" and id(s) in boosted for s in self.active):
+            trials.append("D1")
+        try:
+            return original(self, now, boosted)
+        finally:
+            trials.clear()
+
+    monkeypatch.setattr(planner, "plan_document", none_for_d2_after_d1)
+    monkeypatch.setattr(planner.OnlinePlanner, "_plan_all", count_trials)
+    plan = simulate(month, "planner")
+    assert plan == plain
+    assert {d.id: d.done for d in plan.documents}["D1"] >= later[0]
 
 
 def test_an_urgent_document_is_routed_on_time_where_the_greedy_rule_fails() -> None:
