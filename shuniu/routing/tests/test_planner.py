@@ -199,37 +199,40 @@ def test_the_memo_never_changes_a_month() -> None:
     assert simulate(month, "planner") == fresh
 
 
+FRIDAY = BASE + 4 * DAY + 16 * 60
+AFTER_THE_TRIP = (FRIDAY + 10 * DAY, FRIDAY + 10 * DAY + 120)
+
+
+def friday_month() -> Scenario:
+    """Friday 16:00: three one-reader notes for the secretary and a document that must reach L02, who
+    leaves at 17:00 for ten days, after the secretary."""
+    leaders = (
+        Leader("L01", "书记", 1, ((FRIDAY, FRIDAY + 120), AFTER_THE_TRIP)),
+        Leader("L02", "县长", 2, ((FRIDAY, FRIDAY + 60), AFTER_THE_TRIP)),
+    )
+    documents = (
+        document("D1", FRIDAY, ["L01", "L02"], minutes=20, before=[("L01", "L02")]),
+        *(document(f"D{i}", FRIDAY, ["L01"], minutes=5) for i in (2, 3, 4)),
+    )
+    return Scenario(BASE, 480, 10, 5, leaders, documents)
+
+
 def test_a_document_that_would_miss_the_friday_is_boosted() -> None:
     # Friday 16:00: three one-reader notes for the secretary and a document that must reach L02,
     # who leaves at 17:00 for ten days, after the secretary. Shortest first would read the notes
     # first and send the document off ten days late; the boost reads it first.
-    friday = BASE + 4 * DAY + 16 * 60
-    later = (friday + 10 * DAY, friday + 10 * DAY + 120)
-    month = Scenario(
-        BASE,
-        480,
-        10,
-        5,
-        (
-            Leader("L01", "书记", 1, ((friday, friday + 120), later)),
-            Leader("L02", "县长", 2, ((friday, friday + 60), later)),
-        ),
-        (
-            document("D1", friday, ["L01", "L02"], minutes=20, before=[("L01", "L02")]),
-            *(document(f"D{i}", friday, ["L01"], minutes=5) for i in (2, 3, 4)),
-        ),
-    )
+    month = friday_month()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(planner, "BOOST_TRIALS", 0)
         plain = {d.id: d.done for d in simulate(month, "planner").documents}
     plan = simulate(month, "planner")
     assert violations(month, plan) == []
     boosted = {d.id: d.done for d in plan.documents}
-    assert plain["D1"] >= later[0]  # without the boost: after the trip
-    assert boosted["D1"] <= friday + 60  # with it: before L02 leaves
+    assert plain["D1"] >= AFTER_THE_TRIP[0]  # without the boost: after the trip
+    assert boosted["D1"] <= FRIDAY + 60  # with it: before L02 leaves
     assert sum(boosted.values()) < sum(plain.values())
     searched = {d.id: d.done for d in simulate_planner(month, DEFAULT).documents}
-    assert searched["D1"] <= friday + 60  # the default search keeps what the boost found
+    assert searched["D1"] <= FRIDAY + 60  # the default search keeps what the boost found
 
 
 NINE = BASE + 9 * 60
@@ -299,22 +302,7 @@ def test_a_document_with_no_window_even_first_is_an_error(monkeypatch: pytest.Mo
 def test_a_boost_that_leaves_another_document_no_window_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     # The Friday of the boost test above, but in the trial that boosts D1, D2 finds no window (simulated),
     # boosted or not: the trial fails, and the plan without the boost stands.
-    friday = BASE + 4 * DAY + 16 * 60
-    later = (friday + 10 * DAY, friday + 10 * DAY + 120)
-    month = Scenario(
-        BASE,
-        480,
-        10,
-        5,
-        (
-            Leader("L01", "书记", 1, ((friday, friday + 120), later)),
-            Leader("L02", "县长", 2, ((friday, friday + 60), later)),
-        ),
-        (
-            document("D1", friday, ["L01", "L02"], minutes=20, before=[("L01", "L02")]),
-            *(document(f"D{i}", friday, ["L01"], minutes=5) for i in (2, 3, 4)),
-        ),
-    )
+    month = friday_month()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(planner, "BOOST_TRIALS", 0)
         plain = simulate(month, "planner")
@@ -340,7 +328,7 @@ def test_a_boost_that_leaves_another_document_no_window_is_not_kept(monkeypatch:
     monkeypatch.setattr(planner.OnlinePlanner, "_plan_all", count_trials)
     plan = simulate(month, "planner")
     assert plan == plain
-    assert {d.id: d.done for d in plan.documents}["D1"] >= later[0]
+    assert {d.id: d.done for d in plan.documents}["D1"] >= AFTER_THE_TRIP[0]
 
 
 def test_an_urgent_document_is_routed_on_time_where_the_greedy_rule_fails() -> None:
