@@ -44,6 +44,7 @@ ROLLOUT_LIMIT = 7  # remaining readers up to which the one-step rollout is used
 BOOST_REGRET = 24 * 60  # minutes a document's planned finish may lie beyond its best before a trial
 BOOST_TRIALS = 3  # trials at most per arrival
 NEVER = 1 << 62
+NO_WINDOW = -1  # plan_document's fit: the reader has no window left from there on
 SEARCH = DEFAULT  # the improvement search per replan (search.py); search.NONE turns it off
 CARRY = True  # a replan's search also starts from the list the last one kept
 
@@ -130,17 +131,13 @@ def plan_document(
     probes: dict[str, list[int]] = {}
 
     def fit(reader: str, ready: int) -> int:
-        """The earliest start ≥ ready of this reader's reading (memoised; the probed span noted)."""
+        """The earliest start ≥ ready of this reader's reading, or NO_WINDOW (memoised; the probed span
+        noted: to the end of the horizon where no window was found)."""
         start = cache.get((reader, ready))
         if start is None:
             found = free[reader].earliest(ready, minutes[reader])
-            if found is None:
-                raise RoutingError(
-                    f"document {doc.id}: leader {reader} has no window left in the horizon "
-                    f"for a {minutes[reader]}-minute reading"
-                )
-            start = cache[(reader, ready)] = found
-            end = found + minutes[reader]
+            start = cache[(reader, ready)] = NO_WINDOW if found is None else found
+            end = NEVER if found is None else found + minutes[reader]
             span = probes.get(reader)
             if span is None:
                 probes[reader] = [ready, end]
@@ -167,12 +164,14 @@ def plan_document(
                     continue
                 seen_ready.add(ready)
                 start = fit(reader, ready)
-                options.append((start + minutes[reader], start, reader, k))
+                if start != NO_WINDOW:
+                    options.append((start + minutes[reader], start, reader, k))
         options.sort()
         return options
 
     def greedy(left: list[str], cf: list[int], en: dict[str, int]) -> tuple[int, int]:
-        """Complete the document by always taking the visit that ends first: (finish, sum of ends)."""
+        """Complete the document by always taking the visit that ends first: (finish, sum of ends);
+        (NEVER, NEVER) if that leaves a reader no window."""
         left, cf, en = list(left), list(cf), dict(en)
         while left:
             best = (NEVER, 0, "", 0)
@@ -188,11 +187,13 @@ def plan_document(
                     start = cache.get((reader, ready))
                     if start is None:
                         start = fit(reader, ready)
-                    if start + length <= best[0]:
+                    if start != NO_WINDOW and start + length <= best[0]:
                         option = (start + length, start, reader, k)
                         if option < best:
                             best = option
             end, _, reader, k = best
+            if end == NEVER:
+                return NEVER, NEVER
             en[reader] = end
             cf[k] = end + handoff
             left.remove(reader)
@@ -202,6 +203,13 @@ def plan_document(
     while remaining:
         options = moves(remaining, copy_free, ends)
         if not options:
+            free_to_read = [r for r in remaining if all(p in ends for p in preds[r])]
+            if free_to_read:
+                reader = free_to_read[0]
+                raise RoutingError(
+                    f"document {doc.id}: leader {reader} has no window left in the horizon "
+                    f"for a {minutes[reader]}-minute reading"
+                )
             raise RoutingError(f"document {doc.id}: order constraints leave no reader to visit")
         best = options[0]
         if len(remaining) > 1 and len(remaining) <= ROLLOUT_LIMIT:
@@ -359,8 +367,11 @@ class OnlinePlanner:
             for free in self.base.values():
                 free.drop_before(int(now))
 
-    def _plan_all(self, now: int, boosted: set[int]) -> tuple[tuple[int, int], dict[int, list[list[Visit]]], set[int]]:
-        """Plan every active document in order; promote urgent ones that would miss a reachable due.
+    def _plan_all(
+        self, now: int, boosted: set[int], promoted: set[int]
+    ) -> tuple[tuple[int, int], dict[int, list[list[Visit]]], set[int]]:
+        """Plan every active document in order, the `promoted` ones first; promote more urgent ones that
+        would miss a reachable due.
 
         A document that finds no window left when its turn comes (the readers it must follow pushed past
         the last window of another) is boosted, added to `boosted`, and the order tried again; if it finds
@@ -368,7 +379,7 @@ class OnlinePlanner:
         Returns (urgent late, sum of finishes), the plans and the promoted documents (by id()).
         """
         handoff, copy_minutes = self.scenario.handoff, self.scenario.copy_minutes
-        promoted = {id(s) for s in self.active if s.promoted}
+        promoted = set(promoted)
         ahead: dict[int, int] = {}
         while True:
             for state in self.active:
@@ -410,7 +421,7 @@ class OnlinePlanner:
         """Plan every document not yet done again, then try boosting the ones that lose most."""
         self.active.extend(newcomers)
         boosted = {id(s) for s in self.active if s.boosted}
-        score, plans, promoted = self._plan_all(now, boosted)
+        score, plans, promoted = self._plan_all(now, boosted, {id(s) for s in self.active if s.promoted})
         by_id = {id(s): s for s in self.active}
         regrets = []
         for state in self.active:
@@ -427,7 +438,7 @@ class OnlinePlanner:
         for _, _, key in regrets[:BOOST_TRIALS]:
             tried = boosted | {key}
             try:
-                trial = self._plan_all(now, tried)
+                trial = self._plan_all(now, tried, promoted)  # from the plan in hand, not a rejected trial
             except RoutingError:  # ahead of the others, it leaves one of them no window: not kept
                 trial = ((NEVER, NEVER), plans, promoted)
             if trial[0] < score:

@@ -278,7 +278,7 @@ def test_a_document_left_no_window_even_when_boosted_goes_before_the_boosted() -
         online.prepare(s, NINE)
     assert b.alone < d.alone  # among the boosted, B would go first
     boosted = {id(b)}
-    _, plans, _ = online._plan_all(NINE, boosted)
+    _, plans, _ = online._plan_all(NINE, boosted, set())
     assert boosted == {id(b), id(d)}
     assert d.ahead  # before the boosted B
     assert plans[id(d)][0][-1].end <= NINE + 130
@@ -299,6 +299,20 @@ def test_a_document_with_no_window_even_first_is_an_error(monkeypatch: pytest.Mo
         simulate(month, "planner")
 
 
+def test_a_reader_order_that_leaves_one_no_window_is_passed_over() -> None:
+    # L01 (from 10:00) would end first, but after it L02's window (until 11:10) has no 100 minutes left;
+    # L02 first, then L01, fits. The placement used to give up on the document as soon as one order it
+    # tried found no window.
+    doc = Document("D", NINE, "平件", NINE + 2 * DAY, ("L01", "L02"), (("L01", 30), ("L02", 100)), (), 1)
+    month = closing(doc)
+    plan = simulate(month, "planner")
+    assert violations(month, plan) == []
+    assert reads_at(plan, "L02") == ["D"]
+    ((first, second),) = plan.documents[0].copies
+    assert (first.leader, second.leader) == ("L02", "L01")
+    assert second.end == NINE + 130
+
+
 def test_a_boost_that_leaves_another_document_no_window_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     # The Friday of the boost test above, but in the trial that boosts D1, D2 finds no window (simulated),
     # boosted or not: the trial fails, and the plan without the boost stands.
@@ -316,11 +330,11 @@ def test_a_boost_that_leaves_another_document_no_window_is_not_kept(monkeypatch:
 
     original = planner.OnlinePlanner._plan_all
 
-    def count_trials(self: planner.OnlinePlanner, now: int, boosted: set[int]) -> object:
+    def count_trials(self: planner.OnlinePlanner, now: int, boosted: set[int], promoted: set[int]) -> object:
         if any(s.doc.id == "D1" and id(s) in boosted for s in self.active):
             trials.append("D1")
         try:
-            return original(self, now, boosted)
+            return original(self, now, boosted, promoted)
         finally:
             trials.clear()
 
@@ -329,6 +343,39 @@ def test_a_boost_that_leaves_another_document_no_window_is_not_kept(monkeypatch:
     plan = simulate(month, "planner")
     assert plan == plain
     assert {d.id: d.done for d in plan.documents}["D1"] >= AFTER_THE_TRIP[0]
+
+
+def test_each_boost_trial_starts_from_the_promotions_of_the_plan_in_hand(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two busy days for three leaders (found by a search): here a rejected boost trial promotes documents
+    # that the plan in hand does not, and another trial follows it. That one used to start from the
+    # rejected trial's promotions.
+    month = generate(Options(seed=2, days=2, docs_per_day=60.0, leaders=3))
+    replans: list[list[tuple[set[int], tuple[int, int], set[int]]]] = []  # per replan: promoted given, score, result
+    plan_all, replan = planner.OnlinePlanner._plan_all, planner.OnlinePlanner.replan
+
+    def record_replan(self: planner.OnlinePlanner, now: int, newcomers: list[planner._State]) -> None:
+        replans.append([])
+        replan(self, now, newcomers)
+
+    def record(self: planner.OnlinePlanner, now: int, boosted: set[int], promoted: set[int]) -> object:
+        start = set(promoted)
+        score, plans, result = plan_all(self, now, boosted, promoted)
+        replans[-1].append((start, score, set(result)))
+        return score, plans, result
+
+    monkeypatch.setattr(planner.OnlinePlanner, "replan", record_replan)
+    monkeypatch.setattr(planner.OnlinePlanner, "_plan_all", record)
+    assert violations(month, simulate(month, "planner")) == []
+    arose = 0
+    for calls in replans:
+        (_, in_hand, held), *trials = calls
+        for k, (start, score, result) in enumerate(trials):
+            assert start == held
+            if score < in_hand:
+                in_hand, held = score, result
+            elif result - held and k + 1 < len(trials):
+                arose += 1
+    assert arose
 
 
 def test_an_urgent_document_is_routed_on_time_where_the_greedy_rule_fails() -> None:
