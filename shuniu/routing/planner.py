@@ -20,7 +20,8 @@ order in which documents are placed:
 A document whose planned finish lies more than a day beyond what it could still reach if placed first
 (typically: its last reader leaves on a trip, or the holidays begin, just before its turn) is tried
 ahead of the others; the trial is kept when the sum of the planned finishes of all documents known
-drops. A document that finds no window left in its turn is placed ahead of the others too (`_plan_all`).
+drops. Within a document, an order of its readers that would leave one of them no window is passed over;
+a document for which every order tried does so in its turn is placed ahead of the others (`_plan_all`).
 Reading times are known, so a plan carried out never surprises the planner: only an arrival is
 new information. Each document remembers its recent placement and the free time it probed, so the
 many documents an arrival does not touch are not placed again from scratch.

@@ -8,9 +8,10 @@ from hypothesis import HealthCheck, given, settings
 
 from shuniu.routing.check import violations
 from shuniu.routing.generate import Options, generate
-from shuniu.routing.model import Document, Leader, Plan, Scenario
-from shuniu.routing.planner import OnlinePlanner, simulate_planner
-from shuniu.routing.search import NONE, Budget
+from shuniu.routing.model import Document, Leader, Plan, Scenario, Visit
+from shuniu.routing.planner import OnlinePlanner, _State, simulate_planner
+from shuniu.routing.search import NONE, Budget, improve
+from shuniu.routing.timeline import FreeTime
 
 from .scenarios import BASE, DAY, begun_before, cut, random_scenarios
 
@@ -129,3 +130,29 @@ def test_a_replan_starts_again_from_the_list_the_last_search_kept() -> None:
     assert {d for d, _ in names[len(kept_not_begun) :]} == {"LJ0", "LJ1"}
     unplanned = sorted((planner.active[i].doc.id, r) for i, s in enumerate(planner.active) for r in planner._unfixed(s))
     assert sorted(names) == unplanned
+
+
+def test_a_plan_with_fewer_urgent_documents_late_is_taken_whatever_the_margin() -> None:
+    """The margin weighs only the remaining circulation: an urgent document brought back on time always counts."""
+    leader = Leader("M0", "M0", 1, ((BASE, BASE + 1000),))
+    note = Document("N", BASE, "平件", BASE + 1000, ("M0",), (("M0", 30),), (), 1)
+
+    def searched(urgency: str) -> tuple[int, int] | None:
+        short = Document("U", BASE, urgency, BASE + 20, ("M0",), (("M0", 10),), (), 1)
+        states = [_State(doc, 1, {"M0": ()}, [[]]) for doc in (note, short)]
+        plans = [[[Visit("M0", BASE, BASE + 30)]], [[Visit("M0", BASE + 30, BASE + 40)]]]  # the note first
+        late = 1 if short.urgent else 0
+        found = improve(
+            states,
+            plans,
+            (late, 2 * BASE + 70),
+            {"M0": FreeTime(leader.windows)},
+            BASE,
+            0,
+            0,
+            replace(SEARCH, margin=1.0),
+        )
+        return None if found is None else found[0]
+
+    assert searched("特急") == (0, 2 * BASE + 50)  # U read first: on time, though no margin could be met
+    assert searched("平件") is None  # the same plan, but only shorter: held back by the margin
