@@ -128,16 +128,16 @@ def plan_document(
     ):
         return [list(visits) for visits in memo.result]
     preds = state.preds
-    cache: dict[tuple[str, int], int] = {}
+    cache: dict[str, dict[int, int]] = {reader: {} for reader in remaining}  # per reader: ready → start
     probes: dict[str, list[int]] = {}
 
     def fit(reader: str, ready: int) -> int:
         """The earliest start ≥ ready of this reader's reading, or NO_WINDOW (memoised; the probed span
         noted: to the end of the horizon where no window was found)."""
-        start = cache.get((reader, ready))
+        start = cache[reader].get(ready)
         if start is None:
             found = free[reader].earliest(ready, minutes[reader])
-            start = cache[(reader, ready)] = NO_WINDOW if found is None else found
+            start = cache[reader][ready] = NO_WINDOW if found is None else found
             end = NEVER if found is None else found + minutes[reader]
             span = probes.get(reader)
             if span is None:
@@ -149,15 +149,24 @@ def plan_document(
                     span[1] = end
         return start
 
+    def released(reader: str, en: dict[str, int]) -> int:
+        """When the readers this one must follow are done (0 if none), or -1 while one of them is not."""
+        after = 0
+        for p in preds[reader]:
+            end = en.get(p)
+            if end is None:
+                return -1
+            if end > after:
+                after = end
+        return after
+
     def moves(left: list[str], cf: list[int], en: dict[str, int]) -> list[tuple[int, int, str, int]]:
         """Every next visit (end, start, reader, copy), best first; one per distinct ready time."""
         options = []
         for reader in left:
-            after = 0
-            if preds[reader]:
-                if any(p not in en for p in preds[reader]):
-                    continue
-                after = max(en[p] for p in preds[reader])
+            after = released(reader, en)
+            if after < 0:
+                continue
             seen_ready: set[int] = set()
             for k, ready_k in enumerate(cf):
                 ready = ready_k if ready_k > after else after
@@ -175,23 +184,22 @@ def plan_document(
         (NEVER, NEVER) if that leaves a reader no window."""
         left, cf, en = list(left), list(cf), dict(en)
         while left:
-            best = (NEVER, 0, "", 0)
+            best, best_end = (NEVER, 0, "", 0), NEVER
             for reader in left:
-                after = 0
-                if preds[reader]:
-                    if any(p not in en for p in preds[reader]):
-                        continue
-                    after = max(en[p] for p in preds[reader])
+                after = released(reader, en) if preds[reader] else 0
+                if after < 0:
+                    continue
                 length = minutes[reader]
+                known = cache[reader]
                 for k, ready_k in enumerate(cf):
                     ready = ready_k if ready_k > after else after
-                    start = cache.get((reader, ready))
+                    start = known.get(ready)
                     if start is None:
                         start = fit(reader, ready)
-                    if start != NO_WINDOW and start + length <= best[0]:
+                    if start != NO_WINDOW and start + length <= best_end:
                         option = (start + length, start, reader, k)
                         if option < best:
-                            best = option
+                            best, best_end = option, start + length
             end, _, reader, k = best
             if end == NEVER:
                 return NEVER, NEVER
@@ -213,7 +221,7 @@ def plan_document(
                 )
             raise RoutingError(f"document {doc.id}: order constraints leave no reader to visit")
         best = options[0]
-        if len(remaining) > 1 and len(remaining) <= ROLLOUT_LIMIT:
+        if len(options) > 1 and 1 < len(remaining) <= ROLLOUT_LIMIT:
             best_score = (math.inf, math.inf)
             for option in options:
                 end, _, reader, k = option
@@ -369,10 +377,10 @@ class OnlinePlanner:
                 free.drop_before(int(now))
 
     def _plan_all(
-        self, now: int, boosted: set[int], promoted: set[int]
+        self, now: int, boosted: set[int], promoted: set[int], delay: dict[int, int]
     ) -> tuple[tuple[int, int], dict[int, list[list[Visit]]], set[int]]:
         """Plan every active document in order, the `promoted` ones first; promote more urgent ones that
-        would miss a reachable due.
+        would miss a reachable due. `delay`: the replan's `queue_delays`.
 
         A document that finds no window left when its turn comes (the readers it must follow pushed past
         the last window of another) is boosted, added to `boosted`, and the order tried again; if it finds
@@ -386,7 +394,6 @@ class OnlinePlanner:
             for state in self.active:
                 state.promoted, state.boosted = id(state) in promoted, id(state) in boosted
                 state.ahead = ahead.get(id(state), 0)
-            delay = queue_delays(self.active, self.base, now)
             order = sorted(self.active, key=lambda s: s.rank(max(0, delay.get(id(s), 0))))
             free = {lid: ft.copy() for lid, ft in self.base.items()}
             plans: dict[int, list[list[Visit]]] = {}
@@ -422,7 +429,8 @@ class OnlinePlanner:
         """Plan every document not yet done again, then try boosting the ones that lose most."""
         self.active.extend(newcomers)
         boosted = {id(s) for s in self.active if s.boosted}
-        score, plans, promoted = self._plan_all(now, boosted, {id(s) for s in self.active if s.promoted})
+        delay = queue_delays(self.active, self.base, now)  # the same for every order tried below
+        score, plans, promoted = self._plan_all(now, boosted, {id(s) for s in self.active if s.promoted}, delay)
         by_id = {id(s): s for s in self.active}
         regrets = []
         for state in self.active:
@@ -439,7 +447,7 @@ class OnlinePlanner:
         for _, _, key in regrets[:BOOST_TRIALS]:
             tried = boosted | {key}
             try:
-                trial = self._plan_all(now, tried, promoted)  # from the plan in hand, not a rejected trial
+                trial = self._plan_all(now, tried, promoted, delay)  # from the plan in hand, not a rejected trial
             except RoutingError:  # ahead of the others, it leaves one of them no window: not kept
                 trial = ((NEVER, NEVER), plans, promoted)
             if trial[0] < score:

@@ -278,7 +278,7 @@ def test_a_document_left_no_window_even_when_boosted_goes_before_the_boosted() -
         online.prepare(s, NINE)
     assert b.alone < d.alone  # among the boosted, B would go first
     boosted = {id(b)}
-    _, plans, _ = online._plan_all(NINE, boosted, set())
+    _, plans, _ = online._plan_all(NINE, boosted, set(), planner.queue_delays(online.active, online.base, NINE))
     assert boosted == {id(b), id(d)}
     assert d.ahead  # before the boosted B
     assert plans[id(d)][0][-1].end <= NINE + 130
@@ -330,11 +330,13 @@ def test_a_boost_that_leaves_another_document_no_window_is_not_kept(monkeypatch:
 
     original = planner.OnlinePlanner._plan_all
 
-    def count_trials(self: planner.OnlinePlanner, now: int, boosted: set[int], promoted: set[int]) -> object:
+    def count_trials(
+        self: planner.OnlinePlanner, now: int, boosted: set[int], promoted: set[int], delay: dict[int, int]
+    ) -> object:
         if any(s.doc.id == "D1" and id(s) in boosted for s in self.active):
             trials.append("D1")
         try:
-            return original(self, now, boosted, promoted)
+            return original(self, now, boosted, promoted, delay)
         finally:
             trials.clear()
 
@@ -357,9 +359,11 @@ def test_each_boost_trial_starts_from_the_promotions_of_the_plan_in_hand(monkeyp
         replans.append([])
         replan(self, now, newcomers)
 
-    def record(self: planner.OnlinePlanner, now: int, boosted: set[int], promoted: set[int]) -> object:
+    def record(
+        self: planner.OnlinePlanner, now: int, boosted: set[int], promoted: set[int], delay: dict[int, int]
+    ) -> object:
         start = set(promoted)
-        score, plans, result = plan_all(self, now, boosted, promoted)
+        score, plans, result = plan_all(self, now, boosted, promoted, delay)
         replans[-1].append((start, score, set(result)))
         return score, plans, result
 
