@@ -41,7 +41,7 @@ from shuniu.routing.model import Document, DocumentPlan, Plan, RoutingError, Sce
 from shuniu.routing.search import DEFAULT, Budget, improve
 from shuniu.routing.timeline import FreeTime
 
-ROLLOUT_LIMIT = 7  # remaining readers up to which the one-step rollout is used
+ROLLOUT_LIMIT = 7  # remaining readers up to which the one-step rollout is used (and a dead-end order passed over)
 BOOST_REGRET = 24 * 60  # minutes a document's planned finish may lie beyond its best before a trial
 BOOST_TRIALS = 3  # trials at most per arrival
 NEVER = 1 << 62
@@ -132,8 +132,11 @@ def plan_document(
     probes: dict[str, list[int]] = {}
 
     def fit(reader: str, ready: int) -> int:
-        """The earliest start ≥ ready of this reader's reading, or NO_WINDOW (memoised; the probed span
-        noted: to the end of the horizon where no window was found)."""
+        """The earliest start ≥ ready of this reader's reading, or NO_WINDOW; memoised, the span probed noted.
+
+        Where no window was found, the span runs to the end of the horizon: the memo's plan then holds only
+        while all of the reader's free time from `ready` on is as it was.
+        """
         start = cache[reader].get(ready)
         if start is None:
             found = free[reader].earliest(ready, minutes[reader])
@@ -149,13 +152,13 @@ def plan_document(
                     span[1] = end
         return start
 
-    def released(reader: str, en: dict[str, int]) -> int:
-        """When the readers this one must follow are done (0 if none), or -1 while one of them is not."""
+    def released(reader: str, en: dict[str, int]) -> int | None:
+        """When the readers this one must follow are done (0 if none), or None while one of them is not."""
         after = 0
         for p in preds[reader]:
             end = en.get(p)
             if end is None:
-                return -1
+                return None
             if end > after:
                 after = end
         return after
@@ -164,8 +167,8 @@ def plan_document(
         """Every next visit (end, start, reader, copy), best first; one per distinct ready time."""
         options = []
         for reader in left:
-            after = released(reader, en)
-            if after < 0:
+            after = released(reader, en) if preds[reader] else 0
+            if after is None:
                 continue
             seen_ready: set[int] = set()
             for k, ready_k in enumerate(cf):
@@ -180,14 +183,16 @@ def plan_document(
         return options
 
     def greedy(left: list[str], cf: list[int], en: dict[str, int]) -> tuple[int, int]:
-        """Complete the document by always taking the visit that ends first: (finish, sum of ends);
-        (NEVER, NEVER) if that leaves a reader no window."""
+        """(finish, sum of ends) of the document completed by the visit that ends first, again and again.
+
+        (NEVER, NEVER) if that leaves a reader no window.
+        """
         left, cf, en = list(left), list(cf), dict(en)
         while left:
             best, best_end = (NEVER, 0, "", 0), NEVER
             for reader in left:
                 after = released(reader, en) if preds[reader] else 0
-                if after < 0:
+                if after is None:
                     continue
                 length = minutes[reader]
                 known = cache[reader]
@@ -212,7 +217,7 @@ def plan_document(
     while remaining:
         options = moves(remaining, copy_free, ends)
         if not options:
-            free_to_read = [r for r in remaining if all(p in ends for p in preds[r])]
+            free_to_read = [r for r in remaining if released(r, ends) is not None]
             if free_to_read:
                 reader = free_to_read[0]
                 raise RoutingError(
@@ -379,8 +384,9 @@ class OnlinePlanner:
     def _plan_all(
         self, now: int, boosted: set[int], promoted: set[int], delay: dict[int, int]
     ) -> tuple[tuple[int, int], dict[int, list[list[Visit]]], set[int]]:
-        """Plan every active document in order, the `promoted` ones first; promote more urgent ones that
-        would miss a reachable due. `delay`: the replan's `queue_delays`.
+        """Plan every active document in order; promote urgent ones that would miss a reachable due.
+
+        `promoted`: the documents promoted already (placed first); `delay`: the replan's `queue_delays`.
 
         A document that finds no window left when its turn comes (the readers it must follow pushed past
         the last window of another) is boosted, added to `boosted`, and the order tried again; if it finds

@@ -147,10 +147,10 @@ def test_a_plan_with_fewer_urgent_documents_late_is_taken_whatever_the_margin() 
             plans,
             (late, 2 * BASE + 70),
             {"M0": FreeTime(leader.windows)},
-            BASE,
-            0,
-            0,
-            replace(SEARCH, margin=1.0),
+            now=BASE,
+            handoff=0,
+            copy_minutes=0,
+            budget=replace(SEARCH, margin=1.0),
         )
         return None if found is None else found[0]
 
