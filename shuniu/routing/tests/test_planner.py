@@ -218,9 +218,7 @@ def friday_month() -> Scenario:
 
 
 def test_a_document_that_would_miss_the_friday_is_boosted() -> None:
-    # Friday 16:00: three one-reader notes for the secretary and a document that must reach L02,
-    # who leaves at 17:00 for ten days, after the secretary. Shortest first would read the notes
-    # first and send the document off ten days late; the boost reads it first.
+    # Shortest first would read the notes first and send D1 off ten days late; the boost reads it first.
     month = friday_month()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(planner, "BOOST_TRIALS", 0)
