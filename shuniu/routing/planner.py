@@ -201,10 +201,11 @@ def plan_document(
                     start = known.get(ready)
                     if start is None:
                         start = fit(reader, ready)
-                    if start != NO_WINDOW and start + length <= best_end:
-                        option = (start + length, start, reader, k)
-                        if option < best:
-                            best, best_end = option, start + length
+                    if start == NO_WINDOW:
+                        continue
+                    end = start + length
+                    if end < best_end or (end == best_end and (start, reader, k) < best[1:]):
+                        best, best_end = (end, start, reader, k), end
             end, _, reader, k = best
             if end == NEVER:
                 return NEVER, NEVER

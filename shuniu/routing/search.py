@@ -119,17 +119,22 @@ class _Decoder:
                     return start, before
             return None
 
+        all_preds, all_minutes, all_ready = self.preds, self.minutes, self.ready
+
         def place(i: int, reader: str) -> bool:
             done = ends[i]
-            preds = self.preds[i][reader]
-            if preds and any(p not in done for p in preds):
-                waiting.setdefault(i, []).append(reader)
-                return True
-            after = max((done[p] for p in preds), default=0)
-            length = self.minutes[i][reader]
+            after = 0
+            for p in all_preds[i][reader]:
+                end = done.get(p)
+                if end is None:  # a reader it must follow is not placed yet: placed after them
+                    waiting.setdefault(i, []).append(reader)
+                    return True
+                if end > after:
+                    after = end
+            length = all_minutes[i][reader]
             ft = free[reader]
             best: tuple[int, int, int] | None = None
-            for k, at in enumerate(self.ready[i]):
+            for k, at in enumerate(all_ready[i]):
                 found = fit(ft, busy[i][k], at if at > after else after, length)
                 # The copy that can start soonest; of two, the one that waited least for it.
                 if found is not None and (best is None or (found[0], -found[1]) < best[:2]):

@@ -61,13 +61,19 @@ class FreeTime:
 
     def reserve(self, start: int, end: int) -> None:
         """Take [start, end) out of the free time; it must lie inside one free interval."""
-        index = bisect_right(self.starts, start) - 1
-        if index < 0 or self.ends[index] < end:
+        starts, ends = self.starts, self.ends
+        index = bisect_right(starts, start) - 1
+        if index < 0 or ends[index] < end:
             raise ValueError("reservation outside free time")
-        s, e = self.starts[index], self.ends[index]
-        pieces = [(a, b) for a, b in ((s, start), (end, e)) if b > a]
-        self.starts[index : index + 1] = [a for a, _ in pieces]
-        self.ends[index : index + 1] = [b for _, b in pieces]
+        if starts[index] < start:  # free time stays before it
+            if end < ends[index]:  # and after it: the interval splits in two
+                starts.insert(index + 1, end)
+                ends.insert(index + 1, ends[index])
+            ends[index] = start
+        elif end < ends[index]:
+            starts[index] = end
+        else:
+            del starts[index], ends[index]
 
     def drop_before(self, moment: int) -> None:
         """Forget free time that ends before `moment` (it can never be used again)."""
