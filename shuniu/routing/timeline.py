@@ -65,8 +65,8 @@ class FreeTime:
         index = bisect_right(starts, start) - 1
         if index < 0 or ends[index] < end:
             raise ValueError("reservation outside free time")
-        if starts[index] < start:  # free time stays before it
-            if end < ends[index]:  # and after it: the interval splits in two
+        if starts[index] < start:
+            if end < ends[index]:
                 starts.insert(index + 1, end)
                 ends.insert(index + 1, ends[index])
             ends[index] = start

@@ -419,27 +419,3 @@ def test_an_urgent_document_is_routed_on_time_where_the_greedy_rule_fails() -> N
     plan = simulate(month, "planner")
     assert violations(month, plan) == []
     assert plan.documents[0].done <= doc.due
-
-
-@given(st.lists(st.integers(1, 30), min_size=2, max_size=12), st.data())
-def test_a_reservation_takes_exactly_its_minutes_out_of_the_free_time(cuts: list[int], data: st.DataObject) -> None:
-    """Free time against a set of minutes: a reservation inside a free interval removes just those minutes,
-    leaving every interval non-empty, sorted and apart; one outside the free time is refused."""
-    bounds = list(itertools.accumulate(cuts))
-    intervals = list(itertools.pairwise(bounds))[::2]  # every other gap: disjoint intervals, none empty
-    free = FreeTime(intervals)
-    minutes = {m for s, e in intervals for m in range(s, e)}
-    for _ in range(data.draw(st.integers(1, 4))):
-        if not free.starts:
-            break
-        index = data.draw(st.integers(0, len(free.starts) - 1))
-        lo, hi = free.starts[index], free.ends[index]
-        start = data.draw(st.integers(lo, hi - 1))
-        end = data.draw(st.integers(start + 1, hi))
-        free.reserve(start, end)
-        minutes -= set(range(start, end))
-        assert {m for s, e in zip(free.starts, free.ends, strict=True) for m in range(s, e)} == minutes
-        assert all(s < e for s, e in zip(free.starts, free.ends, strict=True))
-        assert all(e < s for e, s in zip(free.ends, free.starts[1:], strict=False))
-    with pytest.raises(ValueError, match="outside free time"):
-        free.reserve(bounds[-1], bounds[-1] + 1)
