@@ -45,6 +45,10 @@ ROLLOUT_LIMIT = 7  # remaining readers up to which the one-step rollout is used 
 BOOST_REGRET = 24 * 60  # minutes a document's planned finish may lie beyond its best before a trial
 BOOST_TRIALS = 3  # trials at most per arrival
 NEVER = 1 << 62
+MEMOS = (
+    2 + BOOST_TRIALS
+)  # plan_document calls remembered per document: placed first, in the plan in hand, in each trial
+PRUNE = True  # the rollout skips a first move that cannot beat the best so far (the same plan, sooner)
 NO_WINDOW = -1  # plan_document's fit: the reader has no window left from there on
 SEARCH = DEFAULT  # the improvement search per replan (search.py); search.NONE turns it off
 CARRY = True  # a replan's search also starts from the list the last one kept
@@ -74,7 +78,7 @@ class _State:
     boosted: bool = False  # a document placed ahead of the others because that lowered the sum
     ahead: int = 0  # within one _plan_all: found no window even when boosted, so before the boosted (last found first)
     rejected_at: int = 0  # its planned finish when a boost was last tried and not kept
-    memo: _Memo | None = None  # the last plan_document call
+    memos: list[_Memo] = field(default_factory=list)  # the last MEMOS plan_document calls, the latest first
 
     def rank(self, delay: int) -> tuple[int, int, int, int, str]:
         d = self.doc
@@ -118,18 +122,17 @@ def plan_document(
     # The result depends only on these inputs and on the free time each reader had from `now` on
     # where it was probed: the same free time there gives the same plan, even at a later `now`
     # (the rollout is the expensive part, and most documents keep their plan from one arrival to
-    # the next).
+    # the next; a boost trial's placement or the one placed first does not push out the plan in hand).
     inputs = (tuple(t if t > now else None for t in copy_free), tuple(sorted(ends.items())))
-    memo = state.memo
-    if (
-        memo is not None
-        and memo.inputs == inputs
-        and all(free[r].between(max(lo, now), hi) == memo.seen[r] for r, (lo, hi) in memo.probed.items())
-    ):
-        return [list(visits) for visits in memo.result]
+    for memo in state.memos:
+        if memo.inputs == inputs and all(
+            free[r].between(max(lo, now), hi) == memo.seen[r] for r, (lo, hi) in memo.probed.items()
+        ):
+            return [list(visits) for visits in memo.result]
     preds = state.preds
     cache: dict[str, dict[int, int]] = {reader: {} for reader in remaining}  # per reader: ready → start
     probes: dict[str, list[int]] = {}
+    about = {reader: (minutes[reader], cache[reader], preds[reader]) for reader in remaining}
 
     def fit(reader: str, ready: int) -> int:
         """The earliest start ≥ ready of this reader's reading, or NO_WINDOW; memoised, the span probed noted.
@@ -185,17 +188,18 @@ def plan_document(
     def greedy(left: list[str], cf: list[int], en: dict[str, int]) -> tuple[int, int]:
         """(finish, sum of ends) of the document completed by the visit that ends first, again and again.
 
-        (NEVER, NEVER) if that leaves a reader no window.
+        (NEVER, NEVER) if that leaves a reader no window. `left` is not empty; completes the given lists in place.
         """
-        left, cf, en = list(left), list(cf), dict(en)
-        while left:
-            best, best_end = (NEVER, 0, "", 0), NEVER
+        while len(left) > 1:
+            best_end, best = NEVER, (0, "", 0)
             for reader in left:
-                after = released(reader, en) if preds[reader] else 0
-                if after is None:
-                    continue
-                length = minutes[reader]
-                known = cache[reader]
+                length, known, before = about[reader]
+                after = 0
+                if before:
+                    released_at = released(reader, en)
+                    if released_at is None:
+                        continue
+                    after = released_at
                 for k, ready_k in enumerate(cf):
                     ready = ready_k if ready_k > after else after
                     start = known.get(ready)
@@ -204,15 +208,60 @@ def plan_document(
                     if start == NO_WINDOW:
                         continue
                     end = start + length
-                    if end < best_end or (end == best_end and (start, reader, k) < best[1:]):
-                        best, best_end = (end, start, reader, k), end
-            end, _, reader, k = best
-            if end == NEVER:
+                    if end < best_end or (end == best_end and (start, reader, k) < best):
+                        best_end, best = end, (start, reader, k)
+            if best_end == NEVER:
                 return NEVER, NEVER
-            en[reader] = end
-            cf[k] = end + handoff
+            _, reader, k = best
+            en[reader] = best_end
+            cf[k] = best_end + handoff
             left.remove(reader)
-        return max(en.values(), default=0), sum(en.values())
+        return last(left[0], cf, en)
+
+    def last(reader: str, cf: list[int], en: dict[str, int]) -> tuple[int, int]:
+        """`greedy` with one reader left: the copy where it ends first."""
+        length, known, before = about[reader]
+        after = released(reader, en) if before else 0
+        if after is None:
+            return NEVER, NEVER
+        best_end = NEVER
+        for ready_k in cf:
+            ready = ready_k if ready_k > after else after
+            start = known.get(ready)
+            if start is None:
+                start = fit(reader, ready)
+            if start != NO_WINDOW and start + length < best_end:
+                best_end = start + length
+        if best_end == NEVER:
+            return NEVER, NEVER
+        done_by = max(en.values(), default=0)
+        return (best_end if best_end > done_by else done_by), sum(en.values()) + best_end
+
+    def bound(left: list[str], cf: list[int], en: dict[str, int]) -> tuple[int, int]:
+        """No more than `greedy`'s result: each reader left read at its earliest from the first free copy on.
+
+        It reads the free time through `fit` (probed, so noted), and a later ready never gives an earlier
+        start: where the memo's plan holds, so does every move this bound passed over.
+        """
+        first = min(cf)
+        finish, total = max(en.values(), default=0), sum(en.values())
+        for reader in left:
+            length, known, before = about[reader]
+            ready = first
+            if before:
+                after = released(reader, en)
+                if after is not None and after > ready:
+                    ready = after
+            start = known.get(ready)
+            if start is None:
+                start = fit(reader, ready)
+            if start == NO_WINDOW:
+                return NEVER, NEVER
+            end = start + length
+            if end > finish:
+                finish = end
+            total += end
+        return finish, total
 
     plan: list[list[Visit]] = [[] for _ in range(state.copies)]
     while remaining:
@@ -231,11 +280,16 @@ def plan_document(
             best_score = (math.inf, math.inf)
             for option in options:
                 end, _, reader, k = option
+                if PRUNE and end > best_score[0]:
+                    break  # this finish and every later option's is beyond the best so far
                 cf = list(copy_free)
                 cf[k] = end + handoff
                 en = dict(ends)
                 en[reader] = end
-                score = greedy([r for r in remaining if r != reader], cf, en)
+                left = [r for r in remaining if r != reader]
+                if PRUNE and bound(left, cf, en) >= best_score:
+                    continue
+                score = greedy(left, cf, en)
                 if score < best_score:
                     best_score, best = score, option
         end, start, reader, k = best
@@ -245,7 +299,7 @@ def plan_document(
         remaining.remove(reader)
     probed = {r: (lo, hi) for r, (lo, hi) in probes.items()}
     seen = {r: free[r].between(lo, hi) for r, (lo, hi) in probed.items()}
-    state.memo = _Memo(inputs, probed, seen, tuple(tuple(visits) for visits in plan))
+    state.memos = [_Memo(inputs, probed, seen, tuple(tuple(visits) for visits in plan)), *state.memos[: MEMOS - 1]]
     return plan
 
 

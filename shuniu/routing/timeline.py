@@ -40,9 +40,15 @@ class FreeTime:
         """The free intervals meeting [lo, hi], clipped to it."""
         first = bisect_right(self.ends, lo)
         last = bisect_left(self.starts, hi)
-        return tuple(
-            (max(s, lo), min(e, hi)) for s, e in zip(self.starts[first:last], self.ends[first:last], strict=True)
-        )
+        if first >= last:
+            return ()
+        starts, ends = self.starts[first:last], self.ends[first:last]
+        # Only the first may begin before lo and only the last end after hi: the intervals are disjoint.
+        if starts[0] < lo:
+            starts[0] = lo
+        if ends[-1] > hi:
+            ends[-1] = hi
+        return tuple(zip(starts, ends, strict=True))
 
     def free_at(self, moment: int) -> tuple[int, int] | None:
         """The free interval containing `moment`, if any."""

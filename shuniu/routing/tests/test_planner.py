@@ -199,6 +199,53 @@ def test_the_memo_never_changes_a_month() -> None:
     assert simulate(month, "planner") == fresh
 
 
+@st.composite
+def placements(draw: st.DrawFn) -> tuple[Document, dict[str, FreeTime], int, int]:
+    """A document of 2–7 readers, some to follow another, on up to four copies, and each reader's free
+    time broken into intervals of 1–90 or 200–600 minutes, from now or from tomorrow; a handoff and a copy's minutes."""
+    readers = [f"L{i + 1:02d}" for i in range(draw(st.integers(2, 7)))]
+    pairs = st.tuples(st.sampled_from(readers), st.sampled_from(readers)).filter(lambda pair: pair[0] < pair[1])
+    doc = Document(
+        "D",
+        START,
+        "平件",
+        START + 5 * DAY,
+        tuple(readers),
+        tuple((r, draw(st.integers(3, 40))) for r in readers),
+        tuple(draw(st.lists(pairs, max_size=3, unique=True))),
+        draw(st.integers(1, 4)),
+    )
+    free = {}
+    for reader in readers:
+        back = START + draw(st.sampled_from((0, 0, 0, DAY)))  # some away until tomorrow: the finishes tie
+        bounds = itertools.accumulate(
+            draw(st.lists(st.integers(1, 90) | st.integers(200, 600), min_size=2, max_size=16)), initial=back
+        )
+        free[reader] = FreeTime(list(itertools.pairwise(bounds))[::2])
+    return doc, free, draw(st.integers(0, 15)), draw(st.integers(0, 10))
+
+
+START = BASE + 9 * 60
+
+
+@settings(max_examples=300, deadline=None)
+@given(placements())
+def test_the_rollouts_bound_never_changes_a_plan(case: tuple[Document, dict[str, FreeTime], int, int]) -> None:
+    doc, free, handoff, copy_minutes = case
+
+    def place(prune: bool) -> list[list[Visit]] | str:
+        copies = min(doc.max_copies, len(doc.readers))
+        state = planner._State(doc, copies, doc.preds, [[] for _ in range(copies)])
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(planner, "PRUNE", prune)
+            try:
+                return planner.plan_document(state, free, START, handoff, copy_minutes)
+            except RoutingError as error:
+                return str(error)
+
+    assert place(True) == place(False)
+
+
 FRIDAY = BASE + 4 * DAY + 16 * 60
 AFTER_THE_TRIP = (FRIDAY + 10 * DAY, FRIDAY + 10 * DAY + 120)
 

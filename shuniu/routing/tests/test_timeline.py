@@ -48,3 +48,23 @@ def test_a_reservation_outside_the_free_time_is_refused_and_changes_nothing(star
     with pytest.raises(ValueError, match="outside free time"):
         free.reserve(start, end)
     assert (free.starts, free.ends) == ([10, 30], [20, 40])
+
+
+def runs(minutes: set[int]) -> list[tuple[int, int]]:
+    """The set of minutes as its maximal runs [start, end)."""
+    found: list[tuple[int, int]] = []
+    for m in sorted(minutes):
+        if found and found[-1][1] == m:
+            found[-1] = (found[-1][0], m + 1)
+        else:
+            found.append((m, m + 1))
+    return found
+
+
+@settings(deadline=None)
+@given(st.lists(st.integers(1, 30), min_size=2, max_size=12), st.integers(0, 200), st.integers(1, 200))
+def test_the_free_time_between_two_moments_is_its_minutes_there(cuts: list[int], lo: int, length: int) -> None:
+    bounds = list(itertools.accumulate(cuts))
+    free = FreeTime(list(itertools.pairwise(bounds))[::2])  # apart: every run of minutes is one interval
+    hi = lo + length
+    assert list(free.between(lo, hi)) == runs({m for m in minutes_of(free) if lo <= m < hi})
