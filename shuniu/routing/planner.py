@@ -45,9 +45,8 @@ ROLLOUT_LIMIT = 7  # remaining readers up to which the one-step rollout is used 
 BOOST_REGRET = 24 * 60  # minutes a document's planned finish may lie beyond its best before a trial
 BOOST_TRIALS = 3  # trials at most per arrival
 NEVER = 1 << 62
-MEMOS = (
-    2 + BOOST_TRIALS
-)  # plan_document calls remembered per document: placed first, in the plan in hand, in each trial
+# placements remembered per document: placed first, in the plan in hand, in each trial
+MEMOS = 2 + BOOST_TRIALS
 PRUNE = True  # the rollout skips a first move that cannot beat the best so far (the same plan, sooner)
 NO_WINDOW = -1  # plan_document's fit: the reader has no window left from there on
 SEARCH = DEFAULT  # the improvement search per replan (search.py); search.NONE turns it off
@@ -78,7 +77,7 @@ class _State:
     boosted: bool = False  # a document placed ahead of the others because that lowered the sum
     ahead: int = 0  # within one _plan_all: found no window even when boosted, so before the boosted (last found first)
     rejected_at: int = 0  # its planned finish when a boost was last tried and not kept
-    memos: list[_Memo] = field(default_factory=list)  # the last MEMOS plan_document calls, the latest first
+    memos: list[_Memo] = field(default_factory=list)  # the last MEMOS placements computed, the latest first
 
     def rank(self, delay: int) -> tuple[int, int, int, int, str]:
         d = self.doc
@@ -132,7 +131,7 @@ def plan_document(
     preds = state.preds
     cache: dict[str, dict[int, int]] = {reader: {} for reader in remaining}  # per reader: ready → start
     probes: dict[str, list[int]] = {}
-    about = {reader: (minutes[reader], cache[reader], preds[reader]) for reader in remaining}
+    about = {reader: (minutes[reader], cache[reader], preds[reader]) for reader in remaining}  # one lookup in the loops
 
     def fit(reader: str, ready: int) -> int:
         """The earliest start ≥ ready of this reader's reading, or NO_WINDOW; memoised, the span probed noted.
@@ -188,14 +187,15 @@ def plan_document(
     def greedy(left: list[str], cf: list[int], en: dict[str, int]) -> tuple[int, int]:
         """(finish, sum of ends) of the document completed by the visit that ends first, again and again.
 
-        (NEVER, NEVER) if that leaves a reader no window. `left` is not empty; completes the given lists in place.
+        (NEVER, NEVER) if that leaves a reader no window. `left` is not empty; `left`, `cf` and `en` are
+        changed (the rollout passes copies).
         """
         while len(left) > 1:
             best_end, best = NEVER, (0, "", 0)
             for reader in left:
-                length, known, before = about[reader]
+                length, known, follows = about[reader]
                 after = 0
-                if before:
+                if follows:
                     released_at = released(reader, en)
                     if released_at is None:
                         continue
@@ -219,9 +219,9 @@ def plan_document(
         return last(left[0], cf, en)
 
     def last(reader: str, cf: list[int], en: dict[str, int]) -> tuple[int, int]:
-        """`greedy` with one reader left: the copy where it ends first."""
-        length, known, before = about[reader]
-        after = released(reader, en) if before else 0
+        """`greedy`'s last step (one reader left): the copy where it ends first, without the loop's bookkeeping."""
+        length, known, follows = about[reader]
+        after = released(reader, en) if follows else 0
         if after is None:
             return NEVER, NEVER
         best_end = NEVER
@@ -238,17 +238,20 @@ def plan_document(
         return (best_end if best_end > done_by else done_by), sum(en.values()) + best_end
 
     def bound(left: list[str], cf: list[int], en: dict[str, int]) -> tuple[int, int]:
-        """No more than `greedy`'s result: each reader left read at its earliest from the first free copy on.
+        """No more than `greedy`'s (finish, sum of ends): each reader left read at its earliest from the time
+        the soonest copy is free, or once its predecessors are done if they all are.
 
-        It reads the free time through `fit` (probed, so noted), and a later ready never gives an earlier
-        start: where the memo's plan holds, so does every move this bound passed over.
+        A copy's ready time only grows from there, a done predecessor's end does not change, and a later
+        ready never gives an earlier start; (NEVER, NEVER) means `greedy` finds no window either. The free
+        time is read through `fit`, so the probed spans cover what a move passed over depended on, and the
+        memo's plan holds wherever it did.
         """
         first = min(cf)
         finish, total = max(en.values(), default=0), sum(en.values())
         for reader in left:
-            length, known, before = about[reader]
+            length, known, follows = about[reader]
             ready = first
-            if before:
+            if follows:
                 after = released(reader, en)
                 if after is not None and after > ready:
                     ready = after
