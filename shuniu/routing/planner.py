@@ -23,7 +23,7 @@ ahead of the others; the trial is kept when the sum of the planned finishes of a
 drops. Within a document, an order of its readers that would leave one of them no window is passed over;
 a document for which every order tried does so in its turn is placed ahead of the others (`_plan_all`).
 Reading times are known, so a plan carried out never surprises the planner: only an arrival is
-new information. Each document remembers its recent placement and the free time it probed, so the
+new information. Each document remembers its recent placements and the free time each probed, so the
 many documents an arrival does not touch are not placed again from scratch.
 
 After the placement, each replan improves the plan by a search over the order of single readings
