@@ -1,4 +1,4 @@
-"""The planner's parts: the exact on-time search, the queue estimate, the memo, the boost."""
+"""The planner's parts: the exact on-time search, the queue estimate, the memo, the rollout's bound, the boost."""
 
 from __future__ import annotations
 

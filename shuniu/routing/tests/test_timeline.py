@@ -1,4 +1,4 @@
-"""A leader's free time: reservations against a set of minutes."""
+"""A leader's free time against a set of minutes: reservations, and the free time between two moments."""
 
 from __future__ import annotations
 
